@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs the real WAMP peers the interop tests run against: Crossbar.io and autobahn-python
+# (one Python venv) and autobahn-js (an npm folder). Both live in a cache outside the repository
+# so that a second run takes seconds. Prints the paths as shell assignments on its last lines.
+#
+#   bash scripts/install-peers.sh            # install or verify
+#   WAMP_PEERS_CACHE=/some/dir bash scripts/install-peers.sh
+set -euo pipefail
+
+CROSSBAR_VERSION=26.10.1
+AUTOBAHN_JS_VERSION=26.3.1
+WS_VERSION=8.18.3
+
+cache="${WAMP_PEERS_CACHE:-$HOME/.cache/wamp-rs-peers}"
+venv="$cache/venv-crossbar-$CROSSBAR_VERSION"
+nodedir="$cache/node-autobahn-$AUTOBAHN_JS_VERSION"
+mkdir -p "$cache"
+
+log() { printf '[install-peers] %s\n' "$*" >&2; }
+
+# --- Crossbar.io + autobahn-python -------------------------------------------------------------
+if [ ! -x "$venv/bin/crossbar" ] || ! "$venv/bin/python" -c 'import crossbar, autobahn' 2>/dev/null \
+   || [ "$("$venv/bin/python" -c 'import crossbar; print(crossbar.__version__)' 2>/dev/null)" != "$CROSSBAR_VERSION" ]; then
+  log "installing crossbar $CROSSBAR_VERSION into $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip wheel setuptools >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "crossbar==$CROSSBAR_VERSION" >&2
+fi
+
+# The bjdata sdist is built against NumPy 1.x in pip's isolated build env and fails to import under
+# NumPy 2 (interop-notes.md). Rebuilding it against the installed NumPy fixes it.
+if ! "$venv/bin/python" -c 'import bjdata' 2>/dev/null; then
+  bj=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("bjdata"))' 2>/dev/null || true)
+  if [ -n "$bj" ]; then
+    log "rebuilding bjdata $bj against the installed numpy"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation \
+      --force-reinstall --no-deps "bjdata==$bj" >&2
+  fi
+fi
+"$venv/bin/crossbar" version >/dev/null 2>&1 || { log "crossbar does not start"; exit 1; }
+
+# --- autobahn-js ----------------------------------------------------------------------------------
+if [ ! -f "$nodedir/node_modules/autobahn/package.json" ] || [ ! -f "$nodedir/node_modules/ws/package.json" ]; then
+  log "installing autobahn-js $AUTOBAHN_JS_VERSION into $nodedir"
+  mkdir -p "$nodedir"
+  (cd "$nodedir" && printf '{"name":"wamp-rs-peers","private":true}\n' > package.json \
+    && npm install --silent --no-audit --no-fund --engine-strict=false \
+       "autobahn@$AUTOBAHN_JS_VERSION" "ws@$WS_VERSION" >&2)
+fi
+
+echo "WAMP_PEERS_PYTHON=$venv/bin/python"
+echo "WAMP_PEERS_CROSSBAR=$venv/bin/crossbar"
+echo "WAMP_PEERS_NODE_PATH=$nodedir/node_modules"

@@ -1,0 +1,14 @@
+//! The WAMP runtime: messages, serializers, transports, session, authentication, RPC and PubSub.
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+pub mod message;
+pub mod serializer;
+pub mod uri;
+pub mod value;
+
+pub use message::{Id, Message};
+pub use serializer::Serializer;
+pub use value::{Dict, Value};

@@ -1,0 +1,230 @@
+//! The three serializers of the Basic Profile: JSON, MessagePack and CBOR.
+//!
+//! A serializer turns a [`Message`] into bytes and back. Decoding refuses anything that is not a
+//! well-formed message of the spec with a [`DecodeError`]; nothing here panics on input.
+
+use serde::de::DeserializeSeed;
+
+use crate::message::{Message, ProtocolViolation, WireMessage};
+use crate::value::WireValueSeed;
+
+/// A WAMP serializer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Serializer {
+    /// `wamp.2.json`: text frames; binary values as `\0`-prefixed base64 strings.
+    Json,
+    /// `wamp.2.msgpack`: MessagePack (version 5, with a binary type).
+    MsgPack,
+    /// `wamp.2.cbor`: CBOR (RFC 8949).
+    Cbor,
+}
+
+/// A message could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The bytes are not valid in the serialization format.
+    #[error("malformed {serializer:?} data: {reason}")]
+    Malformed {
+        /// The serializer in use.
+        serializer: Serializer,
+        /// What the parser said.
+        reason: String,
+    },
+    /// The bytes decode, but not to a valid WAMP message.
+    #[error(transparent)]
+    Protocol(#[from] ProtocolViolation),
+}
+
+/// A message could not be encoded (for example a NaN float under JSON, or a map key that JSON
+/// cannot represent).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot encode {message} with {serializer:?}: {reason}")]
+pub struct EncodeError {
+    /// The serializer in use.
+    pub serializer: Serializer,
+    /// The message type.
+    pub message: &'static str,
+    /// What the encoder said.
+    pub reason: String,
+}
+
+impl Serializer {
+    /// Every serializer, in the order a client offers them by default.
+    pub const ALL: [Serializer; 3] = [Serializer::MsgPack, Serializer::Cbor, Serializer::Json];
+
+    /// The WebSocket subprotocol name (`wamp.2.json`...).
+    pub fn subprotocol(self) -> &'static str {
+        match self {
+            Serializer::Json => "wamp.2.json",
+            Serializer::MsgPack => "wamp.2.msgpack",
+            Serializer::Cbor => "wamp.2.cbor",
+        }
+    }
+
+    /// The serializer for a WebSocket subprotocol name.
+    pub fn from_subprotocol(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.subprotocol() == name)
+    }
+
+    /// The RawSocket serializer number (1 JSON, 2 MessagePack, 3 CBOR).
+    pub fn rawsocket_id(self) -> u8 {
+        match self {
+            Serializer::Json => 1,
+            Serializer::MsgPack => 2,
+            Serializer::Cbor => 3,
+        }
+    }
+
+    /// The serializer for a RawSocket serializer number.
+    pub fn from_rawsocket_id(id: u8) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.rawsocket_id() == id)
+    }
+
+    /// Whether the encoding is binary (WebSocket binary frames) rather than text.
+    pub fn is_binary(self) -> bool {
+        !matches!(self, Serializer::Json)
+    }
+
+    /// Encodes a message.
+    pub fn encode(self, message: &Message) -> Result<Vec<u8>, EncodeError> {
+        let wire = WireMessage {
+            message,
+            json: self == Serializer::Json,
+        };
+        let result = match self {
+            Serializer::Json => serde_json::to_vec(&wire).map_err(|e| e.to_string()),
+            Serializer::MsgPack => rmp_serde::to_vec(&wire).map_err(|e| e.to_string()),
+            Serializer::Cbor => {
+                let mut out = Vec::with_capacity(128);
+                ciborium::into_writer(&wire, &mut out)
+                    .map(|()| out)
+                    .map_err(|e| e.to_string())
+            }
+        };
+        result.map_err(|reason| EncodeError {
+            serializer: self,
+            message: message.name(),
+            reason,
+        })
+    }
+
+    /// Decodes a message.
+    pub fn decode(self, bytes: &[u8]) -> Result<Message, DecodeError> {
+        let malformed = |reason: String| DecodeError::Malformed {
+            serializer: self,
+            reason,
+        };
+        let value = match self {
+            Serializer::Json => {
+                let mut de = serde_json::Deserializer::from_slice(bytes);
+                let value = WireValueSeed::new(true)
+                    .deserialize(&mut de)
+                    .map_err(|e| malformed(e.to_string()))?;
+                de.end().map_err(|e| malformed(e.to_string()))?;
+                value
+            }
+            Serializer::MsgPack => {
+                let mut reader = bytes;
+                let mut de = rmp_serde::Deserializer::new(&mut reader);
+                let value = WireValueSeed::new(false)
+                    .deserialize(&mut de)
+                    .map_err(|e| malformed(e.to_string()))?;
+                if !reader.is_empty() {
+                    return Err(malformed("trailing bytes after the message".into()));
+                }
+                value
+            }
+            Serializer::Cbor => {
+                let mut reader = bytes;
+                let BinaryValue(value) =
+                    ciborium::from_reader(&mut reader).map_err(|e| malformed(format!("{e}")))?;
+                if !reader.is_empty() {
+                    return Err(malformed("trailing bytes after the message".into()));
+                }
+                value
+            }
+        };
+        Ok(Message::from_wire(value)?)
+    }
+}
+
+/// A [`crate::Value`] read from a binary format, for readers that take a type rather than a seed.
+struct BinaryValue(crate::Value);
+
+impl<'de> serde::Deserialize<'de> for BinaryValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        WireValueSeed::new(false).deserialize(d).map(BinaryValue)
+    }
+}
+
+impl std::fmt::Display for Serializer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.subprotocol())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::message::{Arguments, Call, Payload};
+    use crate::value::{Dict, Value};
+
+    fn sample() -> Message {
+        let mut kwargs = Dict::new();
+        kwargs.insert("blob".into(), Value::Bytes(vec![0, 159, 146, 150]));
+        Message::Call(Call {
+            request: 1 << 53,
+            options: Dict::new(),
+            procedure: "com.app.add".into(),
+            payload: Payload::Arguments(Arguments::new(
+                vec![Value::from(-3), Value::Float(1.5)],
+                kwargs,
+            )),
+        })
+    }
+
+    #[test]
+    fn every_serializer_round_trips_binary_and_large_ids() {
+        for s in Serializer::ALL {
+            let bytes = s.encode(&sample()).unwrap();
+            assert_eq!(s.decode(&bytes).unwrap(), sample(), "{s}");
+        }
+    }
+
+    #[test]
+    fn garbage_is_a_typed_error_not_a_panic() {
+        let inputs: [&[u8]; 6] = [
+            b"",
+            b"[",
+            b"\xff\xff\xff",
+            b"[48, 1, {}, \"a.b\"] x",
+            b"\x91",
+            b"\x9f\xff",
+        ];
+        for s in Serializer::ALL {
+            for input in inputs {
+                assert!(s.decode(input).is_err(), "{s} accepted {input:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let depth = 100_000;
+        let json = format!(
+            "[48,1,{{}},\"a.b\",{}{}]",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        assert!(Serializer::Json.decode(json.as_bytes()).is_err());
+        let mut msgpack = vec![0x95, 48, 1, 0x80, 0xa3, b'a', b'.', b'b'];
+        msgpack.extend(std::iter::repeat_n(0x91, depth));
+        msgpack.push(0xc0);
+        assert!(Serializer::MsgPack.decode(&msgpack).is_err());
+        let mut cbor = vec![0x85, 0x18, 48, 1, 0xa0, 0x63, b'a', b'.', b'b'];
+        cbor.extend(std::iter::repeat_n(0x81, depth));
+        cbor.push(0xf6);
+        assert!(Serializer::Cbor.decode(&cbor).is_err());
+    }
+}
