@@ -12,3 +12,6 @@ pub mod value;
 pub use message::{Id, Message};
 pub use serializer::Serializer;
 pub use value::{Dict, Value};
+pub mod auth;
+pub mod error;
+pub mod transport;

@@ -1,0 +1,192 @@
+//! WAMP over WebSocket (`ws://`, `wss://`): one WAMP message per WebSocket message, the
+//! serializer negotiated as the `wamp.2.*` subprotocol.
+
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+use futures::{Sink, Stream};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::{self, Message as WsMessage};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::{Connected, TransportConfig, TransportError};
+use crate::message::Message;
+use crate::serializer::Serializer;
+
+/// A WAMP transport over a WebSocket connection.
+pub struct WebSocketTransport<S> {
+    ws: WebSocketStream<S>,
+    serializer: Serializer,
+    max_message_size: usize,
+}
+
+impl<S> std::fmt::Debug for WebSocketTransport<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebSocketTransport")
+            .field("serializer", &self.serializer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S> WebSocketTransport<S> {
+    /// Wraps an established WebSocket whose subprotocol negotiated `serializer`.
+    pub fn new(ws: WebSocketStream<S>, serializer: Serializer, max_message_size: usize) -> Self {
+        Self {
+            ws,
+            serializer,
+            max_message_size,
+        }
+    }
+}
+
+/// The tungstenite limits matching a WAMP maximum message size.
+pub fn websocket_config(max_message_size: usize) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .max_message_size(Some(max_message_size))
+        .max_frame_size(Some(max_message_size))
+}
+
+pub(crate) fn map_ws_error(e: tungstenite::Error, max: usize) -> TransportError {
+    use tungstenite::error::CapacityError;
+    match e {
+        tungstenite::Error::Capacity(CapacityError::MessageTooLong { size, max_size }) => {
+            TransportError::MessageTooLarge {
+                size,
+                max: max_size.min(max),
+            }
+        }
+        tungstenite::Error::Io(io) => TransportError::Io(io),
+        tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
+            TransportError::Closed
+        }
+        other => TransportError::WebSocket(other.to_string()),
+    }
+}
+
+/// Connects to a `ws://` or `wss://` URL, offering the configured serializers.
+pub(crate) async fn connect(
+    url: &str,
+    config: &TransportConfig,
+) -> Result<Connected, TransportError> {
+    let mut request = url
+        .into_client_request()
+        .map_err(|e| TransportError::InvalidUrl {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        })?;
+    let offered: Vec<&'static str> = config.serializers.iter().map(|s| s.subprotocol()).collect();
+    let header = HeaderValue::from_str(&offered.join(", "))
+        .map_err(|e| TransportError::WebSocket(e.to_string()))?;
+    request
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", header);
+    let connector = if url.starts_with("wss:") {
+        Some(tokio_tungstenite::Connector::Rustls(
+            config.tls.client_config()?,
+        ))
+    } else {
+        None
+    };
+    let (ws, response) = tokio_tungstenite::connect_async_tls_with_config(
+        request,
+        Some(websocket_config(config.max_message_size)),
+        true,
+        connector,
+    )
+    .await
+    .map_err(|e| map_ws_error(e, config.max_message_size))?;
+    let chosen = response
+        .headers()
+        .get("Sec-WebSocket-Protocol")
+        .and_then(|v| v.to_str().ok())
+        .and_then(Serializer::from_subprotocol)
+        .filter(|s| config.serializers.contains(s))
+        .ok_or(TransportError::NoSubprotocol { offered })?;
+    let transport: WebSocketTransport<MaybeTlsStream<TcpStream>> =
+        WebSocketTransport::new(ws, chosen, config.max_message_size);
+    Ok(Connected {
+        transport: Box::new(transport),
+        serializer: Some(chosen),
+    })
+}
+
+impl<S> Stream for WebSocketTransport<S>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    type Item = Result<Message, TransportError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            let max = self.max_message_size;
+            let frame = match ready!(Pin::new(&mut self.ws).poll_next(cx)) {
+                None => return Poll::Ready(None),
+                Some(Err(e)) => return Poll::Ready(Some(Err(map_ws_error(e, max)))),
+                Some(Ok(frame)) => frame,
+            };
+            let decoded = match &frame {
+                WsMessage::Text(text) => self.serializer.decode(text.as_bytes()),
+                WsMessage::Binary(bytes) => self.serializer.decode(bytes),
+                // Pings are answered by tungstenite itself; pongs and raw frames carry no message.
+                WsMessage::Ping(_) | WsMessage::Pong(_) | WsMessage::Frame(_) => continue,
+                WsMessage::Close(_) => return Poll::Ready(None),
+            };
+            return Poll::Ready(Some(decoded.map_err(TransportError::from)));
+        }
+    }
+}
+
+impl<S> Sink<Message> for WebSocketTransport<S>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    type Error = TransportError;
+
+    fn poll_ready(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), TransportError>> {
+        let max = self.max_message_size;
+        Pin::new(&mut self.ws)
+            .poll_ready(cx)
+            .map_err(|e| map_ws_error(e, max))
+    }
+
+    fn start_send(mut self: Pin<&mut Self>, item: Message) -> Result<(), TransportError> {
+        let bytes = self.serializer.encode(&item)?;
+        let frame = if self.serializer.is_binary() {
+            WsMessage::binary(bytes)
+        } else {
+            let text =
+                String::from_utf8(bytes).map_err(|e| TransportError::WebSocket(e.to_string()))?;
+            WsMessage::text(text)
+        };
+        let max = self.max_message_size;
+        Pin::new(&mut self.ws)
+            .start_send(frame)
+            .map_err(|e| map_ws_error(e, max))
+    }
+
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), TransportError>> {
+        let max = self.max_message_size;
+        Pin::new(&mut self.ws)
+            .poll_flush(cx)
+            .map_err(|e| map_ws_error(e, max))
+    }
+
+    fn poll_close(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), TransportError>> {
+        let max = self.max_message_size;
+        Pin::new(&mut self.ws)
+            .poll_close(cx)
+            .map_err(|e| map_ws_error(e, max))
+    }
+}
