@@ -14,4 +14,10 @@ pub use serializer::Serializer;
 pub use value::{Dict, Value};
 pub mod auth;
 pub mod error;
+pub mod session;
 pub mod transport;
+
+pub use error::{CloseReason, Error, WampError};
+pub use message::Arguments;
+pub use session::{Client, Session};
+pub use uri::MatchPolicy;

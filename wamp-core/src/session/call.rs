@@ -1,0 +1,424 @@
+//! The caller: `session.call(procedure)` builds a CALL; awaiting it gives a [`CallResult`].
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures::Stream;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument as _;
+
+use super::{send_in_background, set, CallReply, Command, Session};
+use crate::error::Error;
+use crate::message::{Arguments, Payload};
+use crate::uri::MatchPolicy;
+use crate::value::{self, Dict, Value, ValueError};
+
+/// How a CANCEL asks the dealer to treat the running invocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CancelMode {
+    /// The dealer answers the caller at once and lets the callee finish; no INTERRUPT.
+    Skip,
+    /// The dealer interrupts the callee and answers once the callee has answered.
+    Kill,
+    /// The dealer interrupts the callee and answers the caller at once.
+    #[default]
+    KillNoWait,
+}
+
+impl CancelMode {
+    /// The `mode` option's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelMode::Skip => "skip",
+            CancelMode::Kill => "kill",
+            CancelMode::KillNoWait => "killnowait",
+        }
+    }
+}
+
+/// The answer to a call: the result payload and its details.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallResult {
+    /// The positional and keyword results.
+    pub arguments: Arguments,
+    /// A passthru payload, when the callee used Payload Passthru Mode.
+    pub passthru: Option<Vec<u8>>,
+    /// The RESULT details.
+    pub details: Dict,
+    /// Whether this is a progressive (intermediate) result.
+    pub progress: bool,
+}
+
+impl CallResult {
+    pub(crate) fn new(details: Dict, payload: Payload) -> Self {
+        let progress = details.get("progress") == Some(&Value::Bool(true));
+        let (arguments, passthru) = match payload {
+            Payload::Arguments(a) => (a, None),
+            Payload::Passthru(p) => (Arguments::default(), Some(p)),
+        };
+        Self {
+            arguments,
+            passthru,
+            details,
+            progress,
+        }
+    }
+
+    /// Decodes the single returned value (the first positional result).
+    pub fn value<T: DeserializeOwned>(&self) -> Result<T, ValueError> {
+        self.arguments.decode_value()
+    }
+
+    /// Decodes all positional results as a tuple, `Vec` or struct.
+    pub fn args<T: DeserializeOwned>(&self) -> Result<T, ValueError> {
+        self.arguments.decode_args()
+    }
+
+    /// Decodes the keyword results as a struct or map.
+    pub fn kwargs<T: DeserializeOwned>(&self) -> Result<T, ValueError> {
+        self.arguments.decode_kwargs()
+    }
+}
+
+/// A CALL being built. `.await` it for the result, or turn it into a [`CallStream`] or a
+/// [`ProgressiveCall`].
+#[must_use = "a call does nothing until awaited"]
+pub struct CallBuilder {
+    session: Session,
+    procedure: String,
+    arguments: Result<Arguments, ValueError>,
+    options: Dict,
+    timeout: Option<Duration>,
+    cancel_mode: CancelMode,
+}
+
+impl std::fmt::Debug for CallBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallBuilder")
+            .field("procedure", &self.procedure)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl CallBuilder {
+    pub(crate) fn new(session: Session, procedure: String) -> Self {
+        Self {
+            session,
+            procedure,
+            arguments: Ok(Arguments::default()),
+            options: Dict::new(),
+            timeout: None,
+            cancel_mode: CancelMode::default(),
+        }
+    }
+
+    /// Positional arguments: a tuple, array or `Vec` of serializable values.
+    pub fn args<T: Serialize + ?Sized>(mut self, args: &T) -> Self {
+        self.arguments = self.arguments.and_then(|a| {
+            Ok(Arguments {
+                args: value::to_args(args)?,
+                ..a
+            })
+        });
+        self
+    }
+
+    /// Keyword arguments: a serializable struct or map.
+    pub fn kwargs<T: Serialize + ?Sized>(mut self, kwargs: &T) -> Self {
+        self.arguments = self.arguments.and_then(|a| {
+            Ok(Arguments {
+                kwargs: value::to_kwargs(kwargs)?,
+                ..a
+            })
+        });
+        self
+    }
+
+    /// Ready-made arguments.
+    pub fn arguments(mut self, arguments: Arguments) -> Self {
+        self.arguments = Ok(arguments);
+        self
+    }
+
+    /// Sets any call option by name (see the spec's `CALL.Options`).
+    pub fn option(mut self, key: &str, value: impl Into<Value>) -> Self {
+        set(&mut self.options, key, value);
+        self
+    }
+
+    /// A timeout: sent as `CALL.Options.timeout` for dealers that enforce it, and enforced here
+    /// too (Crossbar.io does not), by canceling the call and answering [`Error::Timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        let millis = u64::try_from(timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        set(&mut self.options, "timeout", millis);
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Asks the dealer to disclose this caller's identity to the callee.
+    pub fn disclose_me(self) -> Self {
+        self.option("disclose_me", true)
+    }
+
+    /// How a cancel (on drop or timeout) asks the dealer to stop the call.
+    pub fn cancel_mode(mut self, mode: CancelMode) -> Self {
+        self.cancel_mode = mode;
+        self
+    }
+
+    fn prepare(&self) -> Result<Arguments, Error> {
+        self.session
+            .check_uri(&self.procedure, MatchPolicy::Exact)?;
+        self.arguments.clone().map_err(Error::from)
+    }
+
+    /// Sends the call and answers a guard that cancels it when dropped unfinished.
+    async fn start(self, reply: CallReply, arguments: Arguments) -> Result<CallGuard, Error> {
+        let key = self.session.next_key();
+        let (sent_tx, sent_rx) = oneshot::channel();
+        self.session
+            .send(Command::Call {
+                key,
+                procedure: self.procedure,
+                options: self.options,
+                payload: Payload::Arguments(arguments),
+                reply,
+                sent: Some(sent_tx),
+            })
+            .await?;
+        let mut guard = CallGuard {
+            session: self.session,
+            key,
+            mode: self.cancel_mode,
+            done: false,
+        };
+        if let Err(e) = guard.session.answer(sent_rx).await {
+            guard.done = true;
+            return Err(e);
+        }
+        Ok(guard)
+    }
+
+    /// Calls with `receive_progress`: a stream of the progressive results, then the final one.
+    /// Dropping the stream before the final result cancels the call.
+    pub async fn stream(mut self) -> Result<CallStream, Error> {
+        self.session.require("dealer", "progressive_call_results")?;
+        let arguments = self.prepare()?;
+        set(&mut self.options, "receive_progress", true);
+        let deadline = self.timeout.map(|t| Box::pin(tokio::time::sleep(t)));
+        let timeout = self.timeout;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let guard = self.start(CallReply::Stream(tx), arguments).await?;
+        Ok(CallStream {
+            rx,
+            guard,
+            deadline,
+            timeout,
+        })
+    }
+
+    /// Starts a progressive call invocation: these arguments go in a first CALL with
+    /// `progress = true`; send more with [`ProgressiveCall::send`] and the last with
+    /// [`ProgressiveCall::finish`]. The dealer must announce `progressive_call_invocations`.
+    pub async fn progressive(mut self) -> Result<ProgressiveCall, Error> {
+        self.session
+            .require("dealer", "progressive_call_invocations")?;
+        let arguments = self.prepare()?;
+        set(&mut self.options, "progress", true);
+        let timeout = self.timeout;
+        let base_options = {
+            let mut o = self.options.clone();
+            o.remove("progress");
+            o
+        };
+        let (tx, rx) = oneshot::channel();
+        let guard = self.start(CallReply::Once(tx), arguments).await?;
+        Ok(ProgressiveCall {
+            guard,
+            rx,
+            options: base_options,
+            timeout,
+        })
+    }
+}
+
+impl IntoFuture for CallBuilder {
+    type Output = Result<CallResult, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let span = tracing::debug_span!("wamp_call", procedure = %self.procedure);
+        Box::pin(
+            async move {
+                let arguments = self.prepare()?;
+                let timeout = self.timeout;
+                let (tx, rx) = oneshot::channel();
+                let mut guard = self.start(CallReply::Once(tx), arguments).await?;
+                let session = guard.session.clone();
+                let result = match timeout {
+                    None => session.answer(rx).await,
+                    Some(t) => match tokio::time::timeout(t, session.answer(rx)).await {
+                        Ok(result) => result,
+                        Err(_) => Err(Error::Timeout(t)),
+                    },
+                };
+                // A timeout leaves the guard armed, so it sends CANCEL.
+                guard.done = !matches!(result, Err(Error::Timeout(_)));
+                result
+            }
+            .instrument(span),
+        )
+    }
+}
+
+/// Cancels the call it guards when dropped before the call finished.
+struct CallGuard {
+    session: Session,
+    key: u64,
+    mode: CancelMode,
+    done: bool,
+}
+
+impl CallGuard {
+    fn cancel_now(&mut self, mode: CancelMode) {
+        if !self.done {
+            self.done = true;
+            send_in_background(
+                self.session.commands(),
+                Command::Cancel {
+                    key: self.key,
+                    mode,
+                },
+            );
+        }
+    }
+}
+
+impl Drop for CallGuard {
+    fn drop(&mut self) {
+        let mode = self.mode;
+        self.cancel_now(mode);
+    }
+}
+
+/// The results of a call made with `receive_progress`: progressive results (`progress = true`),
+/// then the final result, then the end of the stream.
+pub struct CallStream {
+    rx: mpsc::UnboundedReceiver<Result<CallResult, Error>>,
+    guard: CallGuard,
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+    timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for CallStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallStream")
+            .field("done", &self.guard.done)
+            .finish()
+    }
+}
+
+impl CallStream {
+    /// Cancels the call with `mode`; the stream then ends with the dealer's answer.
+    pub fn cancel(&mut self, mode: CancelMode) {
+        if !self.guard.done {
+            self.guard.done = true;
+            send_in_background(
+                self.guard.session.commands(),
+                Command::Cancel {
+                    key: self.guard.key,
+                    mode,
+                },
+            );
+        }
+    }
+}
+
+impl Stream for CallStream {
+    type Item = Result<CallResult, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if let Poll::Ready(item) = self.rx.poll_recv(cx) {
+            match &item {
+                Some(Ok(r)) if r.progress => {}
+                _ => self.guard.done = true,
+            }
+            return Poll::Ready(item);
+        }
+        let timeout = self.timeout;
+        let expired = self
+            .deadline
+            .as_mut()
+            .is_some_and(|d| d.as_mut().poll(cx).is_ready());
+        if let (true, Some(timeout)) = (expired, timeout) {
+            if !self.guard.done {
+                let mode = self.guard.mode;
+                self.guard.cancel_now(mode);
+                self.deadline = None;
+                return Poll::Ready(Some(Err(Error::Timeout(timeout))));
+            }
+        }
+        Poll::Pending
+    }
+}
+
+/// A call whose arguments go out in several CALL messages (progressive call invocations).
+pub struct ProgressiveCall {
+    guard: CallGuard,
+    rx: oneshot::Receiver<Result<CallResult, Error>>,
+    options: Dict,
+    timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for ProgressiveCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProgressiveCall").finish_non_exhaustive()
+    }
+}
+
+impl ProgressiveCall {
+    async fn chunk(&mut self, arguments: Arguments, last: bool) -> Result<(), Error> {
+        let mut options = self.options.clone();
+        if !last {
+            set(&mut options, "progress", true);
+        }
+        let (sent_tx, sent_rx) = oneshot::channel();
+        self.guard
+            .session
+            .send(Command::CallChunk {
+                key: self.guard.key,
+                options,
+                payload: Payload::Arguments(arguments),
+                sent: sent_tx,
+            })
+            .await?;
+        self.guard.session.answer(sent_rx).await
+    }
+
+    /// Sends another part of the call's input (a CALL with `progress = true`).
+    pub async fn send(&mut self, arguments: Arguments) -> Result<(), Error> {
+        self.chunk(arguments, false).await
+    }
+
+    /// Sends the last part of the input and waits for the result.
+    pub async fn finish(mut self, arguments: Arguments) -> Result<CallResult, Error> {
+        self.chunk(arguments, true).await?;
+        let session = self.guard.session.clone();
+        let rx = std::mem::replace(&mut self.rx, oneshot::channel().1);
+        let result = match self.timeout {
+            None => session.answer(rx).await,
+            Some(t) => tokio::time::timeout(t, session.answer(rx))
+                .await
+                .unwrap_or(Err(Error::Timeout(t))),
+        };
+        self.guard.done = !matches!(result, Err(Error::Timeout(_)));
+        result
+    }
+}

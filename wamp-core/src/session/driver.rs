@@ -1,0 +1,987 @@
+//! The task that owns a session's transport: sends what handles ask for, routes what the router
+//! sends, and keeps every table of pending and live state. Nothing else touches the transport.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use futures::{FutureExt as _, SinkExt as _, StreamExt as _};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::AbortHandle;
+use tokio::time::Instant;
+
+use super::register::{Handler, Invocation, RegistrationEnd};
+use super::subscribe::{Event, LocalSubscriber, SubscriptionError};
+use super::{CallReply, CallResult, Command, SessionInfo};
+use crate::error::{uris, CloseReason, Error, WampError};
+use crate::message::{self, code, Arguments, Id, Message, Payload, MAX_ID};
+use crate::transport::{BoxTransport, TransportError};
+use crate::value::{as_u64, Dict, Value};
+
+/// How many further queued commands are handled before the transport is flushed.
+const BATCH: usize = 64;
+
+struct PendingCall {
+    key: u64,
+    /// Kept for the further CALLs of a progressive call invocation, which repeat it.
+    procedure: String,
+    reply: CallReply,
+}
+
+enum Pending {
+    Subscribe {
+        topic: String,
+        options: Dict,
+        locals: Vec<LocalSubscriber>,
+        reply: Option<oneshot::Sender<Result<Id, Error>>>,
+    },
+    Unsubscribe {
+        subscription: Id,
+        reply: Option<oneshot::Sender<Result<(), Error>>>,
+    },
+    Register {
+        procedure: String,
+        handler: std::sync::Arc<dyn Handler>,
+        end: watch::Sender<Option<RegistrationEnd>>,
+        reply: oneshot::Sender<Result<Id, Error>>,
+    },
+    Unregister {
+        registration: Id,
+        reply: oneshot::Sender<Result<(), Error>>,
+    },
+    Publish {
+        reply: oneshot::Sender<Result<Option<Id>, Error>>,
+    },
+}
+
+impl Pending {
+    fn request_type(&self) -> u64 {
+        match self {
+            Pending::Subscribe { .. } => code::SUBSCRIBE,
+            Pending::Unsubscribe { .. } => code::UNSUBSCRIBE,
+            Pending::Register { .. } => code::REGISTER,
+            Pending::Unregister { .. } => code::UNREGISTER,
+            Pending::Publish { .. } => code::PUBLISH,
+        }
+    }
+
+    fn fail(self, error: impl Fn() -> Error) {
+        match self {
+            Pending::Subscribe { locals, reply, .. } => {
+                if let Some(reply) = reply {
+                    let _ = reply.send(Err(error()));
+                }
+                for local in locals {
+                    local.state.finish(SubscriptionError::Revoked {
+                        reason: error().to_string(),
+                    });
+                }
+            }
+            Pending::Unsubscribe { reply, .. } => {
+                if let Some(reply) = reply {
+                    let _ = reply.send(Err(error()));
+                }
+            }
+            Pending::Register { reply, .. } => {
+                let _ = reply.send(Err(error()));
+            }
+            Pending::Unregister { reply, .. } => {
+                let _ = reply.send(Err(error()));
+            }
+            Pending::Publish { reply } => {
+                let _ = reply.send(Err(error()));
+            }
+        }
+    }
+}
+
+struct SubscriptionSlot {
+    topic: String,
+    options: Dict,
+    subscribers: Vec<LocalSubscriber>,
+}
+
+struct RegistrationSlot {
+    procedure: String,
+    handler: std::sync::Arc<dyn Handler>,
+    end: watch::Sender<Option<RegistrationEnd>>,
+}
+
+/// Ends the loop with a reason.
+type Flow = Result<(), CloseReason>;
+
+pub(crate) struct Driver {
+    transport: BoxTransport,
+    commands: mpsc::Receiver<Command>,
+    self_tx: mpsc::Sender<Command>,
+    closed: watch::Sender<Option<CloseReason>>,
+    info: SessionInfo,
+    goodbye_timeout: Duration,
+    next_request: Id,
+    dirty: bool,
+    leaving: Option<(Instant, String, Option<String>)>,
+    calls: HashMap<Id, PendingCall>,
+    call_keys: HashMap<u64, Id>,
+    requests: HashMap<Id, Pending>,
+    subscriptions: HashMap<Id, SubscriptionSlot>,
+    local_subscriptions: HashMap<u64, Id>,
+    unsubscribing: HashSet<Id>,
+    registrations: HashMap<Id, RegistrationSlot>,
+    invocations: HashMap<Id, AbortHandle>,
+}
+
+impl Driver {
+    pub(crate) fn new(
+        transport: BoxTransport,
+        commands: mpsc::Receiver<Command>,
+        self_tx: mpsc::Sender<Command>,
+        closed: watch::Sender<Option<CloseReason>>,
+        info: SessionInfo,
+        goodbye_timeout: Duration,
+    ) -> Self {
+        Self {
+            transport,
+            commands,
+            self_tx,
+            closed,
+            info,
+            goodbye_timeout,
+            next_request: 1,
+            dirty: false,
+            leaving: None,
+            calls: HashMap::new(),
+            call_keys: HashMap::new(),
+            requests: HashMap::new(),
+            subscriptions: HashMap::new(),
+            local_subscriptions: HashMap::new(),
+            unsubscribing: HashSet::new(),
+            registrations: HashMap::new(),
+            invocations: HashMap::new(),
+        }
+    }
+
+    pub(crate) async fn run(mut self) {
+        tracing::debug!("session established");
+        let reason = loop {
+            let deadline = self.leaving.as_ref().map(|(deadline, _, _)| *deadline);
+            let flow = tokio::select! {
+                incoming = self.transport.next() => match incoming {
+                    Some(Ok(message)) => self.on_message(message).await,
+                    Some(Err(TransportError::Decode(e))) => self.violation(e.to_string()).await,
+                    Some(Err(e)) => Err(CloseReason::TransportError(e.to_string())),
+                    None => Err(self.connection_ended()),
+                },
+                command = self.commands.recv() => match command {
+                    Some(command) => self.on_command(command).await,
+                    // Unreachable while the driver holds a sender, but end cleanly regardless.
+                    None => Err(CloseReason::Dropped),
+                },
+                () = sleep_until(deadline), if deadline.is_some() => Err(self.goodbye_timed_out()),
+            };
+            if let Err(reason) = flow {
+                break reason;
+            }
+            if let Err(reason) = self.drain_and_flush().await {
+                break reason;
+            }
+        };
+        self.finish(reason).await;
+    }
+
+    /// Handles commands already queued, then flushes what was written.
+    async fn drain_and_flush(&mut self) -> Flow {
+        for _ in 0..BATCH {
+            match self.commands.try_recv() {
+                Ok(command) => self.on_command(command).await?,
+                Err(_) => break,
+            }
+        }
+        if self.dirty {
+            self.dirty = false;
+            self.transport
+                .flush()
+                .await
+                .map_err(|e| CloseReason::TransportError(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn connection_ended(&self) -> CloseReason {
+        match &self.leaving {
+            Some((_, reason, message)) => CloseReason::Goodbye {
+                reason: reason.clone(),
+                message: message.clone(),
+                by_router: false,
+            },
+            None => CloseReason::ConnectionLost,
+        }
+    }
+
+    fn goodbye_timed_out(&self) -> CloseReason {
+        tracing::warn!("the router did not answer GOODBYE in time");
+        self.connection_ended()
+    }
+
+    fn next_id(&mut self) -> Id {
+        let id = self.next_request;
+        self.next_request = if id >= MAX_ID { 1 } else { id + 1 };
+        id
+    }
+
+    /// Queues a message. A message that cannot be encoded or is too large fails alone
+    /// (`Ok(Err)`); a broken transport ends the session (`Err`).
+    async fn send(&mut self, message: Message) -> Result<Result<(), Error>, CloseReason> {
+        match self.transport.feed(message).await {
+            Ok(()) => {
+                self.dirty = true;
+                Ok(Ok(()))
+            }
+            Err(e) if !e.is_fatal() => Ok(Err(Error::NotSent(e.to_string()))),
+            Err(e) => Err(CloseReason::TransportError(e.to_string())),
+        }
+    }
+
+    /// Aborts the session because the router broke the protocol.
+    async fn violation(&mut self, reason: String) -> Flow {
+        tracing::warn!(%reason, "protocol violation by the router; aborting");
+        let mut details = Dict::new();
+        details.insert("message".into(), Value::Text(reason.clone()));
+        let abort = message::Abort {
+            details,
+            reason: uris::PROTOCOL_VIOLATION.into(),
+            arguments: Arguments::default(),
+        };
+        let _ = self.transport.send(Message::Abort(abort)).await;
+        Err(CloseReason::ProtocolViolation(reason))
+    }
+
+    async fn on_command(&mut self, command: Command) -> Flow {
+        match command {
+            Command::Call {
+                key,
+                procedure,
+                options,
+                payload,
+                reply,
+                sent,
+            } => {
+                let request = self.next_id();
+                let call = message::Call {
+                    request,
+                    options,
+                    procedure: procedure.clone(),
+                    payload,
+                };
+                match self.send(Message::Call(call)).await? {
+                    Ok(()) => {
+                        self.calls.insert(
+                            request,
+                            PendingCall {
+                                key,
+                                procedure,
+                                reply,
+                            },
+                        );
+                        self.call_keys.insert(key, request);
+                        if let Some(sent) = sent {
+                            let _ = sent.send(Ok(()));
+                        }
+                    }
+                    Err(e) => match sent {
+                        Some(sent) => {
+                            let _ = sent.send(Err(e));
+                        }
+                        None => reply_call(reply, Err(e)),
+                    },
+                }
+            }
+            Command::CallChunk {
+                key,
+                options,
+                payload,
+                sent,
+            } => {
+                let pending = self
+                    .call_keys
+                    .get(&key)
+                    .and_then(|r| Some((*r, self.calls.get(r)?.procedure.clone())));
+                if let Some((request, procedure)) = pending {
+                    let call = message::Call {
+                        request,
+                        options,
+                        procedure,
+                        payload,
+                    };
+                    let outcome = self.send(Message::Call(call)).await?;
+                    let _ = sent.send(outcome);
+                } else {
+                    let _ = sent.send(Err(Error::NotSent("the call has already finished".into())));
+                }
+            }
+            Command::Cancel { key, mode } => {
+                if let Some(request) = self.call_keys.get(&key).copied() {
+                    if self.info.router_has("dealer", "call_canceling") {
+                        let mut options = Dict::new();
+                        options.insert("mode".into(), Value::Text(mode.as_str().into()));
+                        let _ = self
+                            .send(Message::Cancel(message::Cancel { request, options }))
+                            .await?;
+                    } else {
+                        // Without call canceling the router will still answer; forget the call.
+                        self.call_keys.remove(&key);
+                        if let Some(call) = self.calls.remove(&request) {
+                            reply_call(
+                                call.reply,
+                                Err(Error::Wamp(WampError::new(uris::CANCELED))),
+                            );
+                        }
+                    }
+                }
+            }
+            Command::Publish {
+                topic,
+                options,
+                payload,
+                reply,
+                acknowledge,
+            } => {
+                let request = self.next_id();
+                let publish = message::Publish {
+                    request,
+                    options,
+                    topic,
+                    payload,
+                };
+                match self.send(Message::Publish(publish)).await? {
+                    Ok(()) if acknowledge => {
+                        self.requests.insert(request, Pending::Publish { reply });
+                    }
+                    outcome => {
+                        let _ = reply.send(outcome.map(|()| None));
+                    }
+                }
+            }
+            Command::Subscribe {
+                topic,
+                options,
+                local,
+                reply,
+            } => {
+                self.subscribe(topic, options, vec![local], Some(reply))
+                    .await?;
+            }
+            Command::Unsubscribe { local, reply } => {
+                let Some(subscription) = self.local_subscriptions.remove(&local) else {
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Ok(()));
+                    }
+                    return Ok(());
+                };
+                let now_empty = match self.subscriptions.get_mut(&subscription) {
+                    Some(slot) => {
+                        slot.subscribers.retain(|s| s.local != local);
+                        slot.subscribers.is_empty()
+                    }
+                    None => false,
+                };
+                if !now_empty {
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Ok(()));
+                    }
+                    return Ok(());
+                }
+                self.subscriptions.remove(&subscription);
+                let request = self.next_id();
+                match self
+                    .send(Message::Unsubscribe(message::Unsubscribe {
+                        request,
+                        subscription,
+                    }))
+                    .await?
+                {
+                    Ok(()) => {
+                        self.unsubscribing.insert(subscription);
+                        self.requests.insert(
+                            request,
+                            Pending::Unsubscribe {
+                                subscription,
+                                reply,
+                            },
+                        );
+                    }
+                    Err(e) => {
+                        if let Some(reply) = reply {
+                            let _ = reply.send(Err(e));
+                        }
+                    }
+                }
+            }
+            Command::Register {
+                procedure,
+                options,
+                handler,
+                end,
+                reply,
+            } => {
+                let request = self.next_id();
+                let register = message::Register {
+                    request,
+                    options,
+                    procedure: procedure.clone(),
+                };
+                match self.send(Message::Register(register)).await? {
+                    Ok(()) => {
+                        self.requests.insert(
+                            request,
+                            Pending::Register {
+                                procedure,
+                                handler,
+                                end,
+                                reply,
+                            },
+                        );
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
+            Command::Unregister {
+                registration,
+                reply,
+            } => {
+                if !self.registrations.contains_key(&registration) {
+                    let _ = reply.send(Ok(()));
+                    return Ok(());
+                }
+                let request = self.next_id();
+                match self
+                    .send(Message::Unregister(message::Unregister {
+                        request,
+                        registration,
+                    }))
+                    .await?
+                {
+                    Ok(()) => {
+                        self.requests.insert(
+                            request,
+                            Pending::Unregister {
+                                registration,
+                                reply,
+                            },
+                        );
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
+            Command::InvocationProgress { request, arguments } => {
+                if self.invocations.contains_key(&request) {
+                    let mut options = Dict::new();
+                    options.insert("progress".into(), Value::Bool(true));
+                    let y = message::Yield {
+                        request,
+                        options,
+                        payload: Payload::Arguments(arguments),
+                    };
+                    if let Err(e) = self.send(Message::Yield(y)).await? {
+                        tracing::warn!(request, error = %e, "progressive result not sent");
+                    }
+                }
+            }
+            Command::InvocationDone { request, outcome } => {
+                if self.invocations.remove(&request).is_some() {
+                    self.answer_invocation(request, outcome).await?;
+                }
+            }
+            Command::Leave { reason, message } => {
+                if self.leaving.is_none() {
+                    let mut details = Dict::new();
+                    if let Some(m) = &message {
+                        details.insert("message".into(), Value::Text(m.clone()));
+                    }
+                    let goodbye = message::Goodbye {
+                        details,
+                        reason: reason.clone(),
+                    };
+                    let _ = self.send(Message::Goodbye(goodbye)).await?;
+                    self.leaving = Some((Instant::now() + self.goodbye_timeout, reason, message));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn subscribe(
+        &mut self,
+        topic: String,
+        options: Dict,
+        locals: Vec<LocalSubscriber>,
+        reply: Option<oneshot::Sender<Result<Id, Error>>>,
+    ) -> Flow {
+        let request = self.next_id();
+        let subscribe = message::Subscribe {
+            request,
+            options: options.clone(),
+            topic: topic.clone(),
+        };
+        match self.send(Message::Subscribe(subscribe)).await? {
+            Ok(()) => {
+                self.requests.insert(
+                    request,
+                    Pending::Subscribe {
+                        topic,
+                        options,
+                        locals,
+                        reply,
+                    },
+                );
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                if let Some(reply) = reply {
+                    let _ = reply.send(Err(e));
+                }
+                for local in locals {
+                    local.state.finish(SubscriptionError::Revoked {
+                        reason: reason.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn answer_invocation(
+        &mut self,
+        request: Id,
+        outcome: Result<Arguments, WampError>,
+    ) -> Flow {
+        let message = match outcome {
+            Ok(arguments) => Message::Yield(message::Yield {
+                request,
+                options: Dict::new(),
+                payload: Payload::Arguments(arguments),
+            }),
+            Err(e) => Message::Error(message::Error {
+                request_type: code::INVOCATION,
+                request,
+                details: e.details,
+                error: e.uri,
+                payload: Payload::Arguments(Arguments::new(e.args, e.kwargs)),
+            }),
+        };
+        if let Err(e) = self.send(message).await? {
+            // The result could not be sent (too large, not encodable): tell the caller so.
+            let error = Message::Error(message::Error {
+                request_type: code::INVOCATION,
+                request,
+                details: Dict::new(),
+                error: uris::RUNTIME_ERROR.into(),
+                payload: Payload::Arguments(Arguments::new(
+                    vec![Value::Text(e.to_string())],
+                    Dict::new(),
+                )),
+            });
+            let _ = self.send(error).await?;
+        }
+        Ok(())
+    }
+
+    async fn on_message(&mut self, message: Message) -> Flow {
+        match message {
+            Message::Result(m) => {
+                let Some(call) = self.calls.get(&m.request) else {
+                    tracing::debug!(request = m.request, "RESULT for a call no longer pending");
+                    return Ok(());
+                };
+                let result = CallResult::new(m.details, m.payload);
+                if result.progress {
+                    match &call.reply {
+                        CallReply::Stream(tx) => {
+                            let _ = tx.send(Ok(result));
+                        }
+                        CallReply::Once(_) => {
+                            tracing::debug!("progressive RESULT for a call that did not ask for it")
+                        }
+                    }
+                } else if let Some(call) = self.calls.remove(&m.request) {
+                    self.call_keys.remove(&call.key);
+                    reply_call(call.reply, Ok(result));
+                }
+            }
+            Message::Error(m) => return self.on_error(m).await,
+            Message::Published(m) => match self.requests.remove(&m.request) {
+                Some(Pending::Publish { reply }) => {
+                    let _ = reply.send(Ok(Some(m.publication)));
+                }
+                other => return self.unexpected_reply("PUBLISHED", m.request, other).await,
+            },
+            Message::Subscribed(m) => match self.requests.remove(&m.request) {
+                Some(Pending::Subscribe {
+                    topic,
+                    options,
+                    locals,
+                    reply,
+                }) => {
+                    let slot = self.subscriptions.entry(m.subscription).or_insert_with(|| {
+                        SubscriptionSlot {
+                            topic,
+                            options,
+                            subscribers: Vec::new(),
+                        }
+                    });
+                    for local in locals {
+                        self.local_subscriptions.insert(local.local, m.subscription);
+                        slot.subscribers.push(local);
+                    }
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Ok(m.subscription));
+                    }
+                }
+                other => return self.unexpected_reply("SUBSCRIBED", m.request, other).await,
+            },
+            Message::Unsubscribed(m) if m.request == 0 => {
+                let details = m.details.unwrap_or_default();
+                let reason = details
+                    .get("reason")
+                    .and_then(Value::as_text)
+                    .unwrap_or("revoked")
+                    .to_owned();
+                if let Some(id) = details.get("subscription").and_then(as_u64) {
+                    if let Some(slot) = self.subscriptions.remove(&id) {
+                        for local in slot.subscribers {
+                            self.local_subscriptions.remove(&local.local);
+                            local.state.finish(SubscriptionError::Revoked {
+                                reason: reason.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            Message::Unsubscribed(m) => match self.requests.remove(&m.request) {
+                Some(Pending::Unsubscribe {
+                    subscription,
+                    reply,
+                }) => {
+                    self.unsubscribing.remove(&subscription);
+                    // A SUBSCRIBE that raced this UNSUBSCRIBE got the same subscription, which the
+                    // router has now removed: subscribe again for those subscribers.
+                    if let Some(slot) = self.subscriptions.remove(&subscription) {
+                        for local in &slot.subscribers {
+                            self.local_subscriptions.remove(&local.local);
+                        }
+                        self.subscribe(slot.topic, slot.options, slot.subscribers, None)
+                            .await?;
+                    }
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Ok(()));
+                    }
+                }
+                other => {
+                    return self
+                        .unexpected_reply("UNSUBSCRIBED", m.request, other)
+                        .await
+                }
+            },
+            Message::Registered(m) => match self.requests.remove(&m.request) {
+                Some(Pending::Register {
+                    procedure,
+                    handler,
+                    end,
+                    reply,
+                }) => {
+                    self.registrations.insert(
+                        m.registration,
+                        RegistrationSlot {
+                            procedure,
+                            handler,
+                            end,
+                        },
+                    );
+                    let _ = reply.send(Ok(m.registration));
+                }
+                other => return self.unexpected_reply("REGISTERED", m.request, other).await,
+            },
+            Message::Unregistered(m) if m.request == 0 => {
+                let details = m.details.unwrap_or_default();
+                let reason = details
+                    .get("reason")
+                    .and_then(Value::as_text)
+                    .unwrap_or("revoked")
+                    .to_owned();
+                if let Some(id) = details.get("registration").and_then(as_u64) {
+                    if let Some(slot) = self.registrations.remove(&id) {
+                        let _ = slot.end.send(Some(RegistrationEnd::Revoked { reason }));
+                    }
+                }
+            }
+            Message::Unregistered(m) => match self.requests.remove(&m.request) {
+                Some(Pending::Unregister {
+                    registration,
+                    reply,
+                }) => {
+                    if let Some(slot) = self.registrations.remove(&registration) {
+                        let _ = slot.end.send(Some(RegistrationEnd::Unregistered));
+                    }
+                    let _ = reply.send(Ok(()));
+                }
+                other => {
+                    return self
+                        .unexpected_reply("UNREGISTERED", m.request, other)
+                        .await
+                }
+            },
+            Message::Event(m) => match self.subscriptions.get(&m.subscription) {
+                Some(slot) => {
+                    let event = Event::new(m, &slot.topic);
+                    tracing::trace!(
+                        subscription = event.subscription,
+                        publication = event.publication,
+                        "event"
+                    );
+                    if let Some((last, rest)) = slot.subscribers.split_last() {
+                        for local in rest {
+                            local.deliver(event.clone());
+                        }
+                        last.deliver(event);
+                    }
+                }
+                None => tracing::debug!(
+                    subscription = m.subscription,
+                    "EVENT for a subscription no longer held"
+                ),
+            },
+            Message::Invocation(m) => self.on_invocation(m).await?,
+            Message::Interrupt(m) => {
+                if let Some(task) = self.invocations.remove(&m.request) {
+                    task.abort();
+                    let reason = m
+                        .options
+                        .get("reason")
+                        .and_then(Value::as_text)
+                        .map(str::to_owned);
+                    let mut error = WampError::new(uris::CANCELED);
+                    if let Some(reason) = reason {
+                        error.args.push(Value::Text(reason));
+                    }
+                    self.answer_invocation(m.request, Err(error)).await?;
+                }
+            }
+            Message::Goodbye(m) => {
+                if let Some((_, reason, message)) = self.leaving.take() {
+                    return Err(CloseReason::Goodbye {
+                        reason,
+                        message,
+                        by_router: false,
+                    });
+                }
+                let answer = message::Goodbye {
+                    details: Dict::new(),
+                    reason: uris::GOODBYE_AND_OUT.into(),
+                };
+                let _ = self.transport.send(Message::Goodbye(answer)).await;
+                let message = m
+                    .details
+                    .get("message")
+                    .and_then(Value::as_text)
+                    .map(str::to_owned);
+                return Err(CloseReason::Goodbye {
+                    reason: m.reason,
+                    message,
+                    by_router: true,
+                });
+            }
+            Message::Abort(m) => {
+                let message = m
+                    .details
+                    .get("message")
+                    .and_then(Value::as_text)
+                    .map(str::to_owned);
+                return Err(CloseReason::Aborted {
+                    reason: m.reason,
+                    message,
+                });
+            }
+            other => {
+                let name = other.name();
+                return self.violation(format!("received {name}, which a router does not send to an established client session")).await;
+            }
+        }
+        Ok(())
+    }
+
+    async fn unexpected_reply(
+        &mut self,
+        name: &str,
+        request: Id,
+        pending: Option<Pending>,
+    ) -> Flow {
+        let what = match &pending {
+            Some(p) => format!("a request of type {}", message::type_name(p.request_type())),
+            None => "no pending request".to_owned(),
+        };
+        if let Some(p) = pending {
+            p.fail(|| {
+                Error::ProtocolViolation(message::ProtocolViolation(format!(
+                    "{name} answered the wrong request"
+                )))
+            });
+        }
+        self.violation(format!("{name} for request {request}, which is {what}"))
+            .await
+    }
+
+    async fn on_error(&mut self, m: message::Error) -> Flow {
+        let error = || WampError {
+            uri: m.error.clone(),
+            args: m
+                .payload
+                .arguments()
+                .map(|a| a.args.clone())
+                .unwrap_or_default(),
+            kwargs: m
+                .payload
+                .arguments()
+                .map(|a| a.kwargs.clone())
+                .unwrap_or_default(),
+            details: m.details.clone(),
+        };
+        if m.request_type == code::CALL {
+            if let Some(call) = self.calls.remove(&m.request) {
+                self.call_keys.remove(&call.key);
+                reply_call(call.reply, Err(Error::Wamp(error())));
+            }
+            return Ok(());
+        }
+        if m.request_type == code::INVOCATION {
+            return self
+                .violation("received ERROR for an INVOCATION; only callees send those".into())
+                .await;
+        }
+        match self.requests.remove(&m.request) {
+            Some(pending) if pending.request_type() == m.request_type => {
+                if let Pending::Unsubscribe { subscription, .. } = &pending {
+                    self.unsubscribing.remove(subscription);
+                }
+                pending.fail(|| Error::Wamp(error()));
+                Ok(())
+            }
+            other => self.unexpected_reply("ERROR", m.request, other).await,
+        }
+    }
+
+    async fn on_invocation(&mut self, m: message::Invocation) -> Flow {
+        let Some(slot) = self.registrations.get(&m.registration) else {
+            let error = WampError::new(uris::NO_SUCH_REGISTRATION);
+            return self.answer_invocation(m.request, Err(error)).await;
+        };
+        if self.invocations.contains_key(&m.request) {
+            // A follow-up INVOCATION of a progressive call invocation, which this callee did not
+            // announce: refuse it rather than run the handler twice.
+            return self
+                .violation(format!(
+                    "INVOCATION {} reuses a running request ID",
+                    m.request
+                ))
+                .await;
+        }
+        let procedure = m
+            .details
+            .get("procedure")
+            .and_then(Value::as_text)
+            .unwrap_or(&slot.procedure)
+            .to_owned();
+        let (arguments, passthru) = match m.payload {
+            Payload::Arguments(a) => (a, None),
+            Payload::Passthru(p) => (Arguments::default(), Some(p)),
+        };
+        let invocation = Invocation {
+            arguments,
+            passthru,
+            details: m.details,
+            registration: m.registration,
+            procedure,
+            request: m.request,
+            commands: self.self_tx.clone(),
+        };
+        let request = m.request;
+        let timeout = invocation.timeout();
+        let work = std::panic::AssertUnwindSafe(slot.handler.handle(invocation)).catch_unwind();
+        let tx = self.self_tx.clone();
+        let span = tracing::debug_span!("wamp_invocation", request, registration = m.registration);
+        let task = tokio::spawn(tracing::Instrument::instrument(
+            async move {
+                let outcome = match timeout {
+                    Some(t) => tokio::time::timeout(t, work).await.unwrap_or_else(|_| {
+                        Ok(Err(WampError::with_message(
+                            uris::TIMEOUT,
+                            format!("the invocation exceeded its timeout of {t:?}"),
+                        )))
+                    }),
+                    None => work.await,
+                };
+                let outcome = outcome.unwrap_or_else(|_| {
+                    tracing::error!("the procedure handler panicked");
+                    Err(WampError::with_message(
+                        uris::RUNTIME_ERROR,
+                        "the procedure handler panicked",
+                    ))
+                });
+                let _ = tx.send(Command::InvocationDone { request, outcome }).await;
+            },
+            span,
+        ));
+        self.invocations.insert(request, task.abort_handle());
+        Ok(())
+    }
+
+    /// Ends the session: tells every waiter why, closes the transport.
+    async fn finish(mut self, reason: CloseReason) {
+        tracing::debug!(%reason, "session closed");
+        let closed = || Error::SessionClosed(reason.clone());
+        for (_, call) in self.calls.drain() {
+            reply_call(call.reply, Err(closed()));
+        }
+        for (_, pending) in self.requests.drain() {
+            pending.fail(closed);
+        }
+        for (_, slot) in self.subscriptions.drain() {
+            for local in slot.subscribers {
+                local
+                    .state
+                    .finish(SubscriptionError::SessionClosed(reason.clone()));
+            }
+        }
+        for (_, slot) in self.registrations.drain() {
+            let _ = slot
+                .end
+                .send(Some(RegistrationEnd::SessionClosed(reason.clone())));
+        }
+        for (_, task) in self.invocations.drain() {
+            task.abort();
+        }
+        let _ = self.closed.send(Some(reason));
+        let _ = tokio::time::timeout(Duration::from_secs(1), self.transport.close()).await;
+        // Later commands find the channel closed and report the session closed.
+        self.commands.close();
+    }
+}
+
+fn reply_call(reply: CallReply, result: Result<CallResult, Error>) {
+    match reply {
+        CallReply::Once(tx) => {
+            let _ = tx.send(result);
+        }
+        CallReply::Stream(tx) => {
+            let _ = tx.send(result);
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,196 @@
+//! Joining a realm: HELLO, optional CHALLENGE/AUTHENTICATE rounds, then WELCOME or ABORT.
+
+use futures::{SinkExt as _, StreamExt as _};
+
+use crate::auth::Authenticator;
+use crate::error::{uris, Error};
+use crate::message::{Abort, Hello, Id, Message, ProtocolViolation};
+use crate::transport::{BoxTransport, TransportError};
+use crate::value::{dict_to_value, Dict, Value};
+
+/// The roles and features this client implements, as announced in HELLO.
+pub(crate) fn client_roles() -> Dict {
+    fn features(names: &[&str]) -> Value {
+        let features = names
+            .iter()
+            .map(|n| (Value::Text((*n).into()), Value::Bool(true)))
+            .collect();
+        Value::Map(vec![(Value::Text("features".into()), Value::Map(features))])
+    }
+    let mut roles = Dict::new();
+    roles.insert(
+        "caller".into(),
+        features(&[
+            "caller_identification",
+            "call_canceling",
+            "call_timeout",
+            "progressive_call_results",
+            "progressive_call_invocations",
+        ]),
+    );
+    roles.insert(
+        "callee".into(),
+        features(&[
+            "caller_identification",
+            "call_canceling",
+            "call_timeout",
+            "progressive_call_results",
+            "pattern_based_registration",
+            "shared_registration",
+            "registration_revocation",
+        ]),
+    );
+    roles.insert(
+        "publisher".into(),
+        features(&[
+            "publisher_identification",
+            "publisher_exclusion",
+            "subscriber_blackwhite_listing",
+        ]),
+    );
+    roles.insert(
+        "subscriber".into(),
+        features(&[
+            "publisher_identification",
+            "pattern_based_subscription",
+            "subscription_revocation",
+        ]),
+    );
+    roles
+}
+
+/// What to announce in HELLO and how to answer challenges.
+pub(crate) struct JoinRequest {
+    pub(crate) realm: String,
+    pub(crate) authid: Option<String>,
+    pub(crate) authrole: Option<String>,
+    pub(crate) authextra: Dict,
+    pub(crate) authenticators: Vec<Box<dyn Authenticator>>,
+    pub(crate) anonymous: bool,
+}
+
+async fn abort(transport: &mut BoxTransport, reason: &str, message: String) {
+    let mut details = Dict::new();
+    details.insert("message".into(), Value::Text(message));
+    let abort = Message::Abort(Abort {
+        details,
+        reason: reason.into(),
+        arguments: Default::default(),
+    });
+    let _ = transport.send(abort).await;
+    let _ = transport.close().await;
+}
+
+/// Runs the opening handshake; answers the session ID and the WELCOME details.
+pub(crate) async fn join(
+    transport: &mut BoxTransport,
+    mut request: JoinRequest,
+) -> Result<(Id, Dict), Error> {
+    let mut details = Dict::new();
+    details.insert("roles".into(), dict_to_value(client_roles()));
+    details.insert(
+        "agent".into(),
+        Value::Text(concat!("wamp-rs/", env!("CARGO_PKG_VERSION")).into()),
+    );
+    let mut methods: Vec<Value> = Vec::new();
+    let mut authextra = std::mem::take(&mut request.authextra);
+    for auth in &mut request.authenticators {
+        methods.push(Value::Text(auth.method().to_owned()));
+        authextra.extend(auth.authextra()?);
+    }
+    if request.anonymous {
+        methods.push(Value::Text("anonymous".into()));
+    }
+    if !methods.is_empty() {
+        details.insert("authmethods".into(), Value::Array(methods));
+    }
+    if let Some(authid) = &request.authid {
+        details.insert("authid".into(), Value::Text(authid.clone()));
+    }
+    if let Some(authrole) = &request.authrole {
+        details.insert("authrole".into(), Value::Text(authrole.clone()));
+    }
+    if !authextra.is_empty() {
+        details.insert("authextra".into(), dict_to_value(authextra));
+    }
+    transport
+        .send(Message::Hello(Hello {
+            realm: request.realm.clone(),
+            details,
+        }))
+        .await?;
+
+    let mut answered: Option<usize> = None;
+    loop {
+        let message = match transport.next().await {
+            None => return Err(Error::Transport(TransportError::Closed)),
+            Some(Err(TransportError::Decode(e))) => {
+                abort(transport, uris::PROTOCOL_VIOLATION, e.to_string()).await;
+                return Err(Error::Transport(TransportError::Decode(e)));
+            }
+            Some(Err(e)) => return Err(Error::Transport(e)),
+            Some(Ok(m)) => m,
+        };
+        match message {
+            Message::Welcome(welcome) => {
+                if let Some(index) = answered {
+                    if let Some(auth) = request.authenticators.get_mut(index) {
+                        if let Err(e) = auth.check_welcome(&welcome.details) {
+                            abort(transport, uris::AUTHENTICATION_FAILED, e.to_string()).await;
+                            return Err(Error::Auth(e));
+                        }
+                    }
+                }
+                return Ok((welcome.session, welcome.details));
+            }
+            Message::Abort(abort) => {
+                let message = abort
+                    .details
+                    .get("message")
+                    .and_then(Value::as_text)
+                    .map(str::to_owned);
+                return Err(Error::Refused {
+                    reason: abort.reason,
+                    message,
+                    details: abort.details,
+                });
+            }
+            Message::Challenge(challenge) => {
+                let found = request.authenticators.iter().position(|a| {
+                    a.method() == challenge.method
+                        || (matches!(a.method(), "scram" | "wamp-scram")
+                            && matches!(challenge.method.as_str(), "scram" | "wamp-scram"))
+                });
+                let Some(index) = found else {
+                    let reason = format!(
+                        "the router challenged with {:?}, which was not offered",
+                        challenge.method
+                    );
+                    abort(transport, uris::PROTOCOL_VIOLATION, reason.clone()).await;
+                    return Err(Error::ProtocolViolation(ProtocolViolation(reason)));
+                };
+                let Some(auth) = request.authenticators.get_mut(index) else {
+                    continue;
+                };
+                match auth.respond(&challenge.extra) {
+                    Ok(reply) => {
+                        answered = Some(index);
+                        transport.send(Message::Authenticate(reply)).await?;
+                    }
+                    Err(e) => {
+                        abort(transport, uris::AUTHENTICATION_FAILED, e.to_string()).await;
+                        return Err(Error::Auth(e));
+                    }
+                }
+            }
+            other => {
+                let reason = format!(
+                    "received {} before the session was established",
+                    other.name()
+                );
+                abort(transport, uris::PROTOCOL_VIOLATION, reason.clone()).await;
+                return Err(Error::ProtocolViolation(ProtocolViolation(reason)));
+            }
+        }
+    }
+}

@@ -1,0 +1,398 @@
+//! The client session: join a realm, then call, register, publish and subscribe.
+//!
+//! A [`Session`] is a cheap-to-clone handle. One spawned task (the driver) owns the transport and
+//! the tables of pending requests, subscriptions, registrations and running invocations; handles
+//! talk to it over a bounded channel, so no lock is ever held across an `.await` and a flood of
+//! requests meets back-pressure instead of growing memory.
+
+mod call;
+mod client;
+mod driver;
+mod join;
+mod publish;
+mod register;
+mod subscribe;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot, watch};
+
+pub use call::{CallBuilder, CallResult, CallStream, CancelMode, ProgressiveCall};
+pub use client::Client;
+pub use publish::PublishBuilder;
+pub use register::{
+    Handler, HandlerResult, Invocation, InvokePolicy, RegisterBuilder, Registration,
+    RegistrationEnd,
+};
+pub use subscribe::{Event, SubscribeBuilder, Subscription, SubscriptionError};
+
+use crate::error::{CloseReason, Error, WampError};
+use crate::message::{Arguments, Id, Payload};
+use crate::serializer::Serializer;
+use crate::uri::{self, MatchPolicy, UriCheck};
+use crate::value::{Dict, Value};
+
+/// Settings of a session once joined.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// Which URI rule the client checks its own URIs against before sending.
+    pub uri_check: UriCheck,
+    /// How many events each subscription buffers before it reports a lag and drops events.
+    pub event_buffer: usize,
+    /// How long joining (HELLO to WELCOME, authentication included) may take.
+    pub join_timeout: Duration,
+    /// How long to wait for the router's GOODBYE when leaving.
+    pub goodbye_timeout: Duration,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            uri_check: UriCheck::Loose,
+            event_buffer: 1024,
+            join_timeout: Duration::from_secs(30),
+            goodbye_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What the router said about the session in WELCOME.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    /// The session ID.
+    pub id: Id,
+    /// The realm joined.
+    pub realm: String,
+    /// The authenticated identity.
+    pub authid: Option<String>,
+    /// The role the router assigned.
+    pub authrole: Option<String>,
+    /// The authentication method used.
+    pub authmethod: Option<String>,
+    /// Who authenticated the session (for example `static` or `dynamic`).
+    pub authprovider: Option<String>,
+    /// The negotiated serializer (`None` for in-memory transports).
+    pub serializer: Option<Serializer>,
+    /// The complete WELCOME details, including the router's `roles` and their features.
+    pub details: Dict,
+}
+
+impl SessionInfo {
+    pub(crate) fn from_welcome(
+        id: Id,
+        realm: String,
+        details: Dict,
+        serializer: Option<Serializer>,
+    ) -> Self {
+        let text = |key: &str| details.get(key).and_then(Value::as_text).map(str::to_owned);
+        Self {
+            id,
+            realm,
+            authid: text("authid"),
+            authrole: text("authrole"),
+            authmethod: text("authmethod"),
+            authprovider: text("authprovider"),
+            serializer,
+            details,
+        }
+    }
+
+    /// The router's roles (`broker`, `dealer`) with their details.
+    pub fn router_roles(&self) -> Vec<&str> {
+        match self.details.get("roles") {
+            Some(Value::Map(roles)) => roles.iter().filter_map(|(k, _)| k.as_text()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the router announces `feature` (for example `progressive_call_results`) for `role`.
+    pub fn router_has(&self, role: &str, feature: &str) -> bool {
+        let lookup = |map: &Value, key: &str| -> Option<Value> {
+            match map {
+                Value::Map(entries) => entries
+                    .iter()
+                    .find(|(k, _)| k.as_text() == Some(key))
+                    .map(|(_, v)| v.clone()),
+                _ => None,
+            }
+        };
+        self.details
+            .get("roles")
+            .and_then(|roles| lookup(roles, role))
+            .and_then(|r| lookup(&r, "features"))
+            .and_then(|f| lookup(&f, feature))
+            .is_some_and(|v| v == Value::Bool(true))
+    }
+}
+
+/// Where a call's results go.
+pub(crate) enum CallReply {
+    /// One final result.
+    Once(oneshot::Sender<Result<CallResult, Error>>),
+    /// Progressive results, then the final one.
+    Stream(mpsc::UnboundedSender<Result<CallResult, Error>>),
+}
+
+/// A request from a handle to the driver.
+pub(crate) enum Command {
+    Call {
+        key: u64,
+        procedure: String,
+        options: Dict,
+        payload: Payload,
+        reply: CallReply,
+        sent: Option<oneshot::Sender<Result<(), Error>>>,
+    },
+    /// A further CALL of a progressive call invocation.
+    CallChunk {
+        key: u64,
+        options: Dict,
+        payload: Payload,
+        sent: oneshot::Sender<Result<(), Error>>,
+    },
+    Cancel {
+        key: u64,
+        mode: CancelMode,
+    },
+    Publish {
+        topic: String,
+        options: Dict,
+        payload: Payload,
+        reply: oneshot::Sender<Result<Option<Id>, Error>>,
+        acknowledge: bool,
+    },
+    Subscribe {
+        topic: String,
+        options: Dict,
+        local: subscribe::LocalSubscriber,
+        reply: oneshot::Sender<Result<Id, Error>>,
+    },
+    Unsubscribe {
+        local: u64,
+        reply: Option<oneshot::Sender<Result<(), Error>>>,
+    },
+    Register {
+        procedure: String,
+        options: Dict,
+        handler: Arc<dyn Handler>,
+        end: watch::Sender<Option<RegistrationEnd>>,
+        reply: oneshot::Sender<Result<Id, Error>>,
+    },
+    Unregister {
+        registration: Id,
+        reply: oneshot::Sender<Result<(), Error>>,
+    },
+    InvocationProgress {
+        request: Id,
+        arguments: Arguments,
+    },
+    InvocationDone {
+        request: Id,
+        outcome: Result<Arguments, WampError>,
+    },
+    Leave {
+        reason: String,
+        message: Option<String>,
+    },
+}
+
+/// The state shared by every handle of one session.
+struct Shared {
+    commands: mpsc::Sender<Command>,
+    info: SessionInfo,
+    config: SessionConfig,
+    closed: watch::Receiver<Option<CloseReason>>,
+    next_key: AtomicU64,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // The last handle is gone: close the session politely.
+        send_in_background(
+            &self.commands,
+            Command::Leave {
+                reason: crate::error::uris::CLOSE_REALM.into(),
+                message: None,
+            },
+        );
+    }
+}
+
+/// Sends a command from a context that cannot wait (a `Drop`): at once if the channel has room,
+/// else from a spawned task. A closed session needs nothing, so failures are ignored.
+pub(crate) fn send_in_background(commands: &mpsc::Sender<Command>, command: Command) {
+    match commands.try_send(command) {
+        Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => {}
+        Err(mpsc::error::TrySendError::Full(command)) => {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let commands = commands.clone();
+                runtime.spawn(async move {
+                    let _ = commands.send(command).await;
+                });
+            }
+        }
+    }
+}
+
+/// A joined WAMP session. Cheap to clone; every clone drives the same session.
+///
+/// Dropping the last clone (and every subscription holding one) leaves the realm with GOODBYE.
+#[derive(Clone)]
+pub struct Session {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.shared.info.id)
+            .field("realm", &self.shared.info.realm)
+            .finish()
+    }
+}
+
+impl Session {
+    /// What the router said in WELCOME: session ID, authid, authrole, the router's features.
+    pub fn info(&self) -> &SessionInfo {
+        &self.shared.info
+    }
+
+    /// The session ID.
+    pub fn id(&self) -> Id {
+        self.shared.info.id
+    }
+
+    /// Whether the session has ended.
+    pub fn is_closed(&self) -> bool {
+        self.shared.closed.borrow().is_some()
+    }
+
+    /// Waits until the session ends, and tells why.
+    pub async fn closed(&self) -> CloseReason {
+        let mut rx = self.shared.closed.clone();
+        loop {
+            if let Some(reason) = rx.borrow_and_update().clone() {
+                return reason;
+            }
+            if rx.changed().await.is_err() {
+                return rx.borrow().clone().unwrap_or(CloseReason::ConnectionLost);
+            }
+        }
+    }
+
+    /// Leaves the realm: sends GOODBYE (`wamp.close.close_realm`), waits for the router's GOODBYE
+    /// (at most the configured goodbye timeout), closes the transport, and tells how it ended.
+    pub async fn leave(&self) -> CloseReason {
+        self.leave_with(crate::error::uris::CLOSE_REALM, None).await
+    }
+
+    /// Leaves the realm with a reason URI and a message.
+    pub async fn leave_with(&self, reason: &str, message: Option<&str>) -> CloseReason {
+        let command = Command::Leave {
+            reason: reason.to_owned(),
+            message: message.map(str::to_owned),
+        };
+        if self.shared.commands.send(command).await.is_err() {
+            return self.closed_reason();
+        }
+        self.closed().await
+    }
+
+    /// Calls `procedure`. Set arguments and options on the builder, then `.await` it.
+    ///
+    /// ```no_run
+    /// # async fn demo(session: wamp_core::Session) -> Result<(), wamp_core::Error> {
+    /// let sum: i64 = session.call("com.example.add").args(&(2, 3)).await?.value()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn call(&self, procedure: impl Into<String>) -> CallBuilder {
+        CallBuilder::new(self.clone(), procedure.into())
+    }
+
+    /// Registers `handler` for `procedure`. Set options on the builder, then `.await` it.
+    pub fn register<H: Handler>(
+        &self,
+        procedure: impl Into<String>,
+        handler: H,
+    ) -> RegisterBuilder {
+        RegisterBuilder::new(self.clone(), procedure.into(), Arc::new(handler))
+    }
+
+    /// Publishes an event to `topic`. Set the payload and options on the builder, then `.await` it.
+    pub fn publish(&self, topic: impl Into<String>) -> PublishBuilder {
+        PublishBuilder::new(self.clone(), topic.into())
+    }
+
+    /// Subscribes to `topic`. Set options on the builder, then `.await` it for a stream of events.
+    pub fn subscribe(&self, topic: impl Into<String>) -> SubscribeBuilder {
+        SubscribeBuilder::new(self.clone(), topic.into())
+    }
+
+    pub(crate) fn next_key(&self) -> u64 {
+        self.shared.next_key.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn config(&self) -> &SessionConfig {
+        &self.shared.config
+    }
+
+    pub(crate) fn commands(&self) -> &mpsc::Sender<Command> {
+        &self.shared.commands
+    }
+
+    fn closed_reason(&self) -> CloseReason {
+        self.shared
+            .closed
+            .borrow()
+            .clone()
+            .unwrap_or(CloseReason::ConnectionLost)
+    }
+
+    /// Sends a command, or reports the session closed.
+    pub(crate) async fn send(&self, command: Command) -> Result<(), Error> {
+        self.shared
+            .commands
+            .send(command)
+            .await
+            .map_err(|_| Error::SessionClosed(self.closed_reason()))
+    }
+
+    /// Waits for the driver's answer to a command.
+    pub(crate) async fn answer<T>(
+        &self,
+        rx: oneshot::Receiver<Result<T, Error>>,
+    ) -> Result<T, Error> {
+        rx.await
+            .unwrap_or_else(|_| Err(Error::SessionClosed(self.closed_reason())))
+    }
+
+    /// Checks a URI this client is about to send.
+    pub(crate) fn check_uri(&self, uri: &str, policy: MatchPolicy) -> Result<(), Error> {
+        if uri::is_valid_pattern(uri, self.shared.config.uri_check, policy) {
+            Ok(())
+        } else {
+            Err(Error::InvalidUri(uri.to_owned()))
+        }
+    }
+
+    /// Fails unless the router announces `feature` for `role`.
+    pub(crate) fn require(&self, role: &'static str, feature: &'static str) -> Result<(), Error> {
+        if self.shared.info.router_has(role, feature) {
+            Ok(())
+        } else {
+            Err(Error::Unsupported { role, feature })
+        }
+    }
+}
+
+/// Sets `key` to `value` in an options dict.
+pub(crate) fn set(options: &mut Dict, key: &str, value: impl Into<Value>) {
+    options.insert(key.to_owned(), value.into());
+}
+
+/// A list of IDs or strings as a dict value.
+pub(crate) fn list<T: Into<Value>>(items: impl IntoIterator<Item = T>) -> Value {
+    Value::Array(items.into_iter().map(Into::into).collect())
+}

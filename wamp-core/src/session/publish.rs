@@ -1,0 +1,152 @@
+//! The publisher: `session.publish(topic)` builds a PUBLISH.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use serde::Serialize;
+use tokio::sync::oneshot;
+
+use super::{list, set, Command, Session};
+use crate::error::Error;
+use crate::message::{Arguments, Id, Payload};
+use crate::uri::MatchPolicy;
+use crate::value::{self, Dict, Value, ValueError};
+
+/// A PUBLISH being built. `.await` it: without `acknowledge` it completes once the event is
+/// handed to the session and answers `None`; with it, once the broker confirms with PUBLISHED,
+/// answering the publication ID.
+#[must_use = "a publication does nothing until awaited"]
+pub struct PublishBuilder {
+    session: Session,
+    topic: String,
+    arguments: Result<Arguments, ValueError>,
+    options: Dict,
+}
+
+impl std::fmt::Debug for PublishBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublishBuilder")
+            .field("topic", &self.topic)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl PublishBuilder {
+    pub(crate) fn new(session: Session, topic: String) -> Self {
+        Self {
+            session,
+            topic,
+            arguments: Ok(Arguments::default()),
+            options: Dict::new(),
+        }
+    }
+
+    /// Positional arguments: a tuple, array or `Vec` of serializable values.
+    pub fn args<T: Serialize + ?Sized>(mut self, args: &T) -> Self {
+        self.arguments = self.arguments.and_then(|a| {
+            Ok(Arguments {
+                args: value::to_args(args)?,
+                ..a
+            })
+        });
+        self
+    }
+
+    /// Keyword arguments: a serializable struct or map.
+    pub fn kwargs<T: Serialize + ?Sized>(mut self, kwargs: &T) -> Self {
+        self.arguments = self.arguments.and_then(|a| {
+            Ok(Arguments {
+                kwargs: value::to_kwargs(kwargs)?,
+                ..a
+            })
+        });
+        self
+    }
+
+    /// Ready-made arguments.
+    pub fn arguments(mut self, arguments: Arguments) -> Self {
+        self.arguments = Ok(arguments);
+        self
+    }
+
+    /// Sets any publish option by name (see the spec's `PUBLISH.Options`).
+    pub fn option(mut self, key: &str, value: impl Into<Value>) -> Self {
+        set(&mut self.options, key, value);
+        self
+    }
+
+    /// Asks the broker to confirm with PUBLISHED (or answer ERROR).
+    pub fn acknowledge(self) -> Self {
+        self.option("acknowledge", true)
+    }
+
+    /// Whether the publisher itself receives the event if subscribed (default: excluded).
+    pub fn exclude_me(self, exclude: bool) -> Self {
+        self.option("exclude_me", exclude)
+    }
+
+    /// Excludes these sessions from receiving the event.
+    pub fn exclude(self, sessions: impl IntoIterator<Item = Id>) -> Self {
+        self.option("exclude", list(sessions))
+    }
+
+    /// Excludes sessions with these authids.
+    pub fn exclude_authid<S: Into<String>>(self, authids: impl IntoIterator<Item = S>) -> Self {
+        self.option("exclude_authid", list(authids.into_iter().map(Into::into)))
+    }
+
+    /// Excludes sessions with these authroles.
+    pub fn exclude_authrole<S: Into<String>>(self, roles: impl IntoIterator<Item = S>) -> Self {
+        self.option("exclude_authrole", list(roles.into_iter().map(Into::into)))
+    }
+
+    /// Delivers only to these sessions.
+    pub fn eligible(self, sessions: impl IntoIterator<Item = Id>) -> Self {
+        self.option("eligible", list(sessions))
+    }
+
+    /// Delivers only to sessions with these authids.
+    pub fn eligible_authid<S: Into<String>>(self, authids: impl IntoIterator<Item = S>) -> Self {
+        self.option("eligible_authid", list(authids.into_iter().map(Into::into)))
+    }
+
+    /// Delivers only to sessions with these authroles.
+    pub fn eligible_authrole<S: Into<String>>(self, roles: impl IntoIterator<Item = S>) -> Self {
+        self.option("eligible_authrole", list(roles.into_iter().map(Into::into)))
+    }
+
+    /// Asks the broker to disclose this publisher's identity to subscribers.
+    pub fn disclose_me(self) -> Self {
+        self.option("disclose_me", true)
+    }
+
+    /// Asks the broker to retain the event for future subscribers (`get_retained`).
+    pub fn retain(self) -> Self {
+        self.option("retain", true)
+    }
+}
+
+impl IntoFuture for PublishBuilder {
+    type Output = Result<Option<Id>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            self.session.check_uri(&self.topic, MatchPolicy::Exact)?;
+            let arguments = self.arguments?;
+            let acknowledge = self.options.get("acknowledge") == Some(&Value::Bool(true));
+            let (tx, rx) = oneshot::channel();
+            self.session
+                .send(Command::Publish {
+                    topic: self.topic,
+                    options: self.options,
+                    payload: Payload::Arguments(arguments),
+                    reply: tx,
+                    acknowledge,
+                })
+                .await?;
+            self.session.answer(rx).await
+        })
+    }
+}

@@ -1,0 +1,321 @@
+//! The callee: `session.register(procedure, handler)` gives a [`Registration`]. Each INVOCATION
+//! runs the handler in its own task; INTERRUPT aborts that task.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use serde::de::DeserializeOwned;
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::{set, Command, Session};
+use crate::error::{Error, WampError};
+use crate::message::{Arguments, Id};
+use crate::uri::MatchPolicy;
+use crate::value::{as_u64, Dict, Value, ValueError};
+
+/// What a procedure handler returns: its result arguments, or a WAMP error.
+pub type HandlerResult = Result<Arguments, WampError>;
+
+/// Handles invocations of a registered procedure.
+///
+/// Implemented for every `Fn(Invocation) -> impl Future<Output = HandlerResult>` closure.
+pub trait Handler: Send + Sync + 'static {
+    /// Handles one invocation.
+    fn handle(&self, invocation: Invocation) -> BoxFuture<'static, HandlerResult>;
+}
+
+impl<F, Fut> Handler for F
+where
+    F: Fn(Invocation) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = HandlerResult> + Send + 'static,
+{
+    fn handle(&self, invocation: Invocation) -> BoxFuture<'static, HandlerResult> {
+        Box::pin(self(invocation))
+    }
+}
+
+/// How a dealer picks among the callees of a shared registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InvokePolicy {
+    /// Only one callee may register (the default).
+    #[default]
+    Single,
+    /// Callees take turns.
+    RoundRobin,
+    /// A random callee.
+    Random,
+    /// The callee that registered first.
+    First,
+    /// The callee that registered last.
+    Last,
+}
+
+impl InvokePolicy {
+    /// The `invoke` option's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvokePolicy::Single => "single",
+            InvokePolicy::RoundRobin => "roundrobin",
+            InvokePolicy::Random => "random",
+            InvokePolicy::First => "first",
+            InvokePolicy::Last => "last",
+        }
+    }
+}
+
+/// One call of a registered procedure, as the callee sees it.
+pub struct Invocation {
+    /// The call's positional and keyword arguments.
+    pub arguments: Arguments,
+    /// A passthru payload, when the caller used Payload Passthru Mode.
+    pub passthru: Option<Vec<u8>>,
+    /// The INVOCATION details.
+    pub details: Dict,
+    /// The registration invoked.
+    pub registration: Id,
+    /// The procedure actually called: from the details for pattern registrations, else the
+    /// registered procedure.
+    pub procedure: String,
+    pub(crate) request: Id,
+    pub(crate) commands: mpsc::Sender<Command>,
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("procedure", &self.procedure)
+            .field("arguments", &self.arguments)
+            .field("details", &self.details)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Invocation {
+    /// The caller's session ID, when disclosed.
+    pub fn caller(&self) -> Option<Id> {
+        self.details.get("caller").and_then(as_u64)
+    }
+
+    /// The caller's authid, when disclosed.
+    pub fn caller_authid(&self) -> Option<&str> {
+        self.details.get("caller_authid").and_then(Value::as_text)
+    }
+
+    /// The caller's authrole, when disclosed.
+    pub fn caller_authrole(&self) -> Option<&str> {
+        self.details.get("caller_authrole").and_then(Value::as_text)
+    }
+
+    /// Whether the caller asked for progressive results.
+    pub fn receive_progress(&self) -> bool {
+        self.details.get("receive_progress") == Some(&Value::Bool(true))
+    }
+
+    /// The timeout the dealer forwarded, if any.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.details
+            .get("timeout")
+            .and_then(as_u64)
+            .filter(|t| *t > 0)
+            .map(Duration::from_millis)
+    }
+
+    /// Decodes the first positional argument.
+    pub fn value<T: DeserializeOwned>(&self) -> Result<T, ValueError> {
+        self.arguments.decode_value()
+    }
+
+    /// Decodes all positional arguments as a tuple, `Vec` or struct.
+    pub fn args<T: DeserializeOwned>(&self) -> Result<T, ValueError> {
+        self.arguments.decode_args()
+    }
+
+    /// Decodes the keyword arguments as a struct or map.
+    pub fn kwargs<T: DeserializeOwned>(&self) -> Result<T, ValueError> {
+        self.arguments.decode_kwargs()
+    }
+
+    /// Sends a progressive result (YIELD with `progress = true`). Fails when the caller did not
+    /// ask for progressive results.
+    pub async fn progress(&self, arguments: Arguments) -> Result<(), Error> {
+        if !self.receive_progress() {
+            return Err(Error::NotSent(
+                "the caller did not ask for progressive results".into(),
+            ));
+        }
+        self.commands
+            .send(Command::InvocationProgress {
+                request: self.request,
+                arguments,
+            })
+            .await
+            .map_err(|_| Error::SessionClosed(crate::error::CloseReason::ConnectionLost))
+    }
+}
+
+/// Why a registration ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistrationEnd {
+    /// This client unregistered it.
+    Unregistered,
+    /// The router revoked it.
+    Revoked {
+        /// The router's reason, if given.
+        reason: String,
+    },
+    /// The session closed.
+    SessionClosed(crate::error::CloseReason),
+}
+
+/// A REGISTER being built; `.await` it for the [`Registration`].
+#[must_use = "a registration does nothing until awaited"]
+pub struct RegisterBuilder {
+    session: Session,
+    procedure: String,
+    handler: Arc<dyn Handler>,
+    options: Dict,
+    policy: MatchPolicy,
+}
+
+impl std::fmt::Debug for RegisterBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterBuilder")
+            .field("procedure", &self.procedure)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl RegisterBuilder {
+    pub(crate) fn new(session: Session, procedure: String, handler: Arc<dyn Handler>) -> Self {
+        Self {
+            session,
+            procedure,
+            handler,
+            options: Dict::new(),
+            policy: MatchPolicy::Exact,
+        }
+    }
+
+    /// How the procedure is matched: exact (default), prefix or wildcard.
+    pub fn match_policy(mut self, policy: MatchPolicy) -> Self {
+        self.policy = policy;
+        match policy.as_option() {
+            Some(m) => set(&mut self.options, "match", m),
+            None => {
+                self.options.remove("match");
+            }
+        }
+        self
+    }
+
+    /// Shares the registration with other callees under `policy`.
+    pub fn invoke(mut self, policy: InvokePolicy) -> Self {
+        set(&mut self.options, "invoke", policy.as_str());
+        self
+    }
+
+    /// Asks the dealer to disclose every caller's identity to this callee.
+    pub fn disclose_caller(mut self) -> Self {
+        set(&mut self.options, "disclose_caller", true);
+        self
+    }
+
+    /// Sets any register option by name.
+    pub fn option(mut self, key: &str, value: impl Into<Value>) -> Self {
+        set(&mut self.options, key, value);
+        self
+    }
+}
+
+impl IntoFuture for RegisterBuilder {
+    type Output = Result<Registration, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            self.session.check_uri(&self.procedure, self.policy)?;
+            let (end_tx, end_rx) = watch::channel(None);
+            let (tx, rx) = oneshot::channel();
+            self.session
+                .send(Command::Register {
+                    procedure: self.procedure.clone(),
+                    options: self.options,
+                    handler: self.handler,
+                    end: end_tx,
+                    reply: tx,
+                })
+                .await?;
+            let id = self.session.answer(rx).await?;
+            Ok(Registration {
+                session: self.session,
+                id,
+                procedure: self.procedure,
+                end: end_rx,
+            })
+        })
+    }
+}
+
+/// A live registration. It stays registered until [`Registration::unregister`], revocation by
+/// the router, or the end of the session; dropping the handle does not unregister.
+pub struct Registration {
+    session: Session,
+    id: Id,
+    procedure: String,
+    end: watch::Receiver<Option<RegistrationEnd>>,
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("id", &self.id)
+            .field("procedure", &self.procedure)
+            .finish()
+    }
+}
+
+impl Registration {
+    /// The router's registration ID.
+    pub fn id(&self) -> Id {
+        self.id
+    }
+
+    /// The procedure (or pattern) registered.
+    pub fn procedure(&self) -> &str {
+        &self.procedure
+    }
+
+    /// Unregisters and waits for the router's confirmation.
+    pub async fn unregister(self) -> Result<(), Error> {
+        let (tx, rx) = oneshot::channel();
+        self.session
+            .send(Command::Unregister {
+                registration: self.id,
+                reply: tx,
+            })
+            .await?;
+        self.session.answer(rx).await
+    }
+
+    /// Waits until the registration ends (revoked by the router, or the session closed).
+    pub async fn ended(&self) -> RegistrationEnd {
+        let mut rx = self.end.clone();
+        loop {
+            if let Some(end) = rx.borrow_and_update().clone() {
+                return end;
+            }
+            if rx.changed().await.is_err() {
+                return rx
+                    .borrow()
+                    .clone()
+                    .unwrap_or(RegistrationEnd::SessionClosed(
+                        crate::error::CloseReason::ConnectionLost,
+                    ));
+            }
+        }
+    }
+}

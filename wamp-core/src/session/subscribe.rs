@@ -1,0 +1,329 @@
+//! The subscriber: `session.subscribe(topic)` gives a [`Subscription`], a stream of [`Event`]s.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use futures::Stream;
+use serde::de::DeserializeOwned;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{send_in_background, set, Command, Session};
+use crate::error::{CloseReason, Error};
+use crate::message::{self, Arguments, Id, Payload};
+use crate::uri::MatchPolicy;
+use crate::value::{as_u64, Dict, Value, ValueError};
+
+/// An event received on a subscription.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The subscription it was delivered for.
+    pub subscription: Id,
+    /// The publication ID.
+    pub publication: Id,
+    /// The topic: from the details for pattern subscriptions, else the subscribed topic.
+    pub topic: String,
+    /// The event's positional and keyword arguments.
+    pub arguments: Arguments,
+    /// A passthru payload, when the publisher used Payload Passthru Mode.
+    pub passthru: Option<Vec<u8>>,
+    /// The EVENT details.
+    pub details: Dict,
+}
+
+impl Event {
+    pub(crate) fn new(m: message::Event, subscribed_topic: &str) -> Self {
+        let topic = m
+            .details
+            .get("topic")
+            .and_then(Value::as_text)
+            .unwrap_or(subscribed_topic)
+            .to_owned();
+        let (arguments, passthru) = match m.payload {
+            Payload::Arguments(a) => (a, None),
+            Payload::Passthru(p) => (Arguments::default(), Some(p)),
+        };
+        Self {
+            subscription: m.subscription,
+            publication: m.publication,
+            topic,
+            arguments,
+            passthru,
+            details: m.details,
+        }
+    }
+
+    /// The publisher's session ID, when disclosed.
+    pub fn publisher(&self) -> Option<Id> {
+        self.details.get("publisher").and_then(as_u64)
+    }
+
+    /// The publisher's authid, when disclosed.
+    pub fn publisher_authid(&self) -> Option<&str> {
+        self.details
+            .get("publisher_authid")
+            .and_then(Value::as_text)
+    }
+
+    /// The publisher's authrole, when disclosed.
+    pub fn publisher_authrole(&self) -> Option<&str> {
+        self.details
+            .get("publisher_authrole")
+            .and_then(Value::as_text)
+    }
+
+    /// Whether the event is a retained one, delivered on subscribing.
+    pub fn retained(&self) -> bool {
+        self.details.get("retained") == Some(&Value::Bool(true))
+    }
+
+    /// Decodes the first positional argument.
+    pub fn value<T: DeserializeOwned>(&self) -> Result<T, ValueError> {
+        self.arguments.decode_value()
+    }
+
+    /// Decodes all positional arguments as a tuple, `Vec` or struct.
+    pub fn args<T: DeserializeOwned>(&self) -> Result<T, ValueError> {
+        self.arguments.decode_args()
+    }
+
+    /// Decodes the keyword arguments as a struct or map.
+    pub fn kwargs<T: DeserializeOwned>(&self) -> Result<T, ValueError> {
+        self.arguments.decode_kwargs()
+    }
+}
+
+/// Something a subscription reports besides events.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubscriptionError {
+    /// The subscriber did not keep up: this many events were dropped since the last report.
+    /// The subscription goes on.
+    #[error("{0} event(s) dropped because the subscriber did not keep up")]
+    Lagged(u64),
+    /// The router revoked the subscription. The stream ends after this.
+    #[error("the router revoked the subscription: {reason}")]
+    Revoked {
+        /// The router's reason, if given.
+        reason: String,
+    },
+    /// The session closed. The stream ends after this.
+    #[error("the session closed: {0}")]
+    SessionClosed(CloseReason),
+}
+
+/// What the driver and a [`Subscription`] share.
+#[derive(Debug, Default)]
+pub(crate) struct SubscriberState {
+    pub(crate) lagged: AtomicU64,
+    pub(crate) end: Mutex<Option<SubscriptionError>>,
+}
+
+impl SubscriberState {
+    /// Records why the subscription ended (the first reason wins).
+    pub(crate) fn finish(&self, reason: SubscriptionError) {
+        let mut end = self.end.lock().unwrap_or_else(|e| e.into_inner());
+        end.get_or_insert(reason);
+    }
+}
+
+/// The driver's side of one local subscriber.
+pub(crate) struct LocalSubscriber {
+    pub(crate) local: u64,
+    pub(crate) tx: mpsc::Sender<Event>,
+    pub(crate) state: Arc<SubscriberState>,
+}
+
+impl LocalSubscriber {
+    /// Hands an event over without waiting; a full buffer counts a lag.
+    pub(crate) fn deliver(&self, event: Event) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(event) {
+            self.state.lagged.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// A SUBSCRIBE being built; `.await` it for the [`Subscription`].
+#[must_use = "a subscription does nothing until awaited"]
+pub struct SubscribeBuilder {
+    session: Session,
+    topic: String,
+    options: Dict,
+    policy: MatchPolicy,
+}
+
+impl std::fmt::Debug for SubscribeBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubscribeBuilder")
+            .field("topic", &self.topic)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl SubscribeBuilder {
+    pub(crate) fn new(session: Session, topic: String) -> Self {
+        Self {
+            session,
+            topic,
+            options: Dict::new(),
+            policy: MatchPolicy::Exact,
+        }
+    }
+
+    /// How the topic is matched: exact (default), prefix or wildcard.
+    pub fn match_policy(mut self, policy: MatchPolicy) -> Self {
+        self.policy = policy;
+        match policy.as_option() {
+            Some(m) => set(&mut self.options, "match", m),
+            None => {
+                self.options.remove("match");
+            }
+        }
+        self
+    }
+
+    /// Asks the broker to deliver the topic's retained event, if any, on subscribing.
+    pub fn get_retained(mut self) -> Self {
+        set(&mut self.options, "get_retained", true);
+        self
+    }
+
+    /// Sets any subscribe option by name.
+    pub fn option(mut self, key: &str, value: impl Into<Value>) -> Self {
+        set(&mut self.options, key, value);
+        self
+    }
+}
+
+impl IntoFuture for SubscribeBuilder {
+    type Output = Result<Subscription, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            self.session.check_uri(&self.topic, self.policy)?;
+            let (tx, rx) = mpsc::channel(self.session.config().event_buffer.max(1));
+            let state = Arc::new(SubscriberState::default());
+            let local = self.session.next_key();
+            let (reply_tx, reply_rx) = oneshot::channel();
+            self.session
+                .send(Command::Subscribe {
+                    topic: self.topic.clone(),
+                    options: self.options,
+                    local: LocalSubscriber {
+                        local,
+                        tx,
+                        state: state.clone(),
+                    },
+                    reply: reply_tx,
+                })
+                .await?;
+            let id = self.session.answer(reply_rx).await?;
+            Ok(Subscription {
+                session: self.session,
+                id,
+                local,
+                topic: self.topic,
+                rx,
+                state,
+                ended: false,
+                active: true,
+            })
+        })
+    }
+}
+
+/// A live subscription: a stream of events. Dropping it unsubscribes.
+///
+/// Besides events the stream yields [`SubscriptionError::Lagged`] when events were dropped
+/// because it was not polled fast enough, and a final [`SubscriptionError::Revoked`] or
+/// [`SubscriptionError::SessionClosed`] before it ends.
+pub struct Subscription {
+    session: Session,
+    id: Id,
+    local: u64,
+    topic: String,
+    rx: mpsc::Receiver<Event>,
+    state: Arc<SubscriberState>,
+    ended: bool,
+    active: bool,
+}
+
+impl std::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscription")
+            .field("id", &self.id)
+            .field("topic", &self.topic)
+            .finish()
+    }
+}
+
+impl Subscription {
+    /// The router's subscription ID.
+    pub fn id(&self) -> Id {
+        self.id
+    }
+
+    /// The topic (or pattern) subscribed to.
+    pub fn topic(&self) -> &str {
+        &self.topic
+    }
+
+    /// Unsubscribes and waits for the router's confirmation.
+    pub async fn unsubscribe(mut self) -> Result<(), Error> {
+        self.active = false;
+        let (tx, rx) = oneshot::channel();
+        self.session
+            .send(Command::Unsubscribe {
+                local: self.local,
+                reply: Some(tx),
+            })
+            .await?;
+        self.session.answer(rx).await
+    }
+}
+
+impl Stream for Subscription {
+    type Item = Result<Event, SubscriptionError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        let lagged = self.state.lagged.swap(0, Ordering::Relaxed);
+        if lagged > 0 {
+            return Poll::Ready(Some(Err(SubscriptionError::Lagged(lagged))));
+        }
+        match self.rx.poll_recv(cx) {
+            Poll::Ready(Some(event)) => Poll::Ready(Some(Ok(event))),
+            Poll::Ready(None) => {
+                self.ended = true;
+                self.active = false;
+                let end = self
+                    .state
+                    .end
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take();
+                Poll::Ready(end.map(Err))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if self.active {
+            send_in_background(
+                self.session.commands(),
+                Command::Unsubscribe {
+                    local: self.local,
+                    reply: None,
+                },
+            );
+        }
+    }
+}
