@@ -29,12 +29,14 @@ if [ ! -x "$venv/bin/crossbar" ] || ! "$venv/bin/python" -c 'import crossbar, au
 fi
 
 # The bjdata sdist is built against NumPy 1.x in pip's isolated build env and fails to import under
-# NumPy 2 (interop-notes.md). Rebuilding it against the installed NumPy fixes it.
-if ! "$venv/bin/python" -c 'import bjdata' 2>/dev/null; then
+# NumPy 2 (interop-notes.md). Rebuilding it against the installed NumPy fixes it; --no-cache-dir keeps pip
+# from reusing the wheel it cached from the broken build.
+# The import "succeeds" with a traceback on stderr, so look at the output, not the exit code.
+if "$venv/bin/python" -c 'import bjdata' 2>&1 | grep -q -E '_ARRAY_API|NumPy 1\.x'; then
   bj=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("bjdata"))' 2>/dev/null || true)
   if [ -n "$bj" ]; then
     log "rebuilding bjdata $bj against the installed numpy"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation \
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation --no-cache-dir \
       --force-reinstall --no-deps "bjdata==$bj" >&2
   fi
 fi

@@ -209,13 +209,10 @@ impl Decoder for FrameCodec {
     type Error = TransportError;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Frame>, TransportError> {
-        let Some(header) = src.get(..4) else {
+        let Some(&[first, l1, l2, l3]) = src.get(..4) else {
             return Ok(None);
         };
-        let (first, len) = (
-            header[0],
-            (usize::from(header[1]) << 16) | (usize::from(header[2]) << 8) | usize::from(header[3]),
-        );
+        let len = (usize::from(l1) << 16) | (usize::from(l2) << 8) | usize::from(l3);
         if first & 0xF8 != 0 {
             return Err(TransportError::RawSocketFraming(format!(
                 "reserved bits set in frame header {first:#04x}"

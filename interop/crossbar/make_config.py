@@ -1,0 +1,188 @@
+"""Writes a Crossbar.io node directory for the interop tests.
+
+    python make_config.py NODE_DIR PORT_BASE
+
+Creates NODE_DIR/.crossbar/config.json (realm1; anonymous, authenticated and TLS listeners;
+WebSocket and RawSocket over TCP and Unix; json, msgpack, cbor), a test CA with a certificate for
+127.0.0.1/localhost, and NODE_DIR/interop.json telling the tests where everything listens.
+Secrets derived for Crossbar (salted WAMP-CRA key, SCRAM stored/server keys, cryptosign public
+key) are computed here from interop/credentials.json, so nothing is copied by hand.
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import sys
+
+from argon2.low_level import Type, hash_secret
+from autobahn.wamp.auth import derive_key
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+import ipaddress
+import nacl.signing
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CREDS = json.load(open(os.path.join(HERE, "..", "credentials.json")))
+MAX = 16 * 1024 * 1024
+SERIALIZERS = ["json", "msgpack", "cbor"]
+
+
+def scram_principal(user, kdf):
+    salt = bytes.fromhex(user["salt_hex"])
+    password = user["password"].encode()
+    if kdf == "argon2id-13":
+        raw = hash_secret(secret=password, salt=salt, time_cost=user["iterations"],
+                          memory_cost=user["memory"], parallelism=1, hash_len=32,
+                          type=Type.ID, version=19)
+        # Crossbar/Autobahn use the base64 text of the hash (from the PHC string) as SaltedPassword.
+        salted = raw.split(b"$")[-1]
+    else:
+        # PBKDF2 as the spec defines it: raw key bytes over the raw salt.
+        salted = hashlib.pbkdf2_hmac("sha256", password, salt, user["iterations"], 32)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    return {
+        "kdf": kdf,
+        "iterations": user["iterations"],
+        "memory": user.get("memory", 0),
+        "salt": salt.hex(),
+        "stored-key": hashlib.sha256(client_key).hexdigest(),
+        "server-key": hmac.new(salted, b"Server Key", hashlib.sha256).hexdigest(),
+        "role": "user",
+    }
+
+
+def make_tls(node):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "wamp-rs interop test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - datetime.timedelta(days=1))
+          .not_valid_after(now + datetime.timedelta(days=30))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+            .issuer_name(ca_name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .sign(ca_key, hashes.SHA256()))
+    cbdir = os.path.join(node, ".crossbar")
+    with open(os.path.join(cbdir, "server.key"), "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                  serialization.NoEncryption()))
+    with open(os.path.join(cbdir, "server.crt"), "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    ca_path = os.path.join(node, "ca.crt")
+    with open(ca_path, "wb") as f:
+        f.write(ca.public_bytes(serialization.Encoding.PEM))
+    return ca_path
+
+
+def permissions(prefix, disclose):
+    return [{
+        "uri": prefix, "match": "prefix",
+        "allow": {"call": True, "register": True, "publish": True, "subscribe": True},
+        "disclose": {"caller": disclose, "publisher": disclose},
+        "cache": True,
+    }]
+
+
+def main():
+    node, base = os.path.abspath(sys.argv[1]), int(sys.argv[2])
+    cbdir = os.path.join(node, ".crossbar")
+    os.makedirs(cbdir, exist_ok=True)
+    ca_path = make_tls(node)
+    sock = os.path.join(node, "rawsocket.sock")
+    c = CREDS
+    cs_pub = nacl.signing.SigningKey(bytes.fromhex(c["cryptosign"]["seed_hex"])).verify_key.encode().hex()
+    salted = c["wampcra_salted"]
+    auth = {
+        "ticket": {"type": "static", "principals": {
+            c["ticket"]["authid"]: {"ticket": c["ticket"]["ticket"], "role": "user"},
+            c["restricted"]["authid"]: {"ticket": c["restricted"]["ticket"], "role": "restricted"},
+        }},
+        "wampcra": {"type": "static", "users": {
+            c["wampcra"]["authid"]: {"secret": c["wampcra"]["secret"], "role": "user"},
+            salted["authid"]: {
+                "secret": derive_key(salted["secret"], salted["salt"], salted["iterations"], salted["keylen"]).decode(),
+                "role": "user", "salt": salted["salt"], "iterations": salted["iterations"], "keylen": salted["keylen"],
+            },
+        }},
+        "scram": {"type": "static", "principals": {
+            c["scram_argon2"]["authid"]: scram_principal(c["scram_argon2"], "argon2id-13"),
+            c["scram_pbkdf2"]["authid"]: scram_principal(c["scram_pbkdf2"], "pbkdf2"),
+        }},
+        "cryptosign": {"type": "static", "principals": {
+            c["cryptosign"]["authid"]: {"realm": c["realm"], "role": "user", "authorized_keys": [cs_pub]},
+        }},
+    }
+    anonymous = {"anonymous": {"type": "static", "role": "anonymous"}}
+    tls = {"key": "server.key", "certificate": "server.crt"}
+    loopback = {"type": "tcp", "interface": "127.0.0.1"}
+    ports = {name: base + i for i, name in enumerate(["ws", "ws_auth", "tcp", "wss", "tcps", "tcp_auth"])}
+    options = {"max_message_size": MAX}
+    transports = [
+        {"type": "websocket", "endpoint": dict(loopback, port=ports["ws"]), "serializers": SERIALIZERS,
+         "auth": anonymous, "options": options},
+        {"type": "websocket", "endpoint": dict(loopback, port=ports["ws_auth"]), "serializers": SERIALIZERS,
+         "auth": auth, "options": options},
+        {"type": "rawsocket", "endpoint": dict(loopback, port=ports["tcp"]), "serializers": SERIALIZERS,
+         "auth": anonymous, "options": options},
+        {"type": "rawsocket", "endpoint": {"type": "unix", "path": sock}, "serializers": SERIALIZERS,
+         "auth": anonymous, "options": options},
+        {"type": "websocket", "endpoint": dict(loopback, port=ports["wss"], tls=tls), "serializers": SERIALIZERS,
+         "auth": anonymous, "options": options},
+        {"type": "rawsocket", "endpoint": dict(loopback, port=ports["tcps"], tls=tls), "serializers": SERIALIZERS,
+         "auth": anonymous, "options": options},
+        {"type": "rawsocket", "endpoint": dict(loopback, port=ports["tcp_auth"]), "serializers": SERIALIZERS,
+         "auth": auth, "options": options},
+    ]
+    config = {
+        "version": 2,
+        "controller": {},
+        "workers": [{
+            "type": "router",
+            "realms": [{
+                "name": c["realm"],
+                "roles": [
+                    # Anonymous sessions are not disclosed by role, so disclose_me decides... except that
+                    # Crossbar ignores disclose_me (see tests/tests/interop_crossbar.rs).
+                    {"name": "anonymous", "permissions": permissions("", False)},
+                    {"name": "user", "permissions": permissions("", True)},
+                    {"name": "restricted", "permissions": permissions(c["restricted"]["allowed_prefix"], False)},
+                ],
+            }],
+            "transports": transports,
+        }],
+    }
+    with open(os.path.join(cbdir, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+    info = {
+        "realm": c["realm"],
+        "ws": f"ws://127.0.0.1:{ports['ws']}",
+        "ws_auth": f"ws://127.0.0.1:{ports['ws_auth']}",
+        "tcp": f"tcp://127.0.0.1:{ports['tcp']}",
+        "tcp_auth": f"tcp://127.0.0.1:{ports['tcp_auth']}",
+        "unix": f"unix://{sock}",
+        "wss": f"wss://localhost:{ports['wss']}",
+        "tcps": f"tcps://localhost:{ports['tcps']}",
+        "ca": ca_path,
+        "ports": list(ports.values()),
+    }
+    with open(os.path.join(node, "interop.json"), "w") as f:
+        json.dump(info, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
