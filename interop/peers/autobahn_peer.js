@@ -1,0 +1,113 @@
+// An autobahn-js peer for the interop tests (Node).
+//
+//   node autobahn_peer.js ROLE URL SERIALIZER REALM NAME [COUNT]
+//
+// Same roles and output as autobahn_peer.py: callee (prints READY), caller (prints RESULT {json}),
+// subscriber (READY, then EVENT {json} per event), publisher (DONE). URL is ws://..., tcp://... or
+// unix:///path (autobahn-js RawSocket speaks JSON only). Needs NODE_PATH with autobahn and ws.
+
+// autobahn-js 26 expects Node 22's global WebSocket; Node 20 gets it from `ws`.
+globalThis.WebSocket = globalThis.WebSocket || require('ws');
+const autobahn = require('autobahn');
+
+const [role, url, serializerName, realm, name, countArg] = process.argv.slice(2);
+const count = Number(countArg || 1);
+const say = (...parts) => process.stdout.write(parts.join(' ') + '\n');
+const fail = (e) => { say('ERROR', String(e && (e.error || e.message) || e)); process.exit(1); };
+
+const serializers = {
+  json: () => new autobahn.serializer.JSONSerializer(),
+  msgpack: () => new autobahn.serializer.MsgpackSerializer(),
+  cbor: () => new autobahn.serializer.CBORSerializer(),
+};
+
+function transport() {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'ws:') {
+    return { type: 'websocket', url, serializers: [serializers[serializerName]()] };
+  }
+  if (parsed.protocol === 'tcp:') {
+    return { type: 'rawsocket', host: parsed.hostname, port: Number(parsed.port) };
+  }
+  if (parsed.protocol === 'unix:') {
+    return { type: 'rawsocket', path: parsed.pathname };
+  }
+  throw new Error('unsupported url ' + url);
+}
+
+const connection = new autobahn.Connection({ realm, transports: [transport()], max_retries: 0 });
+
+async function callee(session) {
+  await session.register(`${name}.add`, (args) => args[0] + args[1]);
+  await session.register(`${name}.echo`, (args, kwargs) => new autobahn.Result(args, kwargs));
+  await session.register(`${name}.progress`, (args, kwargs, details) => new Promise((resolve) => {
+    const n = args[0];
+    let i = 0;
+    const tick = () => {
+      if (i < n) {
+        if (details.progress) details.progress([i]);
+        i += 1;
+        setTimeout(tick, 10);
+      } else {
+        resolve(n);
+      }
+    };
+    tick();
+  }));
+  await session.register(`${name}.error`, () => {
+    throw new autobahn.Error('com.example.error.custom', ['custom failure'], { code: 7 });
+  });
+  await session.register(`${name}.slow`, (args) => new Promise((resolve) => setTimeout(() => resolve('finished'), args[0] * 1000)));
+}
+
+async function caller(session) {
+  const out = { add: await session.call(`${name}.add`, [2, 3]) };
+  const echoed = await session.call(`${name}.echo`, [1, 'two', [3]], { key: 'value' });
+  out.echo = { args: echoed.args, kwargs: echoed.kwargs };
+  const seen = [];
+  const final = await session.call(`${name}.progress`, [3], {}, { receive_progress: true })
+    .then((r) => r, (e) => { throw e; }, (p) => seen.push(p.args ? p.args[0] : p));
+  out.progress = { seen, final };
+  try {
+    await session.call(`${name}.error`);
+    out.error = null;
+  } catch (e) {
+    out.error = { uri: e.error, args: e.args, kwargs: e.kwargs };
+  }
+  return out;
+}
+
+connection.onopen = async (session, details) => {
+  try {
+    if (role === 'callee') {
+      await callee(session);
+      say('READY', JSON.stringify({ session: session.id }));
+    } else if (role === 'caller') {
+      say('RESULT', JSON.stringify(await caller(session)));
+      connection.close();
+    } else if (role === 'subscriber') {
+      let remaining = count;
+      await session.subscribe(name, (args, kwargs) => {
+        say('EVENT', JSON.stringify({ args, kwargs }));
+        remaining -= 1;
+        if (remaining === 0) connection.close();
+      });
+      say('READY', JSON.stringify({ session: session.id }));
+    } else if (role === 'publisher') {
+      for (let i = 0; i < count; i += 1) {
+        await session.publish(name, [i, `event ${i}`], { n: i }, { acknowledge: true });
+      }
+      say('DONE');
+      connection.close();
+    }
+  } catch (e) {
+    fail(e);
+  }
+};
+connection.onclose = (reason, details) => {
+  if (reason !== 'closed') say('CLOSED', reason, JSON.stringify(details && details.reason || ''));
+  process.exit(reason === 'closed' ? 0 : 1);
+};
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+connection.open();

@@ -1,0 +1,141 @@
+"""An autobahn-python peer for the interop tests (asyncio).
+
+    python autobahn_peer.py ROLE URL SERIALIZER REALM NAME [COUNT]
+
+ROLE is one of
+  callee      registers NAME.add, NAME.echo, NAME.progress, NAME.error, NAME.slow; prints READY
+  caller      calls a callee's NAME.add, NAME.echo, NAME.progress, NAME.error; prints RESULT {json}
+  subscriber  subscribes to NAME, prints READY, then one EVENT {json} per event, COUNT events
+  publisher   publishes COUNT events to NAME (acknowledged), prints DONE
+URL is ws://host:port[/path], tcp://host:port or unix:///path; SERIALIZER is json, msgpack or cbor.
+A failure prints ERROR <reason> and exits non-zero. The peer exits when stdin closes.
+"""
+
+import asyncio
+import json
+import sys
+from urllib.parse import urlparse
+
+from autobahn.asyncio.rawsocket import WampRawSocketClientFactory
+from autobahn.asyncio.wamp import ApplicationSession
+from autobahn.asyncio.websocket import WampWebSocketClientFactory
+from autobahn.wamp.exception import ApplicationError
+from autobahn.wamp.serializer import CBORSerializer, JsonSerializer, MsgPackSerializer
+from autobahn.wamp.types import CallOptions, ComponentConfig, PublishOptions, RegisterOptions
+
+SERIALIZERS = {"json": JsonSerializer, "msgpack": MsgPackSerializer, "cbor": CBORSerializer}
+
+
+def say(*parts):
+    print(*parts, flush=True)
+
+
+class Peer(ApplicationSession):
+    async def onJoin(self, details):
+        extra = self.config.extra
+        role, name, count = extra["role"], extra["name"], extra["count"]
+        try:
+            if role == "callee":
+                await self.callee(name)
+                say("READY", json.dumps({"session": details.session}))
+            elif role == "caller":
+                say("RESULT", json.dumps(await self.caller(name)))
+                self.leave()
+            elif role == "subscriber":
+                self.remaining = count
+                await self.subscribe(self.on_event, name)
+                say("READY", json.dumps({"session": details.session}))
+            elif role == "publisher":
+                for i in range(count):
+                    await self.publish(name, i, f"event {i}", n=i, options=PublishOptions(acknowledge=True))
+                say("DONE")
+                self.leave()
+        except Exception as e:  # report and stop
+            say("ERROR", repr(e))
+            self.leave()
+            extra["failed"].set_result(True)
+
+    def on_event(self, *args, **kwargs):
+        say("EVENT", json.dumps({"args": list(args), "kwargs": kwargs}))
+        self.remaining -= 1
+        if self.remaining == 0:
+            self.leave()
+
+    async def callee(self, name):
+        def add(a, b):
+            return a + b
+
+        def echo(*args, **kwargs):
+            from autobahn.wamp.types import CallResult
+            return CallResult(*args, **kwargs)
+
+        async def progress(n, details=None):
+            for i in range(n):
+                if details is not None and details.progress:
+                    details.progress(i)
+                await asyncio.sleep(0.01)
+            return n
+
+        def error():
+            raise ApplicationError("com.example.error.custom", "custom failure", code=7)
+
+        async def slow(seconds):
+            await asyncio.sleep(seconds)
+            return "finished"
+
+        details_opt = RegisterOptions(details_arg="details")
+        await self.register(add, f"{name}.add")
+        await self.register(echo, f"{name}.echo")
+        await self.register(progress, f"{name}.progress", options=details_opt)
+        await self.register(error, f"{name}.error")
+        await self.register(slow, f"{name}.slow")
+
+    async def caller(self, name):
+        out = {"add": await self.call(f"{name}.add", 2, 3)}
+        echoed = await self.call(f"{name}.echo", 1, "two", [3], key="value")
+        out["echo"] = {"args": list(echoed.results) if hasattr(echoed, "results") else echoed,
+                       "kwargs": getattr(echoed, "kwresults", {})}
+        seen = []
+        final = await self.call(f"{name}.progress", 3, options=CallOptions(on_progress=lambda i: seen.append(i)))
+        out["progress"] = {"seen": seen, "final": final}
+        try:
+            await self.call(f"{name}.error")
+            out["error"] = None
+        except ApplicationError as e:
+            out["error"] = {"uri": e.error, "args": list(e.args), "kwargs": e.kwargs}
+        return out
+
+    def onDisconnect(self):
+        done = self.config.extra["done"]
+        if not done.done():
+            done.set_result(True)
+
+
+async def main():
+    role, url, serializer, realm, name = sys.argv[1:6]
+    count = int(sys.argv[6]) if len(sys.argv) > 6 else 1
+    loop = asyncio.get_running_loop()
+    done, failed = loop.create_future(), loop.create_future()
+    extra = {"role": role, "name": name, "count": count, "done": done, "failed": failed}
+    make_session = lambda: Peer(ComponentConfig(realm=realm, extra=extra))
+    ser = SERIALIZERS[serializer]()
+    parsed = urlparse(url)
+    if parsed.scheme == "ws":
+        factory = WampWebSocketClientFactory(make_session, url=url, serializers=[ser])
+        await loop.create_connection(factory, parsed.hostname, parsed.port)
+    elif parsed.scheme == "tcp":
+        factory = WampRawSocketClientFactory(make_session, serializer=ser)
+        await loop.create_connection(factory, parsed.hostname, parsed.port)
+    elif parsed.scheme == "unix":
+        factory = WampRawSocketClientFactory(make_session, serializer=ser)
+        await loop.create_unix_connection(factory, parsed.path)
+    else:
+        raise SystemExit(f"unsupported url {url}")
+    stdin_closed = loop.create_future()
+    loop.add_reader(sys.stdin.fileno(), lambda: stdin_closed.done() or (sys.stdin.read(1) == "" and stdin_closed.set_result(True)))
+    await asyncio.wait([done, stdin_closed], return_when=asyncio.FIRST_COMPLETED)
+    sys.exit(1 if failed.done() else 0)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
