@@ -108,6 +108,9 @@ connection.onclose = (reason, details) => {
   if (reason !== 'closed') say('CLOSED', reason, JSON.stringify(details && details.reason || ''));
   process.exit(reason === 'closed' ? 0 : 1);
 };
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+if (role === 'callee' || role === 'subscriber') {
+  // Long-running roles end when the test closes our stdin (or kills us).
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}
 connection.open();

@@ -14,6 +14,7 @@ A failure prints ERROR <reason> and exits non-zero. The peer exits when stdin cl
 import asyncio
 import json
 import sys
+import threading
 from urllib.parse import urlparse
 
 from autobahn.asyncio.rawsocket import WampRawSocketClientFactory
@@ -131,9 +132,18 @@ async def main():
         await loop.create_unix_connection(factory, parsed.path)
     else:
         raise SystemExit(f"unsupported url {url}")
-    stdin_closed = loop.create_future()
-    loop.add_reader(sys.stdin.fileno(), lambda: stdin_closed.done() or (sys.stdin.read(1) == "" and stdin_closed.set_result(True)))
-    await asyncio.wait([done, stdin_closed], return_when=asyncio.FIRST_COMPLETED)
+    waits = [done]
+    if role in ("callee", "subscriber"):
+        # Long-running roles end when the test closes our stdin (or kills us).
+        stdin_closed = loop.create_future()
+
+        def watch_stdin():
+            sys.stdin.read()
+            loop.call_soon_threadsafe(lambda: stdin_closed.done() or stdin_closed.set_result(True))
+
+        threading.Thread(target=watch_stdin, daemon=True).start()
+        waits.append(stdin_closed)
+    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     sys.exit(1 if failed.done() else 0)
 
 

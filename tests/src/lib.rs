@@ -5,6 +5,10 @@
 //! reached fails. Under a plain `cargo test` it prints that it was skipped, with its name.
 #![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+pub use peer::{Peer, PeerKind};
+
+pub mod peer;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
