@@ -18,7 +18,6 @@ import os
 import sys
 
 from argon2.low_level import Type, hash_secret
-from autobahn.wamp.auth import derive_key
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -114,8 +113,9 @@ def main():
         }},
         "wampcra": {"type": "static", "users": {
             c["wampcra"]["authid"]: {"secret": c["wampcra"]["secret"], "role": "user"},
+            # Crossbar derives the salted key itself from the plain secret.
             salted["authid"]: {
-                "secret": derive_key(salted["secret"], salted["salt"], salted["iterations"], salted["keylen"]).decode(),
+                "secret": salted["secret"],
                 "role": "user", "salt": salted["salt"], "iterations": salted["iterations"], "keylen": salted["keylen"],
             },
         }},

@@ -10,7 +10,10 @@
 //! | `ClientFinalNoProof` | `c=biws,r=...` (base64 of the GS2 header `n,,`) | `c=,r=...` |
 //! | server signature in WELCOME | `authextra.verifier` | `authextra.scram_server_signature` |
 //!
-//! Both KDF names are accepted in either flavor, and either WELCOME field is checked.
+//! Both KDF names are accepted in either flavor, and either WELCOME field is checked. One more
+//! difference needs no flavor: the spec says the server nonce begins with the client nonce (as
+//! text); Crossbar sends `base64(client nonce octets || server octets)`, which begins with the
+//! client nonce only as octets. Either is accepted.
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine as _;
@@ -90,6 +93,18 @@ fn saslprep(method: &str, text: &str) -> Result<String, AuthError> {
         .map_err(|e| AuthError::new(method, format!("SASLprep refused the input: {e}")))
 }
 
+/// Whether the server nonce extends the client nonce: as text (the spec) or as the decoded octets
+/// (Crossbar, which re-encodes the concatenation).
+fn nonce_extends(server: &str, client: &str) -> bool {
+    if server.starts_with(client) && server.len() > client.len() {
+        return true;
+    }
+    match (STANDARD.decode(server), STANDARD.decode(client)) {
+        (Ok(s), Ok(c)) => s.len() > c.len() && s.starts_with(&c),
+        _ => false,
+    }
+}
+
 fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
     // HMAC accepts keys of any length; this cannot fail.
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
@@ -114,7 +129,7 @@ impl Authenticator for Scram {
 
     fn respond(&mut self, extra: &Dict) -> Result<Authenticate, AuthError> {
         let server_nonce = text_field(METHOD, extra, "nonce")?;
-        if !server_nonce.starts_with(&self.client_nonce) {
+        if !nonce_extends(server_nonce, &self.client_nonce) {
             return Err(AuthError::new(
                 METHOD,
                 "the server nonce does not start with the client nonce",
@@ -281,6 +296,23 @@ mod tests {
         let spec_proof = spec.respond(&challenge("argon2id13")).unwrap().signature;
         assert_ne!(spec_proof, "IybGJoRyq35Dy+g49R+5DMwEKy/4KddhtSKK0GMqiQU=");
         assert!(spec.auth_message.as_deref().unwrap().contains(",c=biws,"));
+    }
+
+    #[test]
+    fn nonce_prefix_as_text_or_as_octets() {
+        let client = STANDARD.encode([1u8; 16]);
+        let crossbar = STANDARD.encode([[1u8; 16], [2u8; 16]].concat());
+        assert!(
+            !crossbar.starts_with(&client),
+            "padding breaks the text prefix"
+        );
+        assert!(nonce_extends(&crossbar, &client));
+        assert!(nonce_extends(&format!("{client}abc"), &client));
+        assert!(!nonce_extends(&STANDARD.encode([3u8; 32]), &client));
+        assert!(
+            !nonce_extends(&client, &client),
+            "the server must add its own part"
+        );
     }
 
     #[test]
