@@ -1,0 +1,542 @@
+//! The client against a scripted router that follows or breaks the protocol on purpose: what it
+//! announces, request ID order, ABORT on violations, revocation, progressive call invocations,
+//! and, over a RawSocket on 127.0.0.1, malformed bytes, oversized frames, PING/PONG and
+//! handshake refusals. No external peer is needed.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::time::Duration;
+
+use futures::{SinkExt as _, StreamExt as _};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use wamp_core::message::{self, Message, Payload};
+use wamp_core::session::{Invocation, SubscriptionError};
+use wamp_core::transport::memory::{self, MemoryTransport};
+use wamp_core::transport::rawsocket;
+use wamp_core::transport::TransportError;
+use wamp_core::{Arguments, Client, CloseReason, Dict, Error, Serializer, Session, Value};
+
+fn dict(pairs: &[(&str, Value)]) -> Dict {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+fn features(names: &[&str]) -> Value {
+    let f = names
+        .iter()
+        .map(|n| (Value::from(*n), Value::Bool(true)))
+        .collect();
+    Value::Map(vec![(Value::from("features"), Value::Map(f))])
+}
+
+fn router_roles(dealer: &[&str]) -> Dict {
+    let roles = Value::Map(vec![
+        (Value::from("dealer"), features(dealer)),
+        (
+            Value::from("broker"),
+            features(&["subscription_revocation"]),
+        ),
+    ]);
+    dict(&[("roles", roles)])
+}
+
+struct FakeRouter {
+    end: MemoryTransport,
+}
+
+impl FakeRouter {
+    async fn recv(&mut self) -> Message {
+        tokio::time::timeout(Duration::from_secs(5), self.end.next())
+            .await
+            .expect("a message within 5 s")
+            .expect("open")
+            .expect("valid")
+    }
+
+    async fn send(&mut self, message: impl Into<Message>) {
+        self.end.send(message.into()).await.unwrap();
+    }
+}
+
+async fn joined(dealer_features: &[&str]) -> (Session, FakeRouter, Dict) {
+    let (client_end, router_end) = memory::pair(16);
+    let join = tokio::spawn(Client::new("memory://", "realm1").join(Box::new(client_end)));
+    let mut router = FakeRouter { end: router_end };
+    let Message::Hello(hello) = router.recv().await else {
+        panic!("expected HELLO")
+    };
+    assert_eq!(hello.realm, "realm1");
+    router
+        .send(message::Welcome {
+            session: 42,
+            details: router_roles(dealer_features),
+        })
+        .await;
+    (join.await.unwrap().unwrap(), router, hello.details)
+}
+
+#[tokio::test]
+async fn hello_announces_the_roles_and_features_the_client_implements() {
+    let (session, _router, details) = joined(&[]).await;
+    let roles = match &details["roles"] {
+        Value::Map(roles) => roles
+            .iter()
+            .map(|(k, _)| k.as_text().unwrap().to_owned())
+            .collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    for role in ["caller", "callee", "publisher", "subscriber"] {
+        assert!(roles.contains(&role.to_owned()), "{role}");
+    }
+    let encoded = Serializer::Json
+        .encode(&Message::Hello(message::Hello {
+            realm: "r".into(),
+            details,
+        }))
+        .unwrap();
+    let text = String::from_utf8(encoded).unwrap();
+    for feature in [
+        "progressive_call_results",
+        "call_canceling",
+        "pattern_based_registration",
+        "shared_registration",
+        "publisher_exclusion",
+        "pattern_based_subscription",
+        "subscription_revocation",
+    ] {
+        assert!(text.contains(feature), "{feature} not announced: {text}");
+    }
+    assert!(
+        !text.contains("payload_passthru_mode"),
+        "not implemented, so not announced"
+    );
+    assert_eq!(session.id(), 42);
+}
+
+#[tokio::test]
+async fn request_ids_start_at_one_and_increase_by_one() {
+    let (session, mut router, _) = joined(&[]).await;
+    let s = session.clone();
+    tokio::spawn(async move {
+        let _ = s.publish("com.a").await;
+        let _ = s.publish("com.b").await;
+        let _ = s.call("com.c").await;
+    });
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        match router.recv().await {
+            Message::Publish(p) => ids.push(p.request),
+            Message::Call(c) => ids.push(c.request),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(ids, vec![1, 2, 3]);
+}
+
+#[tokio::test]
+async fn a_second_welcome_is_a_protocol_violation_answered_with_abort() {
+    let (session, mut router, _) = joined(&[]).await;
+    router
+        .send(message::Welcome {
+            session: 43,
+            details: router_roles(&[]),
+        })
+        .await;
+    let Message::Abort(abort) = router.recv().await else {
+        panic!("expected ABORT")
+    };
+    assert_eq!(abort.reason, "wamp.error.protocol_violation");
+    let reason = tokio::time::timeout(Duration::from_secs(5), session.closed())
+        .await
+        .unwrap();
+    assert!(
+        matches!(reason, CloseReason::ProtocolViolation(ref m) if m.contains("WELCOME")),
+        "{reason:?}"
+    );
+    assert!(matches!(
+        session.call("com.x").await,
+        Err(Error::SessionClosed(_))
+    ));
+}
+
+#[tokio::test]
+async fn an_answer_to_no_pending_request_is_a_violation_but_a_late_result_is_not() {
+    let (session, mut router, _) = joined(&[]).await;
+    // A RESULT for a call this client no longer waits for (canceled, timed out) is ignored.
+    router
+        .send(message::Result {
+            request: 99,
+            details: Dict::new(),
+            payload: Payload::default(),
+        })
+        .await;
+    let s = session.clone();
+    let call = tokio::spawn(async move { s.call("com.still.works").await });
+    let Message::Call(c) = router.recv().await else {
+        panic!()
+    };
+    router
+        .send(message::Result {
+            request: c.request,
+            details: Dict::new(),
+            payload: Arguments::value(&1).unwrap().into(),
+        })
+        .await;
+    assert_eq!(call.await.unwrap().unwrap().value::<i32>().unwrap(), 1);
+    // A SUBSCRIBED nobody asked for is not.
+    router
+        .send(message::Subscribed {
+            request: 77,
+            subscription: 5,
+        })
+        .await;
+    let Message::Abort(abort) = router.recv().await else {
+        panic!("expected ABORT")
+    };
+    assert_eq!(abort.reason, "wamp.error.protocol_violation");
+}
+
+#[tokio::test]
+async fn subscription_revocation_ends_the_stream_with_the_reason() {
+    let (session, mut router, _) = joined(&[]).await;
+    let s = session.clone();
+    let subscribe = tokio::spawn(async move { s.subscribe("com.topic").await });
+    let Message::Subscribe(sub) = router.recv().await else {
+        panic!()
+    };
+    router
+        .send(message::Subscribed {
+            request: sub.request,
+            subscription: 5,
+        })
+        .await;
+    let mut events = subscribe.await.unwrap().unwrap();
+    router
+        .send(message::Event {
+            subscription: 5,
+            publication: 9,
+            details: Dict::new(),
+            payload: Arguments::value(&"hi").unwrap().into(),
+        })
+        .await;
+    assert_eq!(
+        events
+            .next()
+            .await
+            .unwrap()
+            .unwrap()
+            .value::<String>()
+            .unwrap(),
+        "hi"
+    );
+    let details = dict(&[
+        ("subscription", Value::from(5)),
+        ("reason", Value::from("wamp.error.revoked")),
+    ]);
+    router
+        .send(message::Unsubscribed {
+            request: 0,
+            details: Some(details),
+        })
+        .await;
+    let end = events.next().await.unwrap();
+    assert_eq!(
+        end,
+        Err(SubscriptionError::Revoked {
+            reason: "wamp.error.revoked".into()
+        })
+    );
+    assert!(events.next().await.is_none());
+    // The revoked subscription is gone: dropping the stream sends no UNSUBSCRIBE.
+    drop(events);
+    session.publish("com.after").await.unwrap();
+    assert!(matches!(router.recv().await, Message::Publish(_)));
+}
+
+#[tokio::test]
+async fn progressive_call_invocations_send_several_calls_with_one_request_id() {
+    let (session, mut router, _) = joined(&["progressive_call_invocations"]).await;
+    let s = session.clone();
+    let upload = tokio::spawn(async move {
+        let mut call = s
+            .call("com.upload")
+            .args(&("part 1",))
+            .progressive()
+            .await?;
+        call.send(Arguments::from_args(&("part 2",)).unwrap())
+            .await?;
+        call.finish(Arguments::from_args(&("part 3",)).unwrap())
+            .await
+    });
+    let mut parts = Vec::new();
+    let mut request = None;
+    loop {
+        let Message::Call(c) = router.recv().await else {
+            panic!("expected CALL")
+        };
+        assert_eq!(
+            *request.get_or_insert(c.request),
+            c.request,
+            "one request ID for every part"
+        );
+        assert_eq!(c.procedure, "com.upload");
+        let progress = c.options.get("progress") == Some(&Value::Bool(true));
+        parts.push(
+            c.payload
+                .arguments()
+                .unwrap()
+                .decode_value::<String>()
+                .unwrap(),
+        );
+        if !progress {
+            break;
+        }
+    }
+    assert_eq!(parts, ["part 1", "part 2", "part 3"]);
+    router
+        .send(message::Result {
+            request: request.unwrap(),
+            details: Dict::new(),
+            payload: Arguments::value(&3).unwrap().into(),
+        })
+        .await;
+    assert_eq!(upload.await.unwrap().unwrap().value::<i32>().unwrap(), 3);
+}
+
+#[tokio::test]
+async fn invocations_for_unknown_registrations_and_panicking_handlers_get_errors() {
+    let (session, mut router, _) = joined(&[]).await;
+    router
+        .send(message::Invocation {
+            request: 1,
+            registration: 1234,
+            details: Dict::new(),
+            payload: Payload::default(),
+        })
+        .await;
+    let Message::Error(e) = router.recv().await else {
+        panic!()
+    };
+    assert_eq!(
+        (e.request_type, e.request, e.error.as_str()),
+        (
+            message::code::INVOCATION,
+            1,
+            "wamp.error.no_such_registration"
+        )
+    );
+
+    let s = session.clone();
+    let register = tokio::spawn(async move {
+        s.register("com.panics", |_inv: Invocation| async move {
+            if true {
+                panic!("handler bug");
+            }
+            Ok(Arguments::default())
+        })
+        .await
+    });
+    let Message::Register(r) = router.recv().await else {
+        panic!()
+    };
+    router
+        .send(message::Registered {
+            request: r.request,
+            registration: 7,
+        })
+        .await;
+    let _registration = register.await.unwrap().unwrap();
+    router
+        .send(message::Invocation {
+            request: 2,
+            registration: 7,
+            details: Dict::new(),
+            payload: Payload::default(),
+        })
+        .await;
+    let Message::Error(e) = router.recv().await else {
+        panic!()
+    };
+    assert_eq!(e.error, "wamp.error.runtime_error");
+    // The session survived the panic.
+    router
+        .send(message::Invocation {
+            request: 3,
+            registration: 7,
+            details: Dict::new(),
+            payload: Payload::default(),
+        })
+        .await;
+    assert!(matches!(router.recv().await, Message::Error(_)));
+}
+
+#[tokio::test]
+async fn router_goodbye_is_answered_and_closes_the_session() {
+    let (session, mut router, _) = joined(&[]).await;
+    router
+        .send(message::Goodbye {
+            details: Dict::new(),
+            reason: "wamp.close.system_shutdown".into(),
+        })
+        .await;
+    let Message::Goodbye(answer) = router.recv().await else {
+        panic!()
+    };
+    assert_eq!(answer.reason, "wamp.close.goodbye_and_out");
+    let reason = session.closed().await;
+    assert!(
+        matches!(reason, CloseReason::Goodbye { by_router: true, ref reason, .. } if reason == "wamp.close.system_shutdown")
+    );
+}
+
+/// A RawSocket router on 127.0.0.1 that runs `script` on the raw connection after the handshake
+/// and the WELCOME.
+async fn raw_router<F, Fut>(script: F) -> String
+where
+    F: FnOnce(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("tcp://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let (serializer, _) =
+            rawsocket::server_handshake(&mut stream, &[Serializer::Json], 1 << 16)
+                .await
+                .unwrap();
+        let mut header = [0u8; 4];
+        stream.read_exact(&mut header).await.unwrap();
+        let len = u32::from_be_bytes([0, header[1], header[2], header[3]]) as usize;
+        let mut hello = vec![0; len];
+        stream.read_exact(&mut hello).await.unwrap();
+        assert!(matches!(
+            serializer.decode(&hello).unwrap(),
+            Message::Hello(_)
+        ));
+        let welcome = serializer
+            .encode(&Message::Welcome(message::Welcome {
+                session: 7,
+                details: router_roles(&[]),
+            }))
+            .unwrap();
+        write_frame(&mut stream, 0, &welcome).await;
+        script(stream).await;
+    });
+    url
+}
+
+async fn write_frame(stream: &mut tokio::net::TcpStream, kind: u8, payload: &[u8]) {
+    let len = payload.len() as u32;
+    stream
+        .write_all(&[kind, (len >> 16) as u8, (len >> 8) as u8, len as u8])
+        .await
+        .unwrap();
+    stream.write_all(payload).await.unwrap();
+}
+
+async fn read_frame(stream: &mut tokio::net::TcpStream) -> (u8, Vec<u8>) {
+    let mut header = [0u8; 4];
+    stream.read_exact(&mut header).await.unwrap();
+    let len = u32::from_be_bytes([0, header[1], header[2], header[3]]) as usize;
+    let mut payload = vec![0; len];
+    stream.read_exact(&mut payload).await.unwrap();
+    (header[0], payload)
+}
+
+#[tokio::test]
+async fn malformed_bytes_from_the_router_are_answered_with_abort() {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let url = raw_router(|mut stream| async move {
+        write_frame(&mut stream, 0, b"[36, \"not an id\", {}").await;
+        let (_, abort) = read_frame(&mut stream).await;
+        let _ = tx.send(Serializer::Json.decode(&abort).unwrap());
+    })
+    .await;
+    let session = Client::new(url, "realm1")
+        .serializer(Serializer::Json)
+        .connect()
+        .await
+        .unwrap();
+    let reason = tokio::time::timeout(Duration::from_secs(5), session.closed())
+        .await
+        .unwrap();
+    assert!(
+        matches!(reason, CloseReason::ProtocolViolation(_)),
+        "{reason:?}"
+    );
+    let Message::Abort(abort) = rx.await.unwrap() else {
+        panic!("expected ABORT")
+    };
+    assert_eq!(abort.reason, "wamp.error.protocol_violation");
+}
+
+#[tokio::test]
+async fn an_oversized_rawsocket_frame_closes_the_session_before_it_is_read() {
+    let url = raw_router(|mut stream| async move {
+        // Announce 2^20 octets, more than the client's 2^12, and send none of them.
+        stream.write_all(&[0, 0x10, 0, 0]).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    })
+    .await;
+    let session = Client::new(url, "realm1")
+        .serializer(Serializer::Json)
+        .max_message_size(4096)
+        .connect()
+        .await
+        .unwrap();
+    let reason = tokio::time::timeout(Duration::from_secs(2), session.closed())
+        .await
+        .unwrap();
+    assert!(
+        matches!(&reason, CloseReason::TransportError(m) if m.contains("1048576") && m.contains("4096")),
+        "{reason:?}"
+    );
+}
+
+#[tokio::test]
+async fn rawsocket_pings_are_answered_with_the_same_payload() {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let url = raw_router(|mut stream| async move {
+        write_frame(&mut stream, 1, b"are you there").await;
+        let _ = tx.send(read_frame(&mut stream).await);
+    })
+    .await;
+    let _session = Client::new(url, "realm1")
+        .serializer(Serializer::Json)
+        .connect()
+        .await
+        .unwrap();
+    let (kind, payload) = tokio::time::timeout(Duration::from_secs(5), rx)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((kind, payload.as_slice()), (2, &b"are you there"[..]));
+}
+
+#[tokio::test]
+async fn rawsocket_handshake_refusals_are_typed() {
+    for (code, expected) in [
+        (1u8, rawsocket::HandshakeError::SerializerUnsupported),
+        (2, rawsocket::HandshakeError::MaxLengthUnacceptable),
+        (4, rawsocket::HandshakeError::MaxConnectionCount),
+    ] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("tcp://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4];
+            stream.read_exact(&mut request).await.unwrap();
+            stream.write_all(&[0x7F, code << 4, 0, 0]).await.unwrap();
+        });
+        match Client::new(url, "realm1").connect().await {
+            Err(Error::Transport(TransportError::RawSocketHandshake(e))) => assert_eq!(e, expected),
+            other => panic!("code {code}: {other:?}"),
+        }
+    }
+}
