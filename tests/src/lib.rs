@@ -103,6 +103,24 @@ pub fn cred(section: &str, field: &str) -> String {
         .to_owned()
 }
 
+/// An anonymous session on the Crossbar node's WebSocket listener.
+pub async fn anonymous(cb: &Crossbar) -> wamp_core::Session {
+    wamp_core::Client::new(&cb.ws, &cb.realm)
+        .connect()
+        .await
+        .expect("anonymous session joins Crossbar")
+}
+
+/// A session authenticated by ticket (authid `ticket-user`, role `user`).
+pub async fn ticket_user(cb: &Crossbar) -> wamp_core::Session {
+    wamp_core::Client::new(&cb.ws_auth, &cb.realm)
+        .authid(cred("ticket", "authid"))
+        .ticket(cred("ticket", "ticket"))
+        .connect()
+        .await
+        .expect("ticket session joins Crossbar")
+}
+
 /// A unique URI suffix, so tests sharing one router do not collide.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};

@@ -16,20 +16,7 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use wamp_core::session::{Event, Subscription, SubscriptionError};
 use wamp_core::{Client, MatchPolicy, Session};
-use wamp_tests::{cred, require_crossbar, trace, unique, Crossbar};
-
-async fn anonymous(cb: &Crossbar) -> Session {
-    Client::new(&cb.ws, &cb.realm).connect().await.unwrap()
-}
-
-async fn ticket_user(cb: &Crossbar) -> Session {
-    Client::new(&cb.ws_auth, &cb.realm)
-        .authid(cred("ticket", "authid"))
-        .ticket(cred("ticket", "ticket"))
-        .connect()
-        .await
-        .unwrap()
-}
+use wamp_tests::{anonymous, cred, require_crossbar, ticket_user, trace, unique, Crossbar};
 
 async fn cra_user(cb: &Crossbar) -> Session {
     Client::new(&cb.ws_auth, &cb.realm)

@@ -16,11 +16,7 @@ use futures::StreamExt as _;
 use tokio::sync::mpsc;
 use wamp_core::session::{CancelMode, Invocation, InvokePolicy, RegistrationEnd};
 use wamp_core::{Arguments, Client, CloseReason, Error, MatchPolicy, Serializer, Session};
-use wamp_tests::{cred, require_crossbar, trace, unique, Crossbar};
-
-async fn anonymous(cb: &Crossbar) -> Session {
-    Client::new(&cb.ws, &cb.realm).connect().await.unwrap()
-}
+use wamp_tests::{anonymous, cred, require_crossbar, trace, unique, Crossbar};
 
 /// Reports on a channel when the handler's future is dropped (aborted) and when it finishes.
 struct Watch {

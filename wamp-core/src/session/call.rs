@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use futures::Stream;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument as _;
 
@@ -15,7 +14,7 @@ use super::{send_in_background, set, CallReply, Command, Session};
 use crate::error::Error;
 use crate::message::{Arguments, Payload};
 use crate::uri::MatchPolicy;
-use crate::value::{self, Dict, Value, ValueError};
+use crate::value::{Dict, Value, ValueError};
 
 /// How a CANCEL asks the dealer to treat the running invocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -117,39 +116,7 @@ impl CallBuilder {
         }
     }
 
-    /// Positional arguments: a tuple, array or `Vec` of serializable values.
-    pub fn args<T: Serialize + ?Sized>(mut self, args: &T) -> Self {
-        self.arguments = self.arguments.and_then(|a| {
-            Ok(Arguments {
-                args: value::to_args(args)?,
-                ..a
-            })
-        });
-        self
-    }
-
-    /// Keyword arguments: a serializable struct or map.
-    pub fn kwargs<T: Serialize + ?Sized>(mut self, kwargs: &T) -> Self {
-        self.arguments = self.arguments.and_then(|a| {
-            Ok(Arguments {
-                kwargs: value::to_kwargs(kwargs)?,
-                ..a
-            })
-        });
-        self
-    }
-
-    /// Ready-made arguments.
-    pub fn arguments(mut self, arguments: Arguments) -> Self {
-        self.arguments = Ok(arguments);
-        self
-    }
-
-    /// Sets any call option by name (see the spec's `CALL.Options`).
-    pub fn option(mut self, key: &str, value: impl Into<Value>) -> Self {
-        set(&mut self.options, key, value);
-        self
-    }
+    payload_methods!("call");
 
     /// A timeout: sent as `CALL.Options.timeout` for dealers that enforce it, and enforced here
     /// too (Crossbar.io does not), by canceling the call and answering [`Error::Timeout`].

@@ -5,6 +5,40 @@
 //! talk to it over a bounded channel, so no lock is ever held across an `.await` and a flood of
 //! requests meets back-pressure instead of growing memory.
 
+/// The builder methods shared by calls and publications: arguments and named options. The
+/// builder needs `arguments: Result<Arguments, ValueError>` and `options: Dict` fields.
+macro_rules! payload_methods {
+    ($what:literal) => {
+        #[doc = concat!("Positional arguments of the ", $what, ": a tuple, array or `Vec` of serializable values.")]
+        pub fn args<T: serde::Serialize + ?Sized>(mut self, args: &T) -> Self {
+            self.arguments = self
+                .arguments
+                .and_then(|a| Ok(Arguments { args: crate::value::to_args(args)?, ..a }));
+            self
+        }
+
+        #[doc = concat!("Keyword arguments of the ", $what, ": a serializable struct or map.")]
+        pub fn kwargs<T: serde::Serialize + ?Sized>(mut self, kwargs: &T) -> Self {
+            self.arguments = self
+                .arguments
+                .and_then(|a| Ok(Arguments { kwargs: crate::value::to_kwargs(kwargs)?, ..a }));
+            self
+        }
+
+        #[doc = concat!("Ready-made arguments of the ", $what, ".")]
+        pub fn arguments(mut self, arguments: Arguments) -> Self {
+            self.arguments = Ok(arguments);
+            self
+        }
+
+        #[doc = concat!("Sets any option of the ", $what, " by name, as the spec names it.")]
+        pub fn option(mut self, key: &str, value: impl Into<Value>) -> Self {
+            super::set(&mut self.options, key, value);
+            self
+        }
+    };
+}
+
 mod call;
 mod client;
 mod driver;
@@ -271,15 +305,7 @@ impl Session {
 
     /// Waits until the session ends, and tells why.
     pub async fn closed(&self) -> CloseReason {
-        let mut rx = self.shared.closed.clone();
-        loop {
-            if let Some(reason) = rx.borrow_and_update().clone() {
-                return reason;
-            }
-            if rx.changed().await.is_err() {
-                return rx.borrow().clone().unwrap_or(CloseReason::ConnectionLost);
-            }
-        }
+        wait_set(self.shared.closed.clone(), CloseReason::ConnectionLost).await
     }
 
     /// Leaves the realm: sends GOODBYE (`wamp.close.close_realm`), waits for the router's GOODBYE
@@ -383,6 +409,28 @@ impl Session {
             Ok(())
         } else {
             Err(Error::Unsupported { role, feature })
+        }
+    }
+}
+
+/// Waits until a watched value is set; `gone` if its sender is dropped unset.
+pub(crate) async fn wait_set<T: Clone>(mut rx: watch::Receiver<Option<T>>, gone: T) -> T {
+    loop {
+        if let Some(value) = rx.borrow_and_update().clone() {
+            return value;
+        }
+        if rx.changed().await.is_err() {
+            return rx.borrow().clone().unwrap_or(gone);
+        }
+    }
+}
+
+/// Sets the `match` option for a policy (exact is the default and is omitted).
+pub(crate) fn set_match(options: &mut Dict, policy: MatchPolicy) {
+    match policy.as_option() {
+        Some(m) => set(options, "match", m),
+        None => {
+            options.remove("match");
         }
     }
 }

@@ -3,14 +3,13 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use serde::Serialize;
 use tokio::sync::oneshot;
 
-use super::{list, set, Command, Session};
+use super::{list, Command, Session};
 use crate::error::Error;
 use crate::message::{Arguments, Id, Payload};
 use crate::uri::MatchPolicy;
-use crate::value::{self, Dict, Value, ValueError};
+use crate::value::{Dict, Value, ValueError};
 
 /// A PUBLISH being built. `.await` it: without `acknowledge` it completes once the event is
 /// handed to the session and answers `None`; with it, once the broker confirms with PUBLISHED,
@@ -42,39 +41,7 @@ impl PublishBuilder {
         }
     }
 
-    /// Positional arguments: a tuple, array or `Vec` of serializable values.
-    pub fn args<T: Serialize + ?Sized>(mut self, args: &T) -> Self {
-        self.arguments = self.arguments.and_then(|a| {
-            Ok(Arguments {
-                args: value::to_args(args)?,
-                ..a
-            })
-        });
-        self
-    }
-
-    /// Keyword arguments: a serializable struct or map.
-    pub fn kwargs<T: Serialize + ?Sized>(mut self, kwargs: &T) -> Self {
-        self.arguments = self.arguments.and_then(|a| {
-            Ok(Arguments {
-                kwargs: value::to_kwargs(kwargs)?,
-                ..a
-            })
-        });
-        self
-    }
-
-    /// Ready-made arguments.
-    pub fn arguments(mut self, arguments: Arguments) -> Self {
-        self.arguments = Ok(arguments);
-        self
-    }
-
-    /// Sets any publish option by name (see the spec's `PUBLISH.Options`).
-    pub fn option(mut self, key: &str, value: impl Into<Value>) -> Self {
-        set(&mut self.options, key, value);
-        self
-    }
+    payload_methods!("publication");
 
     /// Asks the broker to confirm with PUBLISHED (or answer ERROR).
     pub fn acknowledge(self) -> Self {

@@ -175,12 +175,7 @@ impl SubscribeBuilder {
     /// How the topic is matched: exact (default), prefix or wildcard.
     pub fn match_policy(mut self, policy: MatchPolicy) -> Self {
         self.policy = policy;
-        match policy.as_option() {
-            Some(m) => set(&mut self.options, "match", m),
-            None => {
-                self.options.remove("match");
-            }
-        }
+        super::set_match(&mut self.options, policy);
         self
     }
 

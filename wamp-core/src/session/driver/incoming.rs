@@ -1,0 +1,350 @@
+//! What the router sends to an established session: answers to requests, events, invocations,
+//! interrupts, revocations, GOODBYE and ABORT. Anything else is a protocol violation.
+
+use futures::{FutureExt as _, SinkExt as _};
+
+use super::super::register::{Invocation, RegistrationEnd};
+use super::super::subscribe::{Event, SubscriptionError};
+use super::super::{CallReply, CallResult, Command};
+use super::{reply_call, revocation, Driver, Flow, Pending, RegistrationSlot, SubscriptionSlot};
+use crate::error::{uris, CloseReason, Error, WampError};
+use crate::message::{self, code, Arguments, Id, Message, Payload};
+use crate::value::{Dict, Value};
+
+impl Driver {
+    pub(super) async fn on_message(&mut self, message: Message) -> Flow {
+        match message {
+            Message::Result(m) => {
+                let Some(call) = self.calls.get(&m.request) else {
+                    tracing::debug!(request = m.request, "RESULT for a call no longer pending");
+                    return Ok(());
+                };
+                let result = CallResult::new(m.details, m.payload);
+                if result.progress {
+                    match &call.reply {
+                        CallReply::Stream(tx) => {
+                            let _ = tx.send(Ok(result));
+                        }
+                        CallReply::Once(_) => {
+                            tracing::debug!("progressive RESULT for a call that did not ask for it")
+                        }
+                    }
+                } else if let Some(call) = self.calls.remove(&m.request) {
+                    self.call_keys.remove(&call.key);
+                    reply_call(call.reply, Ok(result));
+                }
+            }
+            Message::Error(m) => return self.on_error(m).await,
+            Message::Published(m) => match self.requests.remove(&m.request) {
+                Some(Pending::Publish { reply }) => {
+                    let _ = reply.send(Ok(Some(m.publication)));
+                }
+                other => return self.unexpected_reply("PUBLISHED", m.request, other).await,
+            },
+            Message::Subscribed(m) => match self.requests.remove(&m.request) {
+                Some(Pending::Subscribe {
+                    topic,
+                    options,
+                    locals,
+                    reply,
+                }) => {
+                    let slot = self.subscriptions.entry(m.subscription).or_insert_with(|| {
+                        SubscriptionSlot {
+                            topic,
+                            options,
+                            subscribers: Vec::new(),
+                        }
+                    });
+                    for local in locals {
+                        self.local_subscriptions.insert(local.local, m.subscription);
+                        slot.subscribers.push(local);
+                    }
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Ok(m.subscription));
+                    }
+                }
+                other => return self.unexpected_reply("SUBSCRIBED", m.request, other).await,
+            },
+            Message::Unsubscribed(m) if m.request == 0 => {
+                if let Some((id, reason)) = revocation(m.details, "subscription") {
+                    if let Some(slot) = self.subscriptions.remove(&id) {
+                        for local in slot.subscribers {
+                            self.local_subscriptions.remove(&local.local);
+                            local.state.finish(SubscriptionError::Revoked {
+                                reason: reason.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            Message::Unsubscribed(m) => match self.requests.remove(&m.request) {
+                Some(Pending::Unsubscribe {
+                    subscription,
+                    reply,
+                }) => {
+                    self.unsubscribing.remove(&subscription);
+                    // A SUBSCRIBE that raced this UNSUBSCRIBE got the same subscription, which the
+                    // router has now removed: subscribe again for those subscribers.
+                    if let Some(slot) = self.subscriptions.remove(&subscription) {
+                        for local in &slot.subscribers {
+                            self.local_subscriptions.remove(&local.local);
+                        }
+                        self.subscribe(slot.topic, slot.options, slot.subscribers, None)
+                            .await?;
+                    }
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Ok(()));
+                    }
+                }
+                other => {
+                    return self
+                        .unexpected_reply("UNSUBSCRIBED", m.request, other)
+                        .await
+                }
+            },
+            Message::Registered(m) => match self.requests.remove(&m.request) {
+                Some(Pending::Register {
+                    procedure,
+                    handler,
+                    end,
+                    reply,
+                }) => {
+                    self.registrations.insert(
+                        m.registration,
+                        RegistrationSlot {
+                            procedure,
+                            handler,
+                            end,
+                        },
+                    );
+                    let _ = reply.send(Ok(m.registration));
+                }
+                other => return self.unexpected_reply("REGISTERED", m.request, other).await,
+            },
+            Message::Unregistered(m) if m.request == 0 => {
+                if let Some((id, reason)) = revocation(m.details, "registration") {
+                    if let Some(slot) = self.registrations.remove(&id) {
+                        let _ = slot.end.send(Some(RegistrationEnd::Revoked { reason }));
+                    }
+                }
+            }
+            Message::Unregistered(m) => match self.requests.remove(&m.request) {
+                Some(Pending::Unregister {
+                    registration,
+                    reply,
+                }) => {
+                    if let Some(slot) = self.registrations.remove(&registration) {
+                        let _ = slot.end.send(Some(RegistrationEnd::Unregistered));
+                    }
+                    let _ = reply.send(Ok(()));
+                }
+                other => {
+                    return self
+                        .unexpected_reply("UNREGISTERED", m.request, other)
+                        .await
+                }
+            },
+            Message::Event(m) => match self.subscriptions.get(&m.subscription) {
+                Some(slot) => {
+                    let event = Event::new(m, &slot.topic);
+                    tracing::trace!(
+                        subscription = event.subscription,
+                        publication = event.publication,
+                        "event"
+                    );
+                    if let Some((last, rest)) = slot.subscribers.split_last() {
+                        for local in rest {
+                            local.deliver(event.clone());
+                        }
+                        last.deliver(event);
+                    }
+                }
+                None => tracing::debug!(
+                    subscription = m.subscription,
+                    "EVENT for a subscription no longer held"
+                ),
+            },
+            Message::Invocation(m) => self.on_invocation(m).await?,
+            Message::Interrupt(m) => {
+                if let Some(task) = self.invocations.remove(&m.request) {
+                    task.abort();
+                    let reason = m
+                        .options
+                        .get("reason")
+                        .and_then(Value::as_text)
+                        .map(str::to_owned);
+                    let mut error = WampError::new(uris::CANCELED);
+                    if let Some(reason) = reason {
+                        error.args.push(Value::Text(reason));
+                    }
+                    self.answer_invocation(m.request, Err(error)).await?;
+                }
+            }
+            Message::Goodbye(m) => {
+                if let Some((_, reason, message)) = self.leaving.take() {
+                    return Err(CloseReason::Goodbye {
+                        reason,
+                        message,
+                        by_router: false,
+                    });
+                }
+                let answer = message::Goodbye {
+                    details: Dict::new(),
+                    reason: uris::GOODBYE_AND_OUT.into(),
+                };
+                let _ = self.transport.send(Message::Goodbye(answer)).await;
+                let message = m
+                    .details
+                    .get("message")
+                    .and_then(Value::as_text)
+                    .map(str::to_owned);
+                return Err(CloseReason::Goodbye {
+                    reason: m.reason,
+                    message,
+                    by_router: true,
+                });
+            }
+            Message::Abort(m) => {
+                let message = m
+                    .details
+                    .get("message")
+                    .and_then(Value::as_text)
+                    .map(str::to_owned);
+                return Err(CloseReason::Aborted {
+                    reason: m.reason,
+                    message,
+                });
+            }
+            other => {
+                let name = other.name();
+                return self.violation(format!("received {name}, which a router does not send to an established client session")).await;
+            }
+        }
+        Ok(())
+    }
+
+    async fn unexpected_reply(
+        &mut self,
+        name: &str,
+        request: Id,
+        pending: Option<Pending>,
+    ) -> Flow {
+        let what = match &pending {
+            Some(p) => format!("a request of type {}", message::type_name(p.request_type())),
+            None => "no pending request".to_owned(),
+        };
+        if let Some(p) = pending {
+            p.fail(|| {
+                Error::ProtocolViolation(message::ProtocolViolation(format!(
+                    "{name} answered the wrong request"
+                )))
+            });
+        }
+        self.violation(format!("{name} for request {request}, which is {what}"))
+            .await
+    }
+
+    async fn on_error(&mut self, m: message::Error) -> Flow {
+        let error = || WampError {
+            uri: m.error.clone(),
+            args: m
+                .payload
+                .arguments()
+                .map(|a| a.args.clone())
+                .unwrap_or_default(),
+            kwargs: m
+                .payload
+                .arguments()
+                .map(|a| a.kwargs.clone())
+                .unwrap_or_default(),
+            details: m.details.clone(),
+        };
+        if m.request_type == code::CALL {
+            if let Some(call) = self.calls.remove(&m.request) {
+                self.call_keys.remove(&call.key);
+                reply_call(call.reply, Err(Error::Wamp(error())));
+            }
+            return Ok(());
+        }
+        if m.request_type == code::INVOCATION {
+            return self
+                .violation("received ERROR for an INVOCATION; only callees send those".into())
+                .await;
+        }
+        match self.requests.remove(&m.request) {
+            Some(pending) if pending.request_type() == m.request_type => {
+                if let Pending::Unsubscribe { subscription, .. } = &pending {
+                    self.unsubscribing.remove(subscription);
+                }
+                pending.fail(|| Error::Wamp(error()));
+                Ok(())
+            }
+            other => self.unexpected_reply("ERROR", m.request, other).await,
+        }
+    }
+
+    async fn on_invocation(&mut self, m: message::Invocation) -> Flow {
+        let Some(slot) = self.registrations.get(&m.registration) else {
+            let error = WampError::new(uris::NO_SUCH_REGISTRATION);
+            return self.answer_invocation(m.request, Err(error)).await;
+        };
+        if self.invocations.contains_key(&m.request) {
+            // A follow-up INVOCATION of a progressive call invocation, which this callee did not
+            // announce: refuse it rather than run the handler twice.
+            return self
+                .violation(format!(
+                    "INVOCATION {} reuses a running request ID",
+                    m.request
+                ))
+                .await;
+        }
+        let procedure = m
+            .details
+            .get("procedure")
+            .and_then(Value::as_text)
+            .unwrap_or(&slot.procedure)
+            .to_owned();
+        let (arguments, passthru) = match m.payload {
+            Payload::Arguments(a) => (a, None),
+            Payload::Passthru(p) => (Arguments::default(), Some(p)),
+        };
+        let invocation = Invocation {
+            arguments,
+            passthru,
+            details: m.details,
+            registration: m.registration,
+            procedure,
+            request: m.request,
+            commands: self.self_tx.clone(),
+        };
+        let request = m.request;
+        let timeout = invocation.timeout();
+        let work = std::panic::AssertUnwindSafe(slot.handler.handle(invocation)).catch_unwind();
+        let tx = self.self_tx.clone();
+        let span = tracing::debug_span!("wamp_invocation", request, registration = m.registration);
+        let task = tokio::spawn(tracing::Instrument::instrument(
+            async move {
+                let outcome = match timeout {
+                    Some(t) => tokio::time::timeout(t, work).await.unwrap_or_else(|_| {
+                        Ok(Err(WampError::with_message(
+                            uris::TIMEOUT,
+                            format!("the invocation exceeded its timeout of {t:?}"),
+                        )))
+                    }),
+                    None => work.await,
+                };
+                let outcome = outcome.unwrap_or_else(|_| {
+                    tracing::error!("the procedure handler panicked");
+                    Err(WampError::with_message(
+                        uris::RUNTIME_ERROR,
+                        "the procedure handler panicked",
+                    ))
+                });
+                let _ = tx.send(Command::InvocationDone { request, outcome }).await;
+            },
+            span,
+        ));
+        self.invocations.insert(request, task.abort_handle());
+        Ok(())
+    }
+}
