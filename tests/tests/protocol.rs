@@ -540,3 +540,21 @@ async fn rawsocket_handshake_refusals_are_typed() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_websocket_server_that_accepts_no_wamp_subprotocol_is_refused() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/ws", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        // Accepts the upgrade but names no subprotocol.
+        let _ws = tokio_tungstenite::accept_async(stream).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    });
+    match Client::new(url, "realm1").connect().await {
+        Err(Error::Transport(e)) => {
+            assert!(e.to_string().to_lowercase().contains("subprotocol"), "{e}")
+        }
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+}
