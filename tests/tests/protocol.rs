@@ -558,3 +558,109 @@ async fn a_websocket_server_that_accepts_no_wamp_subprotocol_is_refused() {
         other => panic!("expected a transport error, got {other:?}"),
     }
 }
+
+/// A SUBSCRIBE that races an in-flight UNSUBSCRIBE gets the same subscription ID, which the
+/// router then removes: the client subscribes again on its own so the new subscriber keeps
+/// receiving events.
+#[tokio::test]
+async fn a_subscribe_racing_an_unsubscribe_is_renewed() {
+    let (session, mut router, _) = joined(&[]).await;
+    let s = session.clone();
+    let first = tokio::spawn(async move { s.subscribe("com.race").await });
+    let Message::Subscribe(sub) = router.recv().await else {
+        panic!()
+    };
+    router
+        .send(message::Subscribed {
+            request: sub.request,
+            subscription: 5,
+        })
+        .await;
+    drop(first.await.unwrap().unwrap());
+    let Message::Unsubscribe(unsub) = router.recv().await else {
+        panic!("expected UNSUBSCRIBE")
+    };
+    assert_eq!(unsub.subscription, 5);
+
+    // Before the router answers the UNSUBSCRIBE, a new subscriber arrives.
+    let s = session.clone();
+    let second = tokio::spawn(async move { s.subscribe("com.race").await });
+    let Message::Subscribe(sub) = router.recv().await else {
+        panic!()
+    };
+    router
+        .send(message::Subscribed {
+            request: sub.request,
+            subscription: 5,
+        })
+        .await;
+    let mut events = second.await.unwrap().unwrap();
+    router
+        .send(message::Unsubscribed {
+            request: unsub.request,
+            details: None,
+        })
+        .await;
+
+    // The router dropped subscription 5 for this session; the client renews it.
+    let Message::Subscribe(renewed) = router.recv().await else {
+        panic!("expected a renewed SUBSCRIBE")
+    };
+    assert_eq!(renewed.topic, "com.race");
+    router
+        .send(message::Subscribed {
+            request: renewed.request,
+            subscription: 6,
+        })
+        .await;
+    router
+        .send(message::Event {
+            subscription: 6,
+            publication: 1,
+            details: Dict::new(),
+            payload: Arguments::value(&"still here").unwrap().into(),
+        })
+        .await;
+    let event = tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(event.value::<String>().unwrap(), "still here");
+}
+
+#[tokio::test]
+async fn the_callee_enforces_a_timeout_the_dealer_forwards() {
+    let (session, mut router, _) = joined(&[]).await;
+    let s = session.clone();
+    let register = tokio::spawn(async move {
+        s.register("com.slow", |_inv: Invocation| async move {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            Ok(Arguments::default())
+        })
+        .await
+    });
+    let Message::Register(r) = router.recv().await else {
+        panic!()
+    };
+    router
+        .send(message::Registered {
+            request: r.request,
+            registration: 3,
+        })
+        .await;
+    let _registration = register.await.unwrap().unwrap();
+    let details = dict(&[("timeout", Value::from(100))]);
+    router
+        .send(message::Invocation {
+            request: 1,
+            registration: 3,
+            details,
+            payload: Payload::default(),
+        })
+        .await;
+    let Message::Error(e) = router.recv().await else {
+        panic!("expected ERROR")
+    };
+    assert_eq!((e.request, e.error.as_str()), (1, "wamp.error.timeout"));
+}
