@@ -56,7 +56,12 @@ pub fn missing_peer(what: &str) {
     if interop_required() {
         panic!("{name}: {what} (WAMP_INTEROP_REQUIRED=1, so this is a failure, not a skip)");
     }
-    eprintln!("SKIPPED {name}: {what}; run `bash scripts/test-all.sh` to start the peers");
+    // Written to the stderr handle, not with eprintln!, so libtest's capture does not hide it.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {name}: {what}; run `bash scripts/test-all.sh` to start the peers"
+    );
 }
 
 /// The Crossbar node started by `scripts/crossbar.sh start`, if it is running.
