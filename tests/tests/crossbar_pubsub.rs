@@ -401,3 +401,40 @@ async fn a_subscriber_that_falls_behind_is_told_how_many_events_it_lost() {
     subscriber.leave().await;
     publisher.leave().await;
 }
+
+/// Crossbar revokes a subscription with `wamp.subscription.remove_subscriber`, sending
+/// `UNSUBSCRIBED(0, {subscription, reason})`. (autobahn-python 26.10.2 treats that message as a
+/// protocol error and drops its connection; this client reports it on the stream.)
+#[tokio::test]
+async fn subscription_revocation_by_crossbar_is_reported_on_the_stream() {
+    trace();
+    let cb = require_crossbar!();
+    let topic = unique("com.pubsub.revoked");
+    let subscriber = anonymous(&cb).await;
+    let mut events = subscriber.subscribe(&topic).await.unwrap();
+    let admin = anonymous(&cb).await;
+    admin
+        .call("wamp.subscription.remove_subscriber")
+        .args(&(events.id(), subscriber.id(), "wamp.error.revoked_by_test"))
+        .await
+        .unwrap();
+    let end = tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .unwrap();
+    assert!(
+        matches!(end, Some(Err(SubscriptionError::Revoked { .. }))),
+        "{end:?}"
+    );
+    assert!(events.next().await.is_none());
+    // The session goes on and can subscribe again.
+    let mut again = subscriber.subscribe(&topic).await.unwrap();
+    admin
+        .publish(&topic)
+        .args(&("back",))
+        .acknowledge()
+        .await
+        .unwrap();
+    assert_eq!(next_value(&mut again).await, "back");
+    subscriber.leave().await;
+    admin.leave().await;
+}
