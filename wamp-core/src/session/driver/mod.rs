@@ -401,28 +401,22 @@ impl Driver {
                 }
                 self.subscriptions.remove(&subscription);
                 let request = self.next_id();
-                match self
-                    .send(Message::Unsubscribe(message::Unsubscribe {
+                let message = Message::Unsubscribe(message::Unsubscribe {
+                    request,
+                    subscription,
+                });
+                if self
+                    .request(
                         request,
-                        subscription,
-                    }))
+                        message,
+                        Pending::Unsubscribe {
+                            subscription,
+                            reply,
+                        },
+                    )
                     .await?
                 {
-                    Ok(()) => {
-                        self.unsubscribing.insert(subscription);
-                        self.requests.insert(
-                            request,
-                            Pending::Unsubscribe {
-                                subscription,
-                                reply,
-                            },
-                        );
-                    }
-                    Err(e) => {
-                        if let Some(reply) = reply {
-                            let _ = reply.send(Err(e));
-                        }
-                    }
+                    self.unsubscribing.insert(subscription);
                 }
             }
             Command::Register {
@@ -433,27 +427,22 @@ impl Driver {
                 reply,
             } => {
                 let request = self.next_id();
-                let register = message::Register {
+                let message = Message::Register(message::Register {
                     request,
                     options,
                     procedure: procedure.clone(),
-                };
-                match self.send(Message::Register(register)).await? {
-                    Ok(()) => {
-                        self.requests.insert(
-                            request,
-                            Pending::Register {
-                                procedure,
-                                handler,
-                                end,
-                                reply,
-                            },
-                        );
-                    }
-                    Err(e) => {
-                        let _ = reply.send(Err(e));
-                    }
-                }
+                });
+                self.request(
+                    request,
+                    message,
+                    Pending::Register {
+                        procedure,
+                        handler,
+                        end,
+                        reply,
+                    },
+                )
+                .await?;
             }
             Command::Unregister {
                 registration,
@@ -464,26 +453,19 @@ impl Driver {
                     return Ok(());
                 }
                 let request = self.next_id();
-                match self
-                    .send(Message::Unregister(message::Unregister {
-                        request,
+                let message = Message::Unregister(message::Unregister {
+                    request,
+                    registration,
+                });
+                self.request(
+                    request,
+                    message,
+                    Pending::Unregister {
                         registration,
-                    }))
-                    .await?
-                {
-                    Ok(()) => {
-                        self.requests.insert(
-                            request,
-                            Pending::Unregister {
-                                registration,
-                                reply,
-                            },
-                        );
-                    }
-                    Err(e) => {
-                        let _ = reply.send(Err(e));
-                    }
-                }
+                        reply,
+                    },
+                )
+                .await?;
             }
             Command::InvocationProgress { request, arguments } => {
                 if self.invocations.contains_key(&request) {
@@ -530,36 +512,44 @@ impl Driver {
         reply: Option<oneshot::Sender<Result<Id, Error>>>,
     ) -> Flow {
         let request = self.next_id();
-        let subscribe = message::Subscribe {
+        let message = Message::Subscribe(message::Subscribe {
             request,
             options: options.clone(),
             topic: topic.clone(),
-        };
-        match self.send(Message::Subscribe(subscribe)).await? {
+        });
+        self.request(
+            request,
+            message,
+            Pending::Subscribe {
+                topic,
+                options,
+                locals,
+                reply,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sends a request and keeps what its answer is for. A request that cannot be sent (too
+    /// large, not encodable) fails alone; answers whether it was sent.
+    async fn request(
+        &mut self,
+        request: Id,
+        message: Message,
+        pending: Pending,
+    ) -> Result<bool, CloseReason> {
+        match self.send(message).await? {
             Ok(()) => {
-                self.requests.insert(
-                    request,
-                    Pending::Subscribe {
-                        topic,
-                        options,
-                        locals,
-                        reply,
-                    },
-                );
+                self.requests.insert(request, pending);
+                Ok(true)
             }
             Err(e) => {
                 let reason = e.to_string();
-                if let Some(reply) = reply {
-                    let _ = reply.send(Err(e));
-                }
-                for local in locals {
-                    local.state.finish(SubscriptionError::Revoked {
-                        reason: reason.clone(),
-                    });
-                }
+                pending.fail(|| Error::NotSent(reason.clone()));
+                Ok(false)
             }
         }
-        Ok(())
     }
 
     async fn answer_invocation(
