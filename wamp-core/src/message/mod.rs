@@ -76,6 +76,14 @@ impl Default for Payload {
 }
 
 impl Payload {
+    /// Splits into the arguments (empty for a passthru payload) and the passthru bytes, if any.
+    pub fn into_parts(self) -> (Arguments, Option<Vec<u8>>) {
+        match self {
+            Payload::Arguments(a) => (a, None),
+            Payload::Passthru(p) => (Arguments::default(), Some(p)),
+        }
+    }
+
     /// The arguments, or `None` for a passthru payload.
     pub fn arguments(&self) -> Option<&Arguments> {
         match self {

@@ -55,10 +55,7 @@ pub struct CallResult {
 impl CallResult {
     pub(crate) fn new(details: Dict, payload: Payload) -> Self {
         let progress = details.get("progress") == Some(&Value::Bool(true));
-        let (arguments, passthru) = match payload {
-            Payload::Arguments(a) => (a, None),
-            Payload::Passthru(p) => (Arguments::default(), Some(p)),
-        };
+        let (arguments, passthru) = payload.into_parts();
         Self {
             arguments,
             passthru,
@@ -157,7 +154,7 @@ impl CallBuilder {
                 options: self.options,
                 payload: Payload::Arguments(arguments),
                 reply,
-                sent: Some(sent_tx),
+                sent: sent_tx,
             })
             .await?;
         let mut guard = CallGuard {
@@ -228,17 +225,7 @@ impl IntoFuture for CallBuilder {
                 let timeout = self.timeout;
                 let (tx, rx) = oneshot::channel();
                 let mut guard = self.start(CallReply::Once(tx), arguments).await?;
-                let session = guard.session.clone();
-                let result = match timeout {
-                    None => session.answer(rx).await,
-                    Some(t) => match tokio::time::timeout(t, session.answer(rx)).await {
-                        Ok(result) => result,
-                        Err(_) => Err(Error::Timeout(t)),
-                    },
-                };
-                // A timeout leaves the guard armed, so it sends CANCEL.
-                guard.done = !matches!(result, Err(Error::Timeout(_)));
-                result
+                guard.result(rx, timeout).await
             }
             .instrument(span),
         )
@@ -254,6 +241,24 @@ struct CallGuard {
 }
 
 impl CallGuard {
+    /// Waits for the final result, within `timeout` if set. A timeout leaves the guard armed, so
+    /// dropping it sends CANCEL; any other outcome disarms it.
+    async fn result(
+        &mut self,
+        rx: oneshot::Receiver<Result<CallResult, Error>>,
+        timeout: Option<Duration>,
+    ) -> Result<CallResult, Error> {
+        let answer = self.session.answer(rx);
+        let result = match timeout {
+            None => answer.await,
+            Some(t) => tokio::time::timeout(t, answer)
+                .await
+                .unwrap_or(Err(Error::Timeout(t))),
+        };
+        self.done = !matches!(result, Err(Error::Timeout(_)));
+        result
+    }
+
     fn cancel_now(&mut self, mode: CancelMode) {
         if !self.done {
             self.done = true;
@@ -377,15 +382,12 @@ impl ProgressiveCall {
     /// Sends the last part of the input and waits for the result.
     pub async fn finish(mut self, arguments: Arguments) -> Result<CallResult, Error> {
         self.chunk(arguments, true).await?;
-        let session = self.guard.session.clone();
-        let rx = std::mem::replace(&mut self.rx, oneshot::channel().1);
-        let result = match self.timeout {
-            None => session.answer(rx).await,
-            Some(t) => tokio::time::timeout(t, session.answer(rx))
-                .await
-                .unwrap_or(Err(Error::Timeout(t))),
-        };
-        self.guard.done = !matches!(result, Err(Error::Timeout(_)));
-        result
+        let ProgressiveCall {
+            mut guard,
+            rx,
+            timeout,
+            ..
+        } = self;
+        guard.result(rx, timeout).await
     }
 }

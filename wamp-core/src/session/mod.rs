@@ -177,7 +177,7 @@ pub(crate) enum Command {
         options: Dict,
         payload: Payload,
         reply: CallReply,
-        sent: Option<oneshot::Sender<Result<(), Error>>>,
+        sent: oneshot::Sender<Result<(), Error>>,
     },
     /// A further CALL of a progressive call invocation.
     CallChunk {
@@ -195,7 +195,6 @@ pub(crate) enum Command {
         options: Dict,
         payload: Payload,
         reply: oneshot::Sender<Result<Option<Id>, Error>>,
-        acknowledge: bool,
     },
     Subscribe {
         topic: String,

@@ -102,7 +102,6 @@ impl IntoFuture for PublishBuilder {
         Box::pin(async move {
             self.session.check_uri(&self.topic, MatchPolicy::Exact)?;
             let arguments = self.arguments?;
-            let acknowledge = self.options.get("acknowledge") == Some(&Value::Bool(true));
             let (tx, rx) = oneshot::channel();
             self.session
                 .send(Command::Publish {
@@ -110,7 +109,6 @@ impl IntoFuture for PublishBuilder {
                     options: self.options,
                     payload: Payload::Arguments(arguments),
                     reply: tx,
-                    acknowledge,
                 })
                 .await?;
             self.session.answer(rx).await

@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{send_in_background, set, Command, Session};
 use crate::error::{CloseReason, Error};
-use crate::message::{self, Arguments, Id, Payload};
+use crate::message::{self, Arguments, Id};
 use crate::uri::MatchPolicy;
 use crate::value::{as_u64, Dict, Value, ValueError};
 
@@ -41,10 +41,7 @@ impl Event {
             .and_then(Value::as_text)
             .unwrap_or(subscribed_topic)
             .to_owned();
-        let (arguments, passthru) = match m.payload {
-            Payload::Arguments(a) => (a, None),
-            Payload::Passthru(p) => (Arguments::default(), Some(p)),
-        };
+        let (arguments, passthru) = m.payload.into_parts();
         Self {
             subscription: m.subscription,
             publication: m.publication,

@@ -8,7 +8,7 @@ use super::super::subscribe::{Event, SubscriptionError};
 use super::super::{CallReply, CallResult, Command};
 use super::{reply_call, revocation, Driver, Flow, Pending, RegistrationSlot, SubscriptionSlot};
 use crate::error::{uris, CloseReason, Error, WampError};
-use crate::message::{self, code, Arguments, Id, Message, Payload};
+use crate::message::{self, code, Id, Message};
 use crate::value::{Dict, Value};
 
 impl Driver {
@@ -304,10 +304,7 @@ impl Driver {
             .and_then(Value::as_text)
             .unwrap_or(&slot.procedure)
             .to_owned();
-        let (arguments, passthru) = match m.payload {
-            Payload::Arguments(a) => (a, None),
-            Payload::Passthru(p) => (Arguments::default(), Some(p)),
-        };
+        let (arguments, passthru) = m.payload.into_parts();
         let invocation = Invocation {
             arguments,
             passthru,

@@ -276,28 +276,19 @@ impl Driver {
                     procedure: procedure.clone(),
                     payload,
                 };
-                match self.send(Message::Call(call)).await? {
-                    Ok(()) => {
-                        self.calls.insert(
-                            request,
-                            PendingCall {
-                                key,
-                                procedure,
-                                reply,
-                            },
-                        );
-                        self.call_keys.insert(key, request);
-                        if let Some(sent) = sent {
-                            let _ = sent.send(Ok(()));
-                        }
-                    }
-                    Err(e) => match sent {
-                        Some(sent) => {
-                            let _ = sent.send(Err(e));
-                        }
-                        None => reply_call(reply, Err(e)),
-                    },
+                let outcome = self.send(Message::Call(call)).await?;
+                if outcome.is_ok() {
+                    self.calls.insert(
+                        request,
+                        PendingCall {
+                            key,
+                            procedure,
+                            reply,
+                        },
+                    );
+                    self.call_keys.insert(key, request);
                 }
+                let _ = sent.send(outcome);
             }
             Command::CallChunk {
                 key,
@@ -352,8 +343,8 @@ impl Driver {
                 options,
                 payload,
                 reply,
-                acknowledge,
             } => {
+                let acknowledge = options.get("acknowledge") == Some(&Value::Bool(true));
                 let request = self.next_id();
                 let publish = message::Publish {
                     request,
