@@ -1,4 +1,53 @@
-//! An embedded WAMP router.
+//! An embedded WAMP router: run a spec-following router inside your process, for tests,
+//! examples, single-binary applications and edge devices.
 //!
-//! This crate is reserved for the embedded router (realms, dealer, broker, meta API, authentication);
-//! it arrives with the router issue. Until then it exports nothing.
+//! ```no_run
+//! use wamp_router::{Listener, Router};
+//!
+//! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let router = Router::builder()
+//!     .realm("realm1") // anonymous clients may do everything
+//!     .listener(Listener::websocket("127.0.0.1:8080"))
+//!     .listener(Listener::rawsocket("127.0.0.1:8081"))
+//!     .start()
+//!     .await?;
+//! // In-process: a wamp-core Session with no socket and no serialization.
+//! let session = router.connect("realm1").await?;
+//! let sum: i64 = session.call("com.example.add").args(&(2, 3)).await?.arguments.decode_value()?;
+//! # Ok(()) }
+//! ```
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`Router`], [`RouterBuilder`] | realms, listeners, in-process connections, shutdown, slow-consumer policy |
+//! | [`RealmConfig`] | a realm's authentication methods and roles |
+//! | [`listener`] | WebSocket, RawSocket TCP/Unix, TLS; per-listener message size limit |
+//! | [`auth`] | anonymous, ticket, wampcra (plain, salted), cryptosign, and the [`auth::Authenticator`] trait |
+//! | [`authorization`] | roles with permissions per URI (exact or prefix) per action |
+//! | [`config`] | the TOML file of the `wamp-router` binary |
+//!
+//! What the router implements, as announced in WELCOME:
+//!
+//! | role | features |
+//! |---|---|
+//! | dealer | exact, prefix and wildcard registrations (the spec's precedence); shared registrations (single, roundrobin, random, first, last); progressive call results and invocations; call canceling (skip, kill, killnowait); call timeout (enforced, or forwarded with `forward_timeout`); caller identification; registration revocation; session and registration meta API |
+//! | broker | exact, prefix and wildcard subscriptions; subscriber black/white listing by session, authid and authrole; publisher exclusion; publisher identification; acknowledgement; event retention; subscription revocation; session and subscription meta API |
+
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+pub mod auth;
+pub mod authorization;
+pub mod config;
+mod connection;
+pub mod listener;
+mod matching;
+mod realm;
+mod router;
+mod timestamp;
+
+pub use listener::{tls_config_from_pem, Listener, Protocol};
+pub use realm::{RealmConfig, RealmStats, SLOW_CONSUMER};
+pub use router::{Router, RouterBuilder, RouterError, DEFAULT_OUTBOUND_QUEUE};

@@ -1,0 +1,186 @@
+//! Authentication on the router side: an [`Authenticator`] per `authmethod`, chosen by the
+//! client's `HELLO.Details.authmethods` in the client's order of preference.
+//!
+//! | method | type | principals |
+//! |---|---|---|
+//! | `anonymous` | [`Anonymous`] | none: every client gets the configured role |
+//! | `ticket` | [`TicketAuth`] | authid, ticket, role |
+//! | `wampcra` | [`WampCraAuth`] | authid, secret (plain or salted), role |
+//! | `cryptosign` | [`CryptosignAuth`] | authid, Ed25519 public key, role |
+//!
+//! To check credentials elsewhere (a database, an HTTP service), implement [`Authenticator`]:
+//!
+//! ```
+//! use futures::future::BoxFuture;
+//! use wamp_router::auth::{AuthDenied, Authenticator, HelloInfo, Identity, Step};
+//!
+//! /// Accepts any ticket that is the authid reversed.
+//! struct Reversed;
+//!
+//! impl Authenticator for Reversed {
+//!     fn method(&self) -> &str {
+//!         "ticket"
+//!     }
+//!
+//!     fn begin<'a>(&'a self, hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>> {
+//!         let authid = hello.authid.clone();
+//!         Box::pin(async move {
+//!             let authid = authid.ok_or_else(|| AuthDenied::failed("an authid is required"))?;
+//!             Ok(Step::challenge(Default::default(), move |response| async move {
+//!                 if response.signature.chars().rev().collect::<String>() == authid {
+//!                     Ok(Identity::new(authid, "user"))
+//!                 } else {
+//!                     Err(AuthDenied::failed("wrong ticket"))
+//!                 }
+//!             }))
+//!         })
+//!     }
+//! }
+//! ```
+
+mod anonymous;
+mod cra;
+mod cryptosign;
+mod ticket;
+
+use std::future::Future;
+
+use futures::future::BoxFuture;
+use wamp_core::message::Authenticate;
+use wamp_core::{Dict, Id};
+
+pub use anonymous::Anonymous;
+pub use cra::WampCraAuth;
+pub use cryptosign::CryptosignAuth;
+pub use ticket::TicketAuth;
+
+/// What the client said about itself in HELLO.
+#[derive(Debug, Clone)]
+pub struct HelloInfo {
+    /// The realm asked for.
+    pub realm: String,
+    /// The session ID the router will assign if the client is welcomed.
+    pub session: Id,
+    /// `HELLO.Details.authid`.
+    pub authid: Option<String>,
+    /// `HELLO.Details.authrole`.
+    pub authrole: Option<String>,
+    /// `HELLO.Details.authextra`.
+    pub authextra: Dict,
+}
+
+/// Who an authenticated client is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    /// The authenticated ID.
+    pub authid: String,
+    /// The role whose permissions apply.
+    pub authrole: String,
+    /// Who checked the credentials (`static` for configured principals).
+    pub authprovider: String,
+    /// Extra data returned in `WELCOME.Details.authextra`.
+    pub authextra: Dict,
+}
+
+impl Identity {
+    /// An identity checked by the `static` provider with no extra data.
+    pub fn new(authid: impl Into<String>, authrole: impl Into<String>) -> Self {
+        Self {
+            authid: authid.into(),
+            authrole: authrole.into(),
+            authprovider: "static".into(),
+            authextra: Dict::new(),
+        }
+    }
+
+    /// Sets the provider.
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.authprovider = provider.into();
+        self
+    }
+}
+
+/// Why authentication failed; the client receives an ABORT with this reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}: {message}")]
+pub struct AuthDenied {
+    /// The ABORT reason URI.
+    pub reason: String,
+    /// A human-readable message for `ABORT.Details.message`.
+    pub message: String,
+}
+
+impl AuthDenied {
+    /// `wamp.error.authentication_failed` with a message.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self {
+            reason: "wamp.error.authentication_failed".into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Checks a client's answer to a challenge.
+pub type Verify =
+    Box<dyn FnOnce(Authenticate) -> BoxFuture<'static, Result<Identity, AuthDenied>> + Send>;
+
+/// The first step of authentication.
+pub enum Step {
+    /// Welcome the client at once.
+    Accept(Identity),
+    /// Send `CHALLENGE` with `extra`, then check the client's `AUTHENTICATE` with `verify`.
+    Challenge {
+        /// `CHALLENGE.Extra`.
+        extra: Dict,
+        /// Checks the answer.
+        verify: Verify,
+    },
+}
+
+impl std::fmt::Debug for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Step::Accept(identity) => f.debug_tuple("Accept").field(identity).finish(),
+            Step::Challenge { extra, .. } => f
+                .debug_struct("Challenge")
+                .field("extra", extra)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl Step {
+    /// A challenge whose answer `verify` checks.
+    pub fn challenge<F, Fut>(extra: Dict, verify: F) -> Self
+    where
+        F: FnOnce(Authenticate) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Identity, AuthDenied>> + Send + 'static,
+    {
+        Step::Challenge {
+            extra,
+            verify: Box::new(move |response| Box::pin(verify(response))),
+        }
+    }
+}
+
+/// One authentication method on the router.
+pub trait Authenticator: Send + Sync + 'static {
+    /// The `authmethod` this authenticator handles (`ticket`, `wampcra`...).
+    fn method(&self) -> &str;
+
+    /// Starts authenticating a client that chose this method.
+    fn begin<'a>(&'a self, hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>>;
+}
+
+/// Compares secrets in time independent of where they differ.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The authid a client must announce for methods with principals.
+pub(crate) fn required_authid(hello: &HelloInfo) -> Result<String, AuthDenied> {
+    hello
+        .authid
+        .clone()
+        .ok_or_else(|| AuthDenied::failed("this authentication method needs an authid in HELLO"))
+}

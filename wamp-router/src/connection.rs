@@ -1,0 +1,407 @@
+//! One client connection, from HELLO to the end: the opening handshake with authentication, then a
+//! loop that routes the client's messages into its realm and writes the session's outbound queue
+//! to the transport.
+//!
+//! Every way a connection ends is explicit: a protocol violation or undecodable message is
+//! answered with ABORT `wamp.error.protocol_violation`; a message over the size limit with ABORT
+//! `wamp.error.payload_size_exceeded`; GOODBYE with GOODBYE; a slow consumer with ABORT
+//! [`SLOW_CONSUMER`](crate::SLOW_CONSUMER). Other sessions are not affected.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::{SinkExt as _, StreamExt as _};
+use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument as _;
+use wamp_core::message::{Abort, Challenge, Goodbye, Hello, Welcome};
+use wamp_core::transport::{BoxTransport, TransportError};
+use wamp_core::value::dict_to_value;
+use wamp_core::{Dict, Id, Message, Value};
+
+use crate::auth::{AuthDenied, HelloInfo, Identity, Step};
+use crate::realm::{random_id, Close, Flow, Realm, SessionEntry};
+use crate::router::Shared;
+
+const PROTOCOL_VIOLATION: &str = "wamp.error.protocol_violation";
+const PAYLOAD_SIZE_EXCEEDED: &str = "wamp.error.payload_size_exceeded";
+/// How many queued messages are written before one flush.
+const WRITE_BATCH: usize = 64;
+/// How long the router waits for the client's GOODBYE after sending its own.
+const GOODBYE_WAIT: Duration = Duration::from_secs(2);
+
+/// The features this router implements, exactly as announced in WELCOME.
+pub(crate) fn router_roles() -> Value {
+    fn role(features: &[&str]) -> Value {
+        let features = features
+            .iter()
+            .map(|f| (Value::Text((*f).into()), Value::Bool(true)))
+            .collect();
+        Value::Map(vec![(Value::Text("features".into()), Value::Map(features))])
+    }
+    Value::Map(vec![
+        (
+            Value::Text("broker".into()),
+            role(&[
+                "event_retention",
+                "pattern_based_subscription",
+                "publisher_exclusion",
+                "publisher_identification",
+                "session_meta_api",
+                "subscriber_blackwhite_listing",
+                "subscription_meta_api",
+                "subscription_revocation",
+            ]),
+        ),
+        (
+            Value::Text("dealer".into()),
+            role(&[
+                "call_canceling",
+                "call_timeout",
+                "caller_identification",
+                "pattern_based_registration",
+                "progressive_call_invocations",
+                "progressive_call_results",
+                "registration_meta_api",
+                "registration_revocation",
+                "session_meta_api",
+                "shared_registration",
+            ]),
+        ),
+    ])
+}
+
+fn details_message(message: &str) -> Dict {
+    let mut details = Dict::new();
+    details.insert("message".into(), Value::Text(message.to_owned()));
+    details
+}
+
+async fn abort(transport: &mut BoxTransport, reason: &str, message: &str) {
+    let abort = Message::Abort(Abort {
+        details: details_message(message),
+        reason: reason.to_owned(),
+        arguments: Default::default(),
+    });
+    let _ = transport.send(abort).await;
+    let _ = transport.close().await;
+}
+
+/// How a transport error ends the session: the ABORT reason to send, if any.
+fn abort_reason(e: &TransportError) -> Option<&'static str> {
+    match e {
+        TransportError::Decode(_) => Some(PROTOCOL_VIOLATION),
+        TransportError::MessageTooLarge { .. } => Some(PAYLOAD_SIZE_EXCEEDED),
+        _ => None,
+    }
+}
+
+/// Serves one connection until it ends. `transport_info` goes into the session's meta details.
+pub(crate) async fn serve(shared: Arc<Shared>, mut transport: BoxTransport, transport_info: Dict) {
+    let handshake = tokio::time::timeout(
+        shared.handshake_timeout,
+        handshake(&shared, &mut transport, &transport_info),
+    )
+    .await;
+    let joined = match handshake {
+        Ok(Some(joined)) => joined,
+        Ok(None) => return,
+        Err(_) => {
+            abort(
+                &mut transport,
+                PROTOCOL_VIOLATION,
+                "the opening handshake took too long",
+            )
+            .await;
+            return;
+        }
+    };
+    let span = tracing::info_span!("wamp_router_session", session = joined.id, realm = %joined.realm.config.name);
+    run(transport, joined).instrument(span).await;
+}
+
+struct Joined {
+    id: Id,
+    realm: Arc<Realm>,
+    outbound: mpsc::Receiver<Message>,
+    close: oneshot::Receiver<Close>,
+}
+
+/// HELLO, authentication, WELCOME. Answers `None` when the connection ended instead.
+async fn handshake(
+    shared: &Arc<Shared>,
+    transport: &mut BoxTransport,
+    transport_info: &Dict,
+) -> Option<Joined> {
+    let hello = match next_message(transport, "HELLO").await? {
+        Message::Hello(hello) => hello,
+        other => {
+            let message = format!("expected HELLO, got {}", other.name());
+            abort(transport, PROTOCOL_VIOLATION, &message).await;
+            return None;
+        }
+    };
+    let Some(realm) = shared.realms.get(&hello.realm).cloned() else {
+        let message = format!("no realm {:?} on this router", hello.realm);
+        abort(transport, "wamp.error.no_such_realm", &message).await;
+        return None;
+    };
+    if !has_roles(&hello) {
+        let message = "HELLO.Details.roles must announce at least one role";
+        abort(transport, PROTOCOL_VIOLATION, message).await;
+        return None;
+    }
+    let session = random_id(|id| realm.has_session(id));
+    let (identity, authmethod) = match authenticate(&realm, &hello, session, transport).await {
+        Ok(Some(done)) => done,
+        Ok(None) => return None,
+        Err(denied) => {
+            abort(transport, &denied.reason, &denied.message).await;
+            return None;
+        }
+    };
+    if !realm.config.roles.contains_key(&identity.authrole) {
+        let message = format!(
+            "the role {:?} is not defined on this realm",
+            identity.authrole
+        );
+        abort(transport, "wamp.error.no_such_role", &message).await;
+        return None;
+    }
+    let mut details = Dict::new();
+    details.insert("realm".into(), Value::Text(hello.realm.clone()));
+    details.insert("authid".into(), Value::Text(identity.authid.clone()));
+    details.insert("authrole".into(), Value::Text(identity.authrole.clone()));
+    details.insert("authmethod".into(), Value::Text(authmethod.clone()));
+    details.insert(
+        "authprovider".into(),
+        Value::Text(identity.authprovider.clone()),
+    );
+    if !identity.authextra.is_empty() {
+        details.insert(
+            "authextra".into(),
+            dict_to_value(identity.authextra.clone()),
+        );
+    }
+    details.insert("roles".into(), router_roles());
+    let welcome = Message::Welcome(Welcome { session, details });
+    if transport.send(welcome).await.is_err() {
+        return None;
+    }
+    let (tx, outbound) = mpsc::channel(shared.outbound_queue);
+    let (close_tx, close) = oneshot::channel();
+    realm.join(SessionEntry::new(
+        session,
+        identity,
+        authmethod,
+        transport_info.clone(),
+        &hello.details,
+        tx,
+        close_tx,
+    ));
+    Some(Joined {
+        id: session,
+        realm,
+        outbound,
+        close,
+    })
+}
+
+fn has_roles(hello: &Hello) -> bool {
+    matches!(hello.details.get("roles"), Some(Value::Map(roles)) if !roles.is_empty())
+}
+
+/// Reads the next message of the handshake; aborts on errors and answers `None` when the
+/// connection ended.
+async fn next_message(transport: &mut BoxTransport, expected: &str) -> Option<Message> {
+    match transport.next().await {
+        Some(Ok(message)) => Some(message),
+        Some(Err(e)) => {
+            if let Some(reason) = abort_reason(&e) {
+                abort(
+                    transport,
+                    reason,
+                    &format!("while waiting for {expected}: {e}"),
+                )
+                .await;
+            }
+            None
+        }
+        None => None,
+    }
+}
+
+/// Runs the chosen authentication method. `Ok(None)`: the connection ended.
+async fn authenticate(
+    realm: &Realm,
+    hello: &Hello,
+    session: Id,
+    transport: &mut BoxTransport,
+) -> Result<Option<(Identity, String)>, AuthDenied> {
+    let offered: Vec<String> = match hello.details.get("authmethods") {
+        Some(Value::Array(methods)) => methods
+            .iter()
+            .filter_map(|m| match m {
+                Value::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => vec!["anonymous".to_owned()],
+    };
+    let Some((method, authenticator)) = offered
+        .iter()
+        .find_map(|m| realm.config.authenticator_for(m).map(|a| (m.clone(), a)))
+    else {
+        return Err(AuthDenied {
+            reason: "wamp.error.no_matching_auth_method".into(),
+            message: format!("none of the authmethods {offered:?} is offered on this realm"),
+        });
+    };
+    let text = |key: &str| match hello.details.get(key) {
+        Some(Value::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let info = HelloInfo {
+        realm: hello.realm.clone(),
+        session,
+        authid: text("authid"),
+        authrole: text("authrole"),
+        authextra: match hello.details.get("authextra") {
+            Some(Value::Map(pairs)) => pairs
+                .iter()
+                .filter_map(|(k, v)| match k {
+                    Value::Text(k) => Some((k.clone(), v.clone())),
+                    _ => None,
+                })
+                .collect(),
+            _ => Dict::new(),
+        },
+    };
+    let identity = match authenticator.begin(&info).await? {
+        Step::Accept(identity) => identity,
+        Step::Challenge { extra, verify } => {
+            let challenge = Message::Challenge(Challenge {
+                method: method.clone(),
+                extra,
+            });
+            if transport.send(challenge).await.is_err() {
+                return Ok(None);
+            }
+            match next_message(transport, "AUTHENTICATE").await {
+                Some(Message::Authenticate(response)) => verify(response).await?,
+                Some(Message::Abort(_)) | None => return Ok(None),
+                Some(other) => {
+                    return Err(AuthDenied {
+                        reason: PROTOCOL_VIOLATION.into(),
+                        message: format!("expected AUTHENTICATE, got {}", other.name()),
+                    })
+                }
+            }
+        }
+    };
+    Ok(Some((identity, method)))
+}
+
+/// The established session: route incoming messages, write outbound ones, obey close requests.
+async fn run(mut transport: BoxTransport, joined: Joined) {
+    let Joined {
+        id,
+        realm,
+        mut outbound,
+        mut close,
+    } = joined;
+    let mut ending: Option<Close> = None;
+    loop {
+        tokio::select! {
+            requested = &mut close => {
+                ending = requested.ok();
+                break;
+            }
+            Some(message) = outbound.recv() => {
+                if write_batch(&mut transport, &mut outbound, message).await.is_err() {
+                    break;
+                }
+            }
+            incoming = transport.next() => match incoming {
+                None => break,
+                Some(Ok(message)) => match realm.handle(id, message) {
+                    Ok(Flow::Continue) => {}
+                    Ok(Flow::Goodbye) => {
+                        realm.leave(id);
+                        let goodbye = Message::Goodbye(Goodbye {
+                            details: Dict::new(),
+                            reason: wamp_core::error::uris::GOODBYE_AND_OUT.into(),
+                        });
+                        let _ = transport.send(goodbye).await;
+                        let _ = transport.close().await;
+                        return;
+                    }
+                    Ok(Flow::Aborted) => break,
+                    Err(violation) => {
+                        ending = Some(Close::Abort {
+                            reason: PROTOCOL_VIOLATION.into(),
+                            message: violation.0,
+                        });
+                        break;
+                    }
+                },
+                Some(Err(e)) => {
+                    tracing::debug!(error = %e, "transport error");
+                    if let Some(reason) = abort_reason(&e) {
+                        ending = Some(Close::Abort { reason: reason.into(), message: e.to_string() });
+                        break;
+                    }
+                    if e.is_fatal() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    realm.leave(id);
+    match ending {
+        Some(Close::Abort { reason, message }) => {
+            tracing::info!(%reason, %message, "session aborted");
+            abort(&mut transport, &reason, &message).await;
+        }
+        Some(Close::Goodbye { reason, message }) => {
+            let details = message.as_deref().map(details_message).unwrap_or_default();
+            let goodbye = Message::Goodbye(Goodbye { details, reason });
+            if transport.send(goodbye).await.is_ok() {
+                let _ = tokio::time::timeout(GOODBYE_WAIT, async {
+                    while let Some(Ok(m)) = transport.next().await {
+                        if matches!(m, Message::Goodbye(_)) {
+                            break;
+                        }
+                    }
+                })
+                .await;
+            }
+            let _ = transport.close().await;
+        }
+        None => {
+            let _ = transport.close().await;
+        }
+    }
+}
+
+async fn write_batch(
+    transport: &mut BoxTransport,
+    outbound: &mut mpsc::Receiver<Message>,
+    first: Message,
+) -> Result<(), TransportError> {
+    let mut next = Some(first);
+    let mut written = 0;
+    while let Some(message) = next.take() {
+        match transport.feed(message).await {
+            Ok(()) => {}
+            // One message that cannot be encoded or is over the peer's limit is dropped, logged.
+            Err(e) if !e.is_fatal() => tracing::warn!(error = %e, "dropped an outbound message"),
+            Err(e) => return Err(e),
+        }
+        written += 1;
+        if written < WRITE_BATCH {
+            next = outbound.try_recv().ok();
+        }
+    }
+    transport.flush().await
+}

@@ -1,0 +1,361 @@
+//! Listeners: WebSocket and RawSocket over TCP, RawSocket over a Unix socket, each optionally with
+//! TLS, each with its own maximum message size and serializers.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
+use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
+use wamp_core::transport::rawsocket::{self, RawSocketTransport};
+use wamp_core::transport::websocket::{websocket_config, WebSocketTransport};
+use wamp_core::transport::{BoxTransport, DEFAULT_MAX_MESSAGE_SIZE};
+use wamp_core::{Dict, Serializer, Value};
+
+use crate::router::Shared;
+use crate::RouterError;
+
+/// The wire protocol of a listener.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// WAMP over WebSocket (`ws://`, `wss://` with TLS).
+    WebSocket,
+    /// WAMP over RawSocket (`tcp://`, `tcps://` with TLS, `unix://`).
+    RawSocket,
+}
+
+#[derive(Debug, Clone)]
+enum Endpoint {
+    Tcp(String),
+    Unix(PathBuf),
+}
+
+/// A listener to start with the router.
+#[derive(Clone)]
+pub struct Listener {
+    protocol: Protocol,
+    endpoint: Endpoint,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    max_message_size: usize,
+    serializers: Vec<Serializer>,
+}
+
+impl std::fmt::Debug for Listener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Listener")
+            .field("protocol", &self.protocol)
+            .field("endpoint", &self.endpoint)
+            .field("tls", &self.tls.is_some())
+            .field("max_message_size", &self.max_message_size)
+            .field("serializers", &self.serializers)
+            .finish()
+    }
+}
+
+impl Listener {
+    fn new(protocol: Protocol, endpoint: Endpoint) -> Self {
+        Self {
+            protocol,
+            endpoint,
+            tls: None,
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            serializers: Serializer::ALL.to_vec(),
+        }
+    }
+
+    /// WebSocket on a TCP address such as `127.0.0.1:8080` (port 0 picks a free port).
+    pub fn websocket(addr: impl Into<String>) -> Self {
+        Self::new(Protocol::WebSocket, Endpoint::Tcp(addr.into()))
+    }
+
+    /// RawSocket on a TCP address.
+    pub fn rawsocket(addr: impl Into<String>) -> Self {
+        Self::new(Protocol::RawSocket, Endpoint::Tcp(addr.into()))
+    }
+
+    /// RawSocket on a Unix domain socket (an existing socket file is replaced).
+    pub fn unix(path: impl Into<PathBuf>) -> Self {
+        Self::new(Protocol::RawSocket, Endpoint::Unix(path.into()))
+    }
+
+    /// Serves TLS with this configuration (see [`tls_config_from_pem`]).
+    pub fn tls(mut self, config: Arc<rustls::ServerConfig>) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
+    /// The largest message accepted from a client, in bytes (16 MiB by default). A larger message
+    /// ends that session with ABORT `wamp.error.payload_size_exceeded`. RawSocket announces the
+    /// next power of two between 2^9 and 2^24.
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message_size = bytes;
+        self
+    }
+
+    /// The serializers accepted (all three by default).
+    pub fn serializers(mut self, serializers: impl IntoIterator<Item = Serializer>) -> Self {
+        self.serializers = serializers.into_iter().collect();
+        self
+    }
+
+    fn scheme(&self) -> &'static str {
+        match (self.protocol, &self.endpoint, self.tls.is_some()) {
+            (_, Endpoint::Unix(_), _) => "unix",
+            (Protocol::WebSocket, _, false) => "ws",
+            (Protocol::WebSocket, _, true) => "wss",
+            (Protocol::RawSocket, _, false) => "tcp",
+            (Protocol::RawSocket, _, true) => "tcps",
+        }
+    }
+}
+
+/// A listener that is accepting connections.
+#[derive(Debug, Clone)]
+pub struct Bound {
+    /// Its protocol.
+    pub protocol: Protocol,
+    /// The URL a client connects to (`ws://127.0.0.1:41234/`, `unix:///tmp/x.sock`...).
+    pub url: String,
+    /// The TCP address it is bound to (`None` for a Unix socket).
+    pub addr: Option<SocketAddr>,
+}
+
+/// A rustls server configuration from a PEM certificate chain and a PEM private key.
+pub fn tls_config_from_pem(
+    cert_chain_pem: &[u8],
+    private_key_pem: &[u8],
+) -> Result<Arc<rustls::ServerConfig>, RouterError> {
+    use rustls_pki_types::pem::PemObject as _;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let tls = |e: String| RouterError::Tls(e);
+    let certs = CertificateDer::pem_slice_iter(cert_chain_pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| tls(format!("certificate chain: {e}")))?;
+    if certs.is_empty() {
+        return Err(tls("no certificate in the PEM data".into()));
+    }
+    let key = PrivateKeyDer::from_pem_slice(private_key_pem)
+        .map_err(|e| tls(format!("private key: {e}")))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| tls(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| tls(e.to_string()))?;
+    Ok(Arc::new(config))
+}
+
+/// How long a connection may take for TLS and the transport handshake.
+const ACCEPT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Binds the listener and spawns its accept loop; the loop ends when `stop` turns true.
+pub(crate) async fn start(
+    listener: Listener,
+    shared: Arc<Shared>,
+    stop: watch::Receiver<bool>,
+) -> Result<Bound, RouterError> {
+    let scheme = listener.scheme();
+    match listener.endpoint.clone() {
+        Endpoint::Tcp(addr) => {
+            let socket = TcpListener::bind(&addr)
+                .await
+                .map_err(|e| RouterError::Bind(addr.clone(), e))?;
+            let local = socket
+                .local_addr()
+                .map_err(|e| RouterError::Bind(addr.clone(), e))?;
+            let url = match listener.protocol {
+                Protocol::WebSocket => format!("{scheme}://{local}/"),
+                Protocol::RawSocket => format!("{scheme}://{local}"),
+            };
+            let protocol = listener.protocol;
+            tokio::spawn(accept_tcp(socket, listener, shared, stop));
+            Ok(Bound {
+                protocol,
+                url,
+                addr: Some(local),
+            })
+        }
+        Endpoint::Unix(path) => start_unix(path, listener, shared, stop).await,
+    }
+}
+
+async fn accept_tcp(
+    socket: TcpListener,
+    listener: Listener,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let listener = Arc::new(listener);
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.wait_for(|s| *s) => return,
+            accepted = socket.accept() => accepted,
+        };
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let (listener, shared) = (listener.clone(), shared.clone());
+        tokio::spawn(async move {
+            let peer = format!("tcp4:{peer}");
+            let transport = match &listener.tls {
+                Some(tls) => {
+                    let acceptor = tokio_rustls::TlsAcceptor::from(tls.clone());
+                    match tokio::time::timeout(ACCEPT_TIMEOUT, acceptor.accept(stream)).await {
+                        Ok(Ok(stream)) => open(stream, &listener, peer).await,
+                        Ok(Err(e)) => {
+                            tracing::debug!(error = %e, "TLS handshake failed");
+                            None
+                        }
+                        Err(_) => None,
+                    }
+                }
+                None => open(stream, &listener, peer).await,
+            };
+            if let Some((transport, info)) = transport {
+                crate::connection::serve(shared, transport, info).await;
+            }
+        });
+    }
+}
+
+#[cfg(unix)]
+async fn start_unix(
+    path: PathBuf,
+    listener: Listener,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) -> Result<Bound, RouterError> {
+    let _ = std::fs::remove_file(&path);
+    let socket = tokio::net::UnixListener::bind(&path)
+        .map_err(|e| RouterError::Bind(path.display().to_string(), e))?;
+    let url = format!("unix://{}", path.display());
+    let listener = Arc::new(listener);
+    tokio::spawn(async move {
+        loop {
+            let accepted = tokio::select! {
+                _ = stop.wait_for(|s| *s) => break,
+                accepted = socket.accept() => accepted,
+            };
+            let Ok((stream, _)) = accepted else {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            };
+            let (listener, shared) = (listener.clone(), shared.clone());
+            tokio::spawn(async move {
+                if let Some((transport, info)) = open(stream, &listener, "unix".into()).await {
+                    crate::connection::serve(shared, transport, info).await;
+                }
+            });
+        }
+        let _ = std::fs::remove_file(&path);
+    });
+    Ok(Bound {
+        protocol: Protocol::RawSocket,
+        url,
+        addr: None,
+    })
+}
+
+#[cfg(not(unix))]
+async fn start_unix(
+    path: PathBuf,
+    _listener: Listener,
+    _shared: Arc<Shared>,
+    _stop: watch::Receiver<bool>,
+) -> Result<Bound, RouterError> {
+    Err(RouterError::Bind(
+        path.display().to_string(),
+        std::io::Error::new(std::io::ErrorKind::Unsupported, "Unix sockets"),
+    ))
+}
+
+/// Runs the transport handshake (WebSocket upgrade or RawSocket) on an accepted stream.
+// tungstenite's handshake callback must return its (large) `ErrorResponse`.
+#[allow(clippy::result_large_err)]
+async fn open<S>(mut stream: S, listener: &Listener, peer: String) -> Option<(BoxTransport, Dict)>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let max = listener.max_message_size;
+    let mut info = Dict::new();
+    info.insert("peer".into(), Value::Text(peer));
+    let opened = tokio::time::timeout(ACCEPT_TIMEOUT, async {
+        match listener.protocol {
+            Protocol::RawSocket => {
+                let (serializer, peer_max) =
+                    rawsocket::server_handshake(&mut stream, &listener.serializers, max)
+                        .await
+                        .map_err(|e| tracing::debug!(error = %e, "RawSocket handshake failed"))
+                        .ok()?;
+                let transport: BoxTransport =
+                    Box::new(RawSocketTransport::new(stream, serializer, max, peer_max));
+                Some((transport, "rawsocket", serializer))
+            }
+            Protocol::WebSocket => {
+                let mut chosen = None;
+                let serializers = listener.serializers.clone();
+                let callback = |request: &Request, mut response: Response| {
+                    let offered = request
+                        .headers()
+                        .get_all("Sec-WebSocket-Protocol")
+                        .iter()
+                        .filter_map(|v| v.to_str().ok())
+                        .flat_map(|v| v.split(','))
+                        .map(str::trim)
+                        .filter_map(Serializer::from_subprotocol)
+                        .find(|s| serializers.contains(s));
+                    match offered {
+                        Some(s) => {
+                            chosen = Some(s);
+                            response.headers_mut().insert(
+                                "Sec-WebSocket-Protocol",
+                                HeaderValue::from_static(s.subprotocol()),
+                            );
+                            Ok(response)
+                        }
+                        None => {
+                            let mut refusal = ErrorResponse::new(Some(
+                                "no supported WAMP subprotocol (wamp.2.json, wamp.2.msgpack, wamp.2.cbor) offered"
+                                    .into(),
+                            ));
+                            *refusal.status_mut() = StatusCode::BAD_REQUEST;
+                            Err(refusal)
+                        }
+                    }
+                };
+                let ws = tokio_tungstenite::accept_hdr_async_with_config(
+                    stream,
+                    callback,
+                    Some(websocket_config(max)),
+                )
+                .await
+                .map_err(|e| tracing::debug!(error = %e, "WebSocket handshake failed"))
+                .ok()?;
+                let serializer = chosen?;
+                let transport: BoxTransport =
+                    Box::new(WebSocketTransport::new(ws, serializer, max));
+                Some((transport, "websocket", serializer))
+            }
+        }
+    })
+    .await
+    .ok()??;
+    let (transport, kind, serializer) = opened;
+    info.insert("type".into(), Value::Text(kind.into()));
+    info.insert(
+        "protocol".into(),
+        Value::Text(serializer.subprotocol().into()),
+    );
+    Some((transport, info))
+}

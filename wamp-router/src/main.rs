@@ -1,0 +1,71 @@
+//! `wamp-router`: a development WAMP router on loopback.
+//!
+//! ```text
+//! wamp-router                         # ws://127.0.0.1:8080/ and tcp://127.0.0.1:8081, realm1, anonymous
+//! wamp-router --ws 127.0.0.1:9000 --realm myrealm
+//! wamp-router --config router.toml    # see wamp_router::config for the file format
+//! ```
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use wamp_router::config::FileConfig;
+use wamp_router::{Listener, Router};
+
+/// A WAMP router for development: listens on loopback, one realm, anonymous by default.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// A TOML configuration file (overrides the other options).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// WebSocket listen address.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    ws: String,
+    /// RawSocket TCP listen address ("none" to disable).
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    tcp: String,
+    /// The realm anonymous clients may use freely.
+    #[arg(long, default_value = "realm1")]
+    realm: String,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let builder = match &args.config {
+        Some(path) => FileConfig::load(path).and_then(|c| c.builder()),
+        None => {
+            let mut b = Router::builder()
+                .realm(args.realm.clone())
+                .listener(Listener::websocket(args.ws.clone()));
+            if args.tcp != "none" {
+                b = b.listener(Listener::rawsocket(args.tcp.clone()));
+            }
+            Ok(b)
+        }
+    };
+    let router = match builder {
+        Ok(b) => b.start().await,
+        Err(e) => Err(e),
+    };
+    let router = match router {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("wamp-router: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    for endpoint in router.endpoints() {
+        println!("listening on {}", endpoint.url);
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    router.shutdown();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    std::process::ExitCode::SUCCESS
+}

@@ -1,0 +1,414 @@
+//! A realm: its configuration ([`RealmConfig`]), its sessions, dealer and broker, and the one
+//! place where a joined session's messages are checked, authorized and routed.
+//!
+//! All routing state of a realm sits behind one mutex that is never held across an `.await`:
+//! routing a message is a short synchronous step that ends by queueing messages for sessions.
+
+mod broker;
+mod dealer;
+mod meta;
+mod options;
+mod sessions;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+
+use rand::Rng as _;
+use wamp_core::message::{code, Error as ErrorMessage, Payload};
+use wamp_core::uri::{self, UriCheck};
+use wamp_core::{Arguments, Dict, Id, Message, Value};
+
+use crate::auth::{Anonymous, Authenticator};
+use crate::authorization::{Action, Role};
+pub use sessions::SLOW_CONSUMER;
+pub(crate) use sessions::{Close, SessionEntry};
+
+/// The configuration of one realm: how clients authenticate and what each role may do.
+#[derive(Clone)]
+pub struct RealmConfig {
+    pub(crate) name: String,
+    pub(crate) authenticators: Vec<Arc<dyn Authenticator>>,
+    pub(crate) roles: HashMap<String, Role>,
+    pub(crate) uri_check: UriCheck,
+}
+
+impl std::fmt::Debug for RealmConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RealmConfig")
+            .field("name", &self.name)
+            .field(
+                "authmethods",
+                &self
+                    .authenticators
+                    .iter()
+                    .map(|a| a.method())
+                    .collect::<Vec<_>>(),
+            )
+            .field("roles", &self.roles.keys().collect::<Vec<_>>())
+            .field("uri_check", &self.uri_check)
+            .finish()
+    }
+}
+
+impl RealmConfig {
+    /// A realm with no authentication method and no role: add them with
+    /// [`authenticator`](Self::authenticator) and [`role`](Self::role).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            authenticators: Vec::new(),
+            roles: HashMap::new(),
+            uri_check: UriCheck::Loose,
+        }
+    }
+
+    /// An open realm: anonymous clients get the role `anonymous`, which may do everything.
+    pub fn anonymous(name: impl Into<String>) -> Self {
+        Self::new(name)
+            .authenticator(Anonymous::new("anonymous"))
+            .role(Role::trusted("anonymous"))
+    }
+
+    /// Adds an authentication method (one per `authmethod`; a later one replaces an earlier).
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        let method = authenticator.method().to_owned();
+        self.authenticators.retain(|a| a.method() != method);
+        self.authenticators.push(Arc::new(authenticator));
+        self
+    }
+
+    /// Adds (or replaces) a role.
+    pub fn role(mut self, role: Role) -> Self {
+        self.roles.insert(role.name.clone(), role);
+        self
+    }
+
+    /// The URI rule for procedures and topics (loose by default, as the spec's MUST).
+    pub fn uri_check(mut self, check: UriCheck) -> Self {
+        self.uri_check = check;
+        self
+    }
+
+    /// The realm's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The authenticator for a method, if the realm offers it.
+    pub(crate) fn authenticator_for(&self, method: &str) -> Option<Arc<dyn Authenticator>> {
+        self.authenticators
+            .iter()
+            .find(|a| a.method() == method)
+            .cloned()
+    }
+}
+
+/// A message that breaks the protocol: the session is aborted with `wamp.error.protocol_violation`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Violation(pub(crate) String);
+
+/// What the connection does after a message was routed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    Continue,
+    /// The client sent GOODBYE: answer it and close.
+    Goodbye,
+    /// The client sent ABORT: close without answering.
+    Aborted,
+}
+
+/// Meta events produced while routing, published once the step is done.
+pub(crate) type MetaEvents = Vec<(&'static str, Vec<Value>)>;
+
+/// An ERROR message with a human-readable message as its only argument.
+pub(crate) fn error(request_type: u64, request: Id, uri: &str, message: &str) -> Message {
+    Message::Error(ErrorMessage {
+        request_type,
+        request,
+        details: Dict::new(),
+        error: uri.to_owned(),
+        payload: Payload::Arguments(Arguments::new(
+            vec![Value::Text(message.to_owned())],
+            Dict::new(),
+        )),
+    })
+}
+
+/// A random ID in the global scope (`1..=2^53`) for which `taken` is false.
+pub(crate) fn random_id(taken: impl Fn(Id) -> bool) -> Id {
+    let mut rng = rand::thread_rng();
+    loop {
+        let id = rng.gen_range(1..=wamp_core::message::MAX_ID);
+        if !taken(id) {
+            return id;
+        }
+    }
+}
+
+struct State {
+    sessions: sessions::Sessions,
+    dealer: dealer::Dealer,
+    broker: broker::Broker,
+}
+
+/// Counts of what a realm holds, for monitoring and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RealmStats {
+    /// Joined sessions.
+    pub sessions: usize,
+    /// Registrations.
+    pub registrations: usize,
+    /// Subscriptions.
+    pub subscriptions: usize,
+    /// Calls waiting for their callee's answer.
+    pub pending_calls: usize,
+}
+
+/// A running realm.
+pub(crate) struct Realm {
+    pub(crate) config: RealmConfig,
+    state: Mutex<State>,
+    me: Weak<Realm>,
+}
+
+const RESERVED_PREFIX: &str = "wamp.";
+
+impl Realm {
+    pub(crate) fn new(config: RealmConfig) -> Arc<Self> {
+        Arc::new_cyclic(|me| Self {
+            config,
+            state: Mutex::new(State {
+                sessions: Default::default(),
+                dealer: Default::default(),
+                broker: Default::default(),
+            }),
+            me: me.clone(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn publish_meta(state: &mut State, meta: MetaEvents) {
+        for (topic, args) in meta {
+            state.broker.publish_meta(&mut state.sessions, topic, args);
+        }
+    }
+
+    pub(crate) fn stats(&self) -> RealmStats {
+        let state = self.lock();
+        RealmStats {
+            sessions: state.sessions.len(),
+            registrations: state.dealer.registrations.len(),
+            subscriptions: state.broker.subscriptions.len(),
+            pending_calls: state.dealer.pending_calls(),
+        }
+    }
+
+    /// Whether a session ID is in use in this realm.
+    pub(crate) fn has_session(&self, session: Id) -> bool {
+        self.lock().sessions.get(session).is_some()
+    }
+
+    /// A session joins (after WELCOME was queued).
+    pub(crate) fn join(&self, entry: SessionEntry) {
+        let mut state = self.lock();
+        let details = entry.details();
+        state.sessions.insert(entry);
+        Self::publish_meta(&mut state, vec![("wamp.session.on_join", vec![details])]);
+    }
+
+    /// A session left or was disconnected: its registrations, subscriptions and calls go.
+    pub(crate) fn leave(&self, session: Id) {
+        let mut state = self.lock();
+        let Some(entry) = state.sessions.remove(session) else {
+            return;
+        };
+        let mut meta = MetaEvents::new();
+        let State {
+            sessions,
+            dealer,
+            broker,
+        } = &mut *state;
+        dealer.remove_session(sessions, &mut meta, session);
+        broker.remove_session(&mut meta, session);
+        meta.push((
+            "wamp.session.on_leave",
+            vec![
+                options::id(session),
+                Value::Text(entry.identity.authid.clone()),
+                Value::Text(entry.identity.authrole.clone()),
+            ],
+        ));
+        Self::publish_meta(&mut state, meta);
+    }
+
+    /// Ends every session with GOODBYE (router shutdown).
+    pub(crate) fn close_all(&self, reason: &str) {
+        let mut state = self.lock();
+        let ids: Vec<Id> = state.sessions.iter().map(|s| s.id).collect();
+        for id in ids {
+            if let Some(s) = state.sessions.get_mut(id) {
+                s.close(Close::Goodbye {
+                    reason: reason.to_owned(),
+                    message: None,
+                });
+            }
+        }
+    }
+
+    /// The dealer's timer for a call fired.
+    pub(crate) fn expire_call(&self, invocation: Id) {
+        let mut state = self.lock();
+        let State {
+            sessions, dealer, ..
+        } = &mut *state;
+        dealer.expire(sessions, invocation);
+    }
+
+    fn allowed(&self, state: &State, session: Id, action: Action, uri: &str) -> bool {
+        state
+            .sessions
+            .get(session)
+            .and_then(|s| self.config.roles.get(&s.identity.authrole))
+            .is_some_and(|role| role.allows(action, uri))
+    }
+
+    /// Routes one message from a joined session.
+    pub(crate) fn handle(&self, session: Id, message: Message) -> Result<Flow, Violation> {
+        let mut state = self.lock();
+        let mut meta = MetaEvents::new();
+        let check = self.config.uri_check;
+        let denied = |kind: u64, request: Id, uri: &str| {
+            error(
+                kind,
+                request,
+                wamp_core::error::uris::NOT_AUTHORIZED,
+                &format!("not authorized for {uri}"),
+            )
+        };
+        let invalid = |kind: u64, request: Id, uri: &str| {
+            error(kind, request, INVALID_URI, &format!("invalid URI {uri:?}"))
+        };
+        match message {
+            Message::Call(call) => {
+                let reply = if !uri::is_valid(&call.procedure, check) {
+                    Some(invalid(code::CALL, call.request, &call.procedure))
+                } else if !self.allowed(&state, session, Action::Call, &call.procedure) {
+                    Some(denied(code::CALL, call.request, &call.procedure))
+                } else {
+                    None
+                };
+                if let Some(reply) = reply {
+                    state.sessions.send(session, reply);
+                } else if call.procedure.starts_with(RESERVED_PREFIX) {
+                    meta::call(&mut state, &mut meta, session, call);
+                } else {
+                    let State {
+                        sessions, dealer, ..
+                    } = &mut *state;
+                    dealer.call(sessions, &self.me, session, call)?;
+                }
+            }
+            Message::Register(reg) => {
+                let policy = dealer::parse_match(&reg.options).unwrap_or_default();
+                if !uri::is_valid_pattern(&reg.procedure, check, policy)
+                    || reg.procedure.starts_with(RESERVED_PREFIX)
+                {
+                    let reply = invalid(code::REGISTER, reg.request, &reg.procedure);
+                    state.sessions.send(session, reply);
+                } else if !self.allowed(&state, session, Action::Register, &reg.procedure) {
+                    let reply = denied(code::REGISTER, reg.request, &reg.procedure);
+                    state.sessions.send(session, reply);
+                } else {
+                    let State {
+                        sessions, dealer, ..
+                    } = &mut *state;
+                    dealer.register(sessions, &mut meta, session, reg);
+                }
+            }
+            Message::Unregister(unreg) => {
+                let State {
+                    sessions, dealer, ..
+                } = &mut *state;
+                dealer.unregister(sessions, &mut meta, session, unreg);
+            }
+            Message::Yield(y) => {
+                let State {
+                    sessions, dealer, ..
+                } = &mut *state;
+                dealer.yield_(sessions, session, y);
+            }
+            Message::Error(e) if e.request_type == code::INVOCATION => {
+                let State {
+                    sessions, dealer, ..
+                } = &mut *state;
+                dealer.invocation_error(sessions, session, e);
+            }
+            Message::Cancel(c) => {
+                let State {
+                    sessions, dealer, ..
+                } = &mut *state;
+                dealer.cancel(sessions, session, c);
+            }
+            Message::Publish(p) => {
+                let ack = options::flag(&p.options, "acknowledge").unwrap_or(false);
+                let refusal =
+                    if !uri::is_valid(&p.topic, check) || p.topic.starts_with(RESERVED_PREFIX) {
+                        Some(invalid(code::PUBLISH, p.request, &p.topic))
+                    } else if !self.allowed(&state, session, Action::Publish, &p.topic) {
+                        Some(denied(code::PUBLISH, p.request, &p.topic))
+                    } else {
+                        None
+                    };
+                match refusal {
+                    // The spec answers a failed publication only when it asked for acknowledgement.
+                    Some(reply) if ack => state.sessions.send(session, reply),
+                    Some(_) => {}
+                    None => {
+                        let State {
+                            sessions, broker, ..
+                        } = &mut *state;
+                        broker.publish(
+                            sessions, session, p.request, &p.options, &p.topic, p.payload,
+                        );
+                    }
+                }
+            }
+            Message::Subscribe(s) => {
+                let policy = dealer::parse_match(&s.options).unwrap_or_default();
+                if !uri::is_valid_pattern(&s.topic, check, policy) {
+                    let reply = invalid(code::SUBSCRIBE, s.request, &s.topic);
+                    state.sessions.send(session, reply);
+                } else if !self.allowed(&state, session, Action::Subscribe, &s.topic) {
+                    let reply = denied(code::SUBSCRIBE, s.request, &s.topic);
+                    state.sessions.send(session, reply);
+                } else {
+                    let State {
+                        sessions, broker, ..
+                    } = &mut *state;
+                    broker.subscribe(sessions, &mut meta, session, s);
+                }
+            }
+            Message::Unsubscribe(u) => {
+                let State {
+                    sessions, broker, ..
+                } = &mut *state;
+                broker.unsubscribe(sessions, &mut meta, session, u);
+            }
+            Message::Goodbye(_) => return Ok(Flow::Goodbye),
+            Message::Abort(_) => return Ok(Flow::Aborted),
+            other => {
+                return Err(Violation(format!(
+                    "{} is not a message a client sends in an established session",
+                    other.name()
+                )))
+            }
+        }
+        Self::publish_meta(&mut state, meta);
+        Ok(Flow::Continue)
+    }
+}
+
+const INVALID_URI: &str = "wamp.error.invalid_uri";

@@ -1,0 +1,202 @@
+//! The sessions joined to a realm and the one way to send to them: a bounded outbound queue per
+//! session. A session whose queue is full is a slow consumer and is disconnected (see
+//! [`crate::RouterBuilder::outbound_queue`]); nothing waits and nothing grows without bound.
+
+use std::collections::HashMap;
+
+use tokio::sync::{mpsc, oneshot};
+use wamp_core::value::dict_to_value;
+use wamp_core::{Dict, Id, Message, Value};
+
+use super::options::{dict, flag, id, text_value};
+use crate::auth::Identity;
+
+/// How the router ends a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Close {
+    /// ABORT with this reason and message, then close the transport.
+    Abort { reason: String, message: String },
+    /// GOODBYE with this reason and optional message; wait briefly for the client's GOODBYE.
+    Goodbye {
+        reason: String,
+        message: Option<String>,
+    },
+}
+
+/// The features a client announced in HELLO that change what the router sends it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Features {
+    pub(crate) callee_cancel: bool,
+    pub(crate) callee_progressive_results: bool,
+    pub(crate) callee_progressive_invocations: bool,
+    pub(crate) callee_timeout: bool,
+    pub(crate) callee_revocation: bool,
+    pub(crate) subscriber_revocation: bool,
+}
+
+impl Features {
+    /// Reads `HELLO.Details.roles`.
+    pub(crate) fn from_hello(details: &Dict) -> Self {
+        let has = |role: &str, feature: &str| -> bool {
+            let Some(Value::Map(roles)) = details.get("roles") else {
+                return false;
+            };
+            let find = |map: &[(Value, Value)], key: &str| {
+                map.iter()
+                    .find(|(k, _)| matches!(k, Value::Text(t) if t == key))
+                    .map(|(_, v)| v.clone())
+            };
+            let Some(Value::Map(role)) = find(roles, role) else {
+                return false;
+            };
+            let Some(Value::Map(features)) = find(&role, "features") else {
+                return false;
+            };
+            matches!(find(&features, feature), Some(Value::Bool(true)))
+        };
+        Self {
+            callee_cancel: has("callee", "call_canceling"),
+            callee_progressive_results: has("callee", "progressive_call_results"),
+            callee_progressive_invocations: has("callee", "progressive_call_invocations"),
+            callee_timeout: has("callee", "call_timeout"),
+            callee_revocation: has("callee", "registration_revocation"),
+            subscriber_revocation: has("subscriber", "subscription_revocation"),
+        }
+    }
+}
+
+/// One joined session.
+#[derive(Debug)]
+pub(crate) struct SessionEntry {
+    pub(crate) id: Id,
+    pub(crate) identity: Identity,
+    pub(crate) authmethod: String,
+    pub(crate) transport: Dict,
+    pub(crate) features: Features,
+    tx: mpsc::Sender<Message>,
+    close: Option<oneshot::Sender<Close>>,
+    capacity: usize,
+}
+
+impl SessionEntry {
+    pub(crate) fn new(
+        id: Id,
+        identity: Identity,
+        authmethod: String,
+        transport: Dict,
+        hello: &Dict,
+        tx: mpsc::Sender<Message>,
+        close: oneshot::Sender<Close>,
+    ) -> Self {
+        let capacity = tx.max_capacity();
+        Self {
+            id,
+            identity,
+            authmethod,
+            transport,
+            features: Features::from_hello(hello),
+            tx,
+            close: Some(close),
+            capacity,
+        }
+    }
+
+    /// The session's details as the session meta API gives them.
+    pub(crate) fn details(&self) -> Value {
+        let mut d = dict([
+            ("session", id(self.id)),
+            ("authid", text_value(&self.identity.authid)),
+            ("authrole", text_value(&self.identity.authrole)),
+            ("authmethod", text_value(&self.authmethod)),
+            ("authprovider", text_value(&self.identity.authprovider)),
+        ]);
+        d.insert("transport".into(), dict_to_value(self.transport.clone()));
+        dict_to_value(d)
+    }
+
+    /// Asks the session's connection to end (once; later requests are ignored).
+    pub(crate) fn close(&mut self, close: Close) {
+        if let Some(tx) = self.close.take() {
+            let _ = tx.send(close);
+        }
+    }
+}
+
+/// The sessions of a realm.
+#[derive(Debug, Default)]
+pub(crate) struct Sessions {
+    map: HashMap<Id, SessionEntry>,
+}
+
+impl Sessions {
+    pub(crate) fn insert(&mut self, entry: SessionEntry) {
+        self.map.insert(entry.id, entry);
+    }
+
+    pub(crate) fn remove(&mut self, session: Id) -> Option<SessionEntry> {
+        self.map.remove(&session)
+    }
+
+    pub(crate) fn get(&self, session: Id) -> Option<&SessionEntry> {
+        self.map.get(&session)
+    }
+
+    pub(crate) fn get_mut(&mut self, session: Id) -> Option<&mut SessionEntry> {
+        self.map.get_mut(&session)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &SessionEntry> {
+        self.map.values()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub(crate) fn features(&self, session: Id) -> Features {
+        self.map
+            .get(&session)
+            .map(|s| s.features)
+            .unwrap_or_default()
+    }
+
+    /// Queues `message` for `to`. A full queue disconnects that session as a slow consumer.
+    pub(crate) fn send(&mut self, to: Id, message: Message) {
+        let Some(entry) = self.map.get_mut(&to) else {
+            return;
+        };
+        match entry.tx.try_send(message) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!(
+                    session = to,
+                    capacity = entry.capacity,
+                    "outbound queue full: disconnecting the slow consumer"
+                );
+                let message = format!(
+                    "the session did not keep up: {} messages were waiting to be sent",
+                    entry.capacity
+                );
+                entry.close(Close::Abort {
+                    reason: SLOW_CONSUMER.into(),
+                    message,
+                });
+            }
+            // The connection is ending; it removes the session itself.
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        }
+    }
+
+    /// Whether `session` wants `disclose_me` style identification... (see dealer and broker).
+    pub(crate) fn identity(&self, session: Id) -> Option<&Identity> {
+        self.map.get(&session).map(|s| &s.identity)
+    }
+}
+
+/// The ABORT reason for a session disconnected because its outbound queue was full.
+pub const SLOW_CONSUMER: &str = "wamp.error.slow_consumer";
+
+/// Whether an options dict asks to disclose the sender (`disclose_me`).
+pub(crate) fn disclose_me(options: &Dict) -> bool {
+    flag(options, "disclose_me").unwrap_or(false)
+}

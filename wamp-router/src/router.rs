@@ -1,0 +1,239 @@
+//! [`Router`] and its builder: realms, listeners, in-process connections, shutdown.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use wamp_core::transport::memory::{self, MemoryTransport};
+use wamp_core::transport::BoxTransport;
+use wamp_core::{Client, Dict, Session, Value};
+
+use crate::listener::{self, Bound, Listener};
+use crate::realm::{Realm, RealmConfig, RealmStats};
+
+/// Why the router could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RouterError {
+    /// A listener could not bind its address.
+    #[error("cannot listen on {0}: {1}")]
+    Bind(String, #[source] std::io::Error),
+    /// The TLS configuration is unusable.
+    #[error("TLS configuration: {0}")]
+    Tls(String),
+    /// The configuration is inconsistent (a duplicate realm, no realm...).
+    #[error("invalid router configuration: {0}")]
+    Config(String),
+}
+
+/// What every connection task shares.
+pub(crate) struct Shared {
+    pub(crate) realms: HashMap<String, Arc<Realm>>,
+    pub(crate) outbound_queue: usize,
+    pub(crate) handshake_timeout: Duration,
+}
+
+/// Builds a [`Router`].
+#[derive(Debug)]
+pub struct RouterBuilder {
+    realms: Vec<RealmConfig>,
+    listeners: Vec<Listener>,
+    outbound_queue: usize,
+    handshake_timeout: Duration,
+}
+
+/// The default bound of each session's outbound queue, in messages.
+pub const DEFAULT_OUTBOUND_QUEUE: usize = 1024;
+
+impl RouterBuilder {
+    /// Adds an open realm: anonymous clients may do everything ([`RealmConfig::anonymous`]).
+    pub fn realm(self, name: impl Into<String>) -> Self {
+        self.realm_config(RealmConfig::anonymous(name))
+    }
+
+    /// Adds a realm with its own authentication and roles.
+    pub fn realm_config(mut self, config: RealmConfig) -> Self {
+        self.realms.push(config);
+        self
+    }
+
+    /// Adds a listener (WebSocket, RawSocket TCP or Unix, optionally TLS).
+    pub fn listener(mut self, listener: Listener) -> Self {
+        self.listeners.push(listener);
+        self
+    }
+
+    /// Bounds each session's outbound queue, in messages (default
+    /// [`DEFAULT_OUTBOUND_QUEUE`]).
+    ///
+    /// **Slow consumer policy.** The router never waits for one session to deliver to another:
+    /// it queues. When a session's queue is full (it reads more slowly than it is sent to), the
+    /// router logs a warning and ends that session with ABORT
+    /// [`SLOW_CONSUMER`](crate::SLOW_CONSUMER); its registrations and subscriptions are removed
+    /// as for any session that leaves. Every other session goes on. The memory a session can
+    /// hold is therefore at most this many messages (each at most the listener's maximum size).
+    pub fn outbound_queue(mut self, messages: usize) -> Self {
+        self.outbound_queue = messages.max(1);
+        self
+    }
+
+    /// How long a client may take from connecting to WELCOME (10 s by default).
+    pub fn handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.handshake_timeout = timeout;
+        self
+    }
+
+    /// Starts the listeners and answers the running router.
+    pub async fn start(self) -> Result<Router, RouterError> {
+        if self.realms.is_empty() {
+            return Err(RouterError::Config("no realm configured".into()));
+        }
+        let mut realms = HashMap::new();
+        for config in self.realms {
+            let name = config.name.clone();
+            if realms.insert(name.clone(), Realm::new(config)).is_some() {
+                return Err(RouterError::Config(format!(
+                    "realm {name:?} configured twice"
+                )));
+            }
+        }
+        let shared = Arc::new(Shared {
+            realms,
+            outbound_queue: self.outbound_queue,
+            handshake_timeout: self.handshake_timeout,
+        });
+        let (stop, stopped) = watch::channel(false);
+        let mut bound = Vec::new();
+        for l in self.listeners {
+            match listener::start(l, shared.clone(), stopped.clone()).await {
+                Ok(b) => {
+                    tracing::info!(url = %b.url, "listening");
+                    bound.push(b);
+                }
+                Err(e) => {
+                    let _ = stop.send(true);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(Router {
+            inner: Arc::new(Inner {
+                shared,
+                bound,
+                stop,
+            }),
+        })
+    }
+}
+
+struct Inner {
+    shared: Arc<Shared>,
+    bound: Vec<Bound>,
+    stop: watch::Sender<bool>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+/// A running WAMP router. Cheap to clone; the listeners stop when the last clone is dropped or
+/// on [`shutdown`](Router::shutdown).
+///
+/// ```
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use wamp_router::{Listener, Router};
+///
+/// let router = Router::builder()
+///     .realm("realm1")
+///     .listener(Listener::websocket("127.0.0.1:0"))
+///     .start()
+///     .await?;
+/// println!("clients connect to {}", router.endpoints()[0].url);
+/// let session = router.connect("realm1").await?; // in-process, no socket
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Router {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field(
+                "realms",
+                &self.inner.shared.realms.keys().collect::<Vec<_>>(),
+            )
+            .field("endpoints", &self.inner.bound)
+            .finish()
+    }
+}
+
+impl Router {
+    /// A builder with no realm and no listener.
+    pub fn builder() -> RouterBuilder {
+        RouterBuilder {
+            realms: Vec::new(),
+            listeners: Vec::new(),
+            outbound_queue: DEFAULT_OUTBOUND_QUEUE,
+            handshake_timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// The listeners' endpoints, in the order they were added.
+    pub fn endpoints(&self) -> &[Bound] {
+        &self.inner.bound
+    }
+
+    /// The URL of the first listener of the given protocol.
+    pub fn url(&self, protocol: crate::Protocol) -> Option<&str> {
+        self.inner
+            .bound
+            .iter()
+            .find(|b| b.protocol == protocol)
+            .map(|b| b.url.as_str())
+    }
+
+    /// Serves a client over any transport (the router runs the opening handshake on it).
+    pub fn serve(&self, transport: BoxTransport, transport_info: Dict) {
+        tokio::spawn(crate::connection::serve(
+            self.inner.shared.clone(),
+            transport,
+            transport_info,
+        ));
+    }
+
+    /// An in-process connection: messages pass as values, with no socket and no serialization.
+    /// Join over it with [`Client::join`].
+    pub fn local_transport(&self) -> MemoryTransport {
+        let (client, router_end) = memory::pair(self.inner.shared.outbound_queue);
+        let mut info = Dict::new();
+        info.insert("type".into(), Value::Text("memory".into()));
+        self.serve(Box::new(router_end), info);
+        client
+    }
+
+    /// Joins `realm` anonymously over an in-process connection.
+    pub async fn connect(&self, realm: &str) -> Result<Session, wamp_core::Error> {
+        Client::new("memory:", realm)
+            .join(Box::new(self.local_transport()))
+            .await
+    }
+
+    /// What a realm holds now (`None` if there is no such realm).
+    pub fn stats(&self, realm: &str) -> Option<RealmStats> {
+        self.inner.shared.realms.get(realm).map(|r| r.stats())
+    }
+
+    /// Stops accepting connections and ends every session with GOODBYE
+    /// `wamp.close.system_shutdown`.
+    pub fn shutdown(&self) {
+        let _ = self.inner.stop.send(true);
+        for realm in self.inner.shared.realms.values() {
+            realm.close_all("wamp.close.system_shutdown");
+        }
+    }
+}
