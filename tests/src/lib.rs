@@ -5,8 +5,10 @@
 //! reached fails. Under a plain `cargo test` it prints that it was skipped, with its name.
 #![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+pub use embedded::{embedded, Embedded};
 pub use peer::{Peer, PeerKind};
 
+pub mod embedded;
 pub mod peer;
 
 use std::path::PathBuf;
@@ -100,9 +102,16 @@ pub fn credentials() -> serde_json::Value {
         .expect("valid credentials.json")
 }
 
-/// A string field of the credentials, for example `cred("ticket", "authid")`.
+/// A string field of the credentials, for example `cred("ticket", "authid")`; an empty `field`
+/// reads a top-level string such as `cred("realm", "")`.
 pub fn cred(section: &str, field: &str) -> String {
-    credentials()[section][field]
+    let c = credentials();
+    let value = if field.is_empty() {
+        &c[section]
+    } else {
+        &c[section][field]
+    };
+    value
         .as_str()
         .unwrap_or_else(|| panic!("credentials.{section}.{field}"))
         .to_owned()
@@ -151,4 +160,38 @@ macro_rules! require_crossbar {
             None => return,
         }
     };
+}
+
+/// Which router an interop test runs through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The Crossbar node started by `scripts/crossbar.sh`.
+    Crossbar,
+    /// A `wamp-router` started inside the test.
+    Embedded,
+}
+
+/// A router to test through: its endpoints, and the embedded router kept alive if it is one.
+pub struct Routed {
+    /// Where it listens.
+    pub endpoints: Crossbar,
+    /// The embedded router, when the target is [`Target::Embedded`].
+    pub embedded: Option<Embedded>,
+}
+
+/// Starts or finds the target router; `None` (after the skip-or-fail rule) if Crossbar is missing.
+pub async fn target(target: Target) -> Option<Routed> {
+    match target {
+        Target::Crossbar => crossbar().map(|endpoints| Routed {
+            endpoints,
+            embedded: None,
+        }),
+        Target::Embedded => {
+            let e = embedded().await;
+            Some(Routed {
+                endpoints: e.endpoints.clone(),
+                embedded: Some(e),
+            })
+        }
+    }
 }

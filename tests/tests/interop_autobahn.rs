@@ -1,6 +1,7 @@
-//! Interop with real Autobahn peers through Crossbar.io: a Rust caller calls autobahn-python and
-//! autobahn-js callees, their callers call a Rust callee, and events flow both ways, over
-//! WebSocket (json, msgpack, cbor), RawSocket TCP and RawSocket Unix.
+//! Interop with real Autobahn peers, through Crossbar.io (`crossbar::...`) and through the embedded
+//! `wamp-router` (`embedded::...`): a Rust caller calls autobahn-python and autobahn-js callees,
+//! their callers call a Rust callee, and events flow both ways, over WebSocket (json, msgpack,
+//! cbor), RawSocket TCP and RawSocket Unix.
 //!
 //! autobahn-js speaks only JSON over RawSocket, so its RawSocket cases use JSON; the Python ones
 //! use MessagePack over TCP and CBOR over Unix sockets.
@@ -17,7 +18,7 @@ use futures::StreamExt as _;
 use serde_json::json;
 use wamp_core::session::{Invocation, Registration};
 use wamp_core::{Arguments, Client, Serializer, Session, WampError};
-use wamp_tests::{require_crossbar, trace, unique, Crossbar, Peer, PeerKind};
+use wamp_tests::{trace, unique, Crossbar, Peer, PeerKind, Target};
 
 /// Which listener and serializer a case uses.
 #[derive(Clone, Copy)]
@@ -166,17 +167,20 @@ async fn rust_caller_results(session: &Session, name: &str) -> serde_json::Value
     })
 }
 
-async fn rust_calls_autobahn(kind: PeerKind, transport: Transport) {
+async fn rust_calls_autobahn(target: Target, kind: PeerKind, transport: Transport) {
     trace();
-    let cb = require_crossbar!();
-    let (url, serializer) = transport.resolve(&cb, kind);
+    let Some(routed) = wamp_tests::target(target).await else {
+        return;
+    };
+    let cb = &routed.endpoints;
+    let (url, serializer) = transport.resolve(cb, kind);
     let name = unique("com.interop.callee");
     let Some(mut peer) = Peer::spawn(kind, "callee", &url, short(serializer), &cb.realm, &name, 1)
     else {
         return;
     };
     peer.expect("READY").await;
-    let session = connect(&cb, &url, serializer).await;
+    let session = connect(cb, &url, serializer).await;
     assert_eq!(
         rust_caller_results(&session, &name).await,
         expected_results()
@@ -185,12 +189,15 @@ async fn rust_calls_autobahn(kind: PeerKind, transport: Transport) {
     peer.finish().await;
 }
 
-async fn autobahn_calls_rust(kind: PeerKind, transport: Transport) {
+async fn autobahn_calls_rust(target: Target, kind: PeerKind, transport: Transport) {
     trace();
-    let cb = require_crossbar!();
-    let (url, serializer) = transport.resolve(&cb, kind);
+    let Some(routed) = wamp_tests::target(target).await else {
+        return;
+    };
+    let cb = &routed.endpoints;
+    let (url, serializer) = transport.resolve(cb, kind);
     let name = unique("com.interop.rust");
-    let session = connect(&cb, &url, serializer).await;
+    let session = connect(cb, &url, serializer).await;
     let _registrations = register_rust_callee(&session, &name).await;
     let Some(mut peer) = Peer::spawn(kind, "caller", &url, short(serializer), &cb.realm, &name, 1)
     else {
@@ -201,10 +208,13 @@ async fn autobahn_calls_rust(kind: PeerKind, transport: Transport) {
     session.leave().await;
 }
 
-async fn rust_publishes_to_autobahn(kind: PeerKind, transport: Transport) {
+async fn rust_publishes_to_autobahn(target: Target, kind: PeerKind, transport: Transport) {
     trace();
-    let cb = require_crossbar!();
-    let (url, serializer) = transport.resolve(&cb, kind);
+    let Some(routed) = wamp_tests::target(target).await else {
+        return;
+    };
+    let cb = &routed.endpoints;
+    let (url, serializer) = transport.resolve(cb, kind);
     let topic = unique("com.interop.topic");
     let Some(mut peer) = Peer::spawn(
         kind,
@@ -218,7 +228,7 @@ async fn rust_publishes_to_autobahn(kind: PeerKind, transport: Transport) {
         return;
     };
     peer.expect("READY").await;
-    let session = connect(&cb, &url, serializer).await;
+    let session = connect(cb, &url, serializer).await;
     for i in 0..3 {
         let id = session
             .publish(&topic)
@@ -239,12 +249,15 @@ async fn rust_publishes_to_autobahn(kind: PeerKind, transport: Transport) {
     session.leave().await;
 }
 
-async fn autobahn_publishes_to_rust(kind: PeerKind, transport: Transport) {
+async fn autobahn_publishes_to_rust(target: Target, kind: PeerKind, transport: Transport) {
     trace();
-    let cb = require_crossbar!();
-    let (url, serializer) = transport.resolve(&cb, kind);
+    let Some(routed) = wamp_tests::target(target).await else {
+        return;
+    };
+    let cb = &routed.endpoints;
+    let (url, serializer) = transport.resolve(cb, kind);
     let topic = unique("com.interop.topic");
-    let session = connect(&cb, &url, serializer).await;
+    let session = connect(cb, &url, serializer).await;
     let mut events = session.subscribe(&topic).await.unwrap();
     let Some(mut peer) = Peer::spawn(
         kind,
@@ -277,37 +290,58 @@ async fn autobahn_publishes_to_rust(kind: PeerKind, transport: Transport) {
 }
 
 macro_rules! matrix {
-    ($($peer:ident: $kind:expr => { $($transport:ident: $variant:expr),* $(,)? })*) => {
-        $(mod $peer {
+    ($($target:ident: $t:expr => { $($peer:ident: $kind:expr => { $($transport:ident: $variant:expr),* $(,)? })* })*) => {
+        $(mod $target {
             use super::*;
-            $(mod $transport {
+            $(mod $peer {
                 use super::*;
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn rust_caller_to_autobahn_callee() { rust_calls_autobahn($kind, $variant).await }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn autobahn_caller_to_rust_callee() { autobahn_calls_rust($kind, $variant).await }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn rust_publisher_to_autobahn_subscriber() { rust_publishes_to_autobahn($kind, $variant).await }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn autobahn_publisher_to_rust_subscriber() { autobahn_publishes_to_rust($kind, $variant).await }
+                $(mod $transport {
+                    use super::*;
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn rust_caller_to_autobahn_callee() { rust_calls_autobahn($t, $kind, $variant).await }
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn autobahn_caller_to_rust_callee() { autobahn_calls_rust($t, $kind, $variant).await }
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn rust_publisher_to_autobahn_subscriber() { rust_publishes_to_autobahn($t, $kind, $variant).await }
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn autobahn_publisher_to_rust_subscriber() { autobahn_publishes_to_rust($t, $kind, $variant).await }
+                })*
             })*
         })*
     };
 }
 
 matrix! {
-    python: PeerKind::Python => {
-        ws_json: Transport::WsJson,
-        ws_msgpack: Transport::WsMsgPack,
-        ws_cbor: Transport::WsCbor,
-        rawsocket_tcp: Transport::Tcp,
-        rawsocket_unix: Transport::Unix,
+    crossbar: Target::Crossbar => {
+        python: PeerKind::Python => {
+            ws_json: Transport::WsJson,
+            ws_msgpack: Transport::WsMsgPack,
+            ws_cbor: Transport::WsCbor,
+            rawsocket_tcp: Transport::Tcp,
+            rawsocket_unix: Transport::Unix,
+        }
+        js: PeerKind::Js => {
+            ws_json: Transport::WsJson,
+            ws_msgpack: Transport::WsMsgPack,
+            ws_cbor: Transport::WsCbor,
+            rawsocket_tcp: Transport::Tcp,
+            rawsocket_unix: Transport::Unix,
+        }
     }
-    js: PeerKind::Js => {
-        ws_json: Transport::WsJson,
-        ws_msgpack: Transport::WsMsgPack,
-        ws_cbor: Transport::WsCbor,
-        rawsocket_tcp: Transport::Tcp,
-        rawsocket_unix: Transport::Unix,
+    embedded: Target::Embedded => {
+        python: PeerKind::Python => {
+            ws_json: Transport::WsJson,
+            ws_msgpack: Transport::WsMsgPack,
+            ws_cbor: Transport::WsCbor,
+            rawsocket_tcp: Transport::Tcp,
+            rawsocket_unix: Transport::Unix,
+        }
+        js: PeerKind::Js => {
+            ws_json: Transport::WsJson,
+            ws_msgpack: Transport::WsMsgPack,
+            ws_cbor: Transport::WsCbor,
+            rawsocket_tcp: Transport::Tcp,
+            rawsocket_unix: Transport::Unix,
+        }
     }
 }

@@ -46,14 +46,11 @@ impl Wildcard {
 
     fn matches(&self, uri: &str) -> bool {
         let mut parts = uri.split('.');
-        self.components
-            .iter()
-            .all(|c| match (parts.next(), c) {
-                (None, _) => false,
-                (Some(part), Some(c)) => part == c,
-                (Some(part), None) => !part.is_empty(),
-            })
-            && parts.next().is_none()
+        self.components.iter().all(|c| match (parts.next(), c) {
+            (None, _) => false,
+            (Some(part), Some(c)) => part == c,
+            (Some(part), None) => !part.is_empty(),
+        }) && parts.next().is_none()
     }
 }
 

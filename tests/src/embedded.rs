@@ -1,0 +1,124 @@
+//! The embedded router as an interop target: a `wamp-router` started inside the test with the
+//! same realm, principals and roles as the Crossbar node, on loopback ports picked by the OS.
+
+use std::sync::Arc;
+
+use tempfile::TempDir;
+use wamp_router::auth::{CryptosignAuth, TicketAuth, WampCraAuth};
+use wamp_router::authorization::{Permission, Role};
+use wamp_router::{tls_config_from_pem, Listener, Protocol, RealmConfig, Router};
+
+use crate::{cred, credentials, Crossbar};
+
+/// A running embedded router and where it listens (in the same shape as the Crossbar node's).
+pub struct Embedded {
+    /// The router.
+    pub router: Router,
+    /// Its endpoints; the `*_auth` ones are the same listeners (one realm offers every method).
+    pub endpoints: Crossbar,
+    _dir: TempDir,
+}
+
+/// The realm of the interop tests: anonymous (role `anonymous`, everything allowed), ticket,
+/// wampcra plain and salted, cryptosign (role `user`), and the `restricted` role.
+pub fn interop_realm() -> RealmConfig {
+    let c = credentials();
+    let salted = &c["wampcra_salted"];
+    let seed: [u8; 32] = hex::decode(cred("cryptosign", "seed_hex"))
+        .expect("seed hex")
+        .try_into()
+        .expect("32-octet seed");
+    let pubkey = wamp_core::auth::Cryptosign::new(seed).public_key_hex();
+    RealmConfig::anonymous(cred("realm", ""))
+        .authenticator(
+            TicketAuth::new()
+                .principal(cred("ticket", "authid"), cred("ticket", "ticket"), "user")
+                .principal(
+                    cred("restricted", "authid"),
+                    cred("restricted", "ticket"),
+                    "restricted",
+                ),
+        )
+        .authenticator(
+            WampCraAuth::new()
+                .principal(cred("wampcra", "authid"), cred("wampcra", "secret"), "user")
+                .salted_principal(
+                    cred("wampcra_salted", "authid"),
+                    &cred("wampcra_salted", "secret"),
+                    cred("wampcra_salted", "salt"),
+                    u32::try_from(salted["iterations"].as_u64().expect("iterations"))
+                        .expect("iterations"),
+                    usize::try_from(salted["keylen"].as_u64().expect("keylen")).expect("keylen"),
+                    "user",
+                ),
+        )
+        .authenticator(CryptosignAuth::new().principal(
+            cred("cryptosign", "authid"),
+            &pubkey,
+            "user",
+        ))
+        .role(Role::trusted("user"))
+        .role(
+            Role::new("restricted")
+                .permission(Permission::all(cred("restricted", "allowed_prefix"))),
+        )
+}
+
+/// A TLS server configuration for `localhost`/`127.0.0.1` and the PEM of the CA that signed it.
+pub fn test_tls() -> (Arc<rustls::ServerConfig>, String) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("CA key"))
+        .expect("CA certificate");
+    let leaf_key = KeyPair::generate().expect("leaf key");
+    let leaf = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+        .expect("leaf params")
+        .signed_by(&leaf_key, &ca)
+        .expect("leaf certificate");
+    let config = tls_config_from_pem(leaf.pem().as_bytes(), leaf_key.serialize_pem().as_bytes())
+        .expect("TLS configuration");
+    (config, ca.pem())
+}
+
+/// Starts an embedded router with WebSocket, RawSocket TCP, RawSocket Unix and both TLS
+/// listeners, serving [`interop_realm`].
+pub async fn embedded() -> Embedded {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let socket = dir.path().join("router.sock");
+    let (tls, ca_pem) = test_tls();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, ca_pem).expect("write CA");
+    let router = Router::builder()
+        .realm_config(interop_realm())
+        .listener(Listener::websocket("127.0.0.1:0"))
+        .listener(Listener::rawsocket("127.0.0.1:0"))
+        .listener(Listener::unix(&socket))
+        .listener(Listener::websocket("127.0.0.1:0").tls(tls.clone()))
+        .listener(Listener::rawsocket("127.0.0.1:0").tls(tls))
+        .start()
+        .await
+        .expect("the embedded router starts");
+    let url = |i: usize| router.endpoints()[i].url.clone();
+    // TLS clients check the name, so they connect by `localhost`.
+    let by_name = |u: String| u.replace("127.0.0.1", "localhost");
+    let ws = url(0);
+    let tcp = url(1);
+    let endpoints = Crossbar {
+        realm: cred("realm", ""),
+        ws_auth: ws.clone(),
+        ws,
+        tcp_auth: tcp.clone(),
+        tcp,
+        unix: url(2),
+        wss: by_name(url(3)),
+        tcps: by_name(url(4)),
+        ca,
+    };
+    assert_eq!(router.url(Protocol::WebSocket), Some(endpoints.ws.as_str()));
+    Embedded {
+        router,
+        endpoints,
+        _dir: dir,
+    }
+}
