@@ -5,6 +5,7 @@
 // Same roles and output as autobahn_peer.py: callee (prints READY), caller (prints RESULT {json}),
 // subscriber (READY, then EVENT {json} per event), publisher (DONE). URL is ws://..., tcp://... or
 // unix:///path (autobahn-js RawSocket speaks JSON only). Needs NODE_PATH with autobahn and ws.
+// Role auth and the WAMP_PEER_AUTH variable work as in autobahn_peer.py.
 
 // autobahn-js 26 expects Node 22's global WebSocket; Node 20 gets it from `ws`.
 globalThis.WebSocket = globalThis.WebSocket || require('ws');
@@ -35,7 +36,27 @@ function transport() {
   throw new Error('unsupported url ' + url);
 }
 
-const connection = new autobahn.Connection({ realm, transports: [transport()], max_retries: 0 });
+const options = { realm, transports: [transport()], max_retries: 0 };
+const auth = process.env.WAMP_PEER_AUTH ? JSON.parse(process.env.WAMP_PEER_AUTH) : null;
+if (auth) {
+  const nacl = require('tweetnacl');
+  const keypair = auth.seed_hex ? nacl.sign.keyPair.fromSeed(Buffer.from(auth.seed_hex, 'hex')) : null;
+  options.authmethods = [auth.method];
+  options.authid = auth.authid;
+  if (keypair) options.authextra = { pubkey: autobahn.auth_cryptosign.public_key(keypair) };
+  options.onchallenge = (session, method, extra) => {
+    if (method === 'ticket') return auth.secret;
+    if (method === 'wampcra') {
+      const key = extra.salt
+        ? autobahn.auth_cra.derive_key(auth.secret, extra.salt, extra.iterations, extra.keylen)
+        : auth.secret;
+      return autobahn.auth_cra.sign(key, extra.challenge);
+    }
+    if (method === 'cryptosign') return autobahn.auth_cryptosign.sign_challenge(keypair, extra);
+    throw new Error('unexpected challenge ' + method);
+  };
+}
+const connection = new autobahn.Connection(options);
 
 async function callee(session) {
   await session.register(`${name}.add`, (args) => args[0] + args[1]);
@@ -93,6 +114,14 @@ connection.onopen = async (session, details) => {
         if (remaining === 0) connection.close();
       });
       say('READY', JSON.stringify({ session: session.id }));
+    } else if (role === 'auth') {
+      say('JOINED', JSON.stringify({ authid: details.authid, authrole: details.authrole, authmethod: details.authmethod }));
+      try {
+        say('CALLED', JSON.stringify({ result: await session.call(name) }));
+      } catch (e) {
+        say('CALLED', JSON.stringify({ error: e.error }));
+      }
+      connection.close();
     } else if (role === 'publisher') {
       for (let i = 0; i < count; i += 1) {
         await session.publish(name, [i, `event ${i}`], { n: i }, { acknowledge: true });
@@ -105,8 +134,10 @@ connection.onopen = async (session, details) => {
   }
 };
 connection.onclose = (reason, details) => {
-  if (reason !== 'closed') say('CLOSED', reason, JSON.stringify(details && details.reason || ''));
-  process.exit(reason === 'closed' ? 0 : 1);
+  const uri = details && details.reason;
+  const normal = reason === 'closed' && (!uri || uri === 'wamp.close.normal' || uri === 'wamp.close.goodbye_and_out');
+  if (!normal) say('ABORTED', JSON.stringify({ reason: uri || reason }));
+  process.exit(normal ? 0 : 1);
 };
 if (role === 'callee' || role === 'subscriber') {
   // Long-running roles end when the test closes our stdin (or kills us).

@@ -7,12 +7,18 @@ ROLE is one of
   caller      calls a callee's NAME.add, NAME.echo, NAME.progress, NAME.error; prints RESULT {json}
   subscriber  subscribes to NAME, prints READY, then one EVENT {json} per event, COUNT events
   publisher   publishes COUNT events to NAME (acknowledged), prints DONE
+  auth        prints JOINED {authid, authrole, authmethod}, calls NAME, prints CALLED {result|error}
 URL is ws://host:port[/path], tcp://host:port or unix:///path; SERIALIZER is json, msgpack or cbor.
 A failure prints ERROR <reason> and exits non-zero. The peer exits when stdin closes.
+
+With WAMP_PEER_AUTH set to JSON {"method": "ticket"|"wampcra"|"cryptosign", "authid": ...,
+"secret": ... (ticket or wampcra secret), "seed_hex": ... (cryptosign)}, the peer authenticates;
+an ABORT prints ABORTED {reason} and exits non-zero.
 """
 
 import asyncio
 import json
+import os
 import sys
 import threading
 from urllib.parse import urlparse
@@ -32,6 +38,41 @@ def say(*parts):
 
 
 class Peer(ApplicationSession):
+    def onConnect(self):
+        auth = self.config.extra.get("auth")
+        if not auth:
+            self.join(self.config.realm)
+            return
+        authextra = None
+        if auth["method"] == "cryptosign":
+            from autobahn.wamp.cryptosign import CryptosignKey
+
+            self.key = CryptosignKey.from_bytes(bytes.fromhex(auth["seed_hex"]))
+            authextra = {"pubkey": self.key.public_key()}
+        self.join(self.config.realm, authmethods=[auth["method"]], authid=auth["authid"], authextra=authextra)
+
+    def onChallenge(self, challenge):
+        from autobahn.wamp import auth as wamp_auth
+
+        auth = self.config.extra["auth"]
+        if challenge.method == "ticket":
+            return auth["secret"]
+        if challenge.method == "wampcra":
+            key = auth["secret"]
+            if "salt" in challenge.extra:
+                key = wamp_auth.derive_key(key, challenge.extra["salt"], challenge.extra["iterations"],
+                                           challenge.extra["keylen"])
+            return wamp_auth.compute_wcs(key, challenge.extra["challenge"])
+        if challenge.method == "cryptosign":
+            return self.key.sign_challenge(challenge)
+        raise Exception(f"unexpected challenge {challenge.method}")
+
+    def onLeave(self, details):
+        if details.reason not in ("wamp.close.normal", "wamp.close.goodbye_and_out"):
+            say("ABORTED", json.dumps({"reason": details.reason}))
+            self.config.extra["failed"].done() or self.config.extra["failed"].set_result(True)
+        super().onLeave(details)
+
     async def onJoin(self, details):
         extra = self.config.extra
         role, name, count = extra["role"], extra["name"], extra["count"]
@@ -46,6 +87,14 @@ class Peer(ApplicationSession):
                 self.remaining = count
                 await self.subscribe(self.on_event, name)
                 say("READY", json.dumps({"session": details.session}))
+            elif role == "auth":
+                say("JOINED", json.dumps({"authid": details.authid, "authrole": details.authrole,
+                                          "authmethod": details.authmethod}))
+                try:
+                    say("CALLED", json.dumps({"result": await self.call(name)}))
+                except ApplicationError as e:
+                    say("CALLED", json.dumps({"error": e.error}))
+                self.leave()
             elif role == "publisher":
                 for i in range(count):
                     await self.publish(name, i, f"event {i}", n=i, options=PublishOptions(acknowledge=True))
@@ -118,6 +167,8 @@ async def main():
     loop = asyncio.get_running_loop()
     done, failed = loop.create_future(), loop.create_future()
     extra = {"role": role, "name": name, "count": count, "done": done, "failed": failed}
+    if os.environ.get("WAMP_PEER_AUTH"):
+        extra["auth"] = json.loads(os.environ["WAMP_PEER_AUTH"])
     make_session = lambda: Peer(ComponentConfig(realm=realm, extra=extra))
     ser = SERIALIZERS[serializer]()
     parsed = urlparse(url)

@@ -64,6 +64,35 @@ impl Peer {
         name: &str,
         count: usize,
     ) -> Option<Peer> {
+        Self::spawn_with(kind, role, url, serializer, realm, name, count, None)
+    }
+
+    /// Starts a peer in role `auth`: it authenticates with `auth` (`{"method", "authid",
+    /// "secret" | "seed_hex"}`), prints `JOINED {authid, authrole, authmethod}` (or `ABORTED
+    /// {reason}`), calls `procedure` and prints `CALLED {"result": ...}` or `CALLED {"error": uri}`.
+    pub fn spawn_auth(
+        kind: PeerKind,
+        url: &str,
+        serializer: &str,
+        realm: &str,
+        procedure: &str,
+        auth: &serde_json::Value,
+    ) -> Option<Peer> {
+        let env = Some(auth.to_string());
+        Self::spawn_with(kind, "auth", url, serializer, realm, procedure, 1, env)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn spawn_with(
+        kind: PeerKind,
+        role: &str,
+        url: &str,
+        serializer: &str,
+        realm: &str,
+        name: &str,
+        count: usize,
+        auth: Option<String>,
+    ) -> Option<Peer> {
         let mut command = match kind {
             PeerKind::Python => {
                 let python = python();
@@ -92,6 +121,9 @@ impl Peer {
                 c
             }
         };
+        if let Some(auth) = auth {
+            command.env("WAMP_PEER_AUTH", auth);
+        }
         command
             .args([role, url, serializer, realm, name, &count.to_string()])
             .stdin(Stdio::piped())
@@ -120,7 +152,7 @@ impl Peer {
                     Err(e) => panic!("{}: reading its output failed: {e}", self.label),
                 };
                 let (head, rest) = line.split_once(' ').unwrap_or((line.as_str(), ""));
-                if head == "ERROR" || head == "CLOSED" {
+                if head != tag && matches!(head, "ERROR" | "CLOSED" | "ABORTED") {
                     panic!("{}: {line}", self.label);
                 }
                 if head == tag {
@@ -135,6 +167,16 @@ impl Peer {
         tokio::time::timeout(Duration::from_secs(30), read)
             .await
             .unwrap_or_else(|_| panic!("{}: no {tag} within 30 s", self.label))
+    }
+
+    /// Waits for the peer to exit on its own and answers whether it succeeded.
+    pub async fn exit_status(mut self) -> bool {
+        drop(self.child.stdin.take());
+        match tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await {
+            Ok(Ok(status)) => status.success(),
+            Ok(Err(e)) => panic!("{}: {e}", self.label),
+            Err(_) => panic!("{}: did not exit within 10 s", self.label),
+        }
     }
 
     /// Closes the peer's stdin (which ends callees and subscribers) and waits for it to exit.
