@@ -379,15 +379,19 @@ impl ProgressiveCall {
         self.chunk(arguments, false).await
     }
 
-    /// Sends the last part of the input and waits for the result.
+    /// Sends the last part of the input and waits for the result. If the call already ended (the
+    /// dealer or callee answered early, for example with an error), answers that outcome.
     pub async fn finish(mut self, arguments: Arguments) -> Result<CallResult, Error> {
-        self.chunk(arguments, true).await?;
+        let sent = self.chunk(arguments, true).await;
         let ProgressiveCall {
             mut guard,
-            rx,
+            mut rx,
             timeout,
             ..
         } = self;
-        guard.result(rx, timeout).await
+        match sent {
+            Ok(()) => guard.result(rx, timeout).await,
+            Err(not_sent) => rx.try_recv().unwrap_or(Err(not_sent)),
+        }
     }
 }
