@@ -76,14 +76,21 @@ fn details_message(message: &str) -> Dict {
     details
 }
 
+/// How long the router tries to deliver a final ABORT or GOODBYE to a peer that may not read.
+const FAREWELL_WAIT: Duration = Duration::from_secs(2);
+
 async fn abort(transport: &mut BoxTransport, reason: &str, message: &str) {
     let abort = Message::Abort(Abort {
         details: details_message(message),
         reason: reason.to_owned(),
         arguments: Default::default(),
     });
-    let _ = transport.send(abort).await;
-    let _ = transport.close().await;
+    // A slow consumer may never read again: the farewell is bounded in time.
+    let _ = tokio::time::timeout(FAREWELL_WAIT, async {
+        let _ = transport.send(abort).await;
+        let _ = transport.close().await;
+    })
+    .await;
 }
 
 /// How a transport error ends the session: the ABORT reason to send, if any.
@@ -317,8 +324,18 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
                 break;
             }
             Some(message) = outbound.recv() => {
-                if write_batch(&mut transport, &mut outbound, message).await.is_err() {
-                    break;
+                // A peer that stops reading blocks the write; a close request (slow consumer,
+                // kill, shutdown) must still get through.
+                tokio::select! {
+                    written = write_batch(&mut transport, &mut outbound, message) => {
+                        if written.is_err() {
+                            break;
+                        }
+                    }
+                    requested = &mut close => {
+                        ending = requested.ok();
+                        break;
+                    }
                 }
             }
             incoming = transport.next() => match incoming {
@@ -331,8 +348,11 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
                             details: Dict::new(),
                             reason: wamp_core::error::uris::GOODBYE_AND_OUT.into(),
                         });
-                        let _ = transport.send(goodbye).await;
-                        let _ = transport.close().await;
+                        let _ = tokio::time::timeout(FAREWELL_WAIT, async {
+                            let _ = transport.send(goodbye).await;
+                            let _ = transport.close().await;
+                        })
+                        .await;
                         return;
                     }
                     Ok(Flow::Aborted) => break,
@@ -366,7 +386,8 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
         Some(Close::Goodbye { reason, message }) => {
             let details = message.as_deref().map(details_message).unwrap_or_default();
             let goodbye = Message::Goodbye(Goodbye { details, reason });
-            if transport.send(goodbye).await.is_ok() {
+            let sent = tokio::time::timeout(FAREWELL_WAIT, transport.send(goodbye)).await;
+            if matches!(sent, Ok(Ok(()))) {
                 let _ = tokio::time::timeout(GOODBYE_WAIT, async {
                     while let Some(Ok(m)) = transport.next().await {
                         if matches!(m, Message::Goodbye(_)) {
@@ -376,10 +397,10 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
                 })
                 .await;
             }
-            let _ = transport.close().await;
+            let _ = tokio::time::timeout(FAREWELL_WAIT, transport.close()).await;
         }
         None => {
-            let _ = transport.close().await;
+            let _ = tokio::time::timeout(FAREWELL_WAIT, transport.close()).await;
         }
     }
 }

@@ -162,6 +162,9 @@ pub struct RealmStats {
     pub subscriptions: usize,
     /// Calls waiting for their callee's answer.
     pub pending_calls: usize,
+    /// The longest outbound queue of any session, in messages (never above the router's
+    /// [`outbound_queue`](crate::RouterBuilder::outbound_queue) bound).
+    pub max_queued: usize,
 }
 
 /// A running realm.
@@ -203,6 +206,7 @@ impl Realm {
             registrations: state.dealer.registrations.len(),
             subscriptions: state.broker.subscriptions.len(),
             pending_calls: state.dealer.pending_calls(),
+            max_queued: state.sessions.max_queued(),
         }
     }
 

@@ -153,6 +153,15 @@ impl Sessions {
         self.map.len()
     }
 
+    /// The longest outbound queue now, in messages.
+    pub(crate) fn max_queued(&self) -> usize {
+        self.map
+            .values()
+            .map(|s| s.capacity.saturating_sub(s.tx.capacity()))
+            .max()
+            .unwrap_or(0)
+    }
+
     pub(crate) fn features(&self, session: Id) -> Features {
         self.map
             .get(&session)
@@ -187,7 +196,7 @@ impl Sessions {
         }
     }
 
-    /// Whether `session` wants `disclose_me` style identification... (see dealer and broker).
+    /// The identity of a session.
     pub(crate) fn identity(&self, session: Id) -> Option<&Identity> {
         self.map.get(&session).map(|s| &s.identity)
     }

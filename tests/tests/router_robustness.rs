@@ -1,0 +1,268 @@
+//! The embedded router under bad input and overload: a malformed frame, an out-of-order message
+//! and an oversized message each end only the offending session with the spec's ABORT, and a
+//! flood towards one subscriber that stops reading disconnects it as a slow consumer while the
+//! router's memory stays bounded and every other session is served.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::time::{Duration, Instant};
+
+use futures::{SinkExt as _, StreamExt as _};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+use wamp_core::message::{Hello, Message, Subscribe};
+use wamp_core::session::Invocation;
+use wamp_core::transport::rawsocket::{client_handshake, RawSocketTransport};
+use wamp_core::{Arguments, Dict, Serializer, Value};
+use wamp_router::{Listener, Protocol, Router};
+use wamp_tests::trace;
+
+async fn router(max_message_size: usize, outbound_queue: usize) -> Router {
+    trace();
+    Router::builder()
+        .realm("realm1")
+        .listener(Listener::rawsocket("127.0.0.1:0").max_message_size(max_message_size))
+        .outbound_queue(outbound_queue)
+        .start()
+        .await
+        .unwrap()
+}
+
+fn hello() -> Message {
+    let subscriber = Value::Map(vec![(Value::Text("features".into()), Value::Map(vec![]))]);
+    let mut details = Dict::new();
+    details.insert(
+        "roles".into(),
+        Value::Map(vec![(Value::Text("subscriber".into()), subscriber)]),
+    );
+    Message::Hello(Hello {
+        realm: "realm1".into(),
+        details,
+    })
+}
+
+/// A RawSocket JSON connection that has joined, as a raw transport.
+async fn raw_joined(router: &Router) -> RawSocketTransport<TcpStream> {
+    raw_joined_with(router, false).await
+}
+
+/// As [`raw_joined`]; `ignore_limit` lets it send messages over the router's announced maximum.
+async fn raw_joined_with(router: &Router, ignore_limit: bool) -> RawSocketTransport<TcpStream> {
+    let addr = router
+        .url(Protocol::RawSocket)
+        .unwrap()
+        .trim_start_matches("tcp://")
+        .to_owned();
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let peer_max = client_handshake(&mut stream, Serializer::Json, 1 << 24)
+        .await
+        .unwrap();
+    let max_out = if ignore_limit { 1 << 24 } else { peer_max };
+    let mut t = RawSocketTransport::new(stream, Serializer::Json, 1 << 24, max_out);
+    t.send(hello()).await.unwrap();
+    assert!(matches!(t.next().await, Some(Ok(Message::Welcome(_)))));
+    t
+}
+
+/// Reads until an ABORT; answers its reason.
+async fn abort_reason(t: &mut RawSocketTransport<TcpStream>) -> String {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), t.next())
+            .await
+            .expect("ABORT within 10 s")
+        {
+            Some(Ok(Message::Abort(a))) => return a.reason,
+            Some(Ok(_)) => continue,
+            other => panic!("expected ABORT, got {other:?}"),
+        }
+    }
+}
+
+/// Another session on the router still calls a procedure.
+async fn others_are_served(router: &Router) {
+    let callee = router.connect("realm1").await.unwrap();
+    let uri = wamp_tests::unique("com.still");
+    let _reg = callee
+        .register(&uri, |_inv: Invocation| async {
+            Ok(Arguments::value(&"alive")?)
+        })
+        .await
+        .unwrap();
+    let caller = router.connect("realm1").await.unwrap();
+    let answer: String = caller.call(&uri).await.unwrap().value().unwrap();
+    assert_eq!(answer, "alive");
+}
+
+#[tokio::test]
+async fn a_malformed_frame_aborts_only_that_session() {
+    let router = router(1 << 16, 64).await;
+    let bystander = router.connect("realm1").await.unwrap();
+    let addr = router
+        .url(Protocol::RawSocket)
+        .unwrap()
+        .trim_start_matches("tcp://")
+        .to_owned();
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    client_handshake(&mut stream, Serializer::Json, 1 << 24)
+        .await
+        .unwrap();
+    let garbage = b"[1, \"realm1\", {";
+    stream
+        .write_all(&[0, 0, 0, garbage.len() as u8])
+        .await
+        .unwrap();
+    stream.write_all(garbage).await.unwrap();
+    let mut reply = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut reply)).await;
+    let text = String::from_utf8_lossy(&reply);
+    assert!(text.contains("wamp.error.protocol_violation"), "{text}");
+    assert!(!bystander.is_closed());
+    others_are_served(&router).await;
+}
+
+#[tokio::test]
+async fn an_out_of_order_message_aborts_with_protocol_violation() {
+    let router = router(1 << 16, 64).await;
+    let mut t = raw_joined(&router).await;
+    t.send(hello()).await.unwrap(); // HELLO again inside a session
+    assert_eq!(abort_reason(&mut t).await, "wamp.error.protocol_violation");
+    let mut t = raw_joined(&router).await;
+    t.send(Message::Published(wamp_core::message::Published {
+        request: 1,
+        publication: 2,
+    }))
+    .await
+    .unwrap();
+    assert_eq!(abort_reason(&mut t).await, "wamp.error.protocol_violation");
+    others_are_served(&router).await;
+}
+
+#[tokio::test]
+async fn a_message_over_the_listener_limit_is_refused() {
+    let router = router(1024, 64).await;
+    let mut t = raw_joined_with(&router, true).await;
+    t.send(Message::Subscribe(Subscribe {
+        request: 1,
+        options: Dict::new(),
+        topic: format!("com.{}", "x".repeat(4000)),
+    }))
+    .await
+    .unwrap();
+    assert_eq!(
+        abort_reason(&mut t).await,
+        "wamp.error.payload_size_exceeded"
+    );
+    others_are_served(&router).await;
+}
+
+fn rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+    let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flooded_slow_subscriber_is_disconnected_and_memory_stays_bounded() {
+    const EVENTS: usize = 40_000;
+    const SIZE: usize = 2048;
+    const QUEUE: usize = 256;
+    let router = router(1 << 20, QUEUE).await;
+    // The slow subscriber joins over TCP, subscribes, then never reads again.
+    let mut slow = raw_joined(&router).await;
+    slow.send(Message::Subscribe(Subscribe {
+        request: 1,
+        options: Dict::new(),
+        topic: "com.flood".into(),
+    }))
+    .await
+    .unwrap();
+    assert!(matches!(
+        slow.next().await,
+        Some(Ok(Message::Subscribed(_)))
+    ));
+    let fast = router.connect("realm1").await.unwrap();
+    let mut events = fast.subscribe("com.flood").await.unwrap();
+    let received = tokio::spawn(async move {
+        let mut n = 0usize;
+        while n < EVENTS {
+            match tokio::time::timeout(Duration::from_secs(30), events.next()).await {
+                Ok(Some(Ok(_))) => n += 1,
+                other => panic!("fast subscriber stopped after {n} events: {other:?}"),
+            }
+        }
+        n
+    });
+    let publisher = router.connect("realm1").await.unwrap();
+    let payload = "x".repeat(SIZE);
+    let before = rss_bytes();
+    let mut after_warmup = before;
+    let mut max_queued = 0;
+    let started = Instant::now();
+    for i in 0..EVENTS {
+        publisher
+            .publish("com.flood")
+            .args(&(i, &payload))
+            .acknowledge()
+            .await
+            .unwrap();
+        if i % 500 == 0 {
+            max_queued = max_queued.max(router.stats("realm1").unwrap().max_queued);
+        }
+        if i == EVENTS / 4 {
+            after_warmup = rss_bytes();
+        }
+    }
+    let delivered = received.await.unwrap();
+    let end = rss_bytes();
+    let mib = |b: u64| b as f64 / 1_048_576.0;
+    let published_mib = (EVENTS * SIZE) as f64 / 1_048_576.0;
+    println!(
+        "flood: {EVENTS} events of {SIZE} B ({published_mib:.0} MiB) in {:?}; fast subscriber got \
+         {delivered}; longest outbound queue {max_queued} (bound {QUEUE}); process RSS {:.1} MiB \
+         before, {:.1} MiB after the first quarter, {:.1} MiB at the end",
+        started.elapsed(),
+        mib(before),
+        mib(after_warmup),
+        mib(end)
+    );
+    assert_eq!(delivered, EVENTS);
+    assert!(max_queued <= QUEUE, "a queue held {max_queued} messages");
+    assert!(
+        mib(end) - mib(before) < published_mib / 4.0,
+        "RSS grew from {:.1} to {:.1} MiB while {published_mib:.0} MiB were published",
+        mib(before),
+        mib(end)
+    );
+    // The slow subscriber was cut off: its queue could never hold the flood.
+    assert_eq!(
+        router.stats("realm1").unwrap().sessions,
+        2,
+        "the slow subscriber left"
+    );
+    // What the slow subscriber finds when it reads again: the events that were in flight, then
+    // the end of the connection (ABORT slow_consumer when the router could still write it).
+    let drained = tokio::time::timeout(Duration::from_secs(20), async {
+        let mut events = 0usize;
+        loop {
+            match slow.next().await {
+                Some(Ok(Message::Event(_))) => events += 1,
+                Some(Ok(Message::Abort(a))) => {
+                    assert_eq!(a.reason, wamp_router::SLOW_CONSUMER);
+                    break events;
+                }
+                Some(Ok(other)) => panic!("unexpected {other:?}"),
+                Some(Err(_)) | None => break events,
+            }
+        }
+    })
+    .await
+    .expect("the slow subscriber's connection ends");
+    assert!(
+        drained < EVENTS,
+        "the slow subscriber cannot have received the flood"
+    );
+}
