@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use futures::{SinkExt as _, StreamExt as _};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use wamp_core::message::{self, Message, Payload};
+use wamp_core::message::{self, role_features, Message, Payload};
 use wamp_core::session::{Invocation, SubscriptionError};
 use wamp_core::transport::memory::{self, MemoryTransport};
 use wamp_core::transport::rawsocket;
@@ -27,20 +27,12 @@ fn dict(pairs: &[(&str, Value)]) -> Dict {
         .collect()
 }
 
-fn features(names: &[&str]) -> Value {
-    let f = names
-        .iter()
-        .map(|n| (Value::from(*n), Value::Bool(true)))
-        .collect();
-    Value::Map(vec![(Value::from("features"), Value::Map(f))])
-}
-
 fn router_roles(dealer: &[&str]) -> Dict {
     let roles = Value::Map(vec![
-        (Value::from("dealer"), features(dealer)),
+        (Value::from("dealer"), role_features(dealer)),
         (
             Value::from("broker"),
-            features(&["subscription_revocation"]),
+            role_features(&["subscription_revocation"]),
         ),
     ]);
     dict(&[("roles", roles)])

@@ -33,7 +33,7 @@ async fn router(max_message_size: usize, outbound_queue: usize) -> Router {
 }
 
 fn hello() -> Message {
-    let subscriber = Value::Map(vec![(Value::Text("features".into()), Value::Map(vec![]))]);
+    let subscriber = wamp_core::message::role_features(&[]);
     let mut details = Dict::new();
     details.insert(
         "roles".into(),

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use futures::{SinkExt as _, StreamExt as _};
 use tokio::sync::mpsc;
-use wamp_core::message::{Hello, Message, Register, Yield};
+use wamp_core::message::{role_features, Hello, Message, Register, Yield};
 use wamp_core::session::{CancelMode, Invocation, InvokePolicy, RegistrationEnd};
 use wamp_core::{Arguments, Dict, MatchPolicy, Session, Value};
 use wamp_router::Router;
@@ -227,14 +227,6 @@ async fn progressive_results_stream_to_the_caller() {
     assert_eq!(last.as_deref(), Some("done"));
 }
 
-fn features(names: &[&str]) -> Value {
-    let features = names
-        .iter()
-        .map(|n| (Value::Text((*n).into()), Value::Bool(true)))
-        .collect();
-    Value::Map(vec![(Value::Text("features".into()), Value::Map(features))])
-}
-
 /// A callee speaking raw messages, announcing progressive call invocations.
 async fn raw_callee(
     router: &Router,
@@ -246,7 +238,7 @@ async fn raw_callee(
         "roles".into(),
         Value::Map(vec![(
             Value::Text("callee".into()),
-            features(&["progressive_call_invocations", "call_canceling"]),
+            role_features(&["progressive_call_invocations", "call_canceling"]),
         )]),
     );
     t.send(Message::Hello(Hello {

@@ -19,6 +19,7 @@ use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
 
 use crate::auth::{AuthDenied, HelloInfo, Identity, Step};
+use crate::realm::options::{dict_of, text_list};
 use crate::realm::{random_id, Close, Flow, Realm, SessionEntry};
 use crate::router::Shared;
 
@@ -31,13 +32,7 @@ const GOODBYE_WAIT: Duration = Duration::from_secs(2);
 
 /// The features this router implements, exactly as announced in WELCOME.
 pub(crate) fn router_roles() -> Value {
-    fn role(features: &[&str]) -> Value {
-        let features = features
-            .iter()
-            .map(|f| (Value::Text((*f).into()), Value::Bool(true)))
-            .collect();
-        Value::Map(vec![(Value::Text("features".into()), Value::Map(features))])
-    }
+    use wamp_core::message::role_features as role;
     Value::Map(vec![
         (
             Value::Text("broker".into()),
@@ -244,16 +239,8 @@ async fn authenticate(
     session: Id,
     transport: &mut BoxTransport,
 ) -> Result<Option<(Identity, String)>, AuthDenied> {
-    let offered: Vec<String> = match hello.details.get("authmethods") {
-        Some(Value::Array(methods)) => methods
-            .iter()
-            .filter_map(|m| match m {
-                Value::Text(t) => Some(t.clone()),
-                _ => None,
-            })
-            .collect(),
-        _ => vec!["anonymous".to_owned()],
-    };
+    let offered =
+        text_list(&hello.details, "authmethods").unwrap_or_else(|| vec!["anonymous".to_owned()]);
     let Some((method, authenticator)) = offered
         .iter()
         .find_map(|m| realm.config.authenticator_for(m).map(|a| (m.clone(), a)))
@@ -272,16 +259,7 @@ async fn authenticate(
         session,
         authid: text("authid"),
         authrole: text("authrole"),
-        authextra: match hello.details.get("authextra") {
-            Some(Value::Map(pairs)) => pairs
-                .iter()
-                .filter_map(|(k, v)| match k {
-                    Value::Text(k) => Some((k.clone(), v.clone())),
-                    _ => None,
-                })
-                .collect(),
-            _ => Dict::new(),
-        },
+        authextra: dict_of(hello.details.get("authextra")),
     };
     let identity = match authenticator.begin(&info).await? {
         Step::Accept(identity) => identity,

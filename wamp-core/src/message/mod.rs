@@ -184,6 +184,35 @@ impl Arguments {
     }
 }
 
+/// One role's entry in `HELLO.Details.roles` or `WELCOME.Details.roles`:
+/// `{"features": {"<feature>": true, ...}}`.
+pub fn role_features(features: &[&str]) -> Value {
+    let features = features
+        .iter()
+        .map(|f| (Value::Text((*f).into()), Value::Bool(true)))
+        .collect();
+    Value::Map(vec![(Value::Text("features".into()), Value::Map(features))])
+}
+
+/// Whether HELLO or WELCOME details announce `roles.<role>.features.<feature> = true`.
+pub fn announces(details: &Dict, role: &str, feature: &str) -> bool {
+    fn get<'a>(map: &'a Value, key: &str) -> Option<&'a Value> {
+        match map {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| matches!(k, Value::Text(t) if t == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+    details
+        .get("roles")
+        .and_then(|roles| get(roles, role))
+        .and_then(|r| get(r, "features"))
+        .and_then(|f| get(f, feature))
+        .is_some_and(|v| *v == Value::Bool(true))
+}
+
 /// `[HELLO, Realm|uri, Details|dict]`: a client asks to join a realm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hello {

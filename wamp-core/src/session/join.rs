@@ -10,13 +10,7 @@ use crate::value::{dict_to_value, Dict, Value};
 
 /// The roles and features this client implements, as announced in HELLO.
 pub(crate) fn client_roles() -> Dict {
-    fn features(names: &[&str]) -> Value {
-        let features = names
-            .iter()
-            .map(|n| (Value::Text((*n).into()), Value::Bool(true)))
-            .collect();
-        Value::Map(vec![(Value::Text("features".into()), Value::Map(features))])
-    }
+    use crate::message::role_features as features;
     let mut roles = Dict::new();
     roles.insert(
         "caller".into(),

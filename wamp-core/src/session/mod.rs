@@ -143,21 +143,7 @@ impl SessionInfo {
 
     /// Whether the router announces `feature` (for example `progressive_call_results`) for `role`.
     pub fn router_has(&self, role: &str, feature: &str) -> bool {
-        let lookup = |map: &Value, key: &str| -> Option<Value> {
-            match map {
-                Value::Map(entries) => entries
-                    .iter()
-                    .find(|(k, _)| k.as_text() == Some(key))
-                    .map(|(_, v)| v.clone()),
-                _ => None,
-            }
-        };
-        self.details
-            .get("roles")
-            .and_then(|roles| lookup(roles, role))
-            .and_then(|r| lookup(&r, "features"))
-            .and_then(|f| lookup(&f, feature))
-            .is_some_and(|v| v == Value::Bool(true))
+        crate::message::announces(&self.details, role, feature)
     }
 }
 

@@ -5,7 +5,7 @@ use wamp_core::message::{code, Call, Result as CallResult};
 use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 
 use super::dealer::parse_match;
-use super::options::{as_u64, id, ids, text};
+use super::options::{as_u64, dict_of, id, ids, text, texts};
 use super::sessions::Close;
 use super::{error, MetaEvents, State};
 
@@ -39,18 +39,7 @@ fn arg_text<'a>(args: &'a Arguments, index: usize, what: &str) -> Result<&'a str
 }
 
 fn role_filter(args: &Arguments) -> Option<Vec<String>> {
-    match args.args.first() {
-        Some(Value::Array(roles)) => Some(
-            roles
-                .iter()
-                .filter_map(|r| match r {
-                    Value::Text(t) => Some(t.clone()),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        _ => None,
-    }
+    texts(args.args.first()?)
 }
 
 /// The `reason` and `message` keyword arguments of the kill procedures.
@@ -179,16 +168,7 @@ fn answer(
         }
         "wamp.registration.lookup" | "wamp.subscription.lookup" => {
             let uri = arg_text(args, 0, "URI")?;
-            let options = match args.args.get(1) {
-                Some(Value::Map(pairs)) => pairs
-                    .iter()
-                    .filter_map(|(k, v)| match k {
-                        Value::Text(k) => Some((k.clone(), v.clone())),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Dict::new(),
-            };
+            let options = dict_of(args.args.get(1));
             let policy = parse_match(&options).unwrap_or(MatchPolicy::Exact);
             let table = if procedure.starts_with("wamp.registration") {
                 &state.dealer.table

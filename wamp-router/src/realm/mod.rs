@@ -7,7 +7,7 @@
 mod broker;
 mod dealer;
 mod meta;
-mod options;
+pub(crate) mod options;
 mod sessions;
 
 use std::collections::HashMap;

@@ -41,8 +41,13 @@ pub(crate) fn id_list(dict: &Dict, key: &str) -> Option<Vec<Id>> {
 }
 
 pub(crate) fn text_list(dict: &Dict, key: &str) -> Option<Vec<String>> {
-    match dict.get(key) {
-        Some(Value::Array(items)) => Some(
+    texts(dict.get(key)?)
+}
+
+/// The text items of a list value (other items are skipped); `None` if it is not a list.
+pub(crate) fn texts(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Array(items) => Some(
             items
                 .iter()
                 .filter_map(|v| match v {
@@ -52,6 +57,20 @@ pub(crate) fn text_list(dict: &Dict, key: &str) -> Option<Vec<String>> {
                 .collect(),
         ),
         _ => None,
+    }
+}
+
+/// The text-keyed entries of a map value (other keys are skipped); empty if it is not a map.
+pub(crate) fn dict_of(value: Option<&Value>) -> Dict {
+    match value {
+        Some(Value::Map(pairs)) => pairs
+            .iter()
+            .filter_map(|(k, v)| match k {
+                Value::Text(k) => Some((k.clone(), v.clone())),
+                _ => None,
+            })
+            .collect(),
+        _ => Dict::new(),
     }
 }
 

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use tokio::sync::{mpsc, oneshot};
+use wamp_core::message::announces;
 use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
 
@@ -37,23 +38,7 @@ pub(crate) struct Features {
 impl Features {
     /// Reads `HELLO.Details.roles`.
     pub(crate) fn from_hello(details: &Dict) -> Self {
-        let has = |role: &str, feature: &str| -> bool {
-            let Some(Value::Map(roles)) = details.get("roles") else {
-                return false;
-            };
-            let find = |map: &[(Value, Value)], key: &str| {
-                map.iter()
-                    .find(|(k, _)| matches!(k, Value::Text(t) if t == key))
-                    .map(|(_, v)| v.clone())
-            };
-            let Some(Value::Map(role)) = find(roles, role) else {
-                return false;
-            };
-            let Some(Value::Map(features)) = find(&role, "features") else {
-                return false;
-            };
-            matches!(find(&features, feature), Some(Value::Bool(true)))
-        };
+        let has = |role: &str, feature: &str| announces(details, role, feature);
         Self {
             callee_cancel: has("callee", "call_canceling"),
             callee_progressive_results: has("callee", "progressive_call_results"),
