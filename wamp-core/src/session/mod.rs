@@ -331,6 +331,15 @@ impl Session {
         RegisterBuilder::new(self.clone(), procedure.into(), Arc::new(handler))
     }
 
+    /// Registers a handler already shared (the typed services' glue).
+    pub(crate) fn register_shared(
+        &self,
+        procedure: impl Into<String>,
+        handler: Arc<dyn Handler>,
+    ) -> RegisterBuilder {
+        RegisterBuilder::new(self.clone(), procedure.into(), handler)
+    }
+
     /// Publishes an event to `topic`. Set the payload and options on the builder, then `.await` it.
     pub fn publish(&self, topic: impl Into<String>) -> PublishBuilder {
         PublishBuilder::new(self.clone(), topic.into())

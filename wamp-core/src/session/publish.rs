@@ -43,6 +43,12 @@ impl PublishBuilder {
 
     payload_methods!("publication");
 
+    /// Arguments made elsewhere, whose serialization error (if any) the publication reports.
+    pub(crate) fn arguments_result(mut self, arguments: Result<Arguments, ValueError>) -> Self {
+        self.arguments = arguments;
+        self
+    }
+
     /// Asks the broker to confirm with PUBLISHED (or answer ERROR).
     pub fn acknowledge(self) -> Self {
         self.option("acknowledge", true)

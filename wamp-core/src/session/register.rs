@@ -296,6 +296,19 @@ impl Registration {
         self.session.answer(rx).await
     }
 
+    /// Sends UNREGISTER without waiting for the router's answer (for handles that unregister on
+    /// drop).
+    pub(crate) fn unregister_in_background(self) {
+        let (reply, _) = oneshot::channel();
+        super::send_in_background(
+            self.session.commands(),
+            Command::Unregister {
+                registration: self.id,
+                reply,
+            },
+        );
+    }
+
     /// Waits until the registration ends (revoked by the router, or the session closed).
     pub async fn ended(&self) -> RegistrationEnd {
         let mut rx = self.end.clone();

@@ -1,0 +1,176 @@
+//! The typed service every typed test and interop peer uses: a calculator with positional and
+//! keyword parameters, typed errors, progressive results, pattern and shared registrations, and
+//! a declared event.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::Stream;
+use serde::{Deserialize, Serialize};
+use wamp_core::typed::Context;
+use wamp_core::{wamp_service, WampError, WampEvent};
+
+/// The calculator's errors; each variant is one error URI under `com.typed.error`.
+#[derive(Debug, Clone, PartialEq, WampError)]
+#[wamp(prefix = "com.typed.error")]
+pub enum CalcError {
+    /// `com.typed.error.overflow`: no payload.
+    Overflow,
+    /// `com.typed.error.divide_by_zero`: `kwargs = {"dividend": n}`.
+    DivideByZero {
+        /// What was to be divided.
+        dividend: i64,
+    },
+    /// `com.typed.error.too_long`: `args = [limit]`.
+    TooLong(u32),
+}
+
+/// A point, the whole `kwargs` of `com.typed.calc.norm`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// x
+    pub x: f64,
+    /// y
+    pub y: f64,
+}
+
+/// Published after every `add`: `kwargs = {"a":..,"b":..,"sum":..}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, WampEvent)]
+#[wamp(topic = "com.typed.calc.computed")]
+pub struct Computed {
+    /// First operand.
+    pub a: i64,
+    /// Second operand.
+    pub b: i64,
+    /// Their sum.
+    pub sum: i64,
+}
+
+/// A positional event: `args = [text, level]`.
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "com.typed.log")]
+pub struct Logged(pub String, pub u8);
+
+/// The calculator service under test.
+#[wamp_service(prefix = "com.typed.calc", events(Computed, Logged))]
+pub trait Calculator {
+    /// `a + b`, or `overflow`.
+    async fn add(&self, a: i64, b: i64) -> Result<i64, CalcError>;
+
+    /// `dividend / divisor`, the client sending keyword arguments.
+    #[wamp(kwargs)]
+    async fn divide(&self, dividend: i64, divisor: i64) -> Result<i64, CalcError>;
+
+    /// The length of a point given as the whole kwargs dict.
+    async fn norm(&self, #[wamp(kwargs)] point: Point) -> f64;
+
+    /// Counts from 1 to `to` as progressive results; `too_long` past 1000.
+    async fn count(&self, to: u32) -> impl Stream<Item = Result<u32, CalcError>>;
+
+    /// One tick every `interval_ms`, forever (for cancel-on-drop).
+    async fn ticks(&self, interval_ms: u64) -> impl Stream<Item = u32>;
+
+    /// Who called, as the dealer disclosed.
+    #[wamp(disclose_caller)]
+    async fn whoami(&self, ctx: Context) -> Option<String>;
+
+    /// Any procedure under `com.typed.any`: answers the concrete URI called.
+    #[wamp(uri = "com.typed.any", match = "prefix")]
+    async fn any(&self, ctx: Context, tag: String) -> String;
+
+    /// Sleeps; the client gives up after 300 ms.
+    #[wamp(timeout_ms = 300)]
+    async fn sleep(&self, ms: u64);
+
+    /// Answers nothing.
+    async fn nothing(&self);
+
+    /// A shared registration: answers this callee's name.
+    #[wamp(invoke = "roundrobin")]
+    async fn worker(&self) -> String;
+
+    /// Echoes an optional text (callers may leave it out).
+    #[wamp(name = "echo_opt")]
+    async fn echo(&self, text: Option<String>) -> Option<String>;
+}
+
+/// An implementation with a name (for shared registrations) and a count of ticks sent.
+#[derive(Debug, Clone, Default)]
+pub struct Calc {
+    /// Answered by `worker`.
+    pub name: String,
+    /// Ticks produced by `ticks`, shared with the test.
+    pub ticks: Arc<AtomicU32>,
+}
+
+impl Calc {
+    /// A calculator named `name`.
+    pub fn named(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            ..Self::default()
+        }
+    }
+}
+
+impl Calculator for Calc {
+    async fn add(&self, a: i64, b: i64) -> Result<i64, CalcError> {
+        a.checked_add(b).ok_or(CalcError::Overflow)
+    }
+
+    async fn divide(&self, dividend: i64, divisor: i64) -> Result<i64, CalcError> {
+        dividend
+            .checked_div(divisor)
+            .ok_or(CalcError::DivideByZero { dividend })
+    }
+
+    async fn norm(&self, point: Point) -> f64 {
+        point.x.hypot(point.y)
+    }
+
+    async fn count(&self, to: u32) -> impl Stream<Item = Result<u32, CalcError>> {
+        let items: Vec<Result<u32, CalcError>> = if to > 1000 {
+            vec![Err(CalcError::TooLong(1000))]
+        } else {
+            (1..=to).map(Ok).collect()
+        };
+        futures::stream::iter(items)
+    }
+
+    async fn ticks(&self, interval_ms: u64) -> impl Stream<Item = u32> {
+        let ticks = self.ticks.clone();
+        futures::stream::unfold(0u32, move |n| {
+            let ticks = ticks.clone();
+            async move {
+                if n > 0 {
+                    tokio::time::sleep(Duration::from_millis(interval_ms)).await;
+                }
+                ticks.fetch_add(1, Ordering::SeqCst);
+                Some((n, n + 1))
+            }
+        })
+    }
+
+    async fn whoami(&self, ctx: Context) -> Option<String> {
+        ctx.caller_authid().map(str::to_owned)
+    }
+
+    async fn any(&self, ctx: Context, tag: String) -> String {
+        format!("{}:{tag}", ctx.procedure())
+    }
+
+    async fn sleep(&self, ms: u64) {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+
+    async fn nothing(&self) {}
+
+    async fn worker(&self) -> String {
+        self.name.clone()
+    }
+
+    async fn echo(&self, text: Option<String>) -> Option<String> {
+        text
+    }
+}

@@ -1,0 +1,365 @@
+//! Typed events: [`WampEvent`] (what `#[derive(WampEvent)]` implements), typed publishing and
+//! subscription streams, and [`HandlerSet`], what `#[subscribe]` handlers implement.
+
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use futures::future::BoxFuture;
+use futures::{Stream, StreamExt as _};
+
+use crate::error::{CloseReason, Error};
+use crate::message::{Arguments, Id};
+use crate::session::{Event, PublishBuilder, SubscribeBuilder, Subscription, SubscriptionError};
+use crate::uri::MatchPolicy;
+use crate::value::{Dict, ValueError};
+use crate::Session;
+
+/// A Rust type that is the payload of one topic. Derive it with `#[derive(WampEvent)]`.
+pub trait WampEvent: Sized + Send + 'static {
+    /// The topic the event is published to.
+    const TOPIC: &'static str;
+
+    /// The event's arguments.
+    fn to_arguments(&self) -> Result<Arguments, ValueError>;
+
+    /// Rebuilds the event from a received EVENT's arguments.
+    fn from_arguments(arguments: &Arguments) -> Result<Self, ValueError>;
+}
+
+/// Everything about a received event besides its payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventDetails {
+    /// The concrete topic (for pattern subscriptions, the one the event was published to).
+    pub topic: String,
+    /// The publication ID.
+    pub publication: Id,
+    /// The subscription the event was delivered for.
+    pub subscription: Id,
+    /// The EVENT details as the router sent them.
+    pub details: Dict,
+    publisher: Option<Id>,
+    publisher_authid: Option<String>,
+    publisher_authrole: Option<String>,
+    retained: bool,
+}
+
+impl EventDetails {
+    /// The details of a received event.
+    pub fn new(event: &Event) -> Self {
+        Self {
+            topic: event.topic.clone(),
+            publication: event.publication,
+            subscription: event.subscription,
+            publisher: event.publisher(),
+            publisher_authid: event.publisher_authid().map(str::to_owned),
+            publisher_authrole: event.publisher_authrole().map(str::to_owned),
+            retained: event.retained(),
+            details: event.details.clone(),
+        }
+    }
+
+    /// The publisher's session ID, when disclosed.
+    pub fn publisher(&self) -> Option<Id> {
+        self.publisher
+    }
+
+    /// The publisher's authid, when disclosed.
+    pub fn publisher_authid(&self) -> Option<&str> {
+        self.publisher_authid.as_deref()
+    }
+
+    /// The publisher's authrole, when disclosed.
+    pub fn publisher_authrole(&self) -> Option<&str> {
+        self.publisher_authrole.as_deref()
+    }
+
+    /// Whether the broker delivered a retained event on subscribing.
+    pub fn retained(&self) -> bool {
+        self.retained
+    }
+}
+
+/// Something a typed subscription reports instead of an event.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EventError {
+    /// An event arrived whose payload is not the expected type. The subscription goes on.
+    #[error("an event on {topic} did not decode: {error}")]
+    Decode {
+        /// The event's topic.
+        topic: String,
+        /// Why it did not decode.
+        error: ValueError,
+    },
+    /// The subscriber did not keep up and this many events were dropped. The subscription goes
+    /// on.
+    #[error("{0} event(s) dropped because the subscriber did not keep up")]
+    Lagged(u64),
+    /// The router revoked the subscription; the stream ends.
+    #[error("the router revoked the subscription: {reason}")]
+    Revoked {
+        /// The router's reason.
+        reason: String,
+    },
+    /// The session closed; the stream ends.
+    #[error("the session closed: {0}")]
+    SessionClosed(CloseReason),
+}
+
+impl From<SubscriptionError> for EventError {
+    fn from(e: SubscriptionError) -> Self {
+        match e {
+            SubscriptionError::Lagged(n) => EventError::Lagged(n),
+            SubscriptionError::Revoked { reason } => EventError::Revoked { reason },
+            SubscriptionError::SessionClosed(reason) => EventError::SessionClosed(reason),
+        }
+    }
+}
+
+/// A subscription whose events decode into `E`. Dropping it unsubscribes.
+pub struct EventStream<E> {
+    inner: Subscription,
+    _event: PhantomData<fn() -> E>,
+}
+
+impl<E> std::fmt::Debug for EventStream<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream")
+            .field("subscription", &self.inner)
+            .finish()
+    }
+}
+
+impl<E: WampEvent> EventStream<E> {
+    /// Wraps an untyped subscription.
+    pub fn new(inner: Subscription) -> Self {
+        Self {
+            inner,
+            _event: PhantomData,
+        }
+    }
+
+    /// The next event with its details (the concrete topic, the publisher...); `None` once the
+    /// subscription ended.
+    pub async fn next_with_details(&mut self) -> Option<Result<(E, EventDetails), EventError>> {
+        let item = self.inner.next().await?;
+        Some(decode_event(item))
+    }
+
+    /// The untyped subscription underneath.
+    pub fn subscription(&self) -> &Subscription {
+        &self.inner
+    }
+
+    /// Unsubscribes and waits for the router's confirmation.
+    pub async fn unsubscribe(self) -> Result<(), Error> {
+        self.inner.unsubscribe().await
+    }
+}
+
+fn decode_event<E: WampEvent>(
+    item: Result<Event, SubscriptionError>,
+) -> Result<(E, EventDetails), EventError> {
+    let event = item?;
+    let payload = E::from_arguments(&event.arguments).map_err(|error| EventError::Decode {
+        topic: event.topic.clone(),
+        error,
+    })?;
+    Ok((payload, EventDetails::new(&event)))
+}
+
+impl<E: WampEvent> Stream for EventStream<E> {
+    type Item = Result<E, EventError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner
+            .poll_next_unpin(cx)
+            .map(|item| item.map(|item| decode_event(item).map(|(event, _)| event)))
+    }
+}
+
+impl Session {
+    /// Publishes a typed event to its topic. Await the builder as for [`Session::publish`]; its
+    /// options (acknowledge, exclude_me...) apply.
+    pub fn publish_event<E: WampEvent>(&self, event: &E) -> PublishBuilder {
+        self.publish(E::TOPIC)
+            .arguments_result(event.to_arguments())
+    }
+
+    /// Subscribes to the topic of `E`; the stream yields decoded events.
+    pub async fn subscribe_event<E: WampEvent>(&self) -> Result<EventStream<E>, Error> {
+        self.subscribe(E::TOPIC).typed().await
+    }
+
+    /// Subscribes every handler of a set (see `#[subscribe]`); the handlers run until the
+    /// returned [`Subscriptions`] is dropped.
+    pub async fn subscribe_handlers(
+        &self,
+        handlers: impl HandlerSet,
+    ) -> Result<Subscriptions, Error> {
+        let mut subscriptions = Subscriptions::default();
+        handlers.subscribe_into(self, &mut subscriptions).await?;
+        Ok(subscriptions)
+    }
+}
+
+impl SubscribeBuilder {
+    /// Makes the subscription typed: events decode into `E` (use with a pattern topic to receive
+    /// every event of that type across topics).
+    pub async fn typed<E: WampEvent>(self) -> Result<EventStream<E>, Error> {
+        Ok(EventStream::new(self.await?))
+    }
+}
+
+/// A set of event handlers that subscribe together: what `#[subscribe]` on a function and
+/// `#[event_handlers]` on an `impl` block generate. Tuples of sets are sets.
+pub trait HandlerSet: Send + Sync + 'static {
+    /// Subscribes every handler of the set, adding each running handler to `into`.
+    fn subscribe_into<'a>(
+        self,
+        session: &'a Session,
+        into: &'a mut Subscriptions,
+    ) -> BoxFuture<'a, Result<(), Error>>
+    where
+        Self: Sized;
+}
+
+macro_rules! tuple_handler_sets {
+    ($($name:ident)+) => {
+        impl<$($name: HandlerSet),+> HandlerSet for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn subscribe_into<'a>(
+                self,
+                session: &'a Session,
+                into: &'a mut Subscriptions,
+            ) -> BoxFuture<'a, Result<(), Error>> {
+                let ($($name,)+) = self;
+                Box::pin(async move {
+                    $( $name.subscribe_into(session, into).await?; )+
+                    Ok(())
+                })
+            }
+        }
+    };
+}
+
+tuple_handler_sets!(A);
+tuple_handler_sets!(A B);
+tuple_handler_sets!(A B C);
+tuple_handler_sets!(A B C D);
+tuple_handler_sets!(A B C D E);
+tuple_handler_sets!(A B C D E F);
+tuple_handler_sets!(A B C D E F G);
+tuple_handler_sets!(A B C D E F G H);
+
+/// Running event handlers. Dropping it stops them and unsubscribes.
+#[derive(Debug, Default)]
+#[must_use = "dropping the handle unsubscribes every handler"]
+pub struct Subscriptions {
+    tasks: Vec<(String, tokio::task::JoinHandle<()>)>,
+    stats: Arc<HandlerStats>,
+}
+
+/// Counters of what handlers could not handle: nothing is dropped silently.
+#[derive(Debug, Default)]
+struct HandlerStats {
+    undecodable: AtomicU64,
+    lagged: AtomicU64,
+    failed: AtomicU64,
+}
+
+impl Subscriptions {
+    /// Subscribes one handler: each event of `topic` (matched with `policy`) that decodes into
+    /// `E` is handed to `handler`, in order. What cannot be handled is logged and counted.
+    pub async fn add<E, F, Fut>(
+        &mut self,
+        session: &Session,
+        topic: &str,
+        policy: MatchPolicy,
+        handler: F,
+    ) -> Result<(), Error>
+    where
+        E: WampEvent,
+        F: Fn(E, EventDetails) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
+    {
+        let mut events: EventStream<E> = session
+            .subscribe(topic)
+            .match_policy(policy)
+            .typed()
+            .await?;
+        let stats = self.stats.clone();
+        let task = tokio::spawn(async move {
+            while let Some(item) = events.next_with_details().await {
+                match item {
+                    Ok((event, details)) => {
+                        let topic = details.topic.clone();
+                        if let Err(e) = handler(event, details).await {
+                            stats.failed.fetch_add(1, Ordering::Relaxed);
+                            tracing::warn!(%topic, error = %e, "an event handler failed");
+                        }
+                    }
+                    Err(EventError::Decode { topic, error }) => {
+                        stats.undecodable.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!(%topic, %error, "an event did not decode for its handler");
+                    }
+                    Err(EventError::Lagged(n)) => {
+                        stats.lagged.fetch_add(n, Ordering::Relaxed);
+                        tracing::warn!(dropped = n, "an event handler did not keep up");
+                    }
+                    Err(e) => tracing::info!(error = %e, "an event handler's subscription ended"),
+                }
+            }
+        });
+        self.tasks.push((topic.to_owned(), task));
+        Ok(())
+    }
+
+    /// The subscribed topics (or patterns), one per handler.
+    pub fn topics(&self) -> impl Iterator<Item = &str> {
+        self.tasks.iter().map(|(topic, _)| topic.as_str())
+    }
+
+    /// How many handlers run.
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Whether no handler runs.
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    /// Events that arrived but did not decode into their handler's type.
+    pub fn undecodable(&self) -> u64 {
+        self.stats.undecodable.load(Ordering::Relaxed)
+    }
+
+    /// Events dropped because a handler did not keep up.
+    pub fn lagged(&self) -> u64 {
+        self.stats.lagged.load(Ordering::Relaxed)
+    }
+
+    /// Handler calls that returned an error.
+    pub fn failed(&self) -> u64 {
+        self.stats.failed.load(Ordering::Relaxed)
+    }
+
+    /// Waits until every handler's subscription has ended (session closed or revoked).
+    pub async fn ended(mut self) {
+        for (_, task) in &mut self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Subscriptions {
+    fn drop(&mut self) {
+        for (_, task) in &self.tasks {
+            task.abort();
+        }
+    }
+}

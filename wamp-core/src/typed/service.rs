@@ -1,0 +1,136 @@
+//! The callee side of a typed service: the [`Context`] a method can take and the
+//! [`ServiceHandle`] that keeps its procedures registered.
+
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::message::Id;
+use crate::session::{Invocation, Registration, Session};
+use crate::value::{as_u64, Dict, Value};
+
+/// What a service method can learn about the call it serves. Declare a parameter of this type
+/// (any name, any position) and the generated glue fills it in; callers never see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Context {
+    procedure: String,
+    registration: Id,
+    details: Dict,
+}
+
+impl Context {
+    /// The context of one invocation.
+    pub fn new(invocation: &Invocation) -> Self {
+        Self {
+            procedure: invocation.procedure.clone(),
+            registration: invocation.registration,
+            details: invocation.details.clone(),
+        }
+    }
+
+    /// The procedure actually called: the concrete URI for pattern registrations.
+    pub fn procedure(&self) -> &str {
+        &self.procedure
+    }
+
+    /// The router's registration ID.
+    pub fn registration(&self) -> Id {
+        self.registration
+    }
+
+    /// The caller's session ID, when disclosed (see the `disclose_caller` method attribute).
+    pub fn caller(&self) -> Option<Id> {
+        self.details.get("caller").and_then(as_u64)
+    }
+
+    /// The caller's authid, when disclosed.
+    pub fn caller_authid(&self) -> Option<&str> {
+        self.details.get("caller_authid").and_then(Value::as_text)
+    }
+
+    /// The caller's authrole, when disclosed.
+    pub fn caller_authrole(&self) -> Option<&str> {
+        self.details.get("caller_authrole").and_then(Value::as_text)
+    }
+
+    /// The timeout the dealer forwarded, if any.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.details
+            .get("timeout")
+            .and_then(as_u64)
+            .filter(|t| *t > 0)
+            .map(Duration::from_millis)
+    }
+
+    /// Every INVOCATION detail, as the router sent them.
+    pub fn details(&self) -> &Dict {
+        &self.details
+    }
+}
+
+/// The procedures of one service registered on a session. Dropping the handle unregisters them
+/// all; [`ServiceHandle::unregister`] does so and waits for the router.
+#[derive(Debug)]
+#[must_use = "dropping the handle unregisters the service"]
+pub struct ServiceHandle {
+    registrations: Vec<Registration>,
+}
+
+impl ServiceHandle {
+    /// A handle over registrations already made.
+    pub fn new(registrations: Vec<Registration>) -> Self {
+        Self { registrations }
+    }
+
+    /// The registrations, one per procedure, in declaration order.
+    pub fn registrations(&self) -> &[Registration] {
+        &self.registrations
+    }
+
+    /// The registered procedures (or patterns), in declaration order.
+    pub fn procedures(&self) -> impl Iterator<Item = &str> {
+        self.registrations.iter().map(Registration::procedure)
+    }
+
+    /// Unregisters every procedure and waits for the router; the first failure is answered after
+    /// all were tried.
+    pub async fn unregister(mut self) -> Result<(), Error> {
+        let mut first = Ok(());
+        for registration in std::mem::take(&mut self.registrations) {
+            if let (Err(e), Ok(())) = (registration.unregister().await, &first) {
+                first = Err(e);
+            }
+        }
+        first
+    }
+
+    /// Keeps the service registered for as long as the session lives; answers when it closes.
+    pub async fn serve_until_closed(self, session: &Session) -> crate::error::CloseReason {
+        let reason = session.closed().await;
+        drop(self);
+        reason
+    }
+}
+
+impl Drop for ServiceHandle {
+    fn drop(&mut self) {
+        for registration in self.registrations.drain(..) {
+            registration.unregister_in_background();
+        }
+    }
+}
+
+/// What every generated client implements: built from a session, it names its service.
+pub trait ServiceClient: Sized {
+    /// The service's URI prefix, as given to `#[wamp_service(prefix = ..)]`.
+    const PREFIX: &'static str;
+    /// Every procedure URI (or pattern) of the service, in declaration order.
+    const PROCEDURES: &'static [&'static str];
+    /// The topics of the events declared with the service.
+    const TOPICS: &'static [&'static str];
+
+    /// A client calling over `session`.
+    fn from_session(session: Session) -> Self;
+
+    /// The session the client calls over.
+    fn session(&self) -> &Session;
+}

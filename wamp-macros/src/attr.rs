@@ -1,0 +1,145 @@
+//! Reading `key = value` and flag lists (`#[wamp(name = "x", kwargs)]`, `#[wamp_service(...)]`):
+//! unknown keys say which are expected, repeated keys are refused, both spanned at the key.
+
+use syn::meta::ParseNestedMeta;
+use syn::{LitInt, LitStr};
+
+use crate::ctxt::Ctxt;
+
+/// The keys one attribute accepts and those already seen.
+pub(crate) struct Keys<'c> {
+    ctxt: &'c Ctxt,
+    allowed: &'static [&'static str],
+    seen: Vec<String>,
+}
+
+impl<'c> Keys<'c> {
+    pub(crate) fn new(ctxt: &'c Ctxt, allowed: &'static [&'static str]) -> Self {
+        Self {
+            ctxt,
+            allowed,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The key of `meta` when it is allowed and new; otherwise records the error, skips the
+    /// key's value and answers `None`.
+    pub(crate) fn key(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<String>> {
+        let key = meta
+            .path
+            .get_ident()
+            .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+            .unwrap_or_default();
+        if !self.allowed.contains(&key.as_str()) {
+            let expected = self
+                .allowed
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let shown = if key.is_empty() {
+                "this key".to_owned()
+            } else {
+                format!("`{key}`")
+            };
+            self.ctxt.error(
+                &meta.path,
+                format!("unknown key {shown}, expected one of {expected}"),
+            );
+            skip_value(meta)?;
+            return Ok(None);
+        }
+        if self.seen.contains(&key) {
+            self.ctxt
+                .error(&meta.path, format!("`{key}` specified more than once"));
+            skip_value(meta)?;
+            return Ok(None);
+        }
+        self.seen.push(key.clone());
+        Ok(Some(key))
+    }
+}
+
+/// Consumes whatever follows a key: `= expr` or `( ... )`.
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        content.parse::<proc_macro2::TokenStream>()?;
+    }
+    Ok(())
+}
+
+/// `key = "text"`.
+pub(crate) fn string(meta: &ParseNestedMeta<'_>) -> syn::Result<LitStr> {
+    meta.value()?.parse()
+}
+
+/// `key = 123`, a positive integer.
+pub(crate) fn positive(meta: &ParseNestedMeta<'_>) -> syn::Result<(u64, LitInt)> {
+    let lit: LitInt = meta.value()?.parse()?;
+    let n: u64 = lit.base10_parse()?;
+    if n == 0 {
+        return Err(syn::Error::new(lit.span(), "expected a positive integer"));
+    }
+    Ok((n, lit))
+}
+
+/// A key given alone, with no value: refuses `key = ...`.
+pub(crate) fn flag(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+        let key = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        return Err(meta.error(format!("`{key}` takes no value")));
+    }
+    Ok(())
+}
+
+/// `key = "one"` where the text must be one of `choices`.
+pub(crate) fn choice(
+    meta: &ParseNestedMeta<'_>,
+    choices: &'static [&'static str],
+) -> syn::Result<(String, LitStr)> {
+    let lit = string(meta)?;
+    let value = lit.value();
+    if !choices.contains(&value.as_str()) {
+        let expected = choices
+            .iter()
+            .map(|k| format!("\"{k}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("unknown value \"{value}\", expected one of {expected}"),
+        ));
+    }
+    Ok((value, lit))
+}
+
+/// Whether an attribute is ours (`#[wamp(...)]`).
+pub(crate) fn is_wamp(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("wamp")
+}
+
+/// Parses every `#[wamp(...)]` among `attrs` with `each`, recording errors in `ctxt`.
+pub(crate) fn parse_wamp_attrs(
+    ctxt: &Ctxt,
+    attrs: &[syn::Attribute],
+    keys: &mut Keys<'_>,
+    mut each: impl FnMut(&str, &ParseNestedMeta<'_>) -> syn::Result<()>,
+) {
+    for attr in attrs.iter().filter(|a| is_wamp(a)) {
+        let result = attr.parse_nested_meta(|meta| match keys.key(&meta)? {
+            Some(key) => each(&key, &meta),
+            None => Ok(()),
+        });
+        if let Err(e) = result {
+            ctxt.syn(e);
+        }
+    }
+}

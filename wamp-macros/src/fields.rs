@@ -1,0 +1,101 @@
+//! Fields of a derived type as WAMP arguments: positional (`args`, in declaration order) or by
+//! name (`kwargs`). Shared by `#[derive(WampError)]` and `#[derive(WampEvent)]`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::Fields;
+
+/// Code that builds `(args, kwargs)` from fields bound to `__f0, __f1...` (evaluates to
+/// `Result<(Vec<Value>, Dict), ValueError>`). Named fields go by name unless `positional`.
+pub(crate) fn encode(fields: &Fields, positional: bool, p: &TokenStream) -> TokenStream {
+    let bindings = bindings(fields);
+    match fields {
+        Fields::Named(named) if !positional => {
+            let names = named.named.iter().map(|f| {
+                f.ident
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            });
+            quote! {
+                (|| {
+                    let mut kwargs = #p::Dict::new();
+                    #(
+                        kwargs.insert(#p::ToString::to_string(#names), #p::encode(#bindings)?);
+                    )*
+                    #p::Ok::<_, #p::ValueError>((#p::Vec::new(), kwargs))
+                })()
+            }
+        }
+        Fields::Named(_) | Fields::Unnamed(_) => quote! {
+            (|| {
+                let args = ::std::vec![#(#p::encode(#bindings)?),*];
+                #p::Ok::<_, #p::ValueError>((args, #p::Dict::new()))
+            })()
+        },
+        Fields::Unit => quote!(#p::Ok::<_, #p::ValueError>((#p::Vec::new(), #p::Dict::new()))),
+    }
+}
+
+/// Code that builds the fields (as `Path { .. }` / `Path(..)`) from `args` and `kwargs` in
+/// scope, evaluating to `Result<Self, ValueError>`. Named fields go by name unless `positional`.
+pub(crate) fn decode(
+    fields: &Fields,
+    positional: bool,
+    path: &TokenStream,
+    p: &TokenStream,
+) -> TokenStream {
+    match fields {
+        Fields::Named(named) if positional => {
+            let idents = named.named.iter().map(|f| &f.ident);
+            let indices = 0..named.named.len();
+            quote! {
+                (|| #p::Ok::<_, #p::ValueError>(#path {
+                    #( #idents: #p::decode_positional(args, #indices)?, )*
+                }))()
+            }
+        }
+        Fields::Named(named) => {
+            let idents = named.named.iter().map(|f| &f.ident);
+            let names = named.named.iter().map(|f| {
+                f.ident
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            });
+            quote! {
+                (|| #p::Ok::<_, #p::ValueError>(#path {
+                    #( #idents: #p::decode_keyword(kwargs, #names)?, )*
+                }))()
+            }
+        }
+        Fields::Unnamed(unnamed) => {
+            let indices = 0..unnamed.unnamed.len();
+            quote! {
+                (|| #p::Ok::<_, #p::ValueError>(#path(
+                    #( #p::decode_positional(args, #indices)?, )*
+                )))()
+            }
+        }
+        Fields::Unit => quote!(#p::Ok::<_, #p::ValueError>(#path)),
+    }
+}
+
+/// The pattern binding every field to `__f0, __f1...`.
+pub(crate) fn pattern(fields: &Fields, path: &TokenStream) -> TokenStream {
+    let bindings = bindings(fields);
+    match fields {
+        Fields::Named(named) => {
+            let idents = named.named.iter().map(|f| &f.ident);
+            quote!(#path { #(#idents: #bindings),* })
+        }
+        Fields::Unnamed(_) => quote!(#path(#(#bindings),*)),
+        Fields::Unit => quote!(#path),
+    }
+}
+
+fn bindings(fields: &Fields) -> Vec<syn::Ident> {
+    (0..fields.len())
+        .map(|i| format_ident!("__f{}", i))
+        .collect()
+}

@@ -1,0 +1,163 @@
+//! The caller side: `FooClient`, one typed async method per procedure.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::TraitItem;
+
+use super::model::{Method, Output, ParamKind, Service};
+use crate::attr::is_wamp;
+
+pub(crate) fn render(service: &Service) -> TokenStream {
+    let p = quote!(::wamp_core::__private);
+    let trait_ident = &service.item.ident;
+    let vis = &service.item.vis;
+    let client = format_ident!("{}Client", trait_ident);
+    let cfgs: Vec<_> = service
+        .item
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .collect();
+    let docs = service.item.items.iter().filter_map(|i| match i {
+        TraitItem::Fn(f) => Some(
+            f.attrs
+                .iter()
+                .filter(|a| !is_wamp(a) && (a.path().is_ident("doc") || a.path().is_ident("cfg")))
+                .collect::<Vec<_>>(),
+        ),
+        _ => None,
+    });
+    let methods = service
+        .methods
+        .iter()
+        .zip(docs)
+        .map(|(m, docs)| method(m, &docs, vis, &p));
+    let prefix = &service.prefix;
+    let uris = service.methods.iter().map(|m| &m.uri);
+    let events = &service.events;
+    let doc = format!(
+        "Typed caller of [`{trait_ident}`] (`{prefix}`): one method per procedure, each answering \
+         the procedure's result or a [`CallError`](::wamp_core::typed::CallError)."
+    );
+    quote! {
+        #(#cfgs)*
+        #[doc = #doc]
+        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #vis struct #client {
+            session: #p::Session,
+            timeout: #p::Option<#p::Duration>,
+        }
+
+        #(#cfgs)*
+        impl #client {
+            /// A client calling over `session`.
+            #vis fn new(session: #p::Session) -> Self {
+                Self { session, timeout: #p::None }
+            }
+
+            /// The same client with every call timing out after `timeout` (instead of each
+            /// method's `timeout_ms`).
+            #vis fn with_timeout(self, timeout: #p::Duration) -> Self {
+                Self { timeout: #p::Some(timeout), ..self }
+            }
+
+            #(#methods)*
+        }
+
+        #(#cfgs)*
+        impl #p::ServiceClient for #client {
+            const PREFIX: &'static str = #prefix;
+            const PROCEDURES: &'static [&'static str] = &[#(#uris),*];
+            const TOPICS: &'static [&'static str] = &[#(<#events as #p::WampEvent>::TOPIC),*];
+
+            fn from_session(session: #p::Session) -> Self {
+                Self::new(session)
+            }
+
+            fn session(&self) -> &#p::Session {
+                &self.session
+            }
+        }
+    }
+}
+
+fn method(
+    method: &Method,
+    docs: &[&syn::Attribute],
+    vis: &syn::Visibility,
+    p: &TokenStream,
+) -> TokenStream {
+    let ident = &method.ident;
+    let uri = &method.uri;
+    let params: Vec<_> = method
+        .params
+        .iter()
+        .filter(|p| p.kind != ParamKind::Context)
+        .collect();
+    let inputs = params.iter().map(|param| {
+        let ident = &param.ident;
+        let ty = &param.ty;
+        quote!(#ident: #ty)
+    });
+    let pushes = params.iter().map(|param| {
+        let ident = &param.ident;
+        let name = ident.to_string().trim_start_matches("r#").to_owned();
+        match param.kind {
+            ParamKind::Positional(_) => quote!(arguments.positional(&#ident);),
+            ParamKind::Keyword(_) => quote!(arguments.keyword(#name, &#ident);),
+            _ => quote!(arguments.spread(&#ident);),
+        }
+    });
+    let ok = method.output.ok();
+    let err = match method.output.err() {
+        Some(err) => quote!(#err),
+        None => quote!(#p::Infallible),
+    };
+    let timeout = match method.timeout_ms {
+        Some(ms) => quote!(#p::Some(#p::Duration::from_millis(#ms))),
+        None => quote!(#p::None),
+    };
+    let cancel = format_ident!(
+        "{}",
+        match method.cancel.as_str() {
+            "skip" => "Skip",
+            "killnowait" => "KillNoWait",
+            _ => "Kill",
+        }
+    );
+    let (output, call) = match &method.output {
+        Output::Stream { .. } => (
+            quote!(#p::Result<#p::ProgressStream<#ok, #err>, #p::CallError<#err>>),
+            quote!(call_stream),
+        ),
+        _ => (quote!(#p::Result<#ok, #p::CallError<#err>>), quote!(call)),
+    };
+    // A pattern registration answers many URIs: the caller names the one it calls.
+    let (procedure_param, procedure, procedure_doc) = if method.policy == crate::uri::Policy::Exact
+    {
+        (quote!(), quote!(#uri), quote!())
+    } else {
+        let doc = format!(
+            "`procedure` is the URI called, one that the pattern `{uri}` ({:?} match) covers.",
+            method.policy
+        );
+        (
+            quote!(procedure: &str,),
+            quote!(procedure),
+            quote!(#[doc = ""] #[doc = #doc]),
+        )
+    };
+    quote! {
+        #(#docs)*
+        #procedure_doc
+        #vis async fn #ident(&self, #procedure_param #(#inputs),*) -> #output {
+            let mut arguments = #p::ArgsBuilder::new();
+            #(#pushes)*
+            let options = #p::CallOptions {
+                timeout: #p::Option::or(self.timeout, #timeout),
+                cancel: #p::CancelMode::#cancel,
+            };
+            #p::#call(&self.session, #procedure, arguments, options).await
+        }
+    }
+}

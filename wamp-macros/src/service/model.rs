@@ -1,0 +1,507 @@
+//! The model of a `#[wamp_service]` trait: what each method means on the wire, built from the
+//! trait with every problem recorded.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parse as _;
+use syn::{
+    FnArg, GenericArgument, Ident, ItemTrait, LitStr, Pat, PathArguments, ReturnType, TraitItem,
+    TraitItemFn, Type, TypeParamBound,
+};
+
+use crate::attr::{self, Keys};
+use crate::ctxt::Ctxt;
+use crate::uri::{self, Policy};
+
+/// Method names the generated code uses itself.
+const RESERVED: &[&str] = &["serve", "new", "with_timeout"];
+
+/// A whole service.
+pub(crate) struct Service {
+    /// The trait as written, with our attributes still on it.
+    pub(crate) item: ItemTrait,
+    pub(crate) prefix: String,
+    /// Event types declared with `events(...)`.
+    pub(crate) events: Vec<Type>,
+    pub(crate) methods: Vec<Method>,
+}
+
+/// One procedure.
+pub(crate) struct Method {
+    pub(crate) ident: Ident,
+    pub(crate) uri: String,
+    pub(crate) params: Vec<Param>,
+    pub(crate) output: Output,
+    pub(crate) policy: Policy,
+    pub(crate) invoke: Option<String>,
+    pub(crate) timeout_ms: Option<u64>,
+    pub(crate) disclose_caller: bool,
+    pub(crate) cancel: String,
+}
+
+/// How a parameter travels.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum ParamKind {
+    /// `args[index]` (the index counts only positional parameters).
+    Positional(usize),
+    /// `kwargs[name]`; the callee also takes `args[index]`.
+    Keyword(usize),
+    /// The whole `kwargs` dictionary.
+    KwargsStruct,
+    /// The invocation's [`Context`], filled in by the callee glue.
+    Context,
+}
+
+pub(crate) struct Param {
+    pub(crate) ident: Ident,
+    pub(crate) ty: Type,
+    pub(crate) kind: ParamKind,
+}
+
+/// What a method answers.
+pub(crate) enum Output {
+    /// `T` (`()` when `unit`).
+    Value { ty: Type, unit: bool },
+    /// `Result<T, E>`.
+    Result { ok: Type, err: Type, unit: bool },
+    /// `impl Stream<Item = T>` or `impl Stream<Item = Result<T, E>>`.
+    Stream { item: Type, err: Option<Type> },
+}
+
+impl Output {
+    /// The success type callers decode.
+    pub(crate) fn ok(&self) -> &Type {
+        match self {
+            Output::Value { ty, .. } => ty,
+            Output::Result { ok, .. } => ok,
+            Output::Stream { item, .. } => item,
+        }
+    }
+
+    /// The declared error type, if any.
+    pub(crate) fn err(&self) -> Option<&Type> {
+        match self {
+            Output::Value { .. } => None,
+            Output::Result { err, .. } => Some(err),
+            Output::Stream { err, .. } => err.as_ref(),
+        }
+    }
+}
+
+impl Service {
+    /// Reads the trait and the macro's own arguments, recording every problem in `ctxt`.
+    pub(crate) fn parse(ctxt: &Ctxt, args: TokenStream, item: ItemTrait) -> Option<Self> {
+        let mut prefix: Option<LitStr> = None;
+        let mut events = Vec::new();
+        let mut keys = Keys::new(ctxt, &["prefix", "events"]);
+        let parser = syn::meta::parser(|meta| {
+            match keys.key(&meta)?.as_deref() {
+                Some("prefix") => prefix = Some(attr::string(&meta)?),
+                Some("events") => {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    let types = content.parse_terminated(Type::parse, syn::Token![,])?;
+                    events.extend(types);
+                }
+                _ => {}
+            }
+            Ok(())
+        });
+        if let Err(e) = syn::parse::Parser::parse2(parser, args) {
+            ctxt.syn(e);
+        }
+        let prefix = match prefix {
+            Some(lit) => {
+                if let Some(problem) = uri::problem(&lit.value(), Policy::Exact) {
+                    ctxt.error(&lit, format!("invalid prefix: {problem}"));
+                }
+                lit.value()
+            }
+            None => {
+                ctxt.syn(syn::Error::new(
+                    Span::call_site(),
+                    "missing `prefix`: write `#[wamp_service(prefix = \"com.example.service\")]`",
+                ));
+                String::new()
+            }
+        };
+        check_events(ctxt, &events);
+        if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
+            ctxt.error(&item.generics, "a service trait cannot be generic");
+        }
+        if let Some(unsafety) = &item.unsafety {
+            ctxt.error(unsafety, "a service trait cannot be `unsafe`");
+        }
+        let mut methods: Vec<Method> = Vec::new();
+        for trait_item in &item.items {
+            match trait_item {
+                TraitItem::Fn(f) => {
+                    if let Some(method) = Method::parse(ctxt, &prefix, f) {
+                        if let Some(first) = methods.iter().find(|m| m.uri == method.uri) {
+                            ctxt.error(
+                                &f.sig.ident,
+                                format!(
+                                    "duplicate procedure URI `{}`: the method `{}` has it too",
+                                    method.uri, first.ident
+                                ),
+                            );
+                        }
+                        methods.push(method);
+                    }
+                }
+                other => ctxt.error(
+                    other,
+                    "a service trait holds only `async fn` methods; move other items elsewhere",
+                ),
+            }
+        }
+        Some(Service {
+            item,
+            prefix,
+            events,
+            methods,
+        })
+    }
+}
+
+fn check_events(ctxt: &Ctxt, events: &[Type]) {
+    let mut seen = Vec::new();
+    for ty in events {
+        let text = quote::quote!(#ty).to_string();
+        if seen.contains(&text) {
+            ctxt.error(ty, format!("event `{text}` declared more than once"));
+        }
+        seen.push(text);
+    }
+}
+
+impl Method {
+    fn parse(ctxt: &Ctxt, prefix: &str, f: &TraitItemFn) -> Option<Self> {
+        let sig = &f.sig;
+        let name = sig.ident.to_string().trim_start_matches("r#").to_owned();
+        if sig.asyncness.is_none() {
+            ctxt.error(
+                sig.fn_token,
+                "a service method must be `async fn` (a stream-returning method too: `async fn name(&self) -> impl Stream<Item = T>`)",
+            );
+        }
+        if RESERVED.contains(&name.as_str()) {
+            ctxt.error(
+                &sig.ident,
+                format!("`{name}` is a name the generated code uses; rename the method and keep the URI with `#[wamp(name = \"{name}\")]`"),
+            );
+        }
+        if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+            ctxt.error(&sig.generics, "a service method cannot be generic");
+        }
+        if let Some(default) = &f.default {
+            ctxt.error(default, "a service method cannot have a default body");
+        }
+        if let Some(variadic) = &sig.variadic {
+            ctxt.error(variadic, "a service method cannot be variadic");
+        }
+        if let Some(abi) = &sig.abi {
+            ctxt.error(abi, "a service method cannot have an ABI");
+        }
+        check_receiver(ctxt, sig);
+
+        let mut relative: Option<LitStr> = None;
+        let mut absolute: Option<LitStr> = None;
+        let mut policy = Policy::Exact;
+        let mut invoke = None;
+        let mut timeout_ms = None;
+        let mut disclose_caller = false;
+        let mut kwargs = false;
+        let mut cancel = "kill".to_owned();
+        let mut keys = Keys::new(
+            ctxt,
+            &[
+                "name",
+                "uri",
+                "kwargs",
+                "match",
+                "invoke",
+                "timeout_ms",
+                "disclose_caller",
+                "cancel",
+            ],
+        );
+        attr::parse_wamp_attrs(ctxt, &f.attrs, &mut keys, |key, meta| {
+            match key {
+                "name" => relative = Some(attr::string(meta)?),
+                "uri" => absolute = Some(attr::string(meta)?),
+                "kwargs" => {
+                    attr::flag(meta)?;
+                    kwargs = true;
+                }
+                "match" => {
+                    policy = Policy::parse(&attr::choice(meta, &["exact", "prefix", "wildcard"])?.0)
+                }
+                "invoke" => {
+                    invoke = Some(
+                        attr::choice(meta, &["single", "roundrobin", "random", "first", "last"])?.0,
+                    )
+                }
+                "timeout_ms" => timeout_ms = Some(attr::positive(meta)?.0),
+                "disclose_caller" => {
+                    attr::flag(meta)?;
+                    disclose_caller = true;
+                }
+                "cancel" => cancel = attr::choice(meta, &["skip", "kill", "killnowait"])?.0,
+                _ => {}
+            }
+            Ok(())
+        });
+        let (uri, uri_token): (String, Option<&LitStr>) = match (&relative, &absolute) {
+            (Some(rel), Some(abs)) => {
+                ctxt.error(
+                    abs,
+                    "give either `name` (under the prefix) or `uri` (absolute), not both",
+                );
+                (format!("{prefix}.{}", rel.value()), Some(rel))
+            }
+            (Some(rel), None) => (format!("{prefix}.{}", rel.value()), Some(rel)),
+            (None, Some(abs)) => (abs.value(), Some(abs)),
+            (None, None) => (format!("{prefix}.{name}"), None),
+        };
+        if !prefix.is_empty() || absolute.is_some() {
+            if let Some(problem) = uri::problem(&uri, policy) {
+                match uri_token {
+                    Some(token) => ctxt.error(token, format!("invalid procedure URI: {problem}")),
+                    None => ctxt.error(
+                        &sig.ident,
+                        format!("invalid procedure URI: {problem}; rename the method or set `#[wamp(name = \"...\")]`"),
+                    ),
+                }
+            }
+        }
+
+        let params = parse_params(ctxt, sig, kwargs);
+        let output = parse_output(ctxt, &sig.output);
+        Some(Method {
+            ident: sig.ident.clone(),
+            uri,
+            params,
+            output: output?,
+            policy,
+            invoke,
+            timeout_ms,
+            disclose_caller,
+            cancel,
+        })
+    }
+}
+
+fn check_receiver(ctxt: &Ctxt, sig: &syn::Signature) {
+    match sig.receiver() {
+        None => ctxt.error(
+            &sig.ident,
+            "a service method takes `&self` first: `async fn name(&self, ...)`",
+        ),
+        Some(r) => {
+            let shared_ref =
+                r.reference.is_some() && r.mutability.is_none() && r.colon_token.is_none();
+            if !shared_ref {
+                ctxt.error(
+                    r,
+                    "a service method takes `&self` (not `self`, `&mut self` or a typed receiver): invocations run concurrently",
+                );
+            }
+        }
+    }
+}
+
+fn parse_params(ctxt: &Ctxt, sig: &syn::Signature, kwargs_mode: bool) -> Vec<Param> {
+    let mut params = Vec::new();
+    let mut index = 0;
+    let mut struct_param: Option<Ident> = None;
+    let mut context_param: Option<Ident> = None;
+    for input in &sig.inputs {
+        let FnArg::Typed(typed) = input else { continue };
+        let ident = match &*typed.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => p.ident.clone(),
+            other => {
+                ctxt.error(
+                    other,
+                    "a service method's parameter must be a plain name: its name is its keyword",
+                );
+                continue;
+            }
+        };
+        let mut param_kwarg = false;
+        let mut param_struct = false;
+        let mut keys = Keys::new(ctxt, &["kwarg", "kwargs"]);
+        attr::parse_wamp_attrs(ctxt, &typed.attrs, &mut keys, |key, meta| {
+            attr::flag(meta)?;
+            match key {
+                "kwarg" => param_kwarg = true,
+                _ => param_struct = true,
+            }
+            Ok(())
+        });
+        let is_context = last_segment_is(&typed.ty, "Context");
+        if let Some(problem) = unsupported_param_type(&typed.ty) {
+            ctxt.error(&typed.ty, problem);
+        }
+        let kind = if is_context {
+            if let Some(first) = &context_param {
+                ctxt.error(
+                    &typed.ty,
+                    format!("only one `Context` parameter, `{first}` is one already"),
+                );
+            }
+            context_param = Some(ident.clone());
+            ParamKind::Context
+        } else if param_struct {
+            if let Some(first) = &struct_param {
+                ctxt.error(
+                    &typed.ty,
+                    format!("only one parameter can be the whole kwargs; `{first}` is it already"),
+                );
+            }
+            struct_param = Some(ident.clone());
+            ParamKind::KwargsStruct
+        } else {
+            index += 1;
+            if kwargs_mode || param_kwarg {
+                ParamKind::Keyword(index - 1)
+            } else {
+                ParamKind::Positional(index - 1)
+            }
+        };
+        params.push(Param {
+            ident,
+            ty: (*typed.ty).clone(),
+            kind,
+        });
+    }
+    params
+}
+
+/// Why a parameter type cannot travel, if it cannot.
+fn unsupported_param_type(ty: &Type) -> Option<&'static str> {
+    match ty {
+        Type::Reference(_) => Some("unsupported parameter type: arguments are decoded into owned values; take `String` for `&str`, `Vec<T>` for `&[T]`"),
+        Type::ImplTrait(_) => Some("unsupported parameter type: `impl Trait` cannot be decoded; take a concrete type"),
+        Type::TraitObject(_) => Some("unsupported parameter type: a trait object cannot be decoded; take a concrete type"),
+        Type::BareFn(_) => Some("unsupported parameter type: a function cannot travel over WAMP"),
+        Type::Ptr(_) => Some("unsupported parameter type: a raw pointer cannot travel over WAMP"),
+        Type::Infer(_) | Type::Never(_) => Some("unsupported parameter type: give a concrete type"),
+        Type::Path(p) if p.qself.is_none() && p.path.is_ident("Self") => {
+            Some("unsupported parameter type: `Self` is the implementation, not data")
+        }
+        Type::Paren(p) => unsupported_param_type(&p.elem),
+        Type::Group(g) => unsupported_param_type(&g.elem),
+        _ => None,
+    }
+}
+
+fn parse_output(ctxt: &Ctxt, output: &ReturnType) -> Option<Output> {
+    let ty = match output {
+        ReturnType::Default => {
+            return Some(Output::Value {
+                ty: syn::parse_quote!(()),
+                unit: true,
+            })
+        }
+        ReturnType::Type(_, ty) => &**ty,
+    };
+    if let Type::ImplTrait(imp) = ty {
+        let item = imp.bounds.iter().find_map(stream_item);
+        return match item {
+            Some(item) => {
+                if let Some(problem) = unsupported_param_type(item).filter(|_| !is_unit(item)) {
+                    ctxt.error(item, problem.replace("parameter", "stream item"));
+                }
+                Some(match result_args(item) {
+                    Some((ok, err)) => Output::Stream {
+                        item: ok.clone(),
+                        err: Some(err.clone()),
+                    },
+                    None => Output::Stream {
+                        item: item.clone(),
+                        err: None,
+                    },
+                })
+            }
+            None => {
+                ctxt.error(
+                    ty,
+                    "unsupported return type: the only `impl Trait` a service method returns is `impl Stream<Item = T>` (a progressive procedure)",
+                );
+                None
+            }
+        };
+    }
+    if let Some(problem) = unsupported_param_type(ty) {
+        ctxt.error(ty, problem.replace("parameter", "return"));
+        return None;
+    }
+    if last_segment_is(ty, "Result") {
+        return match result_args(ty) {
+            Some((ok, err)) => Some(Output::Result {
+                unit: is_unit(ok),
+                ok: ok.clone(),
+                err: err.clone(),
+            }),
+            None => {
+                ctxt.error(
+                    ty,
+                    "unsupported return type: write `Result<T, E>` with both types, `E` a `#[derive(WampError)]` type",
+                );
+                None
+            }
+        };
+    }
+    Some(Output::Value {
+        unit: is_unit(ty),
+        ty: ty.clone(),
+    })
+}
+
+/// `Item` of an `impl Stream<Item = X>` bound.
+fn stream_item(bound: &TypeParamBound) -> Option<&Type> {
+    let TypeParamBound::Trait(t) = bound else {
+        return None;
+    };
+    let last = t.path.segments.last()?;
+    if last.ident != "Stream" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        GenericArgument::AssocType(at) if at.ident == "Item" => Some(&at.ty),
+        _ => None,
+    })
+}
+
+/// `(T, E)` of a `Result<T, E>`.
+fn result_args(ty: &Type) -> Option<(&Type, &Type)> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let mut types = args.args.iter().filter_map(|a| match a {
+        GenericArgument::Type(t) => Some(t),
+        _ => None,
+    });
+    let ok = types.next()?;
+    let err = types.next()?;
+    Some((ok, err))
+}
+
+pub(crate) fn last_segment_is(ty: &Type, name: &str) -> bool {
+    match ty {
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == name),
+        _ => false,
+    }
+}
+
+pub(crate) fn is_unit(ty: &Type) -> bool {
+    matches!(ty, Type::Tuple(t) if t.elems.is_empty())
+}

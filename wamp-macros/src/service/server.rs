@@ -1,0 +1,148 @@
+//! The callee side: the trait as the user implements it (`async fn` becomes
+//! `fn -> impl Future + Send`, so invocations can run on any thread) and its provided `serve`
+//! method that registers every procedure.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{FnArg, TraitItem};
+
+use super::model::{Method, Output, ParamKind, Service};
+use crate::attr::is_wamp;
+
+pub(crate) fn render(service: &Service) -> TokenStream {
+    let p = quote!(::wamp_core::__private);
+    let mut item = service.item.clone();
+    item.attrs.retain(|a| !is_wamp(a));
+    item.supertraits.push(syn::parse_quote!(#p::Send));
+    item.supertraits.push(syn::parse_quote!(#p::Sync));
+    item.supertraits.push(syn::parse_quote!('static));
+    if item.colon_token.is_none() {
+        item.colon_token = Some(Default::default());
+    }
+    for (trait_item, method) in item.items.iter_mut().zip(&service.methods) {
+        let TraitItem::Fn(f) = trait_item else {
+            continue;
+        };
+        f.attrs.retain(|a| !is_wamp(a));
+        for input in &mut f.sig.inputs {
+            if let FnArg::Typed(t) = input {
+                t.attrs.retain(|a| !is_wamp(a));
+            }
+        }
+        f.sig.asyncness = None;
+        let output = match &method.output {
+            Output::Value { ty, .. } => quote!(#ty),
+            Output::Result { ok, err, .. } => match &f.sig.output {
+                syn::ReturnType::Type(_, ty) => quote!(#ty),
+                syn::ReturnType::Default => quote!(#p::Result<#ok, #err>),
+            },
+            Output::Stream { item, err } => {
+                let item = match err {
+                    Some(err) => quote!(#p::Result<#item, #err>),
+                    None => quote!(#item),
+                };
+                quote!(impl #p::Stream<Item = #item> + #p::Send)
+            }
+        };
+        f.sig.output = syn::parse_quote!(-> impl #p::Future<Output = #output> + #p::Send);
+    }
+    let handlers = service.methods.iter().map(|m| handler(m, &p));
+    let count = service.methods.len();
+    let trait_name = &item.ident;
+    let serve_doc = format!(
+        "Registers every procedure of [`{trait_name}`] on `session`, served by `self`. Dropping the \
+         returned handle unregisters them; a failure unregisters those already registered."
+    );
+    item.items.push(syn::parse_quote! {
+        #[doc = #serve_doc]
+        fn serve(
+            self,
+            session: &#p::Session,
+        ) -> impl #p::Future<Output = #p::Result<#p::ServiceHandle, #p::Error>> + #p::Send
+        where
+            Self: #p::Sized,
+        {
+            let session = #p::Clone::clone(session);
+            let this = #p::Arc::new(self);
+            async move {
+                let mut procedures = #p::Vec::with_capacity(#count);
+                #(#handlers)*
+                #p::register_all(&session, procedures).await
+            }
+        }
+    });
+    quote!(#item)
+}
+
+/// One entry of `procedures`: the URI, the options and a handler decoding the arguments,
+/// calling the method and encoding its answer.
+fn handler(method: &Method, p: &TokenStream) -> TokenStream {
+    let uri = &method.uri;
+    let ident = &method.ident;
+    let positional = method
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::Positional(_) | ParamKind::Keyword(_)))
+        .count();
+    let decode = method.params.iter().enumerate().map(|(i, param)| {
+        let var = format_ident!("__arg{}", i);
+        let ty = &param.ty;
+        let name = param.ident.to_string();
+        match param.kind {
+            ParamKind::Positional(index) | ParamKind::Keyword(index) => quote! {
+                let #var: #ty = #p::arg(&invocation.arguments, #p::Some(#index), #name)?;
+            },
+            ParamKind::KwargsStruct => quote! {
+                let #var: #ty = #p::kwargs_arg(&invocation.arguments, #name)?;
+            },
+            ParamKind::Context => quote! {
+                let #var: #ty = #p::Context::new(&invocation);
+            },
+        }
+    });
+    let vars = (0..method.params.len()).map(|i| format_ident!("__arg{}", i));
+    let call = quote!(this.#ident(#(#vars),*).await);
+    let reply = match &method.output {
+        Output::Value { unit: true, .. } => quote!(#p::reply_unit(#call)),
+        Output::Value { unit: false, .. } => quote!(#p::reply_value(&#call)),
+        Output::Result { unit: true, .. } => quote!(#p::reply_unit_result(#call)),
+        Output::Result { unit: false, .. } => quote!(#p::reply_result(#call)),
+        Output::Stream { err: Some(_), .. } => quote!(#p::serve_stream(&invocation, #call).await),
+        Output::Stream { err: None, .. } => {
+            quote!(#p::serve_stream(&invocation, #p::infallible_stream(#call)).await)
+        }
+    };
+    let policy = syn::Ident::new(method.policy.variant(), proc_macro2::Span::call_site());
+    let invoke = syn::Ident::new(
+        match method.invoke.as_deref() {
+            Some("roundrobin") => "RoundRobin",
+            Some("random") => "Random",
+            Some("first") => "First",
+            Some("last") => "Last",
+            _ => "Single",
+        },
+        proc_macro2::Span::call_site(),
+    );
+    let disclose = method.disclose_caller;
+    quote! {
+        {
+            let this = #p::Arc::clone(&this);
+            procedures.push((
+                #uri,
+                #p::RegisterOptions {
+                    policy: #p::MatchPolicy::#policy,
+                    invoke: #p::InvokePolicy::#invoke,
+                    disclose_caller: #disclose,
+                },
+                #p::handler(move |invocation: #p::Invocation| {
+                    let this = #p::Arc::clone(&this);
+                    async move {
+                        #p::check_arity(&invocation.arguments, #positional, #uri)?;
+                        #(#decode)*
+                        #reply
+                    }
+                }),
+            ));
+        }
+    }
+}
