@@ -134,9 +134,18 @@ pub(crate) fn parse_wamp_attrs(
     mut each: impl FnMut(&str, &ParseNestedMeta<'_>) -> syn::Result<()>,
 ) {
     for attr in attrs.iter().filter(|a| is_wamp(a)) {
-        let result = attr.parse_nested_meta(|meta| match keys.key(&meta)? {
-            Some(key) => each(&key, &meta),
-            None => Ok(()),
+        let result = attr.parse_nested_meta(|meta| {
+            let Some(key) = keys.key(&meta)? else {
+                return Ok(());
+            };
+            // A bad value is reported and skipped, so the keys after it are still checked.
+            if let Err(e) = each(&key, &meta) {
+                ctxt.syn(e);
+                while !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                    meta.input.parse::<proc_macro2::TokenTree>()?;
+                }
+            }
+            Ok(())
         });
         if let Err(e) = result {
             ctxt.syn(e);

@@ -222,13 +222,13 @@ pub(crate) fn expand_impl(args: TokenStream, mut item: ItemImpl) -> syn::Result<
     let subscriptions = handlers.iter().map(|(method, handler)| {
         let call_args = call_args(handler);
         let call = quote! {
-            let this = #p::Arc::clone(&this);
+            let this = #p::Clone::clone(&this);
             async move { #p::HandlerOutput::into_outcome(this.#method(#call_args).await) }
         };
         let subscribe = subscription(handler, call, &p);
         quote! {
             {
-                let this = #p::Arc::clone(&this);
+                let this = #p::Clone::clone(&this);
                 #subscribe
             }
         }

@@ -13,6 +13,11 @@ use crate::value::ValueError;
 /// Derive it with `#[derive(WampError)]`; see the crate's guide for the mapping. It is also
 /// implemented for [`WampError`] itself (any application error URI, untyped) and for
 /// [`Infallible`] (a procedure that cannot fail).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a WAMP error type",
+    label = "a service method's error type must implement `ServiceError`",
+    note = "derive it with `#[derive(wamp_core::WampError)]`, or use `wamp_core::WampError` for untyped errors"
+)]
 pub trait ServiceError: Sized + Send + 'static {
     /// Every error URI this type maps to.
     const URIS: &'static [&'static str];

@@ -18,6 +18,11 @@ use crate::value::{Dict, ValueError};
 use crate::Session;
 
 /// A Rust type that is the payload of one topic. Derive it with `#[derive(WampEvent)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a WAMP event type",
+    label = "events must implement `WampEvent`",
+    note = "derive it with `#[derive(wamp_core::WampEvent)]` and `#[wamp(topic = \"...\")]`"
+)]
 pub trait WampEvent: Sized + Send + 'static {
     /// The topic the event is published to.
     const TOPIC: &'static str;

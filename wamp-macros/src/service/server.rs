@@ -36,13 +36,18 @@ pub(crate) fn render(service: &Service) -> TokenStream {
                 syn::ReturnType::Type(_, ty) => quote!(#ty),
                 syn::ReturnType::Default => quote!(#p::Result<#ok, #err>),
             },
-            Output::Stream { item, err } => {
-                let item = match err {
-                    Some(err) => quote!(#p::Result<#item, #err>),
-                    None => quote!(#item),
-                };
-                quote!(impl #p::Stream<Item = #item> + #p::Send)
-            }
+            // The stream type as written (its `Stream` import stays used), made `Send`.
+            Output::Stream { .. } => match &f.sig.output {
+                syn::ReturnType::Type(_, ty) => match &**ty {
+                    syn::Type::ImplTrait(imp) if has_send(imp) => quote!(#imp),
+                    syn::Type::ImplTrait(imp) => {
+                        let bounds = &imp.bounds;
+                        quote!(impl #bounds + #p::Send)
+                    }
+                    other => quote!(#other),
+                },
+                syn::ReturnType::Default => quote!(()),
+            },
         };
         f.sig.output = syn::parse_quote!(-> impl #p::Future<Output = #output> + #p::Send);
     }
@@ -71,7 +76,20 @@ pub(crate) fn render(service: &Service) -> TokenStream {
             }
         }
     });
-    quote!(#item)
+    // Each declared error type is checked where it is written, so a type that is not a WAMP
+    // error is reported at its name.
+    let checks = service.methods.iter().filter_map(|m| m.output.err()).map(|err| {
+        quote::quote_spanned! {syn::spanned::Spanned::span(err)=>
+            const _: fn() = || {
+                fn error_type<E: #p::ServiceError>() {}
+                error_type::<#err>();
+            };
+        }
+    });
+    quote! {
+        #item
+        #(#checks)*
+    }
 }
 
 /// One entry of `procedures`: the URI, the options and a handler decoding the arguments,
@@ -126,7 +144,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
     let disclose = method.disclose_caller;
     quote! {
         {
-            let this = #p::Arc::clone(&this);
+            let this = #p::Clone::clone(&this);
             procedures.push((
                 #uri,
                 #p::RegisterOptions {
@@ -135,7 +153,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
                     disclose_caller: #disclose,
                 },
                 #p::handler(move |invocation: #p::Invocation| {
-                    let this = #p::Arc::clone(&this);
+                    let this = #p::Clone::clone(&this);
                     async move {
                         #p::check_arity(&invocation.arguments, #positional, #uri)?;
                         #(#decode)*
@@ -145,4 +163,12 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
             ));
         }
     }
+}
+
+/// Whether an `impl Trait` already says `+ Send`.
+fn has_send(imp: &syn::TypeImplTrait) -> bool {
+    imp.bounds.iter().any(|b| match b {
+        syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| s.ident == "Send"),
+        _ => false,
+    })
 }

@@ -1,0 +1,347 @@
+pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Sync + 'static {
+    /// Adds two numbers.
+    fn add(
+        &self,
+        a: i64,
+        b: i64,
+    ) -> impl ::wamp_core::__private::Future<
+        Output = Result<i64, CalcError>,
+    > + ::wamp_core::__private::Send;
+    /// Divides, the client sending keyword arguments.
+    fn divide(
+        &self,
+        dividend: i64,
+        divisor: i64,
+    ) -> impl ::wamp_core::__private::Future<
+        Output = Result<i64, CalcError>,
+    > + ::wamp_core::__private::Send;
+    /// Counts, as progressive results.
+    fn count(
+        &self,
+        to: u32,
+    ) -> impl ::wamp_core::__private::Future<
+        Output = impl Stream<Item = u32> + ::wamp_core::__private::Send,
+    > + ::wamp_core::__private::Send;
+    /// Any sensor, disclosing the caller.
+    fn read(
+        &self,
+        ctx: Context,
+        query: Query,
+    ) -> impl ::wamp_core::__private::Future<Output = ()> + ::wamp_core::__private::Send;
+    ///Registers every procedure of [`Calculator`] on `session`, served by `self`. Dropping the returned handle unregisters them; a failure unregisters those already registered.
+    fn serve(
+        self,
+        session: &::wamp_core::__private::Session,
+    ) -> impl ::wamp_core::__private::Future<
+        Output = ::wamp_core::__private::Result<
+            ::wamp_core::__private::ServiceHandle,
+            ::wamp_core::__private::Error,
+        >,
+    > + ::wamp_core::__private::Send
+    where
+        Self: ::wamp_core::__private::Sized,
+    {
+        let session = ::wamp_core::__private::Clone::clone(session);
+        let this = ::wamp_core::__private::Arc::new(self);
+        async move {
+            let mut procedures = ::wamp_core::__private::Vec::with_capacity(4usize);
+            {
+                let this = ::wamp_core::__private::Clone::clone(&this);
+                procedures
+                    .push((
+                        "com.example.calc.add",
+                        ::wamp_core::__private::RegisterOptions {
+                            policy: ::wamp_core::__private::MatchPolicy::Exact,
+                            invoke: ::wamp_core::__private::InvokePolicy::Single,
+                            disclose_caller: false,
+                        },
+                        ::wamp_core::__private::handler(move |
+                            invocation: ::wamp_core::__private::Invocation|
+                        {
+                            let this = ::wamp_core::__private::Clone::clone(&this);
+                            async move {
+                                ::wamp_core::__private::check_arity(
+                                    &invocation.arguments,
+                                    2usize,
+                                    "com.example.calc.add",
+                                )?;
+                                let __arg0: i64 = ::wamp_core::__private::arg(
+                                    &invocation.arguments,
+                                    ::wamp_core::__private::Some(0usize),
+                                    "a",
+                                )?;
+                                let __arg1: i64 = ::wamp_core::__private::arg(
+                                    &invocation.arguments,
+                                    ::wamp_core::__private::Some(1usize),
+                                    "b",
+                                )?;
+                                ::wamp_core::__private::reply_result(
+                                    this.add(__arg0, __arg1).await,
+                                )
+                            }
+                        }),
+                    ));
+            }
+            {
+                let this = ::wamp_core::__private::Clone::clone(&this);
+                procedures
+                    .push((
+                        "com.example.calc.divide",
+                        ::wamp_core::__private::RegisterOptions {
+                            policy: ::wamp_core::__private::MatchPolicy::Exact,
+                            invoke: ::wamp_core::__private::InvokePolicy::Single,
+                            disclose_caller: false,
+                        },
+                        ::wamp_core::__private::handler(move |
+                            invocation: ::wamp_core::__private::Invocation|
+                        {
+                            let this = ::wamp_core::__private::Clone::clone(&this);
+                            async move {
+                                ::wamp_core::__private::check_arity(
+                                    &invocation.arguments,
+                                    2usize,
+                                    "com.example.calc.divide",
+                                )?;
+                                let __arg0: i64 = ::wamp_core::__private::arg(
+                                    &invocation.arguments,
+                                    ::wamp_core::__private::Some(0usize),
+                                    "dividend",
+                                )?;
+                                let __arg1: i64 = ::wamp_core::__private::arg(
+                                    &invocation.arguments,
+                                    ::wamp_core::__private::Some(1usize),
+                                    "divisor",
+                                )?;
+                                ::wamp_core::__private::reply_result(
+                                    this.divide(__arg0, __arg1).await,
+                                )
+                            }
+                        }),
+                    ));
+            }
+            {
+                let this = ::wamp_core::__private::Clone::clone(&this);
+                procedures
+                    .push((
+                        "com.example.calc.count",
+                        ::wamp_core::__private::RegisterOptions {
+                            policy: ::wamp_core::__private::MatchPolicy::Exact,
+                            invoke: ::wamp_core::__private::InvokePolicy::Single,
+                            disclose_caller: false,
+                        },
+                        ::wamp_core::__private::handler(move |
+                            invocation: ::wamp_core::__private::Invocation|
+                        {
+                            let this = ::wamp_core::__private::Clone::clone(&this);
+                            async move {
+                                ::wamp_core::__private::check_arity(
+                                    &invocation.arguments,
+                                    1usize,
+                                    "com.example.calc.count",
+                                )?;
+                                let __arg0: u32 = ::wamp_core::__private::arg(
+                                    &invocation.arguments,
+                                    ::wamp_core::__private::Some(0usize),
+                                    "to",
+                                )?;
+                                ::wamp_core::__private::serve_stream(
+                                        &invocation,
+                                        ::wamp_core::__private::infallible_stream(
+                                            this.count(__arg0).await,
+                                        ),
+                                    )
+                                    .await
+                            }
+                        }),
+                    ));
+            }
+            {
+                let this = ::wamp_core::__private::Clone::clone(&this);
+                procedures
+                    .push((
+                        "com.example.sensor",
+                        ::wamp_core::__private::RegisterOptions {
+                            policy: ::wamp_core::__private::MatchPolicy::Prefix,
+                            invoke: ::wamp_core::__private::InvokePolicy::RoundRobin,
+                            disclose_caller: true,
+                        },
+                        ::wamp_core::__private::handler(move |
+                            invocation: ::wamp_core::__private::Invocation|
+                        {
+                            let this = ::wamp_core::__private::Clone::clone(&this);
+                            async move {
+                                ::wamp_core::__private::check_arity(
+                                    &invocation.arguments,
+                                    0usize,
+                                    "com.example.sensor",
+                                )?;
+                                let __arg0: Context = ::wamp_core::__private::Context::new(
+                                    &invocation,
+                                );
+                                let __arg1: Query = ::wamp_core::__private::kwargs_arg(
+                                    &invocation.arguments,
+                                    "query",
+                                )?;
+                                ::wamp_core::__private::reply_unit(
+                                    this.read(__arg0, __arg1).await,
+                                )
+                            }
+                        }),
+                    ));
+            }
+            ::wamp_core::__private::register_all(&session, procedures).await
+        }
+    }
+}
+const _: fn() = || {
+    fn error_type<E: ::wamp_core::__private::ServiceError>() {}
+    error_type::<CalcError>();
+};
+const _: fn() = || {
+    fn error_type<E: ::wamp_core::__private::ServiceError>() {}
+    error_type::<CalcError>();
+};
+///Typed caller of [`Calculator`] (`com.example.calc`): one method per procedure, each answering the procedure's result or a [`CallError`](::wamp_core::typed::CallError).
+#[derive(::core::clone::Clone, ::core::fmt::Debug)]
+pub struct CalculatorClient {
+    session: ::wamp_core::__private::Session,
+    timeout: ::wamp_core::__private::Option<::wamp_core::__private::Duration>,
+}
+impl CalculatorClient {
+    /// A client calling over `session`.
+    pub fn new(session: ::wamp_core::__private::Session) -> Self {
+        Self {
+            session,
+            timeout: ::wamp_core::__private::None,
+        }
+    }
+    /// The same client with every call timing out after `timeout` (instead of each
+    /// method's `timeout_ms`).
+    pub fn with_timeout(self, timeout: ::wamp_core::__private::Duration) -> Self {
+        Self {
+            timeout: ::wamp_core::__private::Some(timeout),
+            ..self
+        }
+    }
+    /// Adds two numbers.
+    pub async fn add(
+        &self,
+        a: i64,
+        b: i64,
+    ) -> ::wamp_core::__private::Result<
+        i64,
+        ::wamp_core::__private::CallError<CalcError>,
+    > {
+        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
+        arguments.positional(&a);
+        arguments.positional(&b);
+        let options = ::wamp_core::__private::CallOptions {
+            timeout: ::wamp_core::__private::Option::or(
+                self.timeout,
+                ::wamp_core::__private::None,
+            ),
+            cancel: ::wamp_core::__private::CancelMode::Kill,
+        };
+        ::wamp_core::__private::call(
+                &self.session,
+                "com.example.calc.add",
+                arguments,
+                options,
+            )
+            .await
+    }
+    /// Divides, the client sending keyword arguments.
+    pub async fn divide(
+        &self,
+        dividend: i64,
+        divisor: i64,
+    ) -> ::wamp_core::__private::Result<
+        i64,
+        ::wamp_core::__private::CallError<CalcError>,
+    > {
+        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
+        arguments.keyword("dividend", &dividend);
+        arguments.keyword("divisor", &divisor);
+        let options = ::wamp_core::__private::CallOptions {
+            timeout: ::wamp_core::__private::Option::or(
+                self.timeout,
+                ::wamp_core::__private::Some(
+                    ::wamp_core::__private::Duration::from_millis(500u64),
+                ),
+            ),
+            cancel: ::wamp_core::__private::CancelMode::KillNoWait,
+        };
+        ::wamp_core::__private::call(
+                &self.session,
+                "com.example.calc.divide",
+                arguments,
+                options,
+            )
+            .await
+    }
+    /// Counts, as progressive results.
+    pub async fn count(
+        &self,
+        to: u32,
+    ) -> ::wamp_core::__private::Result<
+        ::wamp_core::__private::ProgressStream<u32, ::wamp_core::__private::Infallible>,
+        ::wamp_core::__private::CallError<::wamp_core::__private::Infallible>,
+    > {
+        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
+        arguments.positional(&to);
+        let options = ::wamp_core::__private::CallOptions {
+            timeout: ::wamp_core::__private::Option::or(
+                self.timeout,
+                ::wamp_core::__private::None,
+            ),
+            cancel: ::wamp_core::__private::CancelMode::Kill,
+        };
+        ::wamp_core::__private::call_stream(
+                &self.session,
+                "com.example.calc.count",
+                arguments,
+                options,
+            )
+            .await
+    }
+    /// Any sensor, disclosing the caller.
+    ///
+    ///`procedure` is the URI called, one that the pattern `com.example.sensor` (Prefix match) covers.
+    pub async fn read(
+        &self,
+        procedure: &str,
+        query: Query,
+    ) -> ::wamp_core::__private::Result<
+        (),
+        ::wamp_core::__private::CallError<::wamp_core::__private::Infallible>,
+    > {
+        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
+        arguments.spread(&query);
+        let options = ::wamp_core::__private::CallOptions {
+            timeout: ::wamp_core::__private::Option::or(
+                self.timeout,
+                ::wamp_core::__private::None,
+            ),
+            cancel: ::wamp_core::__private::CancelMode::Kill,
+        };
+        ::wamp_core::__private::call(&self.session, procedure, arguments, options).await
+    }
+}
+impl ::wamp_core::__private::ServiceClient for CalculatorClient {
+    const PREFIX: &'static str = "com.example.calc";
+    const PROCEDURES: &'static [&'static str] = &[
+        "com.example.calc.add",
+        "com.example.calc.divide",
+        "com.example.calc.count",
+        "com.example.sensor",
+    ];
+    const TOPICS: &'static [&'static str] = &[
+        <Computed as ::wamp_core::__private::WampEvent>::TOPIC,
+    ];
+    fn from_session(session: ::wamp_core::__private::Session) -> Self {
+        Self::new(session)
+    }
+    fn session(&self) -> &::wamp_core::__private::Session {
+        &self.session
+    }
+}

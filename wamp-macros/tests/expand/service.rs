@@ -1,0 +1,13 @@
+#[wamp_service(prefix = "com.example.calc", events(Computed))]
+pub trait Calculator {
+    /// Adds two numbers.
+    async fn add(&self, a: i64, b: i64) -> Result<i64, CalcError>;
+    /// Divides, the client sending keyword arguments.
+    #[wamp(kwargs, timeout_ms = 500, cancel = "killnowait")]
+    async fn divide(&self, dividend: i64, divisor: i64) -> Result<i64, CalcError>;
+    /// Counts, as progressive results.
+    async fn count(&self, to: u32) -> impl Stream<Item = u32>;
+    /// Any sensor, disclosing the caller.
+    #[wamp(uri = "com.example.sensor", match = "prefix", disclose_caller, invoke = "roundrobin")]
+    async fn read(&self, ctx: Context, #[wamp(kwargs)] query: Query);
+}
