@@ -3,7 +3,8 @@
 //   node autobahn_peer.js ROLE URL SERIALIZER REALM NAME [COUNT]
 //
 // Same roles and output as autobahn_peer.py: callee (prints READY), caller (prints RESULT {json}),
-// subscriber (READY, then EVENT {json} per event), publisher (DONE). URL is ws://..., tcp://... or
+// subscriber (READY, then EVENT {json} per event), publisher (DONE), typed_caller (calls the Rust
+// typed calculator under the prefix NAME; RESULT {json}). URL is ws://..., tcp://... or
 // unix:///path (autobahn-js RawSocket speaks JSON only). Needs NODE_PATH with autobahn and ws.
 // Role auth and the WAMP_PEER_AUTH variable work as in autobahn_peer.py.
 
@@ -98,6 +99,28 @@ async function caller(session) {
   return out;
 }
 
+// Calls the Rust typed service `wamp_tests::typed::Calculator` under the prefix `name`.
+async function typedCaller(session) {
+  const out = {
+    add: await session.call(`${name}.add`, [2, 3]),
+    divide: await session.call(`${name}.divide`, [], { dividend: 7, divisor: 2 }),
+    norm: await session.call(`${name}.norm`, [], { x: 3.0, y: 4.0 }),
+    echo_opt: (await session.call(`${name}.echo_opt`)) ?? null,
+  };
+  try {
+    await session.call(`${name}.divide`, [9, 0]);
+    out.error = null;
+  } catch (e) {
+    out.error = { uri: e.error, args: e.args, kwargs: e.kwargs };
+  }
+  const seen = [];
+  const final = await session.call(`${name}.count`, [4], {}, { receive_progress: true })
+    .then((r) => r, (e) => { throw e; }, (p) => seen.push(p.args ? p.args[0] : p));
+  out.progress = { seen, final: final ?? null };
+  out.collected = await session.call(`${name}.count`, [3]);
+  return out;
+}
+
 connection.onopen = async (session, details) => {
   try {
     if (role === 'callee') {
@@ -105,6 +128,9 @@ connection.onopen = async (session, details) => {
       say('READY', JSON.stringify({ session: session.id }));
     } else if (role === 'caller') {
       say('RESULT', JSON.stringify(await caller(session)));
+      connection.close();
+    } else if (role === 'typed_caller') {
+      say('RESULT', JSON.stringify(await typedCaller(session)));
       connection.close();
     } else if (role === 'subscriber') {
       let remaining = count;

@@ -3,6 +3,7 @@
     python autobahn_peer.py ROLE URL SERIALIZER REALM NAME [COUNT]
 
 ROLE is one of
+  typed_caller calls the Rust typed calculator under the prefix NAME, prints RESULT {json}
   callee      registers NAME.add, NAME.echo, NAME.progress, NAME.error, NAME.slow; prints READY
   caller      calls a callee's NAME.add, NAME.echo, NAME.progress, NAME.error; prints RESULT {json}
   subscriber  subscribes to NAME, prints READY, then one EVENT {json} per event, COUNT events
@@ -83,6 +84,9 @@ class Peer(ApplicationSession):
             elif role == "caller":
                 say("RESULT", json.dumps(await self.caller(name)))
                 self.leave()
+            elif role == "typed_caller":
+                say("RESULT", json.dumps(await self.typed_caller(name)))
+                self.leave()
             elif role == "subscriber":
                 self.remaining = count
                 await self.subscribe(self.on_event, name)
@@ -153,6 +157,23 @@ class Peer(ApplicationSession):
             out["error"] = None
         except ApplicationError as e:
             out["error"] = {"uri": e.error, "args": list(e.args), "kwargs": e.kwargs}
+        return out
+
+    async def typed_caller(self, prefix):
+        """Calls the Rust typed service `wamp_tests::typed::Calculator` under `prefix`."""
+        out = {"add": await self.call(f"{prefix}.add", 2, 3),
+               "divide": await self.call(f"{prefix}.divide", dividend=7, divisor=2),
+               "norm": await self.call(f"{prefix}.norm", x=3.0, y=4.0),
+               "echo_opt": await self.call(f"{prefix}.echo_opt")}
+        try:
+            await self.call(f"{prefix}.divide", 9, 0)
+            out["error"] = None
+        except ApplicationError as e:
+            out["error"] = {"uri": e.error, "args": list(e.args), "kwargs": e.kwargs}
+        seen = []
+        final = await self.call(f"{prefix}.count", 4, options=CallOptions(on_progress=lambda i: seen.append(i)))
+        out["progress"] = {"seen": seen, "final": final}
+        out["collected"] = await self.call(f"{prefix}.count", 3)
         return out
 
     def onDisconnect(self):

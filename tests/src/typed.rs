@@ -174,3 +174,29 @@ impl Calculator for Calc {
         text
     }
 }
+
+/// The error the Autobahn peers' `error` procedure raises: `com.example.error.custom` with
+/// `args = ["custom failure"]` and `kwargs = {"code": 7}`; the typed side reads the kwargs.
+#[derive(Debug, Clone, PartialEq, WampError)]
+pub enum PeerError {
+    /// `com.example.error.custom`.
+    #[wamp(uri = "com.example.error.custom")]
+    Custom {
+        /// The peer's code.
+        code: i64,
+    },
+}
+
+/// The procedures the Autobahn peers register as callees (`autobahn_peer.{py,js}`, role
+/// `callee`, NAME `com.peer`), described as a typed service so a generated client calls them.
+#[wamp_service(prefix = "com.peer")]
+pub trait PeerCallee {
+    /// `a + b`.
+    async fn add(&self, a: i64, b: i64) -> i64;
+    /// Progressive results `0..n`, then `n` as the final result.
+    async fn progress(&self, n: u32) -> impl Stream<Item = u32>;
+    /// Always fails with [`PeerError::Custom`].
+    async fn error(&self) -> Result<(), PeerError>;
+    /// Answers `"finished"` after `seconds`.
+    async fn slow(&self, seconds: f64) -> String;
+}

@@ -78,14 +78,18 @@ pub(crate) fn render(service: &Service) -> TokenStream {
     });
     // Each declared error type is checked where it is written, so a type that is not a WAMP
     // error is reported at its name.
-    let checks = service.methods.iter().filter_map(|m| m.output.err()).map(|err| {
-        quote::quote_spanned! {syn::spanned::Spanned::span(err)=>
-            const _: fn() = || {
-                fn error_type<E: #p::ServiceError>() {}
-                error_type::<#err>();
-            };
-        }
-    });
+    let checks = service
+        .methods
+        .iter()
+        .filter_map(|m| m.output.err())
+        .map(|err| {
+            quote::quote_spanned! {syn::spanned::Spanned::span(err)=>
+                const _: fn() = || {
+                    fn error_type<E: #p::ServiceError>() {}
+                    error_type::<#err>();
+                };
+            }
+        });
     quote! {
         #item
         #(#checks)*

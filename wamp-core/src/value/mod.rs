@@ -4,6 +4,8 @@
 //! [`Value`]s: a self-describing tree that keeps binary strings apart from text, which JSON alone
 //! cannot. Typed Rust data goes in and out through [`to_value`] and [`from_value`].
 
+mod de;
+
 use std::collections::BTreeMap;
 
 use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -28,9 +30,10 @@ pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, ValueError> {
     Value::serialized(value).map_err(|e| ValueError(e.to_string()))
 }
 
-/// Deserializes a [`Value`] into any serde type.
+/// Deserializes a [`Value`] into any serde type. Integers are accepted where floats are
+/// expected, since JSON peers (JavaScript) send `3.0` as `3`.
 pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, ValueError> {
-    value.deserialized().map_err(|e| ValueError(e.to_string()))
+    T::deserialize(de::ValueDeserializer(value))
 }
 
 /// Serializes a Rust value meant as positional arguments: a tuple, array, `Vec` or unit.
