@@ -131,9 +131,11 @@ impl ArgsBuilder {
         }
     }
 
-    /// Sets a keyword argument.
+    /// Sets a keyword argument; a `null` (an absent `Option`) is left out, since a callee
+    /// decodes a missing argument from `null` anyway.
     pub fn keyword<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         match value::to_value(value) {
+            Ok(Value::Null) => {}
             Ok(v) => {
                 self.arguments.kwargs.insert(name.to_owned(), v);
             }
@@ -153,12 +155,16 @@ impl ArgsBuilder {
         self.error.get_or_insert(error);
     }
 
-    /// The arguments, or the first serialization error.
-    pub fn finish(self) -> Result<Arguments, ValueError> {
-        match self.error {
-            Some(e) => Err(e),
-            None => Ok(self.arguments),
+    /// The arguments, or the first serialization error. Trailing `null`s (absent `Option`s)
+    /// are left out, as a callee with default parameters expects.
+    pub fn finish(mut self) -> Result<Arguments, ValueError> {
+        if let Some(e) = self.error {
+            return Err(e);
         }
+        while self.arguments.args.last() == Some(&Value::Null) {
+            self.arguments.args.pop();
+        }
+        Ok(self.arguments)
     }
 }
 

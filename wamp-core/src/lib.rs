@@ -56,6 +56,7 @@ pub mod error;
 pub mod session;
 pub mod transport;
 pub mod typed;
+pub mod meta;
 
 #[doc(hidden)]
 pub mod __private;

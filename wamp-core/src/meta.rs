@@ -1,0 +1,225 @@
+//! Typed bindings of the WAMP meta API (session, registration and subscription meta procedures
+//! and events), defined with our own `#[wamp_service]` and `#[derive(WampEvent)]`.
+//!
+//! ```no_run
+//! use wamp_core::meta::{SessionMetaClient, SessionJoined};
+//! # async fn demo(session: wamp_core::Session) -> Result<(), Box<dyn std::error::Error>> {
+//! let sessions = SessionMetaClient::new(session.clone());
+//! println!("{} sessions", sessions.count(None).await?);
+//! let mut joins = session.subscribe_event::<SessionJoined>().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The router must allow the caller to use `wamp.*` (Crossbar.io: a role permission on `wamp.`;
+//! `wamp-router`: every session may).
+
+use serde::{Deserialize, Serialize};
+
+use crate::message::Id;
+use crate::value::Dict;
+use crate::{wamp_service, WampError, WampEvent};
+
+/// The errors the meta procedures declare.
+#[derive(Debug, Clone, PartialEq, WampError)]
+pub enum MetaError {
+    /// `wamp.error.no_such_session`, with the router's message.
+    #[wamp(uri = "wamp.error.no_such_session")]
+    NoSuchSession(Option<String>),
+    /// `wamp.error.no_such_registration`, with the router's message.
+    #[wamp(uri = "wamp.error.no_such_registration")]
+    NoSuchRegistration(Option<String>),
+    /// `wamp.error.no_such_subscription`, with the router's message.
+    #[wamp(uri = "wamp.error.no_such_subscription")]
+    NoSuchSubscription(Option<String>),
+}
+
+impl std::fmt::Display for MetaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (what, message) = match self {
+            MetaError::NoSuchSession(m) => ("no such session", m),
+            MetaError::NoSuchRegistration(m) => ("no such registration", m),
+            MetaError::NoSuchSubscription(m) => ("no such subscription", m),
+        };
+        match message {
+            Some(m) => write!(f, "{what}: {m}"),
+            None => f.write_str(what),
+        }
+    }
+}
+
+impl std::error::Error for MetaError {}
+
+/// A session as `wamp.session.get` and `wamp.session.on_join` describe it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionDetails {
+    /// The session ID.
+    pub session: Id,
+    /// The authenticated identity.
+    #[serde(default)]
+    pub authid: Option<String>,
+    /// The role.
+    #[serde(default)]
+    pub authrole: Option<String>,
+    /// The authentication method.
+    #[serde(default)]
+    pub authmethod: Option<String>,
+    /// Who authenticated the session.
+    #[serde(default)]
+    pub authprovider: Option<String>,
+    /// Router-specific details of the transport.
+    #[serde(default)]
+    pub transport: Option<Dict>,
+}
+
+/// A registration or subscription as `wamp.registration.get` / `wamp.subscription.get`
+/// describe it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryDetails {
+    /// The registration or subscription ID.
+    pub id: Id,
+    /// When it was created (ISO 8601).
+    #[serde(default)]
+    pub created: Option<String>,
+    /// The procedure or topic (or pattern).
+    pub uri: String,
+    /// The match policy: `exact`, `prefix` or `wildcard`.
+    #[serde(rename = "match", default)]
+    pub match_policy: Option<String>,
+    /// For registrations, the invocation policy.
+    #[serde(default)]
+    pub invoke: Option<String>,
+}
+
+/// The IDs of every registration or subscription, by match policy.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EntryLists {
+    /// Exact-match entries.
+    #[serde(default)]
+    pub exact: Vec<Id>,
+    /// Prefix-match entries.
+    #[serde(default)]
+    pub prefix: Vec<Id>,
+    /// Wildcard-match entries.
+    #[serde(default)]
+    pub wildcard: Vec<Id>,
+}
+
+/// Options of a lookup: the match policy of the URI looked up.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LookupOptions {
+    /// `exact` (default), `prefix` or `wildcard`.
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    pub match_policy: Option<String>,
+}
+
+/// The session meta procedures (`wamp.session.*`).
+#[wamp_service(prefix = "wamp.session")]
+pub trait SessionMeta {
+    /// How many sessions are joined, optionally only those of the given roles.
+    async fn count(&self, filter_authroles: Option<Vec<String>>) -> Result<u64, WampError>;
+    /// The IDs of the joined sessions, optionally only those of the given roles.
+    async fn list(&self, filter_authroles: Option<Vec<String>>) -> Result<Vec<Id>, WampError>;
+    /// One session's details.
+    async fn get(&self, session: Id) -> Result<SessionDetails, MetaError>;
+    /// Ends a session, with an optional reason URI and message.
+    async fn kill(
+        &self,
+        session: Id,
+        #[wamp(kwarg)] reason: Option<String>,
+        #[wamp(kwarg)] message: Option<String>,
+    ) -> Result<(), MetaError>;
+    /// Ends every session of an authid; answers their IDs.
+    async fn kill_by_authid(
+        &self,
+        authid: String,
+        #[wamp(kwarg)] reason: Option<String>,
+        #[wamp(kwarg)] message: Option<String>,
+    ) -> Result<Vec<Id>, WampError>;
+}
+
+/// The registration meta procedures (`wamp.registration.*`).
+#[wamp_service(prefix = "wamp.registration")]
+pub trait RegistrationMeta {
+    /// Every registration, by match policy.
+    async fn list(&self) -> Result<EntryLists, WampError>;
+    /// The registration of a procedure URI (or pattern) under a match policy, if any.
+    async fn lookup(&self, procedure: String, options: Option<LookupOptions>) -> Result<Option<Id>, WampError>;
+    /// The registration a call of `procedure` would reach, if any.
+    #[wamp(name = "match")]
+    async fn best_match(&self, procedure: String) -> Result<Option<Id>, WampError>;
+    /// One registration's details.
+    async fn get(&self, registration: Id) -> Result<EntryDetails, MetaError>;
+    /// The sessions registered under a registration.
+    async fn list_callees(&self, registration: Id) -> Result<Vec<Id>, MetaError>;
+    /// How many sessions are registered under a registration.
+    async fn count_callees(&self, registration: Id) -> Result<u64, MetaError>;
+}
+
+/// The subscription meta procedures (`wamp.subscription.*`).
+#[wamp_service(prefix = "wamp.subscription")]
+pub trait SubscriptionMeta {
+    /// Every subscription, by match policy.
+    async fn list(&self) -> Result<EntryLists, WampError>;
+    /// The subscription of a topic (or pattern) under a match policy, if any.
+    async fn lookup(&self, topic: String, options: Option<LookupOptions>) -> Result<Option<Id>, WampError>;
+    /// Every subscription an event on `topic` would reach (`None` when there is none).
+    #[wamp(name = "match")]
+    async fn matching(&self, topic: String) -> Result<Option<Vec<Id>>, WampError>;
+    /// One subscription's details.
+    async fn get(&self, subscription: Id) -> Result<EntryDetails, MetaError>;
+    /// The sessions subscribed under a subscription.
+    async fn list_subscribers(&self, subscription: Id) -> Result<Vec<Id>, MetaError>;
+    /// How many sessions are subscribed under a subscription.
+    async fn count_subscribers(&self, subscription: Id) -> Result<u64, MetaError>;
+}
+
+/// `wamp.session.on_join`: a session joined (`args = [details]`).
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "wamp.session.on_join")]
+pub struct SessionJoined(pub SessionDetails);
+
+/// `wamp.session.on_leave`: a session left (`args = [session, authid, authrole]`).
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "wamp.session.on_leave")]
+pub struct SessionLeft(pub Id, pub Option<String>, pub Option<String>);
+
+/// `wamp.registration.on_create`: a registration was created (`args = [session, details]`).
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "wamp.registration.on_create")]
+pub struct RegistrationCreated(pub Id, pub EntryDetails);
+
+/// `wamp.registration.on_register`: a callee was added (`args = [session, registration]`).
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "wamp.registration.on_register")]
+pub struct CalleeRegistered(pub Id, pub Id);
+
+/// `wamp.registration.on_unregister`: a callee was removed (`args = [session, registration]`).
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "wamp.registration.on_unregister")]
+pub struct CalleeUnregistered(pub Id, pub Id);
+
+/// `wamp.registration.on_delete`: a registration was deleted (`args = [session, registration]`).
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "wamp.registration.on_delete")]
+pub struct RegistrationDeleted(pub Id, pub Id);
+
+/// `wamp.subscription.on_create`: a subscription was created (`args = [session, details]`).
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "wamp.subscription.on_create")]
+pub struct SubscriptionCreated(pub Id, pub EntryDetails);
+
+/// `wamp.subscription.on_subscribe`: a subscriber was added (`args = [session, subscription]`).
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "wamp.subscription.on_subscribe")]
+pub struct Subscribed(pub Id, pub Id);
+
+/// `wamp.subscription.on_unsubscribe`: a subscriber was removed (`args = [session,
+/// subscription]`).
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "wamp.subscription.on_unsubscribe")]
+pub struct Unsubscribed(pub Id, pub Id);
+
+/// `wamp.subscription.on_delete`: a subscription was deleted (`args = [session, subscription]`).
+#[derive(Debug, Clone, PartialEq, WampEvent)]
+#[wamp(topic = "wamp.subscription.on_delete")]
+pub struct SubscriptionDeleted(pub Id, pub Id);
