@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, interop included: installs the peers (Crossbar.io, autobahn-python,
 # autobahn-js) if needed, starts Crossbar on 127.0.0.1, runs the workspace tests with the peers
-# required, and stops Crossbar. This is the README's test command and what .ci/run calls.
+# required, runs every example, and stops Crossbar. This is the README's test command and what
+# .ci/run calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(bash scripts/install-peers.sh | grep '^WAMP_PEERS_')"
@@ -11,3 +12,4 @@ export WAMP_INTEROP_REQUIRED=1
 bash scripts/crossbar.sh start
 trap 'bash scripts/crossbar.sh stop' EXIT
 cargo test --workspace --locked "$@"
+bash scripts/run-examples.sh

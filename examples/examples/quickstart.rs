@@ -1,70 +1,110 @@
-//! Quickstart: start the embedded router in this process, serve a procedure, call it, publish an
-//! event and receive it.
+//! Quickstart: a typed WAMP service. A trait becomes a procedure per method; an implementation
+//! is served with one call; a generated client calls it with Rust types, and typed errors come
+//! back as the service's own error type. Then a typed event is published and received.
 //!
-//! Run it with `bash scripts/quickstart.sh` (or `cargo run -p wamp-examples --example quickstart`).
-//! To use a router you run elsewhere instead (Crossbar.io...), give its URL and realm:
+//! Run it with `bash scripts/quickstart.sh` (or `cargo run -p wamp-examples --example quickstart`):
+//! it starts the embedded router in this process. To use a router you run elsewhere
+//! (Crossbar.io...), give its URL and realm:
 //! `cargo run -p wamp-examples --example quickstart -- ws://127.0.0.1:8080/ws realm1`.
 
 use futures::StreamExt as _;
-use wamp_core::session::Invocation;
-use wamp_core::{Arguments, Client, Session};
-use wamp_router::{Listener, Protocol, Router};
+use serde::{Deserialize, Serialize};
+use wamp_core::typed::CallError;
+use wamp_core::{wamp_service, WampError, WampEvent};
+use wamp_examples::Target;
+
+/// The calculator's errors: each variant is an error URI under `com.example.calc.error`.
+#[derive(Debug, WampError)]
+#[wamp(prefix = "com.example.calc.error")]
+pub enum CalcError {
+    /// `com.example.calc.error.overflow`
+    Overflow,
+    /// `com.example.calc.error.divide_by_zero`, with `{"dividend": ...}` as kwargs.
+    DivideByZero {
+        /// What was to be divided.
+        dividend: i64,
+    },
+}
+
+/// A service: each method is the procedure `com.example.calc.<method>`.
+#[wamp_service(prefix = "com.example.calc")]
+pub trait Calculator {
+    /// Adds two numbers.
+    async fn add(&self, a: i64, b: i64) -> Result<i64, CalcError>;
+    /// Divides, rounding toward zero.
+    async fn divide(&self, dividend: i64, divisor: i64) -> Result<i64, CalcError>;
+}
+
+/// The implementation: plain async Rust.
+struct Calc;
+
+impl Calculator for Calc {
+    async fn add(&self, a: i64, b: i64) -> Result<i64, CalcError> {
+        a.checked_add(b).ok_or(CalcError::Overflow)
+    }
+
+    async fn divide(&self, dividend: i64, divisor: i64) -> Result<i64, CalcError> {
+        dividend
+            .checked_div(divisor)
+            .ok_or(CalcError::DivideByZero { dividend })
+    }
+}
+
+/// A typed event on `com.example.greetings`, sent as `kwargs`.
+#[derive(Debug, Serialize, Deserialize, WampEvent)]
+#[wamp(topic = "com.example.greetings")]
+pub struct Greeting {
+    /// The greeting.
+    pub text: String,
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut argv = std::env::args().skip(1);
-    // `router` keeps the embedded router alive for the whole run (it stops when dropped).
-    let (router, url, realm) = match argv.next() {
-        Some(url) => (None, url, argv.next().unwrap_or_else(|| "realm1".into())),
-        None => {
-            let router = Router::builder()
-                .realm("realm1")
-                .listener(Listener::websocket("127.0.0.1:0"))
-                .start()
-                .await?;
-            let url = router
-                .url(Protocol::WebSocket)
-                .unwrap_or_default()
-                .to_owned();
-            println!("embedded router listening on {url}");
-            (Some(router), url, "realm1".to_owned())
-        }
-    };
+    let target = Target::from_args().await?;
 
     // The callee joins in-process when the router is embedded (no socket), else over the URL.
-    let callee: Session = match &router {
-        Some(router) => router.connect(&realm).await?,
-        None => Client::new(&url, &realm).connect().await?,
+    let callee = match &target.router {
+        Some(router) => router.connect(&target.realm).await?,
+        None => target.connect().await?,
     };
-    callee
-        .register("com.example.add", |inv: Invocation| async move {
-            let (a, b): (i64, i64) = inv.args()?;
-            Ok(Arguments::value(&(a + b))?)
-        })
-        .await?;
-    println!("callee registered com.example.add");
+    let service = Calc.serve(&callee).await?;
+    println!(
+        "callee serves {:?}",
+        service.procedures().collect::<Vec<_>>()
+    );
 
-    // The caller connects over WebSocket, like any remote client.
-    let caller = Client::new(&url, &realm).connect().await?;
+    // The caller connects over WebSocket and calls through the generated client.
+    let caller = target.connect().await?;
+    let calc = CalculatorClient::new(caller.clone());
+    println!("calc.add(20, 22) = {}", calc.add(20, 22).await?);
+    match calc.divide(1, 0).await {
+        Err(CallError::Service(CalcError::DivideByZero { dividend })) => {
+            println!("calc.divide({dividend}, 0) failed with the typed error DivideByZero");
+        }
+        other => anyhow::bail!("expected DivideByZero, got {other:?}"),
+    }
+
+    // Typed events.
+    let mut greetings = callee.subscribe_event::<Greeting>().await?;
+    caller
+        .publish_event(&Greeting {
+            text: "hello, WAMP".into(),
+        })
+        .acknowledge()
+        .await?;
+    if let Some(greeting) = greetings.next().await {
+        println!("subscriber received: {}", greeting?.text);
+    }
+
+    // Untyped calls reach the same procedure: the wire is plain WAMP (args [20, 22] -> [42]).
     let sum: i64 = caller
-        .call("com.example.add")
+        .call("com.example.calc.add")
         .args(&(20, 22))
         .await?
         .value()?;
-    println!("caller: com.example.add(20, 22) = {sum}");
+    println!("untyped call of com.example.calc.add(20, 22) = {sum}");
 
-    // Publish and subscribe.
-    let mut events = callee.subscribe("com.example.greetings").await?;
-    caller
-        .publish("com.example.greetings")
-        .args(&("hello, WAMP",))
-        .acknowledge()
-        .await?;
-    if let Some(event) = events.next().await {
-        let greeting: String = event?.value()?;
-        println!("subscriber received: {greeting}");
-    }
-
+    drop(service); // unregisters
     caller.leave().await;
     callee.leave().await;
     Ok(())

@@ -24,7 +24,9 @@ async fn anonymous(cb: &Crossbar) -> Session {
 }
 
 async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(5), f).await.expect("within 5 s")
+    tokio::time::timeout(Duration::from_secs(5), f)
+        .await
+        .expect("within 5 s")
 }
 
 async fn meta_api(cb: &Crossbar) {
@@ -50,10 +52,15 @@ async fn meta_api(cb: &Crossbar) {
     }
 
     // Registrations: the other session registers a procedure.
-    let mut registered = observer.subscribe_event::<CalleeRegistered>().await.unwrap();
+    let mut registered = observer
+        .subscribe_event::<CalleeRegistered>()
+        .await
+        .unwrap();
     let procedure = unique("com.meta");
     let _registration = other
-        .register(procedure.clone(), |_: Invocation| async { Ok(Arguments::default()) })
+        .register(procedure.clone(), |_: Invocation| async {
+            Ok(Arguments::default())
+        })
         .await
         .unwrap();
     let event = within(registered.next()).await.unwrap().unwrap();
@@ -71,9 +78,15 @@ async fn meta_api(cb: &Crossbar) {
             .unwrap(),
         Some(id)
     );
-    assert_eq!(registrations.best_match(procedure.clone()).await.unwrap(), Some(id));
+    assert_eq!(
+        registrations.best_match(procedure.clone()).await.unwrap(),
+        Some(id)
+    );
     assert_eq!(registrations.get(id).await.unwrap().uri, procedure);
-    assert_eq!(registrations.list_callees(id).await.unwrap(), vec![other.id()]);
+    assert_eq!(
+        registrations.list_callees(id).await.unwrap(),
+        vec![other.id()]
+    );
     assert_eq!(registrations.count_callees(id).await.unwrap(), 1);
     assert!(registrations.list().await.unwrap().exact.contains(&id));
 
@@ -85,14 +98,24 @@ async fn meta_api(cb: &Crossbar) {
         .await
         .unwrap()
         .expect("the subscription is found");
-    assert_eq!(subscriptions.matching(topic.clone()).await.unwrap(), Some(vec![sub]));
+    assert_eq!(
+        subscriptions.matching(topic.clone()).await.unwrap(),
+        Some(vec![sub])
+    );
     assert_eq!(subscriptions.get(sub).await.unwrap().uri, topic);
-    assert_eq!(subscriptions.list_subscribers(sub).await.unwrap(), vec![other.id()]);
+    assert_eq!(
+        subscriptions.list_subscribers(sub).await.unwrap(),
+        vec![other.id()]
+    );
     assert_eq!(subscriptions.count_subscribers(sub).await.unwrap(), 1);
 
     // Killing a session ends it with the given reason.
     sessions
-        .kill(other.id(), Some("com.meta.kicked".into()), Some("bye".into()))
+        .kill(
+            other.id(),
+            Some("com.meta.kicked".into()),
+            Some("bye".into()),
+        )
         .await
         .unwrap();
     let reason = within(other.closed()).await;

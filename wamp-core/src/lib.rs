@@ -53,10 +53,10 @@ pub use serializer::Serializer;
 pub use value::{Dict, Value};
 pub mod auth;
 pub mod error;
+pub mod meta;
 pub mod session;
 pub mod transport;
 pub mod typed;
-pub mod meta;
 
 #[doc(hidden)]
 pub mod __private;

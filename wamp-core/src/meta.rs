@@ -143,7 +143,11 @@ pub trait RegistrationMeta {
     /// Every registration, by match policy.
     async fn list(&self) -> Result<EntryLists, WampError>;
     /// The registration of a procedure URI (or pattern) under a match policy, if any.
-    async fn lookup(&self, procedure: String, options: Option<LookupOptions>) -> Result<Option<Id>, WampError>;
+    async fn lookup(
+        &self,
+        procedure: String,
+        options: Option<LookupOptions>,
+    ) -> Result<Option<Id>, WampError>;
     /// The registration a call of `procedure` would reach, if any.
     #[wamp(name = "match")]
     async fn best_match(&self, procedure: String) -> Result<Option<Id>, WampError>;
@@ -161,7 +165,11 @@ pub trait SubscriptionMeta {
     /// Every subscription, by match policy.
     async fn list(&self) -> Result<EntryLists, WampError>;
     /// The subscription of a topic (or pattern) under a match policy, if any.
-    async fn lookup(&self, topic: String, options: Option<LookupOptions>) -> Result<Option<Id>, WampError>;
+    async fn lookup(
+        &self,
+        topic: String,
+        options: Option<LookupOptions>,
+    ) -> Result<Option<Id>, WampError>;
     /// Every subscription an event on `topic` would reach (`None` when there is none).
     #[wamp(name = "match")]
     async fn matching(&self, topic: String) -> Result<Option<Vec<Id>>, WampError>;

@@ -2,6 +2,8 @@
 //! compared with `tests/expand/NAME.expanded.rs`. After a deliberate change, regenerate them with
 //! `WAMP_EXPAND=overwrite cargo test -p wamp-macros expand`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 
 use proc_macro2::TokenStream;

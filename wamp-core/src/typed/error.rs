@@ -138,10 +138,12 @@ impl<E> CallError<E> {
     }
 }
 
-impl<E: fmt::Display> fmt::Display for CallError<E> {
+/// A service error shows as its URI and value (`com.example.error.not_found: NotFound { id: 7 }`),
+/// so `E` needs only `Debug`: `?` turns a `CallError` into `anyhow::Error` or `Box<dyn Error>`.
+impl<E: ServiceError + fmt::Debug> fmt::Display for CallError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CallError::Service(e) => write!(f, "{e}"),
+            CallError::Service(e) => write!(f, "{}: {e:?}", e.to_wamp_error().uri),
             CallError::Timeout => f.write_str("the call timed out"),
             CallError::Canceled => f.write_str("the call was canceled"),
             CallError::Disconnected(reason) => write!(f, "disconnected: {reason}"),
@@ -155,10 +157,9 @@ impl<E: fmt::Display> fmt::Display for CallError<E> {
     }
 }
 
-impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
+impl<E: ServiceError + fmt::Debug> std::error::Error for CallError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CallError::Service(e) => Some(e),
             CallError::NotAuthorized(e)
             | CallError::NoSuchProcedure(e)
             | CallError::InvalidArgument(e)
