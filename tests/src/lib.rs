@@ -118,7 +118,14 @@ pub fn cred(section: &str, field: &str) -> String {
         .to_owned()
 }
 
-/// An anonymous session on the Crossbar node's WebSocket listener.
+/// Awaits `f` for at most 5 s, failing the test otherwise.
+pub async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(5), f)
+        .await
+        .expect("within 5 s")
+}
+
+/// An anonymous session on the router's WebSocket listener.
 pub async fn anonymous(cb: &Crossbar) -> wamp_core::Session {
     wamp_core::Client::new(&cb.ws, &cb.realm)
         .connect()

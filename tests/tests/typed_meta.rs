@@ -7,8 +7,6 @@
     clippy::panic
 )]
 
-use std::time::Duration;
-
 use futures::StreamExt as _;
 use wamp_core::meta::{
     CalleeRegistered, LookupOptions, MetaError, RegistrationMetaClient, SessionJoined,
@@ -16,18 +14,8 @@ use wamp_core::meta::{
 };
 use wamp_core::session::Invocation;
 use wamp_core::typed::CallError;
-use wamp_core::{Arguments, Client, Session};
-use wamp_tests::{trace, unique, Crossbar, Target};
-
-async fn anonymous(cb: &Crossbar) -> Session {
-    Client::new(&cb.ws, &cb.realm).connect().await.unwrap()
-}
-
-async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(5), f)
-        .await
-        .expect("within 5 s")
-}
+use wamp_core::Arguments;
+use wamp_tests::{anonymous, trace, unique, within, Crossbar, Target};
 
 async fn meta_api(cb: &Crossbar) {
     let observer = anonymous(cb).await;

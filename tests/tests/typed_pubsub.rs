@@ -16,19 +16,9 @@ use futures::StreamExt as _;
 use serde_json::json;
 use tokio::sync::mpsc;
 use wamp_core::typed::{EventDetails, EventError};
-use wamp_core::{event_handlers, subscribe, Client, Session};
+use wamp_core::{event_handlers, subscribe};
 use wamp_tests::typed::{Computed, Logged};
-use wamp_tests::{trace, Crossbar, Target};
-
-async fn anonymous(cb: &Crossbar) -> Session {
-    Client::new(&cb.ws, &cb.realm).connect().await.unwrap()
-}
-
-async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(5), f)
-        .await
-        .expect("within 5 s")
-}
+use wamp_tests::{anonymous, trace, within, Crossbar, Target};
 
 /// Where the handlers below report what they received.
 static RECEIVED: Mutex<Option<mpsc::UnboundedSender<String>>> = Mutex::new(None);

@@ -19,11 +19,7 @@ use serde_json::json;
 use wamp_core::typed::{CallError, ServiceClient as _};
 use wamp_core::{Client, Session};
 use wamp_tests::typed::{Calc, CalcError, Calculator as _, CalculatorClient, Point};
-use wamp_tests::{cred, trace, Crossbar, Routed, Target};
-
-async fn anonymous(cb: &Crossbar) -> Session {
-    Client::new(&cb.ws, &cb.realm).connect().await.unwrap()
-}
+use wamp_tests::{anonymous, cred, trace, Crossbar, Routed, Target};
 
 async fn ticket(cb: &Crossbar, section: &str) -> Session {
     Client::new(&cb.ws_auth, &cb.realm)

@@ -56,6 +56,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 pub use call::{CallBuilder, CallResult, CallStream, CancelMode, ProgressiveCall};
 pub use client::Client;
 pub use publish::PublishBuilder;
+pub(crate) use register::details as register_details;
 pub use register::{
     Handler, HandlerResult, Invocation, InvokePolicy, RegisterBuilder, Registration,
     RegistrationEnd,

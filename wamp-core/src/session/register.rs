@@ -14,7 +14,7 @@ use super::{set, Command, Session};
 use crate::error::{Error, WampError};
 use crate::message::{Arguments, Id};
 use crate::uri::MatchPolicy;
-use crate::value::{as_u64, Dict, Value, ValueError};
+use crate::value::{Dict, Value, ValueError};
 
 /// What a procedure handler returns: its result arguments, or a WAMP error.
 pub type HandlerResult = Result<Arguments, WampError>;
@@ -96,17 +96,17 @@ impl std::fmt::Debug for Invocation {
 impl Invocation {
     /// The caller's session ID, when disclosed.
     pub fn caller(&self) -> Option<Id> {
-        self.details.get("caller").and_then(as_u64)
+        details::caller(&self.details)
     }
 
     /// The caller's authid, when disclosed.
     pub fn caller_authid(&self) -> Option<&str> {
-        self.details.get("caller_authid").and_then(Value::as_text)
+        details::caller_authid(&self.details)
     }
 
     /// The caller's authrole, when disclosed.
     pub fn caller_authrole(&self) -> Option<&str> {
-        self.details.get("caller_authrole").and_then(Value::as_text)
+        details::caller_authrole(&self.details)
     }
 
     /// Whether the caller asked for progressive results.
@@ -116,11 +116,7 @@ impl Invocation {
 
     /// The timeout the dealer forwarded, if any.
     pub fn timeout(&self) -> Option<Duration> {
-        self.details
-            .get("timeout")
-            .and_then(as_u64)
-            .filter(|t| *t > 0)
-            .map(Duration::from_millis)
+        details::timeout(&self.details)
     }
 
     /// Decodes the first positional argument.
@@ -153,6 +149,34 @@ impl Invocation {
             })
             .await
             .map_err(|_| Error::SessionClosed(crate::error::CloseReason::ConnectionLost))
+    }
+}
+
+/// Reading INVOCATION details, shared by [`Invocation`] and the typed services' `Context`.
+pub(crate) mod details {
+    use std::time::Duration;
+
+    use crate::message::Id;
+    use crate::value::{as_u64, Dict, Value};
+
+    pub(crate) fn caller(details: &Dict) -> Option<Id> {
+        details.get("caller").and_then(as_u64)
+    }
+
+    pub(crate) fn caller_authid(details: &Dict) -> Option<&str> {
+        details.get("caller_authid").and_then(Value::as_text)
+    }
+
+    pub(crate) fn caller_authrole(details: &Dict) -> Option<&str> {
+        details.get("caller_authrole").and_then(Value::as_text)
+    }
+
+    pub(crate) fn timeout(details: &Dict) -> Option<Duration> {
+        details
+            .get("timeout")
+            .and_then(as_u64)
+            .filter(|t| *t > 0)
+            .map(Duration::from_millis)
     }
 }
 

@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::message::Id;
+use crate::session::register_details as details;
 use crate::session::{Invocation, Registration, Session};
-use crate::value::{as_u64, Dict, Value};
+use crate::value::Dict;
 
 /// What a service method can learn about the call it serves. Declare a parameter of this type
 /// (any name, any position) and the generated glue fills it in; callers never see it.
@@ -39,26 +40,22 @@ impl Context {
 
     /// The caller's session ID, when disclosed (see the `disclose_caller` method attribute).
     pub fn caller(&self) -> Option<Id> {
-        self.details.get("caller").and_then(as_u64)
+        details::caller(&self.details)
     }
 
     /// The caller's authid, when disclosed.
     pub fn caller_authid(&self) -> Option<&str> {
-        self.details.get("caller_authid").and_then(Value::as_text)
+        details::caller_authid(&self.details)
     }
 
     /// The caller's authrole, when disclosed.
     pub fn caller_authrole(&self) -> Option<&str> {
-        self.details.get("caller_authrole").and_then(Value::as_text)
+        details::caller_authrole(&self.details)
     }
 
     /// The timeout the dealer forwarded, if any.
     pub fn timeout(&self) -> Option<Duration> {
-        self.details
-            .get("timeout")
-            .and_then(as_u64)
-            .filter(|t| *t > 0)
-            .map(Duration::from_millis)
+        details::timeout(&self.details)
     }
 
     /// Every INVOCATION detail, as the router sent them.
