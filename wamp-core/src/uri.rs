@@ -28,13 +28,29 @@ pub enum MatchPolicy {
 }
 
 impl MatchPolicy {
+    /// The spec's name of the policy: `exact`, `prefix` or `wildcard`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MatchPolicy::Exact => "exact",
+            MatchPolicy::Prefix => "prefix",
+            MatchPolicy::Wildcard => "wildcard",
+        }
+    }
+
+    /// The policy a `match` option names, if it names one.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            MatchPolicy::Exact,
+            MatchPolicy::Prefix,
+            MatchPolicy::Wildcard,
+        ]
+        .into_iter()
+        .find(|p| p.name() == name)
+    }
+
     /// The value of the `match` option, or `None` for exact (which is the default and omitted).
     pub fn as_option(self) -> Option<&'static str> {
-        match self {
-            MatchPolicy::Exact => None,
-            MatchPolicy::Prefix => Some("prefix"),
-            MatchPolicy::Wildcard => Some("wildcard"),
-        }
+        (self != MatchPolicy::Exact).then(|| self.name())
     }
 }
 

@@ -147,11 +147,11 @@ impl Reader {
 }
 
 fn match_policy(options: &Dict) -> MatchPolicy {
-    match options.get("match").and_then(Value::as_text) {
-        Some("prefix") => MatchPolicy::Prefix,
-        Some("wildcard") => MatchPolicy::Wildcard,
-        _ => MatchPolicy::Exact,
-    }
+    options
+        .get("match")
+        .and_then(Value::as_text)
+        .and_then(MatchPolicy::parse)
+        .unwrap_or_default()
 }
 
 /// The request types an ERROR may answer.

@@ -54,6 +54,19 @@ pub enum InvokePolicy {
 }
 
 impl InvokePolicy {
+    /// The policy an `invoke` option names, if it names one.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            InvokePolicy::Single,
+            InvokePolicy::RoundRobin,
+            InvokePolicy::Random,
+            InvokePolicy::First,
+            InvokePolicy::Last,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == name)
+    }
+
     /// The `invoke` option's value.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -8,7 +8,7 @@ use wamp_core::message::{
 };
 use wamp_core::{Dict, Id, MatchPolicy, Message, Value};
 
-use super::dealer::{match_name, parse_match};
+use super::dealer::parse_match;
 use super::options::{dict, flag, id, id_list, text_list, text_value};
 use super::sessions::{disclose_me, SessionEntry, Sessions};
 use super::{error, random_id, MetaEvents};
@@ -30,7 +30,7 @@ impl Subscription {
             ("id", id(self.id)),
             ("created", text_value(&self.created)),
             ("uri", text_value(&self.uri)),
-            ("match", text_value(match_name(self.policy))),
+            ("match", text_value(self.policy.name())),
         ]))
     }
 }

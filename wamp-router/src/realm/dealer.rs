@@ -11,6 +11,7 @@ use wamp_core::message::{
     code, Call, Cancel, Error, Interrupt, Invocation, Register, Registered, Result as CallResult,
     Unregister, Unregistered, Yield,
 };
+use wamp_core::session::InvokePolicy;
 use wamp_core::{Dict, Id, MatchPolicy, Message, Value};
 
 use super::options::{dict, flag, id, text, text_value, uint};
@@ -18,56 +19,9 @@ use super::sessions::{disclose_me, Sessions};
 use super::{error, random_id, MetaEvents, Realm, Violation};
 use crate::matching::UriTable;
 
-/// How a call picks among the callees of a shared registration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum InvokePolicy {
-    Single,
-    RoundRobin,
-    Random,
-    First,
-    Last,
-}
-
-impl InvokePolicy {
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "single" => Self::Single,
-            "roundrobin" => Self::RoundRobin,
-            "random" => Self::Random,
-            "first" => Self::First,
-            "last" => Self::Last,
-            _ => return None,
-        })
-    }
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Single => "single",
-            Self::RoundRobin => "roundrobin",
-            Self::Random => "random",
-            Self::First => "first",
-            Self::Last => "last",
-        }
-    }
-}
-
-/// The spec's name of a match policy.
-pub(crate) fn match_name(policy: MatchPolicy) -> &'static str {
-    match policy {
-        MatchPolicy::Exact => "exact",
-        MatchPolicy::Prefix => "prefix",
-        MatchPolicy::Wildcard => "wildcard",
-    }
-}
-
-/// Reads the `match` option.
+/// Reads the `match` option (absent means exact); `None` for a policy the spec does not name.
 pub(crate) fn parse_match(options: &Dict) -> Option<MatchPolicy> {
-    match text(options, "match") {
-        None | Some("exact") => Some(MatchPolicy::Exact),
-        Some("prefix") => Some(MatchPolicy::Prefix),
-        Some("wildcard") => Some(MatchPolicy::Wildcard),
-        Some(_) => None,
-    }
+    text(options, "match").map_or(Some(MatchPolicy::Exact), MatchPolicy::parse)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -95,7 +49,7 @@ impl Registration {
             ("id", id(self.id)),
             ("created", text_value(&self.created)),
             ("uri", text_value(&self.uri)),
-            ("match", text_value(match_name(self.policy))),
+            ("match", text_value(self.policy.name())),
             ("invoke", text_value(self.invoke.as_str())),
         ]))
     }
