@@ -286,11 +286,6 @@ impl<E: core::fmt::Display> HandlerOutput for Result<(), E> {
     }
 }
 
-/// Encodes one event field, for derived [`WampEvent`] and [`ServiceError`] impls.
-pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Value, ValueError> {
-    value::to_value(value)
-}
-
 /// Decodes positional field `index` of a derived type (missing decodes from `null`).
 pub fn decode_positional<T: DeserializeOwned>(
     args: &[Value],

@@ -11,17 +11,12 @@ pub(crate) fn encode(fields: &Fields, positional: bool, p: &TokenStream) -> Toke
     let bindings = bindings(fields);
     match fields {
         Fields::Named(named) if !positional => {
-            let names = named.named.iter().map(|f| {
-                f.ident
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            });
+            let names = names(named);
             quote! {
                 (|| {
                     let mut kwargs = #p::Dict::new();
                     #(
-                        kwargs.insert(#p::ToString::to_string(#names), #p::encode(#bindings)?);
+                        kwargs.insert(#p::ToString::to_string(#names), #p::to_value(#bindings)?);
                     )*
                     #p::Ok::<_, #p::ValueError>((#p::Vec::new(), kwargs))
                 })()
@@ -29,7 +24,7 @@ pub(crate) fn encode(fields: &Fields, positional: bool, p: &TokenStream) -> Toke
         }
         Fields::Named(_) | Fields::Unnamed(_) => quote! {
             (|| {
-                let args = ::std::vec![#(#p::encode(#bindings)?),*];
+                let args = ::std::vec![#(#p::to_value(#bindings)?),*];
                 #p::Ok::<_, #p::ValueError>((args, #p::Dict::new()))
             })()
         },
@@ -57,12 +52,7 @@ pub(crate) fn decode(
         }
         Fields::Named(named) => {
             let idents = named.named.iter().map(|f| &f.ident);
-            let names = named.named.iter().map(|f| {
-                f.ident
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            });
+            let names = names(named);
             quote! {
                 (|| #p::Ok::<_, #p::ValueError>(#path {
                     #( #idents: #p::decode_keyword(kwargs, #names)?, )*
@@ -92,6 +82,20 @@ pub(crate) fn pattern(fields: &Fields, path: &TokenStream) -> TokenStream {
         Fields::Unnamed(_) => quote!(#path(#(#bindings),*)),
         Fields::Unit => quote!(#path),
     }
+}
+
+/// The keys named fields travel under: their names.
+fn names(named: &syn::FieldsNamed) -> Vec<String> {
+    named
+        .named
+        .iter()
+        .map(|f| {
+            f.ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 fn bindings(fields: &Fields) -> Vec<syn::Ident> {

@@ -99,13 +99,6 @@ impl ServiceHandle {
         }
         first
     }
-
-    /// Keeps the service registered for as long as the session lives; answers when it closes.
-    pub async fn serve_until_closed(self, session: &Session) -> crate::error::CloseReason {
-        let reason = session.closed().await;
-        drop(self);
-        reason
-    }
 }
 
 impl Drop for ServiceHandle {

@@ -21,9 +21,6 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> syn::Result<Token
     let ctxt = Ctxt::default();
     let service = model::Service::parse(&ctxt, args, item);
     ctxt.finish()?;
-    let Some(service) = service else {
-        return Ok(TokenStream::new());
-    };
     let server = server::render(&service);
     let client = client::render(&service);
     Ok(quote::quote! {

@@ -89,7 +89,7 @@ impl Output {
 
 impl Service {
     /// Reads the trait and the macro's own arguments, recording every problem in `ctxt`.
-    pub(crate) fn parse(ctxt: &Ctxt, args: TokenStream, item: ItemTrait) -> Option<Self> {
+    pub(crate) fn parse(ctxt: &Ctxt, args: TokenStream, item: ItemTrait) -> Self {
         let mut prefix: Option<LitStr> = None;
         let mut events = Vec::new();
         let mut keys = Keys::new(ctxt, &["prefix", "events"]);
@@ -154,12 +154,12 @@ impl Service {
                 ),
             }
         }
-        Some(Service {
+        Service {
             item,
             prefix,
             events,
             methods,
-        })
+        }
     }
 }
 

@@ -37,8 +37,8 @@ impl ::wamp_core::__private::ServiceError for CalcError {
                 );
                 match (|| {
                     let args = ::std::vec![
-                        ::wamp_core::__private::encode(__f0) ?,
-                        ::wamp_core::__private::encode(__f1) ?
+                        ::wamp_core::__private::to_value(__f0) ?,
+                        ::wamp_core::__private::to_value(__f1) ?
                     ];
                     ::wamp_core::__private::Ok::<
                         _,
@@ -67,7 +67,7 @@ impl ::wamp_core::__private::ServiceError for CalcError {
                     kwargs
                         .insert(
                             ::wamp_core::__private::ToString::to_string("dividend"),
-                            ::wamp_core::__private::encode(__f0)?,
+                            ::wamp_core::__private::to_value(__f0)?,
                         );
                     ::wamp_core::__private::Ok::<
                         _,

@@ -10,8 +10,8 @@ impl ::wamp_core::__private::WampEvent for Moved {
         let Moved { x: __f0, y: __f1 } = self;
         let (args, kwargs) = (|| {
             let args = ::std::vec![
-                ::wamp_core::__private::encode(__f0) ?,
-                ::wamp_core::__private::encode(__f1) ?
+                ::wamp_core::__private::to_value(__f0) ?,
+                ::wamp_core::__private::to_value(__f1) ?
             ];
             ::wamp_core::__private::Ok::<
                 _,
