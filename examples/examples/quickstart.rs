@@ -8,6 +8,7 @@
 //! `cargo run -p wamp-examples --example quickstart -- ws://127.0.0.1:8080/ws realm1`.
 
 use futures::StreamExt as _;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use wamp_core::typed::CallError;
 use wamp_core::{wamp_service, WampError, WampEvent};
@@ -51,7 +52,7 @@ impl Calculator for Calc {
 }
 
 /// A typed event on `com.example.greetings`, sent as `kwargs`.
-#[derive(Debug, Serialize, Deserialize, WampEvent)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema, WampEvent)]
 #[wamp(topic = "com.example.greetings")]
 pub struct Greeting {
     /// The greeting.

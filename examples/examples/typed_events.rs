@@ -5,12 +5,13 @@
 //! Run: `cargo run -p wamp-examples --example typed_events` (or add `URL REALM`).
 
 use futures::StreamExt as _;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use wamp_core::{MatchPolicy, WampEvent};
 use wamp_examples::Target;
 
 /// A score, as kwargs `{"player": ..., "points": ...}`.
-#[derive(Debug, Serialize, Deserialize, WampEvent)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema, WampEvent)]
 #[wamp(topic = "com.example.game.scored")]
 pub struct Scored {
     /// Who scored.

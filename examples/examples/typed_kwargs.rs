@@ -4,13 +4,14 @@
 //!
 //! Run: `cargo run -p wamp-examples --example typed_kwargs` (or add `URL REALM`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use wamp_core::wamp_service;
 use wamp_examples::Target;
 
 /// A new account: the whole kwargs of `com.example.accounts.create`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct NewAccount {
     /// The login.
     pub login: String,

@@ -8,13 +8,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use wamp_core::typed::EventDetails;
 use wamp_core::{event_handlers, subscribe, WampEvent};
 use wamp_examples::Target;
 
 /// An order was placed.
-#[derive(Debug, Serialize, Deserialize, WampEvent)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema, WampEvent)]
 #[wamp(topic = "com.example.orders.placed")]
 pub struct Placed {
     /// The order.

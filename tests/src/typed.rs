@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::Stream;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use wamp_core::typed::Context;
 use wamp_core::{wamp_service, WampError, WampEvent};
@@ -27,7 +28,7 @@ pub enum CalcError {
 }
 
 /// A point, the whole `kwargs` of `com.typed.calc.norm`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Point {
     /// x
     pub x: f64,
@@ -36,7 +37,7 @@ pub struct Point {
 }
 
 /// Published after every `add`: `kwargs = {"a":..,"b":..,"sum":..}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, WampEvent)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, WampEvent)]
 #[wamp(topic = "com.typed.calc.computed")]
 pub struct Computed {
     /// First operand.

@@ -18,6 +18,10 @@ pub use std::string::{String, ToString};
 pub use std::sync::Arc;
 pub use std::vec::Vec;
 
+pub use crate::describe::build::{array_schema, error_variant, schema_of, FieldSchemas};
+pub use crate::describe::{
+    ErrorTypeDescription, PayloadKind, ServiceBuilder, ServiceDescription, TopicDescription,
+};
 pub use crate::error::{Error, WampError};
 pub use crate::message::Arguments;
 pub use crate::session::{
@@ -29,7 +33,9 @@ pub use crate::typed::{Context, ServiceClient, ServiceHandle};
 pub use crate::typed::{EventDetails, HandlerSet, Subscriptions, WampEvent};
 pub use crate::uri::MatchPolicy;
 pub use crate::value::{to_value, Dict, Value, ValueError};
+pub use schemars::{JsonSchema, SchemaGenerator};
 
+use crate::describe;
 use crate::error::uris;
 use crate::value;
 
@@ -226,26 +232,43 @@ pub struct RegisterOptions {
     pub invoke: InvokePolicy,
     /// Whether the caller's identity is asked for.
     pub disclose_caller: bool,
+    /// The first line of the method's docs, sent as the `_description` option when not empty.
+    pub summary: &'static str,
 }
 
-/// Registers every procedure of a service, in order; the first failure unregisters those
-/// already registered.
+/// One procedure for [`register_all`]: its URI, options and handler.
+pub type Procedure = (String, RegisterOptions, Arc<dyn crate::session::Handler>);
+
+/// Registers every procedure of a service, in order, then (unless `description` is `None`) the
+/// `<prefix>.describe` procedure answering the description; the first failure unregisters
+/// those already registered.
+///
+/// Each REGISTER carries the method's summary as `_description` and, when the description is
+/// served, its URI as `_interface` (implementation-specific keys, see
+/// [`crate::describe::REGISTER_DOC_OPTION`]).
 pub async fn register_all(
     session: &Session,
-    procedures: Vec<(
-        &'static str,
-        RegisterOptions,
-        Arc<dyn crate::session::Handler>,
-    )>,
+    mut procedures: Vec<Procedure>,
+    description: Option<ServiceDescription>,
 ) -> Result<ServiceHandle, Error> {
+    let interface = description.as_ref().map(ServiceDescription::describe_uri);
+    if let Some(description) = description {
+        procedures.push(describe_procedure(description));
+    }
     let mut registrations = Vec::with_capacity(procedures.len());
     for (procedure, options, handler) in procedures {
         let mut register = session
-            .register_shared(procedure, handler)
+            .register_shared(procedure.as_str(), handler)
             .match_policy(options.policy)
             .invoke(options.invoke);
         if options.disclose_caller {
             register = register.disclose_caller();
+        }
+        if !options.summary.is_empty() {
+            register = register.option(describe::REGISTER_DOC_OPTION, options.summary);
+        }
+        if let Some(interface) = &interface {
+            register = register.option(describe::REGISTER_INTERFACE_OPTION, interface.as_str());
         }
         match register.await {
             Ok(registration) => registrations.push(registration),
@@ -256,6 +279,30 @@ pub async fn register_all(
         }
     }
     Ok(ServiceHandle::new(registrations))
+}
+
+/// `<prefix>.describe`: answers the service's [`Document`](describe::Document) as `args[0]`.
+/// Shared (`roundrobin`), so every instance of a shared service can offer it.
+fn describe_procedure(description: ServiceDescription) -> Procedure {
+    let uri = description.describe_uri();
+    let document = describe::Document::new(vec![description]);
+    let reply = Arguments::value(&document);
+    (
+        uri,
+        RegisterOptions {
+            policy: MatchPolicy::Exact,
+            invoke: InvokePolicy::RoundRobin,
+            disclose_caller: false,
+            summary: "The interface description of this service (a wamp-interface document).",
+        },
+        handler(move |invocation: Invocation| {
+            let reply = reply.clone();
+            async move {
+                check_arity(&invocation.arguments, 0, "describe")?;
+                Ok(reply?)
+            }
+        }),
+    )
 }
 
 /// Boxes a handler closure for [`register_all`].

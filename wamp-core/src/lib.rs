@@ -52,6 +52,7 @@ pub use message::{Id, Message};
 pub use serializer::Serializer;
 pub use value::{Dict, Value};
 pub mod auth;
+pub mod describe;
 pub mod error;
 pub mod meta;
 pub mod session;
@@ -70,3 +71,10 @@ pub use error::{CloseReason, Error, WampError};
 pub use message::Arguments;
 pub use session::{Client, Session};
 pub use uri::MatchPolicy;
+
+/// The schemars crate, so that generated clients and users' schema derives need no direct
+/// dependency (`#[schemars(crate = "wamp_core::schemars")]`).
+pub use schemars;
+/// The serde crate, so that generated clients need no direct dependency
+/// (`#[serde(crate = "wamp_core::serde")]`).
+pub use serde;

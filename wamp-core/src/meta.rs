@@ -13,6 +13,7 @@
 //! The router must allow the caller to use `wamp.*` (Crossbar.io: a role permission on `wamp.`;
 //! `wamp-router`: every session may).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::message::Id;
@@ -50,7 +51,7 @@ impl std::fmt::Display for MetaError {
 impl std::error::Error for MetaError {}
 
 /// A session as `wamp.session.get` and `wamp.session.on_join` describe it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SessionDetails {
     /// The session ID.
     pub session: Id,
@@ -68,12 +69,13 @@ pub struct SessionDetails {
     pub authprovider: Option<String>,
     /// Router-specific details of the transport.
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub transport: Option<Dict>,
 }
 
 /// A registration or subscription as `wamp.registration.get` / `wamp.subscription.get`
 /// describe it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EntryDetails {
     /// The registration or subscription ID.
     pub id: Id,
@@ -91,7 +93,7 @@ pub struct EntryDetails {
 }
 
 /// The IDs of every registration or subscription, by match policy.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct EntryLists {
     /// Exact-match entries.
     #[serde(default)]
@@ -105,7 +107,7 @@ pub struct EntryLists {
 }
 
 /// Options of a lookup: the match policy of the URI looked up.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct LookupOptions {
     /// `exact` (default), `prefix` or `wildcard`.
     #[serde(rename = "match", skip_serializing_if = "Option::is_none")]

@@ -16,7 +16,18 @@ pub enum UriCheck {
 }
 
 /// How a URI is matched; decides where empty components are allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum MatchPolicy {
     /// The URI is matched exactly (no empty components).
     #[default]

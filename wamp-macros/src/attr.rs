@@ -87,6 +87,34 @@ pub(crate) fn positive(meta: &ParseNestedMeta<'_>) -> syn::Result<(u64, LitInt)>
     Ok((n, lit))
 }
 
+/// `key = true` or `key = false`.
+pub(crate) fn boolean(meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
+    let lit: syn::LitBool = meta.value()?.parse()?;
+    Ok(lit.value)
+}
+
+/// The text of the `#[doc = "..."]` attributes among `attrs`, one leading space dropped per
+/// line and blank lines around it trimmed (as `wamp_core::describe::doc_text` does).
+pub(crate) fn docs(attrs: &[syn::Attribute]) -> String {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .flat_map(|text| text.lines().map(str::to_owned).collect::<Vec<_>>())
+        .map(|l| l.strip_prefix(' ').unwrap_or(&l).trim_end().to_owned())
+        .collect();
+    lines.join("\n").trim_matches('\n').to_owned()
+}
+
 /// A key given alone, with no value: refuses `key = ...`.
 pub(crate) fn flag(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {

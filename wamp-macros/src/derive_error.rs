@@ -11,6 +11,8 @@ use crate::fields;
 use crate::uri::{self, Policy};
 
 struct Variant {
+    name: String,
+    docs: String,
     path: TokenStream,
     fields: Fields,
     uri: String,
@@ -40,6 +42,8 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             }
             match &uri {
                 Some(uri) => variants.push(Variant {
+                    name: ident.to_string(),
+                    docs: attr::docs(&input.attrs),
                     path: quote!(#ident),
                     fields: s.fields.clone(),
                     uri: uri.value(),
@@ -87,6 +91,8 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 }
                 let v = &variant.ident;
                 variants.push(Variant {
+                    name: v.to_string(),
+                    docs: attr::docs(&variant.attrs),
                     path: quote!(#ident::#v),
                     fields: variant.fields.clone(),
                     uri,
@@ -124,6 +130,19 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         let uri = &v.uri;
         quote!(#uri => #p::Some(#decode),)
     });
+    let described = variants.iter().map(|v| {
+        let schemas = fields::schemas(&v.fields, &p);
+        let (name, uri, docs) = (&v.name, &v.uri, &v.docs);
+        quote! {{
+            let fields = #schemas;
+            #p::error_variant(gen, #name, #uri, #docs, fields)
+        }}
+    });
+    let type_name = ident.to_string();
+    let type_docs = match &input.data {
+        Data::Enum(_) => attr::docs(&input.attrs),
+        _ => String::new(),
+    };
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
         impl #impl_generics #p::ServiceError for #ident #ty_generics #where_clause {
@@ -144,6 +163,15 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                     #(#from)*
                     _ => #p::None,
                 }
+            }
+
+            fn describe(gen: &mut #p::SchemaGenerator) -> #p::Option<#p::ErrorTypeDescription> {
+                let variants = ::std::vec![#(#described),*];
+                #p::Some(#p::ErrorTypeDescription {
+                    name: #p::ToString::to_string(#type_name),
+                    docs: #p::ToString::to_string(#type_docs),
+                    variants,
+                })
             }
         }
     })

@@ -75,7 +75,7 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     };
     ctxt.finish()?;
     let topic = topic.map(|t| t.value()).unwrap_or_default();
-    let (to, from) = match (payload, shape) {
+    let (to, from) = match (&payload, shape) {
         (Payload::Kwargs, _) => (
             quote!(#p::Arguments::from_kwargs(self)),
             quote!(arguments.decode_kwargs()),
@@ -103,6 +103,28 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         }
         (Payload::Args, None) => (quote!(), quote!()),
     };
+    let (kind, args, kwargs) = match (&payload, shape) {
+        (Payload::Kwargs, _) => (
+            quote!(Kwargs),
+            quote!(#p::None),
+            quote!(#p::Some(#p::schema_of::<Self>(gen))),
+        ),
+        (Payload::Value, _) => (
+            quote!(Value),
+            quote!(#p::Some({
+                let items = ::std::vec![(#p::None, #p::schema_of::<Self>(gen))];
+                #p::array_schema(items, gen)
+            })),
+            quote!(#p::None),
+        ),
+        (Payload::Args, Some(fields)) => {
+            let schema = fields::positional_schema(fields, &p);
+            (quote!(Args), quote!(#p::Some(#schema)), quote!(#p::None))
+        }
+        (Payload::Args, None) => (quote!(Args), quote!(#p::None), quote!(#p::None)),
+    };
+    let name = ident.to_string();
+    let docs = attr::docs(&input.attrs);
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
         impl #impl_generics #p::WampEvent for #ident #ty_generics #where_clause {
@@ -116,6 +138,17 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             #[allow(unused_variables)]
             fn from_arguments(arguments: &#p::Arguments) -> #p::Result<Self, #p::ValueError> {
                 #from
+            }
+
+            fn describe(gen: &mut #p::SchemaGenerator) -> #p::TopicDescription {
+                #p::TopicDescription {
+                    name: #p::ToString::to_string(#name),
+                    uri: #p::ToString::to_string(#topic),
+                    docs: #p::ToString::to_string(#docs),
+                    payload: #p::PayloadKind::#kind,
+                    args: #args,
+                    kwargs: #kwargs,
+                }
             }
         }
     })

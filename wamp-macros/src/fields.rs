@@ -71,6 +71,43 @@ pub(crate) fn decode(
     }
 }
 
+/// Code evaluating to the fields' `FieldSchemas` (needs `gen: &mut SchemaGenerator` in scope);
+/// each field's type must implement `JsonSchema`.
+pub(crate) fn schemas(fields: &Fields, p: &TokenStream) -> TokenStream {
+    match fields {
+        Fields::Named(named) => {
+            let names = names(named);
+            let types = named.named.iter().map(|f| &f.ty);
+            quote!(#p::FieldSchemas::Named(::std::vec![#((#names, #p::schema_of::<#types>(gen))),*]))
+        }
+        Fields::Unnamed(unnamed) => {
+            let types = unnamed.unnamed.iter().map(|f| &f.ty);
+            quote!(#p::FieldSchemas::Tuple(::std::vec![#(#p::schema_of::<#types>(gen)),*]))
+        }
+        Fields::Unit => quote!(#p::FieldSchemas::Unit),
+    }
+}
+
+/// Code evaluating to the positional array schema of the fields, each titled with its name
+/// when it has one (needs `gen: &mut SchemaGenerator` in scope).
+pub(crate) fn positional_schema(fields: &Fields, p: &TokenStream) -> TokenStream {
+    let items = fields.iter().map(|f| {
+        let ty = &f.ty;
+        let title = match &f.ident {
+            Some(ident) => {
+                let name = ident.to_string();
+                quote!(#p::Some(#name))
+            }
+            None => quote!(#p::None),
+        };
+        quote!((#title, #p::schema_of::<#ty>(gen)))
+    });
+    quote! {{
+        let items = ::std::vec![#(#items),*];
+        #p::array_schema(items, gen)
+    }}
+}
+
 /// The pattern binding every field to `__f0, __f1...`.
 pub(crate) fn pattern(fields: &Fields, path: &TokenStream) -> TokenStream {
     let bindings = bindings(fields);

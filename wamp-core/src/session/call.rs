@@ -17,7 +17,18 @@ use crate::uri::MatchPolicy;
 use crate::value::{Dict, Value, ValueError};
 
 /// How a CANCEL asks the dealer to treat the running invocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum CancelMode {
     /// The dealer answers the caller at once and lets the callee finish; no INTERRUPT.
     Skip,

@@ -38,7 +38,18 @@ where
 }
 
 /// How a dealer picks among the callees of a shared registration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum InvokePolicy {
     /// Only one callee may register (the default).
     #[default]

@@ -28,6 +28,15 @@ pub trait ServiceError: Sized + Send + 'static {
     /// Rebuilds the value from a received ERROR: `None` when the URI is not one of
     /// [`Self::URIS`], `Some(Err(..))` when it is but the payload does not decode.
     fn from_wamp_error(error: &WampError) -> Option<Result<Self, ValueError>>;
+
+    /// The type's description for interface documents: each URI with its payload schema.
+    /// `None` (the default) for untyped errors, which declare no URI.
+    fn describe(
+        gen: &mut schemars::SchemaGenerator,
+    ) -> Option<crate::describe::ErrorTypeDescription> {
+        let _ = gen;
+        None
+    }
 }
 
 impl ServiceError for Infallible {

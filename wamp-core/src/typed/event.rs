@@ -32,6 +32,22 @@ pub trait WampEvent: Sized + Send + 'static {
 
     /// Rebuilds the event from a received EVENT's arguments.
     fn from_arguments(arguments: &Arguments) -> Result<Self, ValueError>;
+
+    /// The topic's description for interface documents. The default (for hand-written
+    /// implementations) names the topic and leaves its payload unconstrained; the derive
+    /// describes the payload from the type's schema.
+    fn describe(gen: &mut schemars::SchemaGenerator) -> crate::describe::TopicDescription {
+        let _ = gen;
+        let name = std::any::type_name::<Self>();
+        crate::describe::TopicDescription {
+            name: name.rsplit("::").next().unwrap_or(name).to_owned(),
+            uri: Self::TOPIC.to_owned(),
+            docs: String::new(),
+            payload: crate::describe::PayloadKind::Value,
+            args: None,
+            kwargs: None,
+        }
+    }
 }
 
 /// Everything about a received event besides its payload.

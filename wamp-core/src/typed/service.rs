@@ -123,4 +123,7 @@ pub trait ServiceClient: Sized {
 
     /// The session the client calls over.
     fn session(&self) -> &Session;
+
+    /// The service's interface description: every procedure and topic with its schemas.
+    fn description() -> crate::describe::ServiceDescription;
 }

@@ -35,6 +35,7 @@ pub(crate) fn render(service: &Service) -> TokenStream {
     let prefix = &service.prefix;
     let uris = service.methods.iter().map(|m| &m.uri);
     let events = &service.events;
+    let description = description(service, &p);
     let doc = format!(
         "Typed caller of [`{trait_ident}`] (`{prefix}`): one method per procedure, each answering \
          the procedure's result or a [`CallError`](::wamp_core::typed::CallError)."
@@ -77,6 +78,10 @@ pub(crate) fn render(service: &Service) -> TokenStream {
             fn session(&self) -> &#p::Session {
                 &self.session
             }
+
+            fn description() -> #p::ServiceDescription {
+                #description
+            }
         }
     }
 }
@@ -117,14 +122,7 @@ fn method(
         Some(ms) => quote!(#p::Some(#p::Duration::from_millis(#ms))),
         None => quote!(#p::None),
     };
-    let cancel = format_ident!(
-        "{}",
-        match method.cancel.as_str() {
-            "skip" => "Skip",
-            "killnowait" => "KillNoWait",
-            _ => "Kill",
-        }
-    );
+    let cancel = method.cancel_variant();
     let (output, call) = match &method.output {
         Output::Stream { .. } => (
             quote!(#p::Result<#p::ProgressStream<#ok, #err>, #p::CallError<#err>>),
@@ -159,5 +157,64 @@ fn method(
             };
             #p::#call(&self.session, #procedure, arguments, options).await
         }
+    }
+}
+
+/// The body of `ServiceClient::description`: the service built procedure by procedure.
+fn description(service: &Service, p: &TokenStream) -> TokenStream {
+    let name = service.item.ident.to_string();
+    let prefix = &service.prefix;
+    let docs = &service.docs;
+    let procedures = service.methods.iter().map(|m| {
+        let name = m.name();
+        let uri = &m.uri;
+        let docs = &m.docs;
+        let policy = m.match_variant();
+        let invoke = m.invoke_variant();
+        let cancel = m.cancel_variant();
+        let disclose = m.disclose_caller;
+        let timeout = match m.timeout_ms {
+            Some(ms) => quote!(#p::Some(#ms)),
+            None => quote!(#p::None),
+        };
+        let params = m.params.iter().filter_map(|param| {
+            let ty = &param.ty;
+            let name = param.ident.to_string().trim_start_matches("r#").to_owned();
+            match param.kind {
+                ParamKind::Positional(_) => Some(quote!(.positional::<#ty>(#name))),
+                ParamKind::Keyword(_) => Some(quote!(.keyword::<#ty>(#name))),
+                ParamKind::KwargsStruct => Some(quote!(.kwargs::<#ty>(#name))),
+                ParamKind::Context => None,
+            }
+        });
+        let answer = match &m.output {
+            Output::Value { unit: true, .. } | Output::Result { unit: true, .. } => quote!(),
+            Output::Value { ty, .. } => quote!(.result::<#ty>()),
+            Output::Result { ok, .. } => quote!(.result::<#ok>()),
+            Output::Stream { item, .. } => quote!(.progress::<#item>()),
+        };
+        let error = m.output.err().map(|err| quote!(.error::<#err>()));
+        quote! {
+            service
+                .procedure(#name, #uri, #docs)
+                .options(
+                    #p::MatchPolicy::#policy,
+                    #p::InvokePolicy::#invoke,
+                    #timeout,
+                    #disclose,
+                    #p::CancelMode::#cancel,
+                )
+                #(#params)*
+                #answer
+                #error
+                .finish();
+        }
+    });
+    let events = &service.events;
+    quote! {
+        let mut service = #p::ServiceBuilder::new(#name, #prefix, #docs);
+        #(#procedures)*
+        #( service.topic::<#events>(); )*
+        service.finish()
     }
 }

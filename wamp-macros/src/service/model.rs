@@ -20,6 +20,10 @@ pub(crate) struct Service {
     /// The trait as written, with our attributes still on it.
     pub(crate) item: ItemTrait,
     pub(crate) prefix: String,
+    /// The trait's docs.
+    pub(crate) docs: String,
+    /// Whether `serve` also answers `<prefix>.describe` (`describe = false` opts out).
+    pub(crate) describe: bool,
     /// Event types declared with `events(...)`.
     pub(crate) events: Vec<Type>,
     pub(crate) methods: Vec<Method>,
@@ -29,6 +33,7 @@ pub(crate) struct Service {
 pub(crate) struct Method {
     pub(crate) ident: Ident,
     pub(crate) uri: String,
+    pub(crate) docs: String,
     pub(crate) params: Vec<Param>,
     pub(crate) output: Output,
     pub(crate) policy: Policy,
@@ -87,15 +92,51 @@ impl Output {
     }
 }
 
+impl Method {
+    /// The `InvokePolicy` variant of the method's `invoke`.
+    pub(crate) fn invoke_variant(&self) -> Ident {
+        let name = match self.invoke.as_deref() {
+            Some("roundrobin") => "RoundRobin",
+            Some("random") => "Random",
+            Some("first") => "First",
+            Some("last") => "Last",
+            _ => "Single",
+        };
+        Ident::new(name, Span::call_site())
+    }
+
+    /// The `CancelMode` variant of the method's `cancel`.
+    pub(crate) fn cancel_variant(&self) -> Ident {
+        let name = match self.cancel.as_str() {
+            "skip" => "Skip",
+            "killnowait" => "KillNoWait",
+            _ => "Kill",
+        };
+        Ident::new(name, Span::call_site())
+    }
+
+    /// The `MatchPolicy` variant of the method's `match`.
+    pub(crate) fn match_variant(&self) -> Ident {
+        Ident::new(self.policy.variant(), Span::call_site())
+    }
+
+    /// The method's name without a raw-identifier prefix.
+    pub(crate) fn name(&self) -> String {
+        self.ident.to_string().trim_start_matches("r#").to_owned()
+    }
+}
+
 impl Service {
     /// Reads the trait and the macro's own arguments, recording every problem in `ctxt`.
     pub(crate) fn parse(ctxt: &Ctxt, args: TokenStream, item: ItemTrait) -> Self {
         let mut prefix: Option<LitStr> = None;
         let mut events = Vec::new();
-        let mut keys = Keys::new(ctxt, &["prefix", "events"]);
+        let mut describe = true;
+        let mut keys = Keys::new(ctxt, &["prefix", "events", "describe"]);
         let parser = syn::meta::parser(|meta| {
             match keys.key(&meta)?.as_deref() {
                 Some("prefix") => prefix = Some(attr::string(&meta)?),
+                Some("describe") => describe = attr::boolean(&meta)?,
                 Some("events") => {
                     let content;
                     syn::parenthesized!(content in meta.input);
@@ -154,9 +195,22 @@ impl Service {
                 ),
             }
         }
+        if describe {
+            let describe_uri = format!("{prefix}.describe");
+            for method in &methods {
+                if method.uri == describe_uri {
+                    ctxt.error(
+                        &method.ident,
+                        format!("`{describe_uri}` answers the service's interface description; rename the procedure, or opt out with `#[wamp_service(describe = false)]`"),
+                    );
+                }
+            }
+        }
         Service {
+            docs: attr::docs(&item.attrs),
             item,
             prefix,
+            describe,
             events,
             methods,
         }
@@ -280,6 +334,7 @@ impl Method {
         Some(Method {
             ident: sig.ident.clone(),
             uri,
+            docs: attr::docs(&f.attrs),
             params,
             output: output?,
             policy,
@@ -373,6 +428,17 @@ fn parse_params(ctxt: &Ctxt, sig: &syn::Signature, kwargs_mode: bool) -> Vec<Par
             ty: (*typed.ty).clone(),
             kind,
         });
+    }
+    if let Some(whole) = &struct_param {
+        if let Some(keyword) = params
+            .iter()
+            .find(|p| matches!(p.kind, ParamKind::Keyword(_)))
+        {
+            ctxt.error(
+                &keyword.ident,
+                format!("`{whole}` is the whole kwargs already; make `{}` positional or a field of `{whole}`'s type", keyword.ident),
+            );
+        }
     }
     params
 }

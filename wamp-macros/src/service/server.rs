@@ -54,9 +54,22 @@ pub(crate) fn render(service: &Service) -> TokenStream {
     let handlers = service.methods.iter().map(|m| handler(m, &p));
     let count = service.methods.len();
     let trait_name = &item.ident;
+    let client = quote::format_ident!("{}Client", trait_name);
+    let (description, describe_doc) = if service.describe {
+        (
+            quote!(#p::Some(<#client as #p::ServiceClient>::description())),
+            format!(
+                " It also registers `{}.describe`, answering the service's interface description.",
+                service.prefix
+            ),
+        )
+    } else {
+        (quote!(#p::None), String::new())
+    };
     let serve_doc = format!(
-        "Registers every procedure of [`{trait_name}`] on `session`, served by `self`. Dropping the \
-         returned handle unregisters them; a failure unregisters those already registered."
+        "Registers every procedure of [`{trait_name}`] on `session`, served by `self`.{describe_doc} \
+         Dropping the returned handle unregisters them; a failure unregisters those already \
+         registered."
     );
     item.items.push(syn::parse_quote! {
         #[doc = #serve_doc]
@@ -72,7 +85,7 @@ pub(crate) fn render(service: &Service) -> TokenStream {
             async move {
                 let mut procedures = #p::Vec::with_capacity(#count);
                 #(#handlers)*
-                #p::register_all(&session, procedures).await
+                #p::register_all(&session, procedures, #description).await
             }
         }
     });
@@ -134,27 +147,20 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
             quote!(#p::serve_stream(&invocation, #p::infallible_stream(#call)).await)
         }
     };
-    let policy = syn::Ident::new(method.policy.variant(), proc_macro2::Span::call_site());
-    let invoke = syn::Ident::new(
-        match method.invoke.as_deref() {
-            Some("roundrobin") => "RoundRobin",
-            Some("random") => "Random",
-            Some("first") => "First",
-            Some("last") => "Last",
-            _ => "Single",
-        },
-        proc_macro2::Span::call_site(),
-    );
+    let policy = method.match_variant();
+    let invoke = method.invoke_variant();
     let disclose = method.disclose_caller;
+    let summary = method.docs.lines().next().unwrap_or_default();
     quote! {
         {
             let this = #p::Clone::clone(&this);
             procedures.push((
-                #uri,
+                #p::String::from(#uri),
                 #p::RegisterOptions {
                     policy: #p::MatchPolicy::#policy,
                     invoke: #p::InvokePolicy::#invoke,
                     disclose_caller: #disclose,
+                    summary: #summary,
                 },
                 #p::handler(move |invocation: #p::Invocation| {
                     let this = #p::Clone::clone(&this);
