@@ -1,4 +1,59 @@
-//! Interface descriptions and client generation for typed WAMP services.
+//! Interface descriptions of typed WAMP services, and what is made from them.
 //!
-//! This crate is reserved for the JSON Schema interface descriptions, the Rust and TypeScript client
-//! generators and the breaking-change diff; they arrive with the codegen issue. Until then it exports nothing.
+//! A `#[wamp_service]` trait describes itself (see [`wamp_core::describe`]); its description
+//! is a JSON document (the format's JSON Schema is `schema/wamp-interface.v1.json` in this
+//! crate) that this crate turns into:
+//! - a typed Rust client module ([`rust`]), from `build.rs` or the command line;
+//! - a typed TypeScript client over autobahn-js ([`typescript`]);
+//! - a Markdown API reference ([`markdown`]);
+//! - a list of breaking and compatible changes between two versions ([`diff`]).
+//!
+//! [`fetch`] reads a description from a running service (`<prefix>.describe`). The
+//! `wamp-codegen` command line does each of these; `wamp-codegen --help` lists them.
+
+mod api;
+pub mod diff;
+pub mod fetch;
+pub mod golden;
+pub mod markdown;
+pub mod rust;
+mod types;
+pub mod typescript;
+
+use std::path::Path;
+
+pub use wamp_core::describe::{Document, DocumentError, ServiceDescription};
+
+/// Why a description could not be read or turned into code.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// The file could not be read or written.
+    #[error("{0}: {1}")]
+    Io(String, #[source] std::io::Error),
+    /// The file is not a description document.
+    #[error("{0}: {1}")]
+    Document(String, #[source] DocumentError),
+    /// The generated Rust did not parse (a bug in the generator; the message says where).
+    #[error("generated Rust does not parse: {0}")]
+    Rust(String),
+    /// `write_client` was called outside a build script.
+    #[error("OUT_DIR is not set: call this from build.rs")]
+    NoOutDir,
+}
+
+/// Reads a description document from a file.
+pub fn read_document(path: impl AsRef<Path>) -> Result<Document, GenerateError> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| GenerateError::Io(path.display().to_string(), e))?;
+    Document::from_json(&text).map_err(|e| GenerateError::Document(path.display().to_string(), e))
+}
+
+/// The JSON Schema of the description document format, made from the model types (the file
+/// `schema/wamp-interface.v1.json` is this, checked by a test).
+pub fn document_schema() -> String {
+    let schema = schemars::schema_for!(Document);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -78,3 +78,5 @@ pub use schemars;
 /// The serde crate, so that generated clients need no direct dependency
 /// (`#[serde(crate = "wamp_core::serde")]`).
 pub use serde;
+/// The serde_json crate: generated clients type untyped JSON values as `serde_json::Value`.
+pub use serde_json;

@@ -1,0 +1,778 @@
+//! What changed between two versions of a description, each change classified as breaking (an
+//! existing caller, subscriber or generated client stops working) or compatible.
+//!
+//! Types are compared by direction. What callers send (arguments) may accept more than before
+//! but not less; what they receive (results, progress items, error payloads, events) may
+//! promise more than before but not less. So a new optional argument is compatible and a new
+//! required one breaking; a field added to a result is compatible, one removed breaking; a new
+//! enum value is compatible in an argument and breaking in a result.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde_json::Value as Json;
+use wamp_core::describe::{Document, ProcedureDescription, ServiceDescription, TopicDescription};
+
+use crate::api::{positional, ParamKind};
+use crate::types::{Field, Shape, Ty, Types, VariantPayload};
+
+/// Whether a change breaks existing peers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Existing callers, subscribers or generated clients stop working.
+    Breaking,
+    /// Existing peers keep working.
+    Compatible,
+}
+
+/// One change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Breaking or compatible.
+    pub severity: Severity,
+    /// What kind of change, as a stable code (`procedure-removed`, `argument-added`...).
+    pub kind: &'static str,
+    /// Where: the URI, then the path inside it.
+    pub location: String,
+    /// What changed, in words.
+    pub message: String,
+}
+
+/// Every change between two documents.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The changes, breaking ones first.
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// Whether any change is breaking.
+    pub fn is_breaking(&self) -> bool {
+        self.changes
+            .iter()
+            .any(|c| c.severity == Severity::Breaking)
+    }
+
+    /// The kinds of the changes, in order (for tests and scripts).
+    pub fn kinds(&self) -> Vec<(Severity, &'static str)> {
+        self.changes.iter().map(|c| (c.severity, c.kind)).collect()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.changes.is_empty() {
+            return writeln!(f, "no changes");
+        }
+        for c in &self.changes {
+            let tag = match c.severity {
+                Severity::Breaking => "BREAKING  ",
+                Severity::Compatible => "compatible",
+            };
+            writeln!(f, "{tag} {} [{}]: {}", c.location, c.kind, c.message)?;
+        }
+        let breaking = self
+            .changes
+            .iter()
+            .filter(|c| c.severity == Severity::Breaking)
+            .count();
+        writeln!(f, "{} change(s), {breaking} breaking", self.changes.len())
+    }
+}
+
+/// Which way values flow: sent by callers, or received by them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Input,
+    Output,
+}
+
+impl Flow {
+    /// The severity of a change that widens what the type accepts.
+    fn widened(self) -> Severity {
+        match self {
+            Flow::Input => Severity::Compatible,
+            Flow::Output => Severity::Breaking,
+        }
+    }
+
+    /// The severity of a change that narrows what the type accepts.
+    fn narrowed(self) -> Severity {
+        match self {
+            Flow::Input => Severity::Breaking,
+            Flow::Output => Severity::Compatible,
+        }
+    }
+}
+
+/// Compares two documents service by service (matched by prefix).
+pub fn diff(old: &Document, new: &Document) -> Report {
+    let mut report = Report::default();
+    for o in &old.services {
+        match new.service(&o.prefix) {
+            Some(n) => Differ::new(o, n, &mut report).services(),
+            None => report.changes.push(Change {
+                severity: Severity::Breaking,
+                kind: "service-removed",
+                location: o.prefix.clone(),
+                message: format!("the service {} is gone", o.name),
+            }),
+        }
+    }
+    for n in &new.services {
+        if old.service(&n.prefix).is_none() {
+            report.changes.push(Change {
+                severity: Severity::Compatible,
+                kind: "service-added",
+                location: n.prefix.clone(),
+                message: format!("new service {}", n.name),
+            });
+        }
+    }
+    report.changes.sort_by_key(|c| c.severity);
+    report
+}
+
+struct Differ<'a, 'r> {
+    old: &'a ServiceDescription,
+    new: &'a ServiceDescription,
+    old_types: Types<'a>,
+    new_types: Types<'a>,
+    report: &'r mut Report,
+    /// Named type pairs being compared (a recursive type is compared once).
+    visiting: BTreeSet<(String, String, bool)>,
+}
+
+impl<'a, 'r> Differ<'a, 'r> {
+    fn new(
+        old: &'a ServiceDescription,
+        new: &'a ServiceDescription,
+        report: &'r mut Report,
+    ) -> Self {
+        Self {
+            old,
+            new,
+            old_types: Types::new(&old.defs),
+            new_types: Types::new(&new.defs),
+            report,
+            visiting: BTreeSet::new(),
+        }
+    }
+
+    fn push(&mut self, severity: Severity, kind: &'static str, location: &str, message: String) {
+        self.report.changes.push(Change {
+            severity,
+            kind,
+            location: location.to_owned(),
+            message,
+        });
+    }
+
+    fn services(mut self) {
+        for o in &self.old.procedures {
+            match self.new.procedures.iter().find(|n| n.uri == o.uri) {
+                Some(n) => self.procedure(o, n),
+                None => self.push(
+                    Severity::Breaking,
+                    "procedure-removed",
+                    &o.uri,
+                    format!("the procedure `{}` is gone", o.name),
+                ),
+            }
+        }
+        for n in &self.new.procedures {
+            if !self.old.procedures.iter().any(|o| o.uri == n.uri) {
+                self.push(
+                    Severity::Compatible,
+                    "procedure-added",
+                    &n.uri,
+                    format!("new procedure `{}`", n.name),
+                );
+            }
+        }
+        for o in &self.old.topics {
+            match self.new.topics.iter().find(|n| n.uri == o.uri) {
+                Some(n) => self.topic(o, n),
+                None => self.push(
+                    Severity::Breaking,
+                    "topic-removed",
+                    &o.uri,
+                    format!("the event `{}` is no longer declared", o.name),
+                ),
+            }
+        }
+        for n in &self.new.topics {
+            if !self.old.topics.iter().any(|o| o.uri == n.uri) {
+                self.push(
+                    Severity::Compatible,
+                    "topic-added",
+                    &n.uri,
+                    format!("new event `{}`", n.name),
+                );
+            }
+        }
+    }
+
+    fn procedure(&mut self, o: &ProcedureDescription, n: &ProcedureDescription) {
+        let at = o.uri.as_str();
+        if o.name != n.name {
+            self.push(
+                Severity::Compatible,
+                "method-renamed",
+                at,
+                format!("the method is now `{}` (was `{}`); the wire is unchanged, generated code is renamed", n.name, o.name),
+            );
+        }
+        if o.match_policy != n.match_policy {
+            self.push(
+                Severity::Breaking,
+                "match-changed",
+                at,
+                format!(
+                    "registered with {} match (was {})",
+                    n.match_policy.name(),
+                    o.match_policy.name()
+                ),
+            );
+        }
+        if o.invoke != n.invoke {
+            self.push(
+                Severity::Compatible,
+                "invoke-changed",
+                at,
+                format!(
+                    "invocation policy {} (was {})",
+                    n.invoke.as_str(),
+                    o.invoke.as_str()
+                ),
+            );
+        }
+        if o.timeout_ms != n.timeout_ms {
+            self.push(
+                Severity::Compatible,
+                "timeout-changed",
+                at,
+                format!("timeout {:?} ms (was {:?} ms)", n.timeout_ms, o.timeout_ms),
+            );
+        }
+        self.arguments(o, n);
+        match (&o.progress, &n.progress) {
+            (Some(_), None) => self.push(
+                Severity::Breaking,
+                "progress-removed",
+                at,
+                "no longer sends progressive results".into(),
+            ),
+            (None, Some(_)) => self.push(
+                Severity::Breaking,
+                "progress-added",
+                at,
+                "now answers with progressive results (its result becomes a list)".into(),
+            ),
+            (Some(os), Some(ns)) => {
+                self.schema(os, ns, Flow::Output, &format!("{at} progress"));
+            }
+            (None, None) => {}
+        }
+        match (&o.result, &n.result) {
+            (Some(_), None) if n.progress.is_none() => self.push(
+                Severity::Breaking,
+                "result-removed",
+                at,
+                "no longer answers a result".into(),
+            ),
+            (None, Some(_)) if o.progress.is_none() => self.push(
+                Severity::Compatible,
+                "result-added",
+                at,
+                "now answers a result (callers that expected none ignore it)".into(),
+            ),
+            (Some(os), Some(ns)) => self.schema(os, ns, Flow::Output, &format!("{at} result")),
+            _ => {}
+        }
+        self.errors(o, n);
+    }
+
+    fn arguments(&mut self, o: &ProcedureDescription, n: &ProcedureDescription) {
+        let at = o.uri.as_str();
+        let old_params = params(&mut self.old_types, o);
+        let new_params = params(&mut self.new_types, n);
+        for (i, op) in old_params.iter().enumerate() {
+            let Some((j, np)) = new_params.iter().enumerate().find(|(_, np)| np.0 == op.0) else {
+                let (severity, note) = match op.1 {
+                    ParamKind::Positional => {
+                        (Severity::Breaking, "callers that pass it are refused")
+                    }
+                    _ => (
+                        Severity::Compatible,
+                        "a keyword callers still send is ignored",
+                    ),
+                };
+                self.push(
+                    severity,
+                    "argument-removed",
+                    at,
+                    format!("argument `{}` removed: {note}", op.0),
+                );
+                continue;
+            };
+            if op.1 != np.1 {
+                self.push(
+                    Severity::Breaking,
+                    "argument-moved",
+                    at,
+                    format!("argument `{}` is now {:?} (was {:?})", op.0, np.1, op.1),
+                );
+            } else if op.1 == ParamKind::Positional
+                && position(&old_params, i) != position(&new_params, j)
+            {
+                self.push(
+                    Severity::Breaking,
+                    "argument-moved",
+                    at,
+                    format!(
+                        "argument `{}` moved to position {}",
+                        op.0,
+                        position(&new_params, j)
+                    ),
+                );
+            }
+            match (op.3, np.3) {
+                (false, true) => self.push(
+                    Severity::Breaking,
+                    "argument-required",
+                    at,
+                    format!("argument `{}` is now required", op.0),
+                ),
+                (true, false) => self.push(
+                    Severity::Compatible,
+                    "argument-optional",
+                    at,
+                    format!("argument `{}` may now be left out", op.0),
+                ),
+                _ => {}
+            }
+            let (os, ns) = (op.2.clone(), np.2.clone());
+            self.schema(&os, &ns, Flow::Input, &format!("{at} argument `{}`", op.0));
+        }
+        for np in &new_params {
+            if !old_params.iter().any(|op| op.0 == np.0) {
+                if np.3 {
+                    self.push(
+                        Severity::Breaking,
+                        "argument-added",
+                        at,
+                        format!("new required argument `{}`", np.0),
+                    );
+                } else {
+                    self.push(
+                        Severity::Compatible,
+                        "argument-added",
+                        at,
+                        format!("new optional argument `{}`", np.0),
+                    );
+                }
+            }
+        }
+    }
+
+    fn errors(&mut self, o: &ProcedureDescription, n: &ProcedureDescription) {
+        let at = o.uri.as_str();
+        let variants = |s: &'a ServiceDescription, p: &ProcedureDescription| {
+            p.error
+                .as_deref()
+                .and_then(|name| s.error_type(name))
+                .map(|e| e.variants.clone())
+                .unwrap_or_default()
+        };
+        let old_variants = variants(self.old, o);
+        let new_variants = variants(self.new, n);
+        for ov in &old_variants {
+            match new_variants.iter().find(|nv| nv.uri == ov.uri) {
+                None => self.push(
+                    Severity::Breaking,
+                    "error-removed",
+                    at,
+                    format!(
+                        "error `{}` is no longer declared (generated clients lose the variant)",
+                        ov.uri
+                    ),
+                ),
+                Some(nv) => {
+                    let place = format!("{at} error `{}`", ov.uri);
+                    self.optional_schema(
+                        ov.args.as_ref(),
+                        nv.args.as_ref(),
+                        &format!("{place} args"),
+                    );
+                    self.optional_schema(
+                        ov.kwargs.as_ref(),
+                        nv.kwargs.as_ref(),
+                        &format!("{place} kwargs"),
+                    );
+                }
+            }
+        }
+        for nv in &new_variants {
+            if !old_variants.iter().any(|ov| ov.uri == nv.uri) {
+                self.push(
+                    Severity::Compatible,
+                    "error-added",
+                    at,
+                    format!(
+                        "new error `{}` (older clients see it as an undeclared error)",
+                        nv.uri
+                    ),
+                );
+            }
+        }
+    }
+
+    fn topic(&mut self, o: &TopicDescription, n: &TopicDescription) {
+        let at = o.uri.as_str();
+        if o.payload != n.payload {
+            self.push(
+                Severity::Breaking,
+                "event-payload-moved",
+                at,
+                format!(
+                    "the payload now travels as {:?} (was {:?})",
+                    n.payload, o.payload
+                ),
+            );
+            return;
+        }
+        self.optional_schema(o.args.as_ref(), n.args.as_ref(), &format!("{at} args"));
+        self.optional_schema(
+            o.kwargs.as_ref(),
+            n.kwargs.as_ref(),
+            &format!("{at} kwargs"),
+        );
+    }
+
+    fn optional_schema(&mut self, o: Option<&Json>, n: Option<&Json>, at: &str) {
+        match (o, n) {
+            (Some(o), Some(n)) => self.schema(o, n, Flow::Output, at),
+            (Some(_), None) => self.push(
+                Severity::Breaking,
+                "payload-removed",
+                at,
+                "the payload is gone".into(),
+            ),
+            (None, Some(_)) => self.push(
+                Severity::Compatible,
+                "payload-added",
+                at,
+                "a payload is added".into(),
+            ),
+            (None, None) => {}
+        }
+    }
+
+    fn schema(&mut self, o: &Json, n: &Json, flow: Flow, at: &str) {
+        let ot = self.old_types.ty(o, "Inline");
+        let nt = self.new_types.ty(n, "Inline");
+        self.ty(&ot, &nt, flow, at);
+    }
+
+    fn ty(&mut self, o: &Ty, n: &Ty, flow: Flow, at: &str) {
+        match (o, n) {
+            (Ty::Option(a), Ty::Option(b)) => self.ty(a, b, flow, at),
+            (Ty::Option(a), b) => {
+                self.push(
+                    flow.narrowed(),
+                    "null-removed",
+                    at,
+                    "no longer accepts null".into(),
+                );
+                self.ty(a, b, flow, at);
+            }
+            (a, Ty::Option(b)) => {
+                self.push(flow.widened(), "null-added", at, "may now be null".into());
+                self.ty(a, b, flow, at);
+            }
+            (Ty::Named(a), Ty::Named(b)) => self.named(a, b, flow, at),
+            (Ty::List(a), Ty::List(b)) | (Ty::Map(a), Ty::Map(b)) => self.ty(a, b, flow, at),
+            (Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => {
+                for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                    self.ty(x, y, flow, &format!("{at}[{i}]"));
+                }
+            }
+            (Ty::Int(a), Ty::Int(b)) if a != b => {
+                let (ra, rb) = (int_range(a), int_range(b));
+                let severity = if rb.0 <= ra.0 && rb.1 >= ra.1 {
+                    flow.widened()
+                } else if rb.0 >= ra.0 && rb.1 <= ra.1 {
+                    flow.narrowed()
+                } else {
+                    Severity::Breaking
+                };
+                self.push(
+                    severity,
+                    "type-changed",
+                    at,
+                    format!("integer {b} (was {a})"),
+                );
+            }
+            (Ty::Int(_), Ty::Float(_)) => self.push(
+                flow.widened(),
+                "type-changed",
+                at,
+                "number (was integer)".into(),
+            ),
+            (Ty::Float(_), Ty::Int(_)) => self.push(
+                flow.narrowed(),
+                "type-changed",
+                at,
+                "integer (was number)".into(),
+            ),
+            (_, Ty::Any) if *o != Ty::Any => {
+                self.push(flow.widened(), "type-changed", at, "now any value".into())
+            }
+            (Ty::Any, _) if *n != Ty::Any => self.push(
+                flow.narrowed(),
+                "type-changed",
+                at,
+                format!("now {} (was any value)", kind(n)),
+            ),
+            (a, b)
+                if std::mem::discriminant(a) != std::mem::discriminant(b)
+                    || matches!(a, Ty::Tuple(_)) =>
+            {
+                self.push(
+                    Severity::Breaking,
+                    "type-changed",
+                    at,
+                    format!("now {} (was {})", kind(b), kind(a)),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn named(&mut self, a: &str, b: &str, flow: Flow, at: &str) {
+        let key = (a.to_owned(), b.to_owned(), flow == Flow::Input);
+        if !self.visiting.insert(key) {
+            return;
+        }
+        let od = self
+            .old_types
+            .named
+            .iter()
+            .find(|d| d.name == a)
+            .map(|d| d.shape.clone());
+        let nd = self
+            .new_types
+            .named
+            .iter()
+            .find(|d| d.name == b)
+            .map(|d| d.shape.clone());
+        let (Some(os), Some(ns)) = (od, nd) else {
+            return;
+        };
+        match (&os, &ns) {
+            (Shape::Struct(of), Shape::Struct(nf)) => self.fields(of, nf, flow, at),
+            (Shape::UnitEnum(ov), Shape::UnitEnum(nv)) => {
+                for v in ov.iter().filter(|v| !nv.contains(v)) {
+                    self.push(
+                        flow.narrowed(),
+                        "enum-value-removed",
+                        at,
+                        format!("value `{v}` removed"),
+                    );
+                }
+                for v in nv.iter().filter(|v| !ov.contains(v)) {
+                    self.push(
+                        flow.widened(),
+                        "enum-value-added",
+                        at,
+                        format!("value `{v}` added"),
+                    );
+                }
+            }
+            (Shape::Enum(ov), Shape::Enum(nv)) => {
+                for v in ov.iter().filter(|v| !nv.iter().any(|n| n.tag == v.tag)) {
+                    self.push(
+                        flow.narrowed(),
+                        "enum-value-removed",
+                        at,
+                        format!("variant `{}` removed", v.tag),
+                    );
+                }
+                for v in nv.iter().filter(|v| !ov.iter().any(|o| o.tag == v.tag)) {
+                    self.push(
+                        flow.widened(),
+                        "enum-value-added",
+                        at,
+                        format!("variant `{}` added", v.tag),
+                    );
+                }
+                for v in ov {
+                    if let Some(w) = nv.iter().find(|w| w.tag == v.tag) {
+                        let place = format!("{at}.{}", v.tag);
+                        match (&v.payload, &w.payload) {
+                            (VariantPayload::Unit, VariantPayload::Unit) => {}
+                            (VariantPayload::Newtype(x), VariantPayload::Newtype(y)) => {
+                                self.ty(x, y, flow, &place)
+                            }
+                            (VariantPayload::Struct(x), VariantPayload::Struct(y)) => {
+                                self.fields(x, y, flow, &place)
+                            }
+                            (VariantPayload::Tuple(x), VariantPayload::Tuple(y)) => {
+                                self.ty(&Ty::Tuple(x.clone()), &Ty::Tuple(y.clone()), flow, &place)
+                            }
+                            _ => self.push(
+                                Severity::Breaking,
+                                "type-changed",
+                                &place,
+                                "the variant's payload changed shape".into(),
+                            ),
+                        }
+                    }
+                }
+            }
+            (Shape::Tuple(x), Shape::Tuple(y)) => {
+                self.ty(&Ty::Tuple(x.clone()), &Ty::Tuple(y.clone()), flow, at)
+            }
+            (Shape::Alias(x), Shape::Alias(y)) => self.ty(x, y, flow, at),
+            (Shape::Alias(x), _) => self.ty(x, &Ty::Named(b.to_owned()), flow, at),
+            _ => self.push(
+                Severity::Breaking,
+                "type-changed",
+                at,
+                format!("`{b}` changed shape (was `{a}`)"),
+            ),
+        }
+    }
+
+    fn fields(&mut self, of: &[Field], nf: &[Field], flow: Flow, at: &str) {
+        for o in of {
+            let place = format!("{at}.{}", o.key);
+            match nf.iter().find(|n| n.key == o.key) {
+                None => {
+                    let severity = if flow == Flow::Output && o.required {
+                        Severity::Breaking
+                    } else {
+                        Severity::Compatible
+                    };
+                    self.push(severity, "field-removed", &place, "field removed".into());
+                }
+                Some(n) => {
+                    match (o.required, n.required) {
+                        (false, true) => self.push(
+                            flow.narrowed(),
+                            "field-required",
+                            &place,
+                            "field is now required".into(),
+                        ),
+                        (true, false) => self.push(
+                            flow.widened(),
+                            "field-optional",
+                            &place,
+                            "field may now be absent".into(),
+                        ),
+                        _ => {}
+                    }
+                    self.ty(&o.ty, &n.ty, flow, &place);
+                }
+            }
+        }
+        for n in nf.iter().filter(|n| !of.iter().any(|o| o.key == n.key)) {
+            let place = format!("{at}.{}", n.key);
+            let severity = if flow == Flow::Input && n.required {
+                Severity::Breaking
+            } else {
+                Severity::Compatible
+            };
+            let which = if n.required { "required" } else { "optional" };
+            self.push(
+                severity,
+                "field-added",
+                &place,
+                format!("new {which} field"),
+            );
+        }
+    }
+}
+
+/// Each parameter: name, how it travels, schema, required.
+fn params(types: &mut Types<'_>, p: &ProcedureDescription) -> Vec<(String, ParamKind, Json, bool)> {
+    let mut out: Vec<(String, ParamKind, Json, bool)> = Vec::new();
+    let items = p
+        .args
+        .get("prefixItems")
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (field, schema) in positional(types, &p.args, "P").into_iter().zip(items) {
+        out.push((field.key, ParamKind::Positional, schema, field.required));
+    }
+    match p.kwargs.get("title").and_then(Json::as_str) {
+        Some(title) => {
+            let mut schema = p.kwargs.clone();
+            if let Some(o) = schema.as_object_mut() {
+                o.remove("title");
+            }
+            let required = !types.nullable(&schema);
+            out.push((title.to_owned(), ParamKind::Kwargs, schema, required));
+        }
+        None => {
+            let required: BTreeSet<&str> = p
+                .kwargs
+                .get("required")
+                .and_then(Json::as_array)
+                .map(|r| r.iter().filter_map(Json::as_str).collect())
+                .unwrap_or_default();
+            if let Some(Json::Object(props)) = p.kwargs.get("properties") {
+                for (name, schema) in props {
+                    out.push((
+                        name.clone(),
+                        ParamKind::Keyword,
+                        schema.clone(),
+                        required.contains(name.as_str()),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The position of the `i`th parameter among the positional ones.
+fn position(params: &[(String, ParamKind, Json, bool)], i: usize) -> usize {
+    params
+        .iter()
+        .take(i)
+        .filter(|p| p.1 == ParamKind::Positional)
+        .count()
+}
+
+fn int_range(t: &str) -> (i128, i128) {
+    match t {
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" => (0, u64::MAX.into()),
+        "i128" | "u128" => (i128::MIN, i128::MAX),
+        _ => (i64::MIN.into(), i64::MAX.into()),
+    }
+}
+
+fn kind(t: &Ty) -> String {
+    match t {
+        Ty::Bool => "boolean".into(),
+        Ty::Int(r) => format!("integer ({r})"),
+        Ty::Float(_) => "number".into(),
+        Ty::Str => "string".into(),
+        Ty::Null => "null".into(),
+        Ty::Any => "any value".into(),
+        Ty::Option(inner) => format!("optional {}", kind(inner)),
+        Ty::List(inner) => format!("list of {}", kind(inner)),
+        Ty::Tuple(items) => format!("tuple of {}", items.len()),
+        Ty::Map(inner) => format!("map of {}", kind(inner)),
+        Ty::Named(n) => format!("`{n}`"),
+    }
+}

@@ -1,0 +1,163 @@
+//! `wamp-codegen`: fetch interface descriptions from running services, generate Rust and
+//! TypeScript clients and Markdown references from them, and diff two versions.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use wamp_codegen::{diff, fetch, markdown, read_document, rust, typescript};
+
+/// Interface descriptions of typed WAMP services: fetch, generate, document, diff.
+///
+/// A description is a JSON document (format `wamp_interface: 1`) that a `#[wamp_service]`
+/// service serves at `<prefix>.describe` and that `ServiceClient::description()` returns.
+#[derive(Debug, Parser)]
+#[command(name = "wamp-codegen", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Fetch a service's description from a running router by calling `<service>.describe`.
+    Fetch {
+        /// Router URL: ws://, wss://, rs://, rss:// or unix://.
+        #[arg(long)]
+        url: String,
+        /// Realm to join.
+        #[arg(long)]
+        realm: String,
+        /// The service's URI prefix, e.g. `com.app`.
+        #[arg(long)]
+        service: String,
+        /// authid for ticket or WAMP-CRA authentication.
+        #[arg(long, requires = "auth")]
+        authid: Option<String>,
+        /// Ticket (with --authid).
+        #[arg(long, group = "auth")]
+        ticket: Option<String>,
+        /// WAMP-CRA secret (with --authid).
+        #[arg(long, group = "auth")]
+        secret: Option<String>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Generate a typed Rust client module (types, errors, events, the service trait and its
+    /// `FooClient`) that depends only on `wamp-core`.
+    Rust {
+        /// The description file.
+        input: PathBuf,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Generate a typed TypeScript client over autobahn-js (compiles with `tsc --strict`).
+    Typescript {
+        /// The description file.
+        input: PathBuf,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Render a Markdown API reference.
+    Docs {
+        /// The description file.
+        input: PathBuf,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// List the changes from OLD to NEW, each breaking or compatible. Exits 1 when any change
+    /// is breaking, 0 otherwise (2 when a file cannot be read).
+    Diff {
+        /// The previous description.
+        old: PathBuf,
+        /// The new description.
+        new: PathBuf,
+    },
+    /// Print the JSON Schema of the description document format.
+    Schema {
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+#[derive(Debug, Args)]
+struct Output {
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+impl Output {
+    fn write(&self, text: &str) -> anyhow::Result<()> {
+        match &self.output {
+            Some(path) => {
+                std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+            }
+            None => {
+                print!("{text}");
+                Ok(())
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("wamp-codegen: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Fetch {
+            url,
+            realm,
+            service,
+            authid,
+            ticket,
+            secret,
+            output,
+        } => {
+            let authid = authid.unwrap_or_default();
+            let target = fetch::Target {
+                url,
+                realm,
+                ticket: ticket.map(|t| (authid.clone(), t)),
+                wampcra: secret.map(|s| (authid.clone(), s)),
+            };
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let document = runtime.block_on(async {
+                let session = target.connect().await?;
+                let document = fetch::fetch(&session, &service).await;
+                session.leave().await;
+                document
+            })?;
+            output.write(&document.to_json_pretty())?;
+        }
+        Command::Rust { input, output } => {
+            output.write(&rust::generate(&read_document(&input)?)?)?;
+        }
+        Command::Typescript { input, output } => {
+            output.write(&typescript::generate(&read_document(&input)?))?;
+        }
+        Command::Docs { input, output } => {
+            output.write(&markdown::render(&read_document(&input)?))?;
+        }
+        Command::Diff { old, new } => {
+            let report = diff::diff(&read_document(&old)?, &read_document(&new)?);
+            print!("{report}");
+            if report.is_breaking() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Schema { output } => output.write(&wamp_codegen::document_schema())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
