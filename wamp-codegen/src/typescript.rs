@@ -260,7 +260,11 @@ fn client_class(out: &mut String, api: &Api<'_>) {
                     .filter(|x| x.kind == ParamKind::Keyword)
                     .map(|x| format!("{:?}: {}", x.name, ts_ident(&x.name)))
                     .collect();
-                format!("{{ {} }}", entries.join(", "))
+                if entries.is_empty() {
+                    "{}".to_owned()
+                } else {
+                    format!("{{ {} }}", entries.join(", "))
+                }
             }
         };
         let target = if pattern {
