@@ -1,0 +1,22 @@
+//! Generates a client for every committed description in `interfaces/`, the way a user's
+//! `build.rs` would.
+
+fn main() {
+    let dir = std::path::Path::new("../../interfaces");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    for file in files {
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Err(e) = wamp_codegen::rust::write_client(&file, &format!("{stem}.rs")) {
+            panic!("{}: {e}", file.display());
+        }
+    }
+}
