@@ -10,6 +10,7 @@ set -euo pipefail
 CROSSBAR_VERSION=26.10.1
 AUTOBAHN_JS_VERSION=26.3.1
 WS_VERSION=8.18.3
+TYPESCRIPT_VERSION=5.9.3
 
 cache="${WAMP_PEERS_CACHE:-$HOME/.cache/wamp-rs-peers}"
 venv="$cache/venv-crossbar-$CROSSBAR_VERSION"
@@ -43,12 +44,14 @@ fi
 "$venv/bin/crossbar" version >/dev/null 2>&1 || { log "crossbar does not start"; exit 1; }
 
 # --- autobahn-js ----------------------------------------------------------------------------------
-if [ ! -f "$nodedir/node_modules/autobahn/package.json" ] || [ ! -f "$nodedir/node_modules/ws/package.json" ]; then
+# TypeScript compiles the generated TypeScript client (tsc --strict) in the codegen tests.
+if [ ! -f "$nodedir/node_modules/autobahn/package.json" ] || [ ! -f "$nodedir/node_modules/ws/package.json" ] \
+   || [ "$(node -p "require('$nodedir/node_modules/typescript/package.json').version" 2>/dev/null)" != "$TYPESCRIPT_VERSION" ]; then
   log "installing autobahn-js $AUTOBAHN_JS_VERSION into $nodedir"
   mkdir -p "$nodedir"
   (cd "$nodedir" && printf '{"name":"wamp-rs-peers","private":true}\n' > package.json \
     && npm install --silent --no-audit --no-fund --engine-strict=false \
-       "autobahn@$AUTOBAHN_JS_VERSION" "ws@$WS_VERSION" >&2)
+       "autobahn@$AUTOBAHN_JS_VERSION" "ws@$WS_VERSION" "typescript@$TYPESCRIPT_VERSION" >&2)
 fi
 
 echo "WAMP_PEERS_PYTHON=$venv/bin/python"

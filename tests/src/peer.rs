@@ -39,7 +39,8 @@ fn python() -> PathBuf {
         .unwrap_or_else(|| cache().join("venv-crossbar-26.10.1/bin/python"))
 }
 
-fn node_path() -> PathBuf {
+/// The `node_modules` folder holding autobahn, ws and typescript (`WAMP_PEERS_NODE_PATH`).
+pub fn node_path() -> PathBuf {
     std::env::var_os("WAMP_PEERS_NODE_PATH")
         .map(PathBuf::from)
         .unwrap_or_else(|| cache().join("node-autobahn-26.3.1/node_modules"))
