@@ -10,6 +10,15 @@
 //!
 //! [`fetch`] reads a description from a running service (`<prefix>.describe`). The
 //! `wamp-codegen` command line does each of these; `wamp-codegen --help` lists them.
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 mod api;
 pub mod diff;
