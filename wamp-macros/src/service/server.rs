@@ -155,7 +155,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
         {
             let this = #p::Clone::clone(&this);
             procedures.push((
-                #p::String::from(#uri),
+                #p::ToString::to_string(#uri),
                 #p::RegisterOptions {
                     policy: #p::MatchPolicy::#policy,
                     invoke: #p::InvokePolicy::#invoke,

@@ -135,4 +135,26 @@ impl ::wamp_core::__private::ServiceError for CalcError {
             _ => ::wamp_core::__private::None,
         }
     }
+    fn describe(
+        gen: &mut ::wamp_core::__private::SchemaGenerator,
+    ) -> ::wamp_core::__private::Option<::wamp_core::__private::ErrorTypeDescription> {
+        let variants = ::std::vec![
+            { let fields = ::wamp_core::__private::FieldSchemas::Unit;
+            ::wamp_core::__private::error_variant(gen, "Overflow",
+            "com.example.calc.error.overflow", "", fields) }, { let fields =
+            ::wamp_core::__private::FieldSchemas::Tuple(::std::vec![::wamp_core::__private::schema_of::
+            < u32 > (gen), ::wamp_core::__private::schema_of:: < String > (gen)]);
+            ::wamp_core::__private::error_variant(gen, "TooBig",
+            "com.example.errors.too_big", "", fields) }, { let fields =
+            ::wamp_core::__private::FieldSchemas::Named(::std::vec![("dividend",
+            ::wamp_core::__private::schema_of:: < i64 > (gen))]);
+            ::wamp_core::__private::error_variant(gen, "DivideByZero",
+            "com.example.calc.error.divide_by_zero", "", fields) }
+        ];
+        ::wamp_core::__private::Some(::wamp_core::__private::ErrorTypeDescription {
+            name: ::wamp_core::__private::ToString::to_string("CalcError"),
+            docs: ::wamp_core::__private::ToString::to_string(""),
+            variants,
+        })
+    }
 }

@@ -34,4 +34,24 @@ impl ::wamp_core::__private::WampEvent for Moved {
             y: ::wamp_core::__private::decode_positional(args, 1usize)?,
         }))()
     }
+    fn describe(
+        gen: &mut ::wamp_core::__private::SchemaGenerator,
+    ) -> ::wamp_core::__private::TopicDescription {
+        ::wamp_core::__private::TopicDescription {
+            name: ::wamp_core::__private::ToString::to_string("Moved"),
+            uri: ::wamp_core::__private::ToString::to_string("com.example.moved"),
+            docs: ::wamp_core::__private::ToString::to_string(""),
+            payload: ::wamp_core::__private::PayloadKind::Args,
+            args: ::wamp_core::__private::Some({
+                let items = ::std::vec![
+                    (::wamp_core::__private::Some("x"),
+                    ::wamp_core::__private::schema_of:: < i64 > (gen)),
+                    (::wamp_core::__private::Some("y"),
+                    ::wamp_core::__private::schema_of:: < i64 > (gen))
+                ];
+                ::wamp_core::__private::array_schema(items, gen)
+            }),
+            kwargs: ::wamp_core::__private::None,
+        }
+    }
 }

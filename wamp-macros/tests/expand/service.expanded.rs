@@ -28,7 +28,7 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
         ctx: Context,
         query: Query,
     ) -> impl ::wamp_core::__private::Future<Output = ()> + ::wamp_core::__private::Send;
-    ///Registers every procedure of [`Calculator`] on `session`, served by `self`. Dropping the returned handle unregisters them; a failure unregisters those already registered.
+    ///Registers every procedure of [`Calculator`] on `session`, served by `self`. It also registers `com.example.calc.describe`, answering the service's interface description. Dropping the returned handle unregisters them; a failure unregisters those already registered.
     fn serve(
         self,
         session: &::wamp_core::__private::Session,
@@ -49,11 +49,14 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                 let this = ::wamp_core::__private::Clone::clone(&this);
                 procedures
                     .push((
-                        "com.example.calc.add",
+                        ::wamp_core::__private::ToString::to_string(
+                            "com.example.calc.add",
+                        ),
                         ::wamp_core::__private::RegisterOptions {
                             policy: ::wamp_core::__private::MatchPolicy::Exact,
                             invoke: ::wamp_core::__private::InvokePolicy::Single,
                             disclose_caller: false,
+                            summary: "Adds two numbers.",
                         },
                         ::wamp_core::__private::handler(move |
                             invocation: ::wamp_core::__private::Invocation|
@@ -86,11 +89,14 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                 let this = ::wamp_core::__private::Clone::clone(&this);
                 procedures
                     .push((
-                        "com.example.calc.divide",
+                        ::wamp_core::__private::ToString::to_string(
+                            "com.example.calc.divide",
+                        ),
                         ::wamp_core::__private::RegisterOptions {
                             policy: ::wamp_core::__private::MatchPolicy::Exact,
                             invoke: ::wamp_core::__private::InvokePolicy::Single,
                             disclose_caller: false,
+                            summary: "Divides, the client sending keyword arguments.",
                         },
                         ::wamp_core::__private::handler(move |
                             invocation: ::wamp_core::__private::Invocation|
@@ -123,11 +129,14 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                 let this = ::wamp_core::__private::Clone::clone(&this);
                 procedures
                     .push((
-                        "com.example.calc.count",
+                        ::wamp_core::__private::ToString::to_string(
+                            "com.example.calc.count",
+                        ),
                         ::wamp_core::__private::RegisterOptions {
                             policy: ::wamp_core::__private::MatchPolicy::Exact,
                             invoke: ::wamp_core::__private::InvokePolicy::Single,
                             disclose_caller: false,
+                            summary: "Counts, as progressive results.",
                         },
                         ::wamp_core::__private::handler(move |
                             invocation: ::wamp_core::__private::Invocation|
@@ -159,11 +168,14 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                 let this = ::wamp_core::__private::Clone::clone(&this);
                 procedures
                     .push((
-                        "com.example.sensor",
+                        ::wamp_core::__private::ToString::to_string(
+                            "com.example.sensor",
+                        ),
                         ::wamp_core::__private::RegisterOptions {
                             policy: ::wamp_core::__private::MatchPolicy::Prefix,
                             invoke: ::wamp_core::__private::InvokePolicy::RoundRobin,
                             disclose_caller: true,
+                            summary: "Any sensor, disclosing the caller.",
                         },
                         ::wamp_core::__private::handler(move |
                             invocation: ::wamp_core::__private::Invocation|
@@ -189,7 +201,14 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                         }),
                     ));
             }
-            ::wamp_core::__private::register_all(&session, procedures).await
+            ::wamp_core::__private::register_all(
+                    &session,
+                    procedures,
+                    ::wamp_core::__private::Some(
+                        <CalculatorClient as ::wamp_core::__private::ServiceClient>::description(),
+                    ),
+                )
+                .await
         }
     }
 }
@@ -343,5 +362,77 @@ impl ::wamp_core::__private::ServiceClient for CalculatorClient {
     }
     fn session(&self) -> &::wamp_core::__private::Session {
         &self.session
+    }
+    fn description() -> ::wamp_core::__private::ServiceDescription {
+        let mut service = ::wamp_core::__private::ServiceBuilder::new(
+            "Calculator",
+            "com.example.calc",
+            "",
+        );
+        service
+            .procedure("add", "com.example.calc.add", "Adds two numbers.")
+            .options(
+                ::wamp_core::__private::MatchPolicy::Exact,
+                ::wamp_core::__private::InvokePolicy::Single,
+                ::wamp_core::__private::None,
+                false,
+                ::wamp_core::__private::CancelMode::Kill,
+            )
+            .positional::<i64>("a")
+            .positional::<i64>("b")
+            .result::<i64>()
+            .error::<CalcError>()
+            .finish();
+        service
+            .procedure(
+                "divide",
+                "com.example.calc.divide",
+                "Divides, the client sending keyword arguments.",
+            )
+            .options(
+                ::wamp_core::__private::MatchPolicy::Exact,
+                ::wamp_core::__private::InvokePolicy::Single,
+                ::wamp_core::__private::Some(500u64),
+                false,
+                ::wamp_core::__private::CancelMode::KillNoWait,
+            )
+            .keyword::<i64>("dividend")
+            .keyword::<i64>("divisor")
+            .result::<i64>()
+            .error::<CalcError>()
+            .finish();
+        service
+            .procedure(
+                "count",
+                "com.example.calc.count",
+                "Counts, as progressive results.",
+            )
+            .options(
+                ::wamp_core::__private::MatchPolicy::Exact,
+                ::wamp_core::__private::InvokePolicy::Single,
+                ::wamp_core::__private::None,
+                false,
+                ::wamp_core::__private::CancelMode::Kill,
+            )
+            .positional::<u32>("to")
+            .progress::<u32>()
+            .finish();
+        service
+            .procedure(
+                "read",
+                "com.example.sensor",
+                "Any sensor, disclosing the caller.",
+            )
+            .options(
+                ::wamp_core::__private::MatchPolicy::Prefix,
+                ::wamp_core::__private::InvokePolicy::RoundRobin,
+                ::wamp_core::__private::None,
+                true,
+                ::wamp_core::__private::CancelMode::Kill,
+            )
+            .kwargs::<Query>("query")
+            .finish();
+        service.topic::<Computed>();
+        service.finish()
     }
 }

@@ -20,7 +20,7 @@ pub enum DocError {
 }
 
 /// An event.
-#[derive(Serialize, Deserialize, WampEvent)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, WampEvent)]
 #[wamp(topic = "com.docs.changed")]
 pub struct Changed {
     /// What changed.
