@@ -162,7 +162,7 @@ pub fn derive_wamp_error(input: TokenStream) -> TokenStream {
 /// use wamp_core::WampEvent;
 ///
 /// /// Sent as `kwargs = {"user": ..., "score": ...}` (its serde form).
-/// #[derive(Serialize, Deserialize, WampEvent)]
+/// #[derive(Serialize, Deserialize, schemars::JsonSchema, WampEvent)]
 /// #[wamp(topic = "com.example.game.scored")]
 /// pub struct Scored {
 ///     pub user: String,
@@ -199,7 +199,7 @@ pub fn derive_wamp_event(input: TokenStream) -> TokenStream {
 /// use wamp_core::typed::EventDetails;
 /// use wamp_core::{subscribe, WampEvent};
 ///
-/// #[derive(serde::Serialize, serde::Deserialize, WampEvent)]
+/// #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema, WampEvent)]
 /// #[wamp(topic = "com.example.game.scored")]
 /// pub struct Scored { pub user: String, pub score: u32 }
 ///
@@ -242,7 +242,7 @@ pub fn subscribe(args: TokenStream, input: TokenStream) -> TokenStream {
 /// use std::sync::atomic::{AtomicU64, Ordering};
 /// use wamp_core::{event_handlers, WampEvent};
 ///
-/// #[derive(serde::Serialize, serde::Deserialize, WampEvent)]
+/// #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema, WampEvent)]
 /// #[wamp(topic = "com.example.game.scored")]
 /// pub struct Scored { pub user: String, pub score: u32 }
 ///
