@@ -68,6 +68,12 @@ function callError<E>(error: unknown, declared: readonly ErrorVariant[]): unknow
   return new WampCallError<E>(uri, args, kwargs, typed);
 }
 
+function trimArgs(args: unknown[]): void {
+  while (args.length > 0 && (args[args.length - 1] === undefined || args[args.length - 1] === null)) {
+    args.pop();
+  }
+}
+
 function call<T, E>(
   session: WampSession,
   procedure: string,
@@ -75,9 +81,7 @@ function call<T, E>(
   kwargs: { [key: string]: unknown },
   declared: readonly ErrorVariant[],
 ): Promise<T> {
-  while (args.length > 0 && (args[args.length - 1] === undefined || args[args.length - 1] === null)) {
-    args.pop();
-  }
+  trimArgs(args);
   for (const key of Object.keys(kwargs)) {
     if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
   }
@@ -101,9 +105,7 @@ function callProgressive<T, E>(
     return call<T[], E>(session, procedure, args, kwargs, declared);
   }
   const items: T[] = [];
-  while (args.length > 0 && (args[args.length - 1] === undefined || args[args.length - 1] === null)) {
-    args.pop();
-  }
+  trimArgs(args);
   return new Promise<T[]>((resolve, reject) => {
     session.call(procedure, args, kwargs, { receive_progress: true }).then(
       () => resolve(items),

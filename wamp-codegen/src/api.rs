@@ -20,6 +20,8 @@ pub(crate) struct Param {
     /// The name on the wire (the keyword, or the positional item's title).
     pub(crate) name: String,
     pub(crate) ty: Ty,
+    /// The parameter's schema as the description gives it.
+    pub(crate) schema: Json,
     pub(crate) kind: ParamKind,
     pub(crate) required: bool,
 }
@@ -208,14 +210,24 @@ pub(crate) fn positional(types: &mut Types<'_>, schema: &Json, hint: &str) -> Ve
         .collect()
 }
 
-fn procedure<'a>(types: &mut Types<'_>, desc: &'a ProcedureDescription) -> Procedure<'a> {
+/// A procedure's parameters in order: the positional ones (`args`), then the keyword ones or
+/// the one that is the whole `kwargs` (a titled `kwargs` schema).
+pub(crate) fn params(types: &mut Types<'_>, desc: &ProcedureDescription) -> Vec<Param> {
     let hint = type_name(&desc.name);
+    let items = desc
+        .args
+        .get("prefixItems")
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut params: Vec<Param> = positional(types, &desc.args, &hint)
         .into_iter()
-        .map(|f| Param {
+        .zip(items)
+        .map(|(f, schema)| Param {
             required: f.required,
             name: f.key,
             ty: f.ty,
+            schema,
             kind: ParamKind::Positional,
         })
         .collect();
@@ -225,16 +237,23 @@ fn procedure<'a>(types: &mut Types<'_>, desc: &'a ProcedureDescription) -> Proce
             params.push(Param {
                 name: title.to_owned(),
                 ty: types.ty(&desc.kwargs, &format!("{hint}Kwargs")),
+                schema: desc.kwargs.clone(),
                 kind: ParamKind::Kwargs,
                 required,
             });
         }
         None => {
             if let Some(object) = desc.kwargs.as_object() {
+                let schemas = object.get("properties").and_then(Json::as_object);
                 for field in types.fields(object, &hint) {
+                    let schema = schemas
+                        .and_then(|p| p.get(&field.key))
+                        .cloned()
+                        .unwrap_or(Json::Bool(true));
                     params.push(Param {
                         name: field.key,
                         ty: field.ty,
+                        schema,
                         kind: ParamKind::Keyword,
                         required: field.required,
                     });
@@ -242,6 +261,12 @@ fn procedure<'a>(types: &mut Types<'_>, desc: &'a ProcedureDescription) -> Proce
             }
         }
     }
+    params
+}
+
+fn procedure<'a>(types: &mut Types<'_>, desc: &'a ProcedureDescription) -> Procedure<'a> {
+    let hint = type_name(&desc.name);
+    let params = params(types, desc);
     let result = desc
         .result
         .as_ref()

@@ -13,7 +13,7 @@ use std::fmt;
 use serde_json::Value as Json;
 use wamp_core::describe::{Document, ProcedureDescription, ServiceDescription, TopicDescription};
 
-use crate::api::{positional, ParamKind};
+use crate::api::{params, Param, ParamKind};
 use crate::types::{Field, Shape, Ty, Types, VariantPayload};
 
 /// Whether a change breaks existing peers.
@@ -298,8 +298,12 @@ impl<'a, 'r> Differ<'a, 'r> {
         let old_params = params(&mut self.old_types, o);
         let new_params = params(&mut self.new_types, n);
         for (i, op) in old_params.iter().enumerate() {
-            let Some((j, np)) = new_params.iter().enumerate().find(|(_, np)| np.0 == op.0) else {
-                let (severity, note) = match op.1 {
+            let Some((j, np)) = new_params
+                .iter()
+                .enumerate()
+                .find(|(_, np)| np.name == op.name)
+            else {
+                let (severity, note) = match op.kind {
                     ParamKind::Positional => {
                         (Severity::Breaking, "callers that pass it are refused")
                     }
@@ -312,18 +316,21 @@ impl<'a, 'r> Differ<'a, 'r> {
                     severity,
                     "argument-removed",
                     at,
-                    format!("argument `{}` removed: {note}", op.0),
+                    format!("argument `{}` removed: {note}", op.name),
                 );
                 continue;
             };
-            if op.1 != np.1 {
+            if op.kind != np.kind {
                 self.push(
                     Severity::Breaking,
                     "argument-moved",
                     at,
-                    format!("argument `{}` is now {:?} (was {:?})", op.0, np.1, op.1),
+                    format!(
+                        "argument `{}` is now {:?} (was {:?})",
+                        op.name, np.kind, op.kind
+                    ),
                 );
-            } else if op.1 == ParamKind::Positional
+            } else if op.kind == ParamKind::Positional
                 && position(&old_params, i) != position(&new_params, j)
             {
                 self.push(
@@ -332,44 +339,49 @@ impl<'a, 'r> Differ<'a, 'r> {
                     at,
                     format!(
                         "argument `{}` moved to position {}",
-                        op.0,
+                        op.name,
                         position(&new_params, j)
                     ),
                 );
             }
-            match (op.3, np.3) {
+            match (op.required, np.required) {
                 (false, true) => self.push(
                     Severity::Breaking,
                     "argument-required",
                     at,
-                    format!("argument `{}` is now required", op.0),
+                    format!("argument `{}` is now required", op.name),
                 ),
                 (true, false) => self.push(
                     Severity::Compatible,
                     "argument-optional",
                     at,
-                    format!("argument `{}` may now be left out", op.0),
+                    format!("argument `{}` may now be left out", op.name),
                 ),
                 _ => {}
             }
-            let (os, ns) = (op.2.clone(), np.2.clone());
-            self.schema(&os, &ns, Flow::Input, &format!("{at} argument `{}`", op.0));
+            let (os, ns) = (op.schema.clone(), np.schema.clone());
+            self.schema(
+                &os,
+                &ns,
+                Flow::Input,
+                &format!("{at} argument `{}`", op.name),
+            );
         }
         for np in &new_params {
-            if !old_params.iter().any(|op| op.0 == np.0) {
-                if np.3 {
+            if !old_params.iter().any(|op| op.name == np.name) {
+                if np.required {
                     self.push(
                         Severity::Breaking,
                         "argument-added",
                         at,
-                        format!("new required argument `{}`", np.0),
+                        format!("new required argument `{}`", np.name),
                     );
                 } else {
                     self.push(
                         Severity::Compatible,
                         "argument-added",
                         at,
-                        format!("new optional argument `{}`", np.0),
+                        format!("new optional argument `{}`", np.name),
                     );
                 }
             }
@@ -695,55 +707,12 @@ impl<'a, 'r> Differ<'a, 'r> {
     }
 }
 
-/// Each parameter: name, how it travels, schema, required.
-fn params(types: &mut Types<'_>, p: &ProcedureDescription) -> Vec<(String, ParamKind, Json, bool)> {
-    let mut out: Vec<(String, ParamKind, Json, bool)> = Vec::new();
-    let items = p
-        .args
-        .get("prefixItems")
-        .and_then(Json::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for (field, schema) in positional(types, &p.args, "P").into_iter().zip(items) {
-        out.push((field.key, ParamKind::Positional, schema, field.required));
-    }
-    match p.kwargs.get("title").and_then(Json::as_str) {
-        Some(title) => {
-            let mut schema = p.kwargs.clone();
-            if let Some(o) = schema.as_object_mut() {
-                o.remove("title");
-            }
-            let required = !types.nullable(&schema);
-            out.push((title.to_owned(), ParamKind::Kwargs, schema, required));
-        }
-        None => {
-            let required: BTreeSet<&str> = p
-                .kwargs
-                .get("required")
-                .and_then(Json::as_array)
-                .map(|r| r.iter().filter_map(Json::as_str).collect())
-                .unwrap_or_default();
-            if let Some(Json::Object(props)) = p.kwargs.get("properties") {
-                for (name, schema) in props {
-                    out.push((
-                        name.clone(),
-                        ParamKind::Keyword,
-                        schema.clone(),
-                        required.contains(name.as_str()),
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The position of the `i`th parameter among the positional ones.
-fn position(params: &[(String, ParamKind, Json, bool)], i: usize) -> usize {
+fn position(params: &[Param], i: usize) -> usize {
     params
         .iter()
         .take(i)
-        .filter(|p| p.1 == ParamKind::Positional)
+        .filter(|p| p.kind == ParamKind::Positional)
         .count()
 }
 

@@ -35,3 +35,35 @@ pub fn check(path: impl AsRef<Path>, actual: &str) -> Result<(), String> {
         actual.lines().nth(line).unwrap_or("<end of file>"),
     ))
 }
+
+/// Checks the description of each service against `dir/<prefix>.json` (one document per
+/// service) with [`check`], and that each file reads back as the same document. Every failure
+/// is reported, not only the first.
+pub fn check_services(
+    dir: impl AsRef<Path>,
+    services: Vec<crate::ServiceDescription>,
+) -> Result<(), String> {
+    let mut failures = Vec::new();
+    for service in services {
+        let path = dir.as_ref().join(format!("{}.json", service.prefix));
+        let document = crate::Document::new(vec![service]);
+        let checked = check(&path, &document.to_json_pretty()).and_then(|()| {
+            match crate::read_document(&path) {
+                Ok(read) if read == document => Ok(()),
+                Ok(_) => Err(format!(
+                    "{} does not read back as the same document",
+                    path.display()
+                )),
+                Err(e) => Err(e.to_string()),
+            }
+        });
+        if let Err(e) = checked {
+            failures.push(e);
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n\n"))
+    }
+}

@@ -80,6 +80,12 @@ function callError<E>(error: unknown, declared: readonly ErrorVariant[]): unknow
   return new WampCallError<E>(uri, args, kwargs, typed);
 }
 
+function trimArgs(args: unknown[]): void {
+  while (args.length > 0 && (args[args.length - 1] === undefined || args[args.length - 1] === null)) {
+    args.pop();
+  }
+}
+
 function call<T, E>(
   session: WampSession,
   procedure: string,
@@ -87,9 +93,7 @@ function call<T, E>(
   kwargs: { [key: string]: unknown },
   declared: readonly ErrorVariant[],
 ): Promise<T> {
-  while (args.length > 0 && (args[args.length - 1] === undefined || args[args.length - 1] === null)) {
-    args.pop();
-  }
+  trimArgs(args);
   for (const key of Object.keys(kwargs)) {
     if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
   }
@@ -113,9 +117,7 @@ function callProgressive<T, E>(
     return call<T[], E>(session, procedure, args, kwargs, declared);
   }
   const items: T[] = [];
-  while (args.length > 0 && (args[args.length - 1] === undefined || args[args.length - 1] === null)) {
-    args.pop();
-  }
+  trimArgs(args);
   return new Promise<T[]>((resolve, reject) => {
     session.call(procedure, args, kwargs, { receive_progress: true }).then(
       () => resolve(items),
@@ -312,14 +314,11 @@ fn client_class(out: &mut String, api: &Api<'_>) {
         let name = match &topic.event {
             EventType::Named(name, _) | EventType::Fields(name, _) => name,
         };
-        let (decode, fields) = match &topic.event {
-            EventType::Named(_, wamp_core::describe::PayloadKind::Kwargs) => {
-                ("kwargs ?? {}", false)
-            }
-            EventType::Named(..) => ("(args ?? [])[0]", false),
-            EventType::Fields(..) => ("args ?? []", true),
+        let decode = match &topic.event {
+            EventType::Named(_, wamp_core::describe::PayloadKind::Kwargs) => "kwargs ?? {}",
+            EventType::Named(..) => "(args ?? [])[0]",
+            EventType::Fields(..) => "args ?? []",
         };
-        let _ = fields;
         doc(
             out,
             "  ",

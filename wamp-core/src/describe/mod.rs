@@ -273,8 +273,3 @@ pub struct ErrorDescription {
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }
-
-/// The first line of docs, for the REGISTER option.
-pub fn summary(docs: &str) -> &str {
-    docs.lines().next().unwrap_or_default()
-}
