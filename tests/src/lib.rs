@@ -10,6 +10,7 @@ pub use peer::{Peer, PeerKind};
 
 pub mod embedded;
 pub mod peer;
+pub mod proxy;
 pub mod typed;
 
 use std::path::PathBuf;

@@ -109,6 +109,10 @@ pub mod uris {
     pub const GOODBYE_AND_OUT: &str = "wamp.close.goodbye_and_out";
     /// The client's authentication failed.
     pub const AUTHENTICATION_FAILED: &str = "wamp.error.authentication_failed";
+    /// The router is shutting down (a GOODBYE reason); a reconnecting client tries again.
+    pub const SYSTEM_SHUTDOWN: &str = "wamp.close.system_shutdown";
+    /// A callee cannot take the invocation now (Call Reroute); the dealer may try another.
+    pub const UNAVAILABLE: &str = "wamp.error.unavailable";
 }
 
 /// Why a session ended.
@@ -213,6 +217,20 @@ pub enum Error {
     /// The request was refused by this client before sending (for example a message too large).
     #[error("request not sent: {0}")]
     NotSent(String),
+    /// The connection was lost while the request was in flight, or the session did not join
+    /// again within the reconnect policy's wait. Whether a call in flight ran is unknown.
+    #[error("disconnected: {0}")]
+    Disconnected(CloseReason),
+    /// A call stream's consumer fell behind: this many progressive results were dropped since the
+    /// last report. The call goes on.
+    #[error("{0} progressive result(s) dropped because the consumer did not keep up")]
+    Lagged(u64),
+    /// The session already has the configured maximum of calls in flight.
+    #[error("too many calls in flight (the limit is {limit})")]
+    TooManyPendingCalls {
+        /// The configured limit.
+        limit: usize,
+    },
 }
 
 impl Error {

@@ -2,6 +2,8 @@
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -189,10 +191,19 @@ impl CallBuilder {
         set(&mut self.options, "receive_progress", true);
         let deadline = self.timeout.map(|t| Box::pin(tokio::time::sleep(t)));
         let timeout = self.timeout;
-        let (tx, rx) = mpsc::unbounded_channel();
-        let guard = self.start(CallReply::Stream(tx), arguments).await?;
+        let (progress_tx, progress) = mpsc::channel(self.session.config().event_buffer.max(1));
+        let (last_tx, last) = oneshot::channel();
+        let lagged = Arc::new(AtomicU64::new(0));
+        let reply = CallReply::Stream {
+            progress: progress_tx,
+            lagged: lagged.clone(),
+            last: last_tx,
+        };
+        let guard = self.start(reply, arguments).await?;
         Ok(CallStream {
-            rx,
+            progress,
+            last: Some(last),
+            lagged,
             guard,
             deadline,
             timeout,
@@ -293,8 +304,14 @@ impl Drop for CallGuard {
 
 /// The results of a call made with `receive_progress`: progressive results (`progress = true`),
 /// then the final result, then the end of the stream.
+///
+/// Progressive results wait in a buffer of [`crate::session::SessionConfig::event_buffer`]; when
+/// the stream is not polled fast enough, newer ones are dropped and the stream reports how many
+/// with [`Error::Lagged`]. The final result is always delivered.
 pub struct CallStream {
-    rx: mpsc::UnboundedReceiver<Result<CallResult, Error>>,
+    progress: mpsc::Receiver<CallResult>,
+    last: Option<oneshot::Receiver<Result<CallResult, Error>>>,
+    lagged: Arc<AtomicU64>,
     guard: CallGuard,
     deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     timeout: Option<Duration>,
@@ -328,12 +345,24 @@ impl Stream for CallStream {
     type Item = Result<CallResult, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if let Poll::Ready(item) = self.rx.poll_recv(cx) {
-            match &item {
-                Some(Ok(r)) if r.progress => {}
-                _ => self.guard.done = true,
-            }
-            return Poll::Ready(item);
+        let lagged = self.lagged.swap(0, Ordering::Relaxed);
+        if lagged > 0 {
+            return Poll::Ready(Some(Err(Error::Lagged(lagged))));
+        }
+        // Progressive results were buffered before the final one was sent, so they come first.
+        if let Poll::Ready(Some(result)) = self.progress.poll_recv(cx) {
+            return Poll::Ready(Some(Ok(result)));
+        }
+        let Some(last) = self.last.as_mut() else {
+            return Poll::Ready(None);
+        };
+        if let Poll::Ready(outcome) = Pin::new(last).poll(cx) {
+            self.last = None;
+            self.guard.done = true;
+            let session = self.guard.session.clone();
+            return Poll::Ready(Some(outcome.unwrap_or_else(|_| {
+                Err(Error::SessionClosed(session.closed_reason()))
+            })));
         }
         let timeout = self.timeout;
         let expired = self

@@ -1,29 +1,68 @@
 //! The entry point: a [`Client`] describes how to reach a router and join a realm.
 
+use std::future::Future;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, watch};
+use futures::future::BoxFuture;
+use tokio::sync::{broadcast, mpsc, watch};
 use tracing::Instrument as _;
 
 use super::driver::Driver;
-use super::join::{join, JoinRequest};
+use super::join::{join, Credential, JoinRequest};
+use super::state::{ReconnectPolicy, SessionState};
 use super::{Session, SessionConfig, SessionInfo, Shared};
-use crate::auth::{Authenticator, Cryptosign, Scram, ScramFlavor, Ticket, WampCra};
+use crate::auth::{Authenticator, Cryptosign, ScramFlavor, Ticket, WampCra};
 use crate::error::Error;
 use crate::serializer::Serializer;
-use crate::transport::{self, BoxTransport, TlsConfig, TransportConfig};
+use crate::transport::{self, BoxTransport, Keepalive, TlsConfig, TransportConfig, TransportError};
 use crate::uri::UriCheck;
 use crate::value::{Dict, Value};
 
-/// A credential whose authenticator is built when connecting (it may need the authid).
-enum Credential {
-    Ready(Box<dyn Authenticator>),
-    Scram {
-        password: String,
-        flavor: ScramFlavor,
-    },
+/// Opens a new connection, for the first join and every reconnect.
+type Dial = Arc<dyn Fn() -> BoxFuture<'static, Result<BoxTransport, TransportError>> + Send + Sync>;
+
+/// Where a session's connections come from.
+enum Target {
+    /// A URL, connected with the transport settings.
+    Url(String, TransportConfig),
+    /// A caller-supplied function (for example in-memory connections to an embedded router).
+    Dial(Dial),
+    /// One transport given already connected: it cannot be opened again.
+    Once(Option<BoxTransport>),
+}
+
+/// Everything needed to connect and join again: the driver keeps it for reconnects.
+pub(crate) struct Connector {
+    target: Target,
+    request: JoinRequest,
+    join_timeout: Duration,
+}
+
+impl Connector {
+    /// Whether a lost connection can be opened again.
+    pub(crate) fn can_reconnect(&self) -> bool {
+        !matches!(self.target, Target::Once(_))
+    }
+
+    /// Connects and joins: the transport and what WELCOME said.
+    pub(crate) async fn open(&mut self) -> Result<(BoxTransport, SessionInfo), Error> {
+        let (mut transport, serializer) = match &mut self.target {
+            Target::Url(url, config) => {
+                let connected = transport::connect(url, config).await?;
+                (connected.transport, connected.serializer)
+            }
+            Target::Dial(dial) => (dial().await?, None),
+            Target::Once(transport) => (transport.take().ok_or(TransportError::Closed)?, None),
+        };
+        let timeout = self.join_timeout;
+        let (id, details) = tokio::time::timeout(timeout, join(&mut transport, &mut self.request))
+            .await
+            .map_err(|_| Error::Transport(TransportError::ConnectTimeout(timeout)))??;
+        let info = SessionInfo::from_welcome(id, self.request.realm.clone(), details, serializer);
+        Ok((transport, info))
+    }
 }
 
 /// How to connect to a router and join a realm.
@@ -48,6 +87,7 @@ pub struct Client {
     anonymous: bool,
     transport: TransportConfig,
     session: SessionConfig,
+    dial: Option<Dial>,
 }
 
 impl std::fmt::Debug for Client {
@@ -74,6 +114,7 @@ impl Client {
             anonymous: false,
             transport: TransportConfig::default(),
             session: SessionConfig::default(),
+            dial: None,
         }
     }
 
@@ -115,6 +156,7 @@ impl Client {
         self.credentials.push(Credential::Scram {
             password: password.into(),
             flavor,
+            current: None,
         });
         self
     }
@@ -149,7 +191,9 @@ impl Client {
         self
     }
 
-    /// The largest message accepted from the router, in bytes.
+    /// The largest message accepted from the router, in bytes (default 16 MiB). A larger one
+    /// ends the connection with [`TransportError::MessageTooLarge`]; a message to send that is
+    /// larger than the router accepts fails alone with [`Error::NotSent`].
     pub fn max_message_size(mut self, bytes: usize) -> Self {
         self.transport.max_message_size = bytes;
         self
@@ -185,67 +229,115 @@ impl Client {
         self
     }
 
-    /// Connects to the URL and joins the realm.
-    pub async fn connect(self) -> Result<Session, Error> {
-        let connected = transport::connect(&self.url, &self.transport).await?;
-        self.join_with(connected.transport, connected.serializer)
-            .await
+    /// Reconnects with `policy` when the connection is lost: joins again, registers and
+    /// subscribes everything again, and keeps every handle working (see [`ReconnectPolicy`]).
+    /// Without it (the default) a lost connection closes the session.
+    pub fn reconnect(mut self, policy: ReconnectPolicy) -> Self {
+        self.session.reconnect = Some(policy);
+        self
     }
 
-    /// Joins the realm over a transport that is already connected (for example an in-memory one).
-    pub async fn join(self, transport: BoxTransport) -> Result<Session, Error> {
-        self.join_with(transport, None).await
+    /// Sends a WebSocket ping or RawSocket PING after `interval` without traffic from the router,
+    /// and drops the connection (so a reconnect policy can act) if nothing arrives within
+    /// `timeout` after it. The default is a 30 s interval and a 15 s timeout.
+    pub fn keepalive(mut self, interval: Duration, timeout: Duration) -> Self {
+        self.transport.keepalive = Some(Keepalive { interval, timeout });
+        self
     }
 
-    async fn join_with(
-        self,
-        mut transport: BoxTransport,
-        serializer: Option<Serializer>,
-    ) -> Result<Session, Error> {
-        let mut authenticators: Vec<Box<dyn Authenticator>> = Vec::new();
-        for credential in self.credentials {
-            authenticators.push(match credential {
-                Credential::Ready(a) => a,
-                Credential::Scram { password, flavor } => {
-                    let authid = self.authid.clone().ok_or_else(|| {
-                        crate::auth::AuthError::new(
-                            "wamp-scram",
-                            "an authid is required: set Client::authid",
-                        )
-                    })?;
-                    Box::new(Scram::new(authid, password).flavor(flavor))
-                }
-            });
-        }
-        let request = JoinRequest {
-            realm: self.realm.clone(),
-            authid: self.authid,
-            authrole: self.authrole,
-            authextra: self.authextra,
-            authenticators,
-            anonymous: self.anonymous,
+    /// Turns the keepalive off.
+    pub fn no_keepalive(mut self) -> Self {
+        self.transport.keepalive = None;
+        self
+    }
+
+    /// The most calls in flight at once (default 65,536); more fail at once with
+    /// [`Error::TooManyPendingCalls`].
+    pub fn max_pending_calls(mut self, calls: usize) -> Self {
+        self.session.max_pending_calls = calls.max(1);
+        self
+    }
+
+    /// The most invocations this callee runs at once (default 4,096); more are answered with
+    /// `wamp.error.unavailable`, which lets a dealer reroute them (Call Reroute).
+    pub fn max_concurrent_invocations(mut self, invocations: usize) -> Self {
+        self.session.max_concurrent_invocations = invocations.max(1);
+        self
+    }
+
+    /// Opens every connection (the first and each reconnect) with `dial` instead of a URL: for
+    /// custom transports, or in-memory connections to an embedded router.
+    ///
+    /// ```no_run
+    /// # async fn demo(router: wamp_core::transport::memory::MemoryTransport) {}
+    /// ```
+    pub fn dial<F, Fut>(mut self, dial: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<BoxTransport, TransportError>> + Send + 'static,
+    {
+        self.dial = Some(Arc::new(move || Box::pin(dial())));
+        self
+    }
+
+    /// Connects (to the URL, or with the [`Client::dial`] function) and joins the realm.
+    pub async fn connect(mut self) -> Result<Session, Error> {
+        let target = match self.dial.take() {
+            Some(dial) => Target::Dial(dial),
+            None => Target::Url(self.url.clone(), self.transport.clone()),
         };
-        let timeout = self.session.join_timeout;
-        let (id, details) = tokio::time::timeout(timeout, join(&mut transport, request))
-            .await
-            .map_err(|_| Error::Transport(transport::TransportError::ConnectTimeout(timeout)))??;
-        let info = SessionInfo::from_welcome(id, self.realm, details, serializer);
+        self.start(target).await
+    }
+
+    /// Joins the realm over a transport that is already connected (for example an in-memory
+    /// one). Such a session cannot reconnect: use [`Client::dial`] for that.
+    pub async fn join(self, transport: BoxTransport) -> Result<Session, Error> {
+        self.start(Target::Once(Some(transport))).await
+    }
+
+    async fn start(self, target: Target) -> Result<Session, Error> {
+        let mut connector = Connector {
+            target,
+            request: JoinRequest {
+                realm: self.realm,
+                authid: self.authid,
+                authrole: self.authrole,
+                authextra: self.authextra,
+                credentials: self.credentials,
+                anonymous: self.anonymous,
+            },
+            join_timeout: self.session.join_timeout,
+        };
+        let (transport, info) = connector.open().await?;
+        let id = info.id;
+        let info = Arc::new(info);
         let (commands_tx, commands_rx) = mpsc::channel(1024);
         let (closed_tx, closed_rx) = watch::channel(None);
-        let span = tracing::info_span!("wamp_session", session = id, realm = %info.realm);
-        let driver = Driver::new(
+        let (info_tx, info_rx) = watch::channel(info.clone());
+        let (state_tx, state_rx) = watch::channel(SessionState::Joined {
+            session: id,
+            connection: 1,
+        });
+        let (events_tx, _) = broadcast::channel(256);
+        let span = tracing::info_span!("wamp_session", realm = %info.realm);
+        let driver = Driver::new(super::driver::Setup {
             transport,
-            commands_rx,
-            commands_tx.clone(),
-            closed_tx,
-            info.clone(),
-            self.session.goodbye_timeout,
-        );
+            commands: commands_rx,
+            self_tx: commands_tx.clone(),
+            closed: closed_tx,
+            info: info_tx,
+            state: state_tx,
+            events: events_tx.clone(),
+            config: self.session.clone(),
+            connector,
+        });
         tokio::spawn(driver.run().instrument(span));
         Ok(Session {
             shared: Arc::new(Shared {
                 commands: commands_tx,
-                info,
+                info: info_rx,
+                state: state_rx,
+                events: events_tx,
                 config: self.session,
                 closed: closed_rx,
                 next_key: AtomicU64::new(1),

@@ -2,7 +2,7 @@
 
 use futures::{SinkExt as _, StreamExt as _};
 
-use crate::auth::Authenticator;
+use crate::auth::{AuthError, Authenticator, Scram, ScramFlavor};
 use crate::error::{uris, Error};
 use crate::message::{Abort, Hello, Id, Message, ProtocolViolation};
 use crate::transport::{BoxTransport, TransportError};
@@ -59,8 +59,57 @@ pub(crate) struct JoinRequest {
     pub(crate) authid: Option<String>,
     pub(crate) authrole: Option<String>,
     pub(crate) authextra: Dict,
-    pub(crate) authenticators: Vec<Box<dyn Authenticator>>,
+    pub(crate) credentials: Vec<Credential>,
     pub(crate) anonymous: bool,
+}
+
+/// A way to authenticate, kept for every join of a session (the first and each reconnect).
+pub(crate) enum Credential {
+    /// An authenticator given ready-made; it answers every join's challenge.
+    Ready(Box<dyn Authenticator>),
+    /// WAMP-SCRAM: a fresh authenticator (with a fresh client nonce) for each join.
+    Scram {
+        password: String,
+        flavor: ScramFlavor,
+        current: Option<Box<dyn Authenticator>>,
+    },
+}
+
+impl Credential {
+    /// Readies the credential for a new join.
+    fn renew(&mut self, authid: Option<&str>) -> Result<(), AuthError> {
+        if let Credential::Scram {
+            password,
+            flavor,
+            current,
+        } = self
+        {
+            let authid = authid.ok_or_else(|| {
+                AuthError::new("wamp-scram", "an authid is required: set Client::authid")
+            })?;
+            *current = Some(Box::new(
+                Scram::new(authid, password.clone()).flavor(*flavor),
+            ));
+        }
+        Ok(())
+    }
+
+    fn authenticator(&mut self) -> Option<&mut (dyn Authenticator + 'static)> {
+        match self {
+            Credential::Ready(a) => Some(a.as_mut()),
+            Credential::Scram { current, .. } => current.as_deref_mut(),
+        }
+    }
+
+    fn method(&self) -> &str {
+        match self {
+            Credential::Ready(a) => a.method(),
+            Credential::Scram {
+                current: Some(a), ..
+            } => a.method(),
+            Credential::Scram { .. } => "wamp-scram",
+        }
+    }
 }
 
 async fn abort(transport: &mut BoxTransport, reason: &str, message: String) {
@@ -78,7 +127,7 @@ async fn abort(transport: &mut BoxTransport, reason: &str, message: String) {
 /// Runs the opening handshake; answers the session ID and the WELCOME details.
 pub(crate) async fn join(
     transport: &mut BoxTransport,
-    mut request: JoinRequest,
+    request: &mut JoinRequest,
 ) -> Result<(Id, Dict), Error> {
     let mut details = Dict::new();
     details.insert("roles".into(), dict_to_value(client_roles()));
@@ -87,10 +136,13 @@ pub(crate) async fn join(
         Value::Text(concat!("wamp-rs/", env!("CARGO_PKG_VERSION")).into()),
     );
     let mut methods: Vec<Value> = Vec::new();
-    let mut authextra = std::mem::take(&mut request.authextra);
-    for auth in &mut request.authenticators {
-        methods.push(Value::Text(auth.method().to_owned()));
-        authextra.extend(auth.authextra()?);
+    let mut authextra = request.authextra.clone();
+    for credential in &mut request.credentials {
+        credential.renew(request.authid.as_deref())?;
+        if let Some(auth) = credential.authenticator() {
+            methods.push(Value::Text(auth.method().to_owned()));
+            authextra.extend(auth.authextra()?);
+        }
     }
     if request.anonymous {
         methods.push(Value::Text("anonymous".into()));
@@ -128,7 +180,11 @@ pub(crate) async fn join(
         match message {
             Message::Welcome(welcome) => {
                 if let Some(index) = answered {
-                    if let Some(auth) = request.authenticators.get_mut(index) {
+                    if let Some(auth) = request
+                        .credentials
+                        .get_mut(index)
+                        .and_then(Credential::authenticator)
+                    {
                         if let Err(e) = auth.check_welcome(&welcome.details) {
                             abort(transport, uris::AUTHENTICATION_FAILED, e.to_string()).await;
                             return Err(Error::Auth(e));
@@ -150,7 +206,7 @@ pub(crate) async fn join(
                 });
             }
             Message::Challenge(challenge) => {
-                let found = request.authenticators.iter().position(|a| {
+                let found = request.credentials.iter().position(|a| {
                     a.method() == challenge.method
                         || (matches!(a.method(), "scram" | "wamp-scram")
                             && matches!(challenge.method.as_str(), "scram" | "wamp-scram"))
@@ -163,7 +219,11 @@ pub(crate) async fn join(
                     abort(transport, uris::PROTOCOL_VIOLATION, reason.clone()).await;
                     return Err(Error::ProtocolViolation(ProtocolViolation(reason)));
                 };
-                let Some(auth) = request.authenticators.get_mut(index) else {
+                let Some(auth) = request
+                    .credentials
+                    .get_mut(index)
+                    .and_then(Credential::authenticator)
+                else {
                     continue;
                 };
                 match auth.respond(&challenge.extra) {

@@ -4,6 +4,18 @@
 //! the tables of pending requests, subscriptions, registrations and running invocations; handles
 //! talk to it over a bounded channel, so no lock is ever held across an `.await` and a flood of
 //! requests meets back-pressure instead of growing memory.
+//!
+//! With a [`ReconnectPolicy`] the driver outlives its connection: when the connection is lost it
+//! fails the calls in flight with [`Error::Disconnected`], connects and joins again, registers
+//! and subscribes everything again, and the same handles, subscription streams and typed
+//! services go on working. [`Session::state`] and [`Session::events`] tell what it is doing.
+//!
+//! Every queue is bounded: the command channel (1,024 requests), each subscription's events and
+//! each progressive call's results ([`SessionConfig::event_buffer`]: a consumer that falls behind
+//! loses the newest items and is told how many), the calls in flight
+//! ([`SessionConfig::max_pending_calls`]), the invocations running at once
+//! ([`SessionConfig::max_concurrent_invocations`]: more are refused with `wamp.error.unavailable`
+//! so the dealer may reroute them) and the requests waiting for a reconnect.
 
 /// The builder methods shared by calls and publications: arguments and named options. The
 /// builder needs `arguments: Result<Arguments, ValueError>` and `options: Dict` fields.
@@ -45,13 +57,14 @@ mod driver;
 mod join;
 mod publish;
 mod register;
+mod state;
 mod subscribe;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 pub use call::{CallBuilder, CallResult, CallStream, CancelMode, ProgressiveCall};
 pub use client::Client;
@@ -60,6 +73,9 @@ pub(crate) use register::details as register_details;
 pub use register::{
     Handler, HandlerResult, Invocation, InvokePolicy, RegisterBuilder, Registration,
     RegistrationEnd,
+};
+pub use state::{
+    ReconnectPolicy, RestoreFailure, RestoreReport, SessionEvent, SessionEvents, SessionState,
 };
 pub use subscribe::{Event, SubscribeBuilder, Subscription, SubscriptionError};
 
@@ -74,12 +90,19 @@ use crate::value::{Dict, Value};
 pub struct SessionConfig {
     /// Which URI rule the client checks its own URIs against before sending.
     pub uri_check: UriCheck,
-    /// How many events each subscription buffers before it reports a lag and drops events.
+    /// How many events each subscription (and progressive results each call stream) buffers
+    /// before it drops the newest and reports how many it dropped.
     pub event_buffer: usize,
     /// How long joining (HELLO to WELCOME, authentication included) may take.
     pub join_timeout: Duration,
     /// How long to wait for the router's GOODBYE when leaving.
     pub goodbye_timeout: Duration,
+    /// The most calls in flight at once; more fail with [`Error::TooManyPendingCalls`].
+    pub max_pending_calls: usize,
+    /// The most invocations running at once; more are answered with `wamp.error.unavailable`.
+    pub max_concurrent_invocations: usize,
+    /// Whether and how a lost connection is retried (`None`: the session closes).
+    pub reconnect: Option<ReconnectPolicy>,
 }
 
 impl Default for SessionConfig {
@@ -89,6 +112,9 @@ impl Default for SessionConfig {
             event_buffer: 1024,
             join_timeout: Duration::from_secs(30),
             goodbye_timeout: Duration::from_secs(5),
+            max_pending_calls: 65_536,
+            max_concurrent_invocations: 4096,
+            reconnect: None,
         }
     }
 }
@@ -152,8 +178,22 @@ impl SessionInfo {
 pub(crate) enum CallReply {
     /// One final result.
     Once(oneshot::Sender<Result<CallResult, Error>>),
-    /// Progressive results, then the final one.
-    Stream(mpsc::UnboundedSender<Result<CallResult, Error>>),
+    /// Progressive results (bounded; a full buffer drops and counts), then the final one.
+    Stream {
+        progress: mpsc::Sender<CallResult>,
+        lagged: Arc<AtomicU64>,
+        last: oneshot::Sender<Result<CallResult, Error>>,
+    },
+}
+
+impl CallReply {
+    /// Whether nobody waits for the result any more.
+    pub(crate) fn is_closed(&self) -> bool {
+        match self {
+            CallReply::Once(tx) => tx.is_closed(),
+            CallReply::Stream { last, .. } => last.is_closed(),
+        }
+    }
 }
 
 /// A request from a handle to the driver.
@@ -194,21 +234,22 @@ pub(crate) enum Command {
         reply: Option<oneshot::Sender<Result<(), Error>>>,
     },
     Register {
-        procedure: String,
-        options: Dict,
-        handler: Arc<dyn Handler>,
-        end: watch::Sender<Option<RegistrationEnd>>,
+        local: register::LocalRegistration,
         reply: oneshot::Sender<Result<Id, Error>>,
     },
     Unregister {
-        registration: Id,
+        local: u64,
         reply: oneshot::Sender<Result<(), Error>>,
     },
+    /// A progressive YIELD from an invocation of connection `connection`.
     InvocationProgress {
+        connection: u64,
         request: Id,
         arguments: Arguments,
     },
+    /// The outcome of an invocation of connection `connection`.
     InvocationDone {
+        connection: u64,
         request: Id,
         outcome: Result<Arguments, WampError>,
     },
@@ -221,7 +262,9 @@ pub(crate) enum Command {
 /// The state shared by every handle of one session.
 struct Shared {
     commands: mpsc::Sender<Command>,
-    info: SessionInfo,
+    info: watch::Receiver<Arc<SessionInfo>>,
+    state: watch::Receiver<SessionState>,
+    events: broadcast::Sender<SessionEvent>,
     config: SessionConfig,
     closed: watch::Receiver<Option<CloseReason>>,
     next_key: AtomicU64,
@@ -266,22 +309,37 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let info = self.info();
         f.debug_struct("Session")
-            .field("id", &self.shared.info.id)
-            .field("realm", &self.shared.info.realm)
+            .field("id", &info.id)
+            .field("realm", &info.realm)
             .finish()
     }
 }
 
 impl Session {
-    /// What the router said in WELCOME: session ID, authid, authrole, the router's features.
-    pub fn info(&self) -> &SessionInfo {
-        &self.shared.info
+    /// What the router said in the latest WELCOME: session ID, authid, authrole, the router's
+    /// features. After a reconnect this is the new connection's.
+    pub fn info(&self) -> Arc<SessionInfo> {
+        self.shared.info.borrow().clone()
     }
 
-    /// The session ID.
+    /// The session ID (a new one after each reconnect).
     pub fn id(&self) -> Id {
-        self.shared.info.id
+        self.shared.info.borrow().id
+    }
+
+    /// What the connection is doing now, as a watch channel: await `changed()` on it to follow
+    /// joins, losses, attempts and the final close.
+    pub fn state(&self) -> watch::Receiver<SessionState> {
+        self.shared.state.clone()
+    }
+
+    /// Every state change, failed attempt and restore from now on, in order.
+    pub fn events(&self) -> SessionEvents {
+        SessionEvents {
+            rx: self.shared.events.subscribe(),
+        }
     }
 
     /// Whether the session has ended.
@@ -363,7 +421,7 @@ impl Session {
         &self.shared.commands
     }
 
-    fn closed_reason(&self) -> CloseReason {
+    pub(crate) fn closed_reason(&self) -> CloseReason {
         self.shared
             .closed
             .borrow()
@@ -400,7 +458,7 @@ impl Session {
 
     /// Fails unless the router announces `feature` for `role`.
     pub(crate) fn require(&self, role: &'static str, feature: &'static str) -> Result<(), Error> {
-        if self.shared.info.router_has(role, feature) {
+        if self.info().router_has(role, feature) {
             Ok(())
         } else {
             Err(Error::Unsupported { role, feature })

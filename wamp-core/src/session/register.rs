@@ -3,6 +3,7 @@
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -104,6 +105,7 @@ pub struct Invocation {
     /// registered procedure.
     pub procedure: String,
     pub(crate) request: Id,
+    pub(crate) connection: u64,
     pub(crate) commands: mpsc::Sender<Command>,
 }
 
@@ -168,6 +170,7 @@ impl Invocation {
         }
         self.commands
             .send(Command::InvocationProgress {
+                connection: self.connection,
                 request: self.request,
                 arguments,
             })
@@ -216,6 +219,22 @@ pub enum RegistrationEnd {
     },
     /// The session closed.
     SessionClosed(crate::error::CloseReason),
+    /// After a reconnect the router refused to register the procedure again.
+    NotRestored {
+        /// What the router answered.
+        reason: String,
+    },
+}
+
+/// The driver's side of one registration: what it takes to register it again after a reconnect.
+pub(crate) struct LocalRegistration {
+    pub(crate) local: u64,
+    pub(crate) procedure: String,
+    pub(crate) options: Dict,
+    pub(crate) handler: Arc<dyn Handler>,
+    pub(crate) end: watch::Sender<Option<RegistrationEnd>>,
+    /// The router's current registration ID, which the handle reads.
+    pub(crate) id: Arc<AtomicU64>,
 }
 
 /// A REGISTER being built; `.await` it for the [`Registration`].
@@ -283,18 +302,25 @@ impl IntoFuture for RegisterBuilder {
             self.session.check_uri(&self.procedure, self.policy)?;
             let (end_tx, end_rx) = watch::channel(None);
             let (tx, rx) = oneshot::channel();
+            let local = self.session.next_key();
+            let id = Arc::new(AtomicU64::new(0));
             self.session
                 .send(Command::Register {
-                    procedure: self.procedure.clone(),
-                    options: self.options,
-                    handler: self.handler,
-                    end: end_tx,
+                    local: LocalRegistration {
+                        local,
+                        procedure: self.procedure.clone(),
+                        options: self.options,
+                        handler: self.handler,
+                        end: end_tx,
+                        id: id.clone(),
+                    },
                     reply: tx,
                 })
                 .await?;
-            let id = self.session.answer(rx).await?;
+            self.session.answer(rx).await?;
             Ok(Registration {
                 session: self.session,
+                local,
                 id,
                 procedure: self.procedure,
                 end: end_rx,
@@ -307,7 +333,8 @@ impl IntoFuture for RegisterBuilder {
 /// the router, or the end of the session; dropping the handle does not unregister.
 pub struct Registration {
     session: Session,
-    id: Id,
+    local: u64,
+    id: Arc<AtomicU64>,
     procedure: String,
     end: watch::Receiver<Option<RegistrationEnd>>,
 }
@@ -315,16 +342,16 @@ pub struct Registration {
 impl std::fmt::Debug for Registration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Registration")
-            .field("id", &self.id)
+            .field("id", &self.id())
             .field("procedure", &self.procedure)
             .finish()
     }
 }
 
 impl Registration {
-    /// The router's registration ID.
+    /// The router's registration ID (a new one after each reconnect).
     pub fn id(&self) -> Id {
-        self.id
+        self.id.load(Ordering::Relaxed)
     }
 
     /// The procedure (or pattern) registered.
@@ -337,7 +364,7 @@ impl Registration {
         let (tx, rx) = oneshot::channel();
         self.session
             .send(Command::Unregister {
-                registration: self.id,
+                local: self.local,
                 reply: tx,
             })
             .await?;
@@ -351,7 +378,7 @@ impl Registration {
         super::send_in_background(
             self.session.commands(),
             Command::Unregister {
-                registration: self.id,
+                local: self.local,
                 reply,
             },
         );

@@ -108,12 +108,23 @@ pub enum SubscriptionError {
     /// The session closed. The stream ends after this.
     #[error("the session closed: {0}")]
     SessionClosed(CloseReason),
+    /// After a reconnect the router refused to subscribe again. The stream ends after this.
+    #[error("the subscription could not be restored after a reconnect: {reason}")]
+    NotRestored {
+        /// What the router answered.
+        reason: String,
+    },
 }
 
 /// What the driver and a [`Subscription`] share.
 #[derive(Debug, Default)]
 pub(crate) struct SubscriberState {
+    /// Events dropped since the stream last reported it.
     pub(crate) lagged: AtomicU64,
+    /// Events dropped in all.
+    pub(crate) dropped: AtomicU64,
+    /// The router's current subscription ID.
+    pub(crate) id: AtomicU64,
     pub(crate) end: Mutex<Option<SubscriptionError>>,
 }
 
@@ -137,6 +148,7 @@ impl LocalSubscriber {
     pub(crate) fn deliver(&self, event: Event) {
         if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(event) {
             self.state.lagged.fetch_add(1, Ordering::Relaxed);
+            self.state.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
@@ -212,10 +224,9 @@ impl IntoFuture for SubscribeBuilder {
                     reply: reply_tx,
                 })
                 .await?;
-            let id = self.session.answer(reply_rx).await?;
+            self.session.answer(reply_rx).await?;
             Ok(Subscription {
                 session: self.session,
-                id,
                 local,
                 topic: self.topic,
                 rx,
@@ -230,11 +241,18 @@ impl IntoFuture for SubscribeBuilder {
 /// A live subscription: a stream of events. Dropping it unsubscribes.
 ///
 /// Besides events the stream yields [`SubscriptionError::Lagged`] when events were dropped
-/// because it was not polled fast enough, and a final [`SubscriptionError::Revoked`] or
-/// [`SubscriptionError::SessionClosed`] before it ends.
+/// because it was not polled fast enough, and a final [`SubscriptionError::Revoked`],
+/// [`SubscriptionError::NotRestored`] or [`SubscriptionError::SessionClosed`] before it ends.
+///
+/// The slow-subscriber policy: the driver never waits for a subscriber. Each subscription buffers
+/// up to [`crate::session::SessionConfig::event_buffer`] events; when the buffer is full the new
+/// event is dropped for this subscriber only and counted ([`Subscription::dropped`]), so memory
+/// stays bounded under a flood and other subscriptions and calls are not held up.
+///
+/// When the session reconnects, the subscription is made again and the stream goes on; events
+/// published while the connection was down are not delivered.
 pub struct Subscription {
     session: Session,
-    id: Id,
     local: u64,
     topic: String,
     rx: mpsc::Receiver<Event>,
@@ -246,16 +264,22 @@ pub struct Subscription {
 impl std::fmt::Debug for Subscription {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Subscription")
-            .field("id", &self.id)
+            .field("id", &self.id())
             .field("topic", &self.topic)
             .finish()
     }
 }
 
 impl Subscription {
-    /// The router's subscription ID.
+    /// The router's subscription ID (a new one after each reconnect).
     pub fn id(&self) -> Id {
-        self.id
+        self.state.id.load(Ordering::Relaxed)
+    }
+
+    /// How many events this subscription dropped in all because it was not polled fast enough
+    /// (the stream also reports them as [`SubscriptionError::Lagged`]).
+    pub fn dropped(&self) -> u64 {
+        self.state.dropped.load(Ordering::Relaxed)
     }
 
     /// The topic (or pattern) subscribed to.

@@ -10,6 +10,7 @@
 //! Every byte-oriented transport enforces a maximum incoming message size and reports a message
 //! over it as [`TransportError::MessageTooLarge`].
 
+mod keepalive;
 pub mod memory;
 pub mod rawsocket;
 mod tls;
@@ -19,6 +20,8 @@ use std::time::Duration;
 
 use futures::{Sink, Stream};
 
+pub(crate) use keepalive::{Beat, Heartbeat};
+pub use keepalive::Keepalive;
 pub use tls::TlsConfig;
 
 use crate::message::Message;
@@ -107,6 +110,9 @@ pub enum TransportError {
     /// A message to send could not be encoded; nothing was sent.
     #[error(transparent)]
     Encode(#[from] EncodeError),
+    /// The peer sent nothing within the keepalive timeout after a ping: it is presumed dead.
+    #[error("the peer did not answer a keepalive ping within {0:?}")]
+    KeepaliveTimeout(Duration),
     /// The connection is closed.
     #[error("the connection is closed")]
     Closed,
@@ -135,6 +141,8 @@ pub struct TransportConfig {
     pub connect_timeout: Duration,
     /// TLS settings for `wss://` and `tcps://`.
     pub tls: TlsConfig,
+    /// Pings an idle peer and drops the connection when it stays silent (`None`: never).
+    pub keepalive: Option<Keepalive>,
 }
 
 /// The default maximum incoming message size: 16 MiB.
@@ -147,6 +155,10 @@ impl Default for TransportConfig {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             connect_timeout: Duration::from_secs(10),
             tls: TlsConfig::default(),
+            keepalive: Some(Keepalive {
+                interval: Duration::from_secs(30),
+                timeout: Duration::from_secs(15),
+            }),
         }
     }
 }

@@ -10,7 +10,7 @@ use futures::{Sink, Stream};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::codec::{Decoder, Encoder, Framed};
 
-use super::{Connected, TransportConfig, TransportError};
+use super::{Beat, Connected, Heartbeat, Keepalive, TransportConfig, TransportError};
 use crate::message::Message;
 use crate::serializer::Serializer;
 
@@ -271,6 +271,8 @@ pub struct RawSocketTransport<S> {
     framed: Framed<S, FrameCodec>,
     serializer: Serializer,
     pong: Option<Bytes>,
+    heartbeat: Option<Heartbeat>,
+    ping_due: bool,
 }
 
 impl<S> std::fmt::Debug for RawSocketTransport<S> {
@@ -288,7 +290,44 @@ impl<S: AsyncRead + AsyncWrite + Unpin> RawSocketTransport<S> {
             framed: Framed::new(stream, FrameCodec::new(max_in, max_out)),
             serializer,
             pong: None,
+            heartbeat: None,
+            ping_due: false,
         }
+    }
+
+    /// Sends a PING when the peer is idle and fails with [`TransportError::KeepaliveTimeout`]
+    /// when it stays silent (see [`Keepalive`]).
+    pub fn with_keepalive(mut self, keepalive: Option<Keepalive>) -> Self {
+        self.heartbeat = keepalive.map(Heartbeat::new);
+        self
+    }
+
+    /// Runs the keepalive: sends a due PING, or reports the peer dead.
+    fn poll_keepalive(&mut self, cx: &mut Context<'_>) -> Result<(), TransportError> {
+        let Some(heartbeat) = self.heartbeat.as_mut() else {
+            return Ok(());
+        };
+        match heartbeat.poll(cx) {
+            Poll::Ready(Beat::Dead) => {
+                return Err(TransportError::KeepaliveTimeout(heartbeat.config().timeout))
+            }
+            Poll::Ready(Beat::Ping) => self.ping_due = true,
+            Poll::Pending => {}
+        }
+        if self.ping_due {
+            if let Poll::Ready(ready) = Pin::new(&mut self.framed).poll_ready(cx) {
+                ready?;
+                self.ping_due = false;
+                Pin::new(&mut self.framed).start_send(Frame {
+                    kind: FrameKind::Ping,
+                    payload: Bytes::new(),
+                })?;
+                if let Poll::Ready(Err(e)) = Pin::new(&mut self.framed).poll_flush(cx) {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Sends a PING frame (the peer answers with a PONG, which this transport consumes).
@@ -321,6 +360,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Stream for RawSocketTransport<S> {
     type Item = Result<Message, TransportError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if let Err(e) = self.poll_keepalive(cx) {
+            return Poll::Ready(Some(Err(e)));
+        }
         loop {
             // A pending PONG goes out before more is read, so a ping flood cannot grow a queue.
             if self.pong.is_some() {
@@ -336,6 +378,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Stream for RawSocketTransport<S> {
                 Some(Err(e)) => return Poll::Ready(Some(Err(e))),
                 Some(Ok(frame)) => frame,
             };
+            if let Some(heartbeat) = self.heartbeat.as_mut() {
+                heartbeat.seen();
+            }
             match frame.kind {
                 FrameKind::Message => {
                     return Poll::Ready(Some(
@@ -393,7 +438,8 @@ async fn finish<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         .unwrap_or(Serializer::Json);
     let max_in = length_from_exponent(length_exponent(config.max_message_size));
     let max_out = client_handshake(&mut stream, serializer, config.max_message_size).await?;
-    let transport = RawSocketTransport::new(stream, serializer, max_in, max_out);
+    let transport = RawSocketTransport::new(stream, serializer, max_in, max_out)
+        .with_keepalive(config.keepalive);
     Ok(Connected {
         transport: Box::new(transport),
         serializer: Some(serializer),

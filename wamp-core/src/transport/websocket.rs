@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message as WsMessage};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::{Connected, TransportConfig, TransportError};
+use super::{Beat, Connected, Heartbeat, Keepalive, TransportConfig, TransportError};
 use crate::message::Message;
 use crate::serializer::Serializer;
 
@@ -21,6 +21,8 @@ pub struct WebSocketTransport<S> {
     ws: WebSocketStream<S>,
     serializer: Serializer,
     max_message_size: usize,
+    heartbeat: Option<Heartbeat>,
+    ping_due: bool,
 }
 
 impl<S> std::fmt::Debug for WebSocketTransport<S> {
@@ -38,7 +40,49 @@ impl<S> WebSocketTransport<S> {
             ws,
             serializer,
             max_message_size,
+            heartbeat: None,
+            ping_due: false,
         }
+    }
+
+    /// Pings the peer when idle and fails with [`TransportError::KeepaliveTimeout`] when it
+    /// stays silent (see [`Keepalive`]).
+    pub fn with_keepalive(mut self, keepalive: Option<Keepalive>) -> Self {
+        self.heartbeat = keepalive.map(Heartbeat::new);
+        self
+    }
+}
+
+impl<S> WebSocketTransport<S>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    /// Runs the keepalive: sends a due ping, or reports the peer dead.
+    fn poll_keepalive(&mut self, cx: &mut Context<'_>) -> Result<(), TransportError> {
+        let Some(heartbeat) = self.heartbeat.as_mut() else {
+            return Ok(());
+        };
+        match heartbeat.poll(cx) {
+            Poll::Ready(Beat::Dead) => {
+                return Err(TransportError::KeepaliveTimeout(heartbeat.config().timeout));
+            }
+            Poll::Ready(Beat::Ping) => self.ping_due = true,
+            Poll::Pending => {}
+        }
+        if self.ping_due {
+            let max = self.max_message_size;
+            if let Poll::Ready(ready) = Pin::new(&mut self.ws).poll_ready(cx) {
+                ready.map_err(|e| map_ws_error(e, max))?;
+                self.ping_due = false;
+                Pin::new(&mut self.ws)
+                    .start_send(WsMessage::Ping(Default::default()))
+                    .map_err(|e| map_ws_error(e, max))?;
+                if let Poll::Ready(Err(e)) = Pin::new(&mut self.ws).poll_flush(cx) {
+                    return Err(map_ws_error(e, max));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -106,7 +150,8 @@ pub(crate) async fn connect(
         .filter(|s| config.serializers.contains(s))
         .ok_or(TransportError::NoSubprotocol { offered })?;
     let transport: WebSocketTransport<MaybeTlsStream<TcpStream>> =
-        WebSocketTransport::new(ws, chosen, config.max_message_size);
+        WebSocketTransport::new(ws, chosen, config.max_message_size)
+            .with_keepalive(config.keepalive);
     Ok(Connected {
         transport: Box::new(transport),
         serializer: Some(chosen),
@@ -120,6 +165,9 @@ where
     type Item = Result<Message, TransportError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if let Err(e) = self.poll_keepalive(cx) {
+            return Poll::Ready(Some(Err(e)));
+        }
         loop {
             let max = self.max_message_size;
             let frame = match ready!(Pin::new(&mut self.ws).poll_next(cx)) {
@@ -127,6 +175,9 @@ where
                 Some(Err(e)) => return Poll::Ready(Some(Err(map_ws_error(e, max)))),
                 Some(Ok(frame)) => frame,
             };
+            if let Some(heartbeat) = self.heartbeat.as_mut() {
+                heartbeat.seen();
+            }
             let decoded = match &frame {
                 WsMessage::Text(text) => self.serializer.decode(text.as_bytes()),
                 WsMessage::Binary(bytes) => self.serializer.decode(bytes),

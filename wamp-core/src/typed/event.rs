@@ -128,6 +128,12 @@ pub enum EventError {
     /// The session closed; the stream ends.
     #[error("the session closed: {0}")]
     SessionClosed(CloseReason),
+    /// After a reconnect the router refused to subscribe again; the stream ends.
+    #[error("the subscription could not be restored after a reconnect: {reason}")]
+    NotRestored {
+        /// What the router answered.
+        reason: String,
+    },
 }
 
 impl From<SubscriptionError> for EventError {
@@ -136,6 +142,7 @@ impl From<SubscriptionError> for EventError {
             SubscriptionError::Lagged(n) => EventError::Lagged(n),
             SubscriptionError::Revoked { reason } => EventError::Revoked { reason },
             SubscriptionError::SessionClosed(reason) => EventError::SessionClosed(reason),
+            SubscriptionError::NotRestored { reason } => EventError::NotRestored { reason },
         }
     }
 }

@@ -1,12 +1,14 @@
 //! What the router sends to an established session: answers to requests, events, invocations,
 //! interrupts, revocations, GOODBYE and ABORT. Anything else is a protocol violation.
 
+use std::sync::atomic::Ordering;
+
 use futures::{FutureExt as _, SinkExt as _};
 
 use super::super::register::{Invocation, RegistrationEnd};
 use super::super::subscribe::{Event, SubscriptionError};
 use super::super::{CallReply, CallResult, Command};
-use super::{reply_call, revocation, Driver, Flow, Pending, RegistrationSlot, SubscriptionSlot};
+use super::{deliver_progress, reply_call, revocation, Driver, Flow, Pending, SubscriptionSlot};
 use crate::error::{uris, CloseReason, Error, WampError};
 use crate::message::{self, code, Id, Message};
 use crate::value::{Dict, Value};
@@ -22,9 +24,7 @@ impl Driver {
                 let result = CallResult::new(m.details, m.payload);
                 if result.progress {
                     match &call.reply {
-                        CallReply::Stream(tx) => {
-                            let _ = tx.send(Ok(result));
-                        }
+                        CallReply::Stream { .. } => deliver_progress(&call.reply, result),
                         CallReply::Once(_) => {
                             tracing::debug!("progressive RESULT for a call that did not ask for it")
                         }
@@ -41,13 +41,19 @@ impl Driver {
                 }
                 other => return self.unexpected_reply("PUBLISHED", m.request, other).await,
             },
-            Message::Subscribed(m) => match self.requests.remove(&m.request) {
+            Message::Subscribed(m) => match self.answered(m.request) {
                 Some(Pending::Subscribe {
                     topic,
                     options,
                     locals,
                     reply,
+                    ..
                 }) => {
+                    // Subscribers dropped while the SUBSCRIBE was on its way are not added.
+                    let locals: Vec<_> = locals.into_iter().filter(|l| !l.tx.is_closed()).collect();
+                    if locals.is_empty() && !self.subscriptions.contains_key(&m.subscription) {
+                        return self.unsubscribe(m.subscription, None).await;
+                    }
                     let slot = self.subscriptions.entry(m.subscription).or_insert_with(|| {
                         SubscriptionSlot {
                             topic,
@@ -56,6 +62,7 @@ impl Driver {
                         }
                     });
                     for local in locals {
+                        local.state.id.store(m.subscription, Ordering::Relaxed);
                         self.local_subscriptions.insert(local.local, m.subscription);
                         slot.subscribers.push(local);
                     }
@@ -89,7 +96,7 @@ impl Driver {
                         for local in &slot.subscribers {
                             self.local_subscriptions.remove(&local.local);
                         }
-                        self.subscribe(slot.topic, slot.options, slot.subscribers, None)
+                        self.subscribe(slot.topic, slot.options, slot.subscribers, None, false)
                             .await?;
                     }
                     if let Some(reply) = reply {
@@ -102,28 +109,21 @@ impl Driver {
                         .await
                 }
             },
-            Message::Registered(m) => match self.requests.remove(&m.request) {
-                Some(Pending::Register {
-                    procedure,
-                    handler,
-                    end,
-                    reply,
-                }) => {
-                    self.registrations.insert(
-                        m.registration,
-                        RegistrationSlot {
-                            procedure,
-                            handler,
-                            end,
-                        },
-                    );
-                    let _ = reply.send(Ok(m.registration));
+            Message::Registered(m) => match self.answered(m.request) {
+                Some(Pending::Register { local, reply }) => {
+                    local.id.store(m.registration, Ordering::Relaxed);
+                    self.local_registrations.insert(local.local, m.registration);
+                    self.registrations.insert(m.registration, local);
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Ok(m.registration));
+                    }
                 }
                 other => return self.unexpected_reply("REGISTERED", m.request, other).await,
             },
             Message::Unregistered(m) if m.request == 0 => {
                 if let Some((id, reason)) = revocation(m.details, "registration") {
                     if let Some(slot) = self.registrations.remove(&id) {
+                        self.local_registrations.remove(&slot.local);
                         let _ = slot.end.send(Some(RegistrationEnd::Revoked { reason }));
                     }
                 }
@@ -134,6 +134,7 @@ impl Driver {
                     reply,
                 }) => {
                     if let Some(slot) = self.registrations.remove(&registration) {
+                        self.local_registrations.remove(&slot.local);
                         let _ = slot.end.send(Some(RegistrationEnd::Unregistered));
                     }
                     let _ = reply.send(Ok(()));
@@ -276,6 +277,7 @@ impl Driver {
                 if let Pending::Unsubscribe { subscription, .. } = &pending {
                     self.unsubscribing.remove(subscription);
                 }
+                self.restore_answered(&pending, Some(&error().to_string()));
                 pending.fail(|| Error::Wamp(error()));
                 Ok(())
             }
@@ -283,11 +285,32 @@ impl Driver {
         }
     }
 
+    /// Takes the request an answer is for, counting it if it restores something.
+    fn answered(&mut self, request: Id) -> Option<Pending> {
+        let pending = self.requests.remove(&request)?;
+        self.restore_answered(&pending, None);
+        Some(pending)
+    }
+
     async fn on_invocation(&mut self, m: message::Invocation) -> Flow {
         let Some(slot) = self.registrations.get(&m.registration) else {
             let error = WampError::new(uris::NO_SUCH_REGISTRATION);
             return self.answer_invocation(m.request, Err(error)).await;
         };
+        if self.invocations.len() >= self.config.max_concurrent_invocations
+            && !self.invocations.contains_key(&m.request)
+        {
+            // Call Reroute: a callee that cannot take the invocation now answers `unavailable`,
+            // and the dealer may try another callee.
+            let error = WampError::with_message(
+                uris::UNAVAILABLE,
+                format!(
+                    "the callee is running its maximum of {} invocations",
+                    self.config.max_concurrent_invocations
+                ),
+            );
+            return self.answer_invocation(m.request, Err(error)).await;
+        }
         if self.invocations.contains_key(&m.request) {
             // A follow-up INVOCATION of a progressive call invocation, which this callee did not
             // announce: refuse it rather than run the handler twice.
@@ -312,9 +335,11 @@ impl Driver {
             registration: m.registration,
             procedure,
             request: m.request,
+            connection: self.connection,
             commands: self.self_tx.clone(),
         };
         let request = m.request;
+        let connection = self.connection;
         let timeout = invocation.timeout();
         let work = std::panic::AssertUnwindSafe(slot.handler.handle(invocation)).catch_unwind();
         let tx = self.self_tx.clone();
@@ -337,7 +362,13 @@ impl Driver {
                         "the procedure handler panicked",
                     ))
                 });
-                let _ = tx.send(Command::InvocationDone { request, outcome }).await;
+                let _ = tx
+                    .send(Command::InvocationDone {
+                        connection,
+                        request,
+                        outcome,
+                    })
+                    .await;
             },
             span,
         ));

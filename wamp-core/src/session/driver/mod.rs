@@ -2,21 +2,26 @@
 //! sends, and keeps every table of pending and live state. Nothing else touches the transport.
 //!
 //! This file holds the loop and the commands from handles; `incoming` handles what the router
-//! sends.
+//! sends; `reconnect` what happens between a lost connection and the next join.
 
 mod incoming;
+mod reconnect;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{SinkExt as _, StreamExt as _};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
-use super::register::{Handler, RegistrationEnd};
+use super::client::Connector;
+use super::register::{LocalRegistration, RegistrationEnd};
+use super::state::{SessionEvent, SessionState};
 use super::subscribe::{LocalSubscriber, SubscriptionError};
-use super::{CallReply, CallResult, Command, SessionInfo};
+use super::{CallReply, CallResult, Command, SessionConfig, SessionInfo};
 use crate::error::{uris, CloseReason, Error, WampError};
 use crate::message::{self, code, Arguments, Id, Message, Payload, MAX_ID};
 use crate::transport::{BoxTransport, TransportError};
@@ -38,16 +43,17 @@ enum Pending {
         options: Dict,
         locals: Vec<LocalSubscriber>,
         reply: Option<oneshot::Sender<Result<Id, Error>>>,
+        /// Made again after a reconnect (counted in the restore report).
+        restore: bool,
     },
     Unsubscribe {
         subscription: Id,
         reply: Option<oneshot::Sender<Result<(), Error>>>,
     },
     Register {
-        procedure: String,
-        handler: std::sync::Arc<dyn Handler>,
-        end: watch::Sender<Option<RegistrationEnd>>,
-        reply: oneshot::Sender<Result<Id, Error>>,
+        local: LocalRegistration,
+        /// `None` when made again after a reconnect.
+        reply: Option<oneshot::Sender<Result<Id, Error>>>,
     },
     Unregister {
         registration: Id,
@@ -69,15 +75,41 @@ impl Pending {
         }
     }
 
+    /// Whether this request restores a registration or subscription after a reconnect.
+    fn is_restore(&self) -> bool {
+        match self {
+            Pending::Subscribe { restore, .. } => *restore,
+            Pending::Register { reply, .. } => reply.is_none(),
+            _ => false,
+        }
+    }
+
+    /// The procedure or topic of a SUBSCRIBE or REGISTER.
+    fn uri(&self) -> &str {
+        match self {
+            Pending::Subscribe { topic, .. } => topic,
+            Pending::Register { local, .. } => &local.procedure,
+            _ => "",
+        }
+    }
+
     fn fail(self, error: impl Fn() -> Error) {
         match self {
-            Pending::Subscribe { locals, reply, .. } => {
+            Pending::Subscribe {
+                locals,
+                reply,
+                restore,
+                ..
+            } => {
                 if let Some(reply) = reply {
                     let _ = reply.send(Err(error()));
                 }
                 for local in locals {
-                    local.state.finish(SubscriptionError::Revoked {
-                        reason: error().to_string(),
+                    let reason = error().to_string();
+                    local.state.finish(if restore {
+                        SubscriptionError::NotRestored { reason }
+                    } else {
+                        SubscriptionError::Revoked { reason }
                     });
                 }
             }
@@ -86,9 +118,17 @@ impl Pending {
                     let _ = reply.send(Err(error()));
                 }
             }
-            Pending::Register { reply, .. } => {
-                let _ = reply.send(Err(error()));
-            }
+            Pending::Register { local, reply } => match reply {
+                Some(reply) => {
+                    let _ = reply.send(Err(error()));
+                }
+                None => {
+                    let reason = error().to_string();
+                    let _ = local
+                        .end
+                        .send(Some(RegistrationEnd::NotRestored { reason }));
+                }
+            },
             Pending::Unregister { reply, .. } => {
                 let _ = reply.send(Err(error()));
             }
@@ -105,22 +145,35 @@ struct SubscriptionSlot {
     subscribers: Vec<LocalSubscriber>,
 }
 
-struct RegistrationSlot {
-    procedure: String,
-    handler: std::sync::Arc<dyn Handler>,
-    end: watch::Sender<Option<RegistrationEnd>>,
-}
-
 /// Ends the loop with a reason.
 type Flow = Result<(), CloseReason>;
+
+/// What a new driver starts with.
+pub(crate) struct Setup {
+    pub(crate) transport: BoxTransport,
+    pub(crate) commands: mpsc::Receiver<Command>,
+    pub(crate) self_tx: mpsc::Sender<Command>,
+    pub(crate) closed: watch::Sender<Option<CloseReason>>,
+    pub(crate) info: watch::Sender<Arc<SessionInfo>>,
+    pub(crate) state: watch::Sender<SessionState>,
+    pub(crate) events: broadcast::Sender<SessionEvent>,
+    pub(crate) config: SessionConfig,
+    pub(crate) connector: Connector,
+}
 
 pub(crate) struct Driver {
     transport: BoxTransport,
     commands: mpsc::Receiver<Command>,
     self_tx: mpsc::Sender<Command>,
     closed: watch::Sender<Option<CloseReason>>,
-    info: SessionInfo,
-    goodbye_timeout: Duration,
+    info: Arc<SessionInfo>,
+    info_tx: watch::Sender<Arc<SessionInfo>>,
+    state: watch::Sender<SessionState>,
+    events: broadcast::Sender<SessionEvent>,
+    config: SessionConfig,
+    connector: Option<Connector>,
+    /// Which connection this is: 1, then one more after each reconnect.
+    connection: u64,
     next_request: Id,
     dirty: bool,
     leaving: Option<(Instant, String, Option<String>)>,
@@ -130,26 +183,32 @@ pub(crate) struct Driver {
     subscriptions: HashMap<Id, SubscriptionSlot>,
     local_subscriptions: HashMap<u64, Id>,
     unsubscribing: HashSet<Id>,
-    registrations: HashMap<Id, RegistrationSlot>,
+    registrations: HashMap<Id, LocalRegistration>,
+    local_registrations: HashMap<u64, Id>,
     invocations: HashMap<Id, AbortHandle>,
+    /// Requests made while reconnecting, with the instant they give up.
+    parked: VecDeque<(Instant, Command)>,
+    /// SUBSCRIBE and REGISTER requests the lost connection left unanswered, to send again.
+    resend: Vec<Pending>,
+    /// The restore under way after a reconnect.
+    restoring: Option<reconnect::Restoring>,
 }
 
 impl Driver {
-    pub(crate) fn new(
-        transport: BoxTransport,
-        commands: mpsc::Receiver<Command>,
-        self_tx: mpsc::Sender<Command>,
-        closed: watch::Sender<Option<CloseReason>>,
-        info: SessionInfo,
-        goodbye_timeout: Duration,
-    ) -> Self {
+    pub(crate) fn new(setup: Setup) -> Self {
+        let info = setup.info.borrow().clone();
         Self {
-            transport,
-            commands,
-            self_tx,
-            closed,
+            transport: setup.transport,
+            commands: setup.commands,
+            self_tx: setup.self_tx,
+            closed: setup.closed,
             info,
-            goodbye_timeout,
+            info_tx: setup.info,
+            state: setup.state,
+            events: setup.events,
+            config: setup.config,
+            connector: Some(setup.connector),
+            connection: 1,
             next_request: 1,
             dirty: false,
             leaving: None,
@@ -160,13 +219,31 @@ impl Driver {
             local_subscriptions: HashMap::new(),
             unsubscribing: HashSet::new(),
             registrations: HashMap::new(),
+            local_registrations: HashMap::new(),
             invocations: HashMap::new(),
+            parked: VecDeque::new(),
+            resend: Vec::new(),
+            restoring: None,
         }
     }
 
+    /// Serves connection after connection until the session ends for good.
     pub(crate) async fn run(mut self) {
-        tracing::debug!("session established");
-        let reason = loop {
+        loop {
+            let reason = self.serve().await;
+            let reason = match self.reconnect(reason).await {
+                Ok(()) => continue,
+                Err(reason) => reason,
+            };
+            self.finish(reason).await;
+            return;
+        }
+    }
+
+    /// Serves the current connection until it ends; answers why.
+    async fn serve(&mut self) -> CloseReason {
+        tracing::debug!(session = self.info.id, "session established");
+        loop {
             let deadline = self.leaving.as_ref().map(|(deadline, _, _)| *deadline);
             let flow = tokio::select! {
                 incoming = self.transport.next() => match incoming {
@@ -183,13 +260,12 @@ impl Driver {
                 () = sleep_until(deadline), if deadline.is_some() => Err(self.goodbye_timed_out()),
             };
             if let Err(reason) = flow {
-                break reason;
+                return reason;
             }
             if let Err(reason) = self.drain_and_flush().await {
-                break reason;
+                return reason;
             }
-        };
-        self.finish(reason).await;
+        }
     }
 
     /// Handles commands already queued, then flushes what was written.
@@ -224,6 +300,12 @@ impl Driver {
     fn goodbye_timed_out(&self) -> CloseReason {
         tracing::warn!("the router did not answer GOODBYE in time");
         self.connection_ended()
+    }
+
+    /// Sets the state and tells every listener.
+    fn set_state(&self, state: SessionState) {
+        let _ = self.events.send(SessionEvent::State(state.clone()));
+        self.state.send_replace(state);
     }
 
     fn next_id(&mut self) -> Id {
@@ -269,6 +351,15 @@ impl Driver {
                 reply,
                 sent,
             } => {
+                if reply.is_closed() {
+                    // The caller gave up while the call waited (for a reconnect).
+                    return Ok(());
+                }
+                if self.calls.len() >= self.config.max_pending_calls {
+                    let limit = self.config.max_pending_calls;
+                    let _ = sent.send(Err(Error::TooManyPendingCalls { limit }));
+                    return Ok(());
+                }
                 let request = self.next_id();
                 let call = message::Call {
                     request,
@@ -367,82 +458,25 @@ impl Driver {
                 local,
                 reply,
             } => {
-                self.subscribe(topic, options, vec![local], Some(reply))
+                self.subscribe(topic, options, vec![local], Some(reply), false)
                     .await?;
             }
-            Command::Unsubscribe { local, reply } => {
-                let Some(subscription) = self.local_subscriptions.remove(&local) else {
+            Command::Unsubscribe { local, reply } => match self.forget_subscriber(local) {
+                Some(subscription) => self.unsubscribe(subscription, reply).await?,
+                None => {
                     if let Some(reply) = reply {
                         let _ = reply.send(Ok(()));
                     }
-                    return Ok(());
-                };
-                let now_empty = match self.subscriptions.get_mut(&subscription) {
-                    Some(slot) => {
-                        slot.subscribers.retain(|s| s.local != local);
-                        slot.subscribers.is_empty()
-                    }
-                    None => false,
-                };
-                if !now_empty {
-                    if let Some(reply) = reply {
-                        let _ = reply.send(Ok(()));
-                    }
-                    return Ok(());
                 }
-                self.subscriptions.remove(&subscription);
-                let request = self.next_id();
-                let message = Message::Unsubscribe(message::Unsubscribe {
-                    request,
-                    subscription,
-                });
-                if self
-                    .request(
-                        request,
-                        message,
-                        Pending::Unsubscribe {
-                            subscription,
-                            reply,
-                        },
-                    )
-                    .await?
-                {
-                    self.unsubscribing.insert(subscription);
-                }
+            },
+            Command::Register { local, reply } => {
+                self.register(local, Some(reply)).await?;
             }
-            Command::Register {
-                procedure,
-                options,
-                handler,
-                end,
-                reply,
-            } => {
-                let request = self.next_id();
-                let message = Message::Register(message::Register {
-                    request,
-                    options,
-                    procedure: procedure.clone(),
-                });
-                self.request(
-                    request,
-                    message,
-                    Pending::Register {
-                        procedure,
-                        handler,
-                        end,
-                        reply,
-                    },
-                )
-                .await?;
-            }
-            Command::Unregister {
-                registration,
-                reply,
-            } => {
-                if !self.registrations.contains_key(&registration) {
+            Command::Unregister { local, reply } => {
+                let Some(registration) = self.local_registrations.get(&local).copied() else {
                     let _ = reply.send(Ok(()));
                     return Ok(());
-                }
+                };
                 let request = self.next_id();
                 let message = Message::Unregister(message::Unregister {
                     request,
@@ -458,8 +492,12 @@ impl Driver {
                 )
                 .await?;
             }
-            Command::InvocationProgress { request, arguments } => {
-                if self.invocations.contains_key(&request) {
+            Command::InvocationProgress {
+                connection,
+                request,
+                arguments,
+            } => {
+                if connection == self.connection && self.invocations.contains_key(&request) {
                     let mut options = Dict::new();
                     options.insert("progress".into(), Value::Bool(true));
                     let y = message::Yield {
@@ -472,8 +510,14 @@ impl Driver {
                     }
                 }
             }
-            Command::InvocationDone { request, outcome } => {
-                if self.invocations.remove(&request).is_some() {
+            Command::InvocationDone {
+                connection,
+                request,
+                outcome,
+            } => {
+                // An invocation of an earlier connection answers nobody: its request ID may
+                // already name an invocation of this one.
+                if connection == self.connection && self.invocations.remove(&request).is_some() {
                     self.answer_invocation(request, outcome).await?;
                 }
             }
@@ -488,10 +532,60 @@ impl Driver {
                         reason: reason.clone(),
                     };
                     let _ = self.send(Message::Goodbye(goodbye)).await?;
-                    self.leaving = Some((Instant::now() + self.goodbye_timeout, reason, message));
+                    self.leaving = Some((Instant::now() + self.config.goodbye_timeout, reason, message));
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Removes a local subscriber; answers the subscription when it has no subscriber left (it
+    /// is then removed too, for the caller to unsubscribe at the router).
+    fn forget_subscriber(&mut self, local: u64) -> Option<Id> {
+        let subscription = self.local_subscriptions.remove(&local)?;
+        let slot = self.subscriptions.get_mut(&subscription)?;
+        slot.subscribers.retain(|s| s.local != local);
+        if !slot.subscribers.is_empty() {
+            return None;
+        }
+        self.subscriptions.remove(&subscription);
+        Some(subscription)
+    }
+
+    /// Sends UNSUBSCRIBE for a subscription already removed from the table.
+    async fn unsubscribe(
+        &mut self,
+        subscription: Id,
+        reply: Option<oneshot::Sender<Result<(), Error>>>,
+    ) -> Flow {
+        let request = self.next_id();
+        let message = Message::Unsubscribe(message::Unsubscribe {
+            request,
+            subscription,
+        });
+        let pending = Pending::Unsubscribe {
+            subscription,
+            reply,
+        };
+        if self.request(request, message, pending).await? {
+            self.unsubscribing.insert(subscription);
+        }
+        Ok(())
+    }
+
+    async fn register(
+        &mut self,
+        local: LocalRegistration,
+        reply: Option<oneshot::Sender<Result<Id, Error>>>,
+    ) -> Flow {
+        let request = self.next_id();
+        let message = Message::Register(message::Register {
+            request,
+            options: local.options.clone(),
+            procedure: local.procedure.clone(),
+        });
+        self.request(request, message, Pending::Register { local, reply })
+            .await?;
         Ok(())
     }
 
@@ -501,6 +595,7 @@ impl Driver {
         options: Dict,
         locals: Vec<LocalSubscriber>,
         reply: Option<oneshot::Sender<Result<Id, Error>>>,
+        restore: bool,
     ) -> Flow {
         let request = self.next_id();
         let message = Message::Subscribe(message::Subscribe {
@@ -516,6 +611,7 @@ impl Driver {
                 options,
                 locals,
                 reply,
+                restore,
             },
         )
         .await?;
@@ -537,6 +633,7 @@ impl Driver {
             }
             Err(e) => {
                 let reason = e.to_string();
+                self.restore_answered(&pending, Some(&reason));
                 pending.fail(|| Error::NotSent(reason.clone()));
                 Ok(false)
             }
@@ -586,6 +683,9 @@ impl Driver {
         for (_, call) in self.calls.drain() {
             reply_call(call.reply, Err(closed()));
         }
+        for (_, command) in std::mem::take(&mut self.parked) {
+            reconnect::fail_command(command, closed());
+        }
         for (_, pending) in self.requests.drain() {
             pending.fail(closed);
         }
@@ -604,6 +704,7 @@ impl Driver {
         for (_, task) in self.invocations.drain() {
             task.abort();
         }
+        self.set_state(SessionState::Closed(reason.clone()));
         let _ = self.closed.send(Some(reason));
         let _ = tokio::time::timeout(Duration::from_secs(1), self.transport.close()).await;
         // Later commands find the channel closed and report the session closed.
@@ -628,8 +729,21 @@ fn reply_call(reply: CallReply, result: Result<CallResult, Error>) {
         CallReply::Once(tx) => {
             let _ = tx.send(result);
         }
-        CallReply::Stream(tx) => {
-            let _ = tx.send(result);
+        CallReply::Stream { last, .. } => {
+            let _ = last.send(result);
+        }
+    }
+}
+
+/// Hands a progressive result to a call stream without waiting; a full buffer drops it and
+/// counts it, for the stream to report.
+fn deliver_progress(reply: &CallReply, result: CallResult) {
+    if let CallReply::Stream {
+        progress, lagged, ..
+    } = reply
+    {
+        if let Err(mpsc::error::TrySendError::Full(_)) = progress.try_send(result) {
+            lagged.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
