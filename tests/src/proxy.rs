@@ -105,7 +105,8 @@ impl Proxy {
     /// Makes every open connection forward only the first half of the next frame the router
     /// sends (RawSocket framing), then close.
     pub fn cut_mid_frame(&self) {
-        self.cut.send_modify(|c| *c = Cut::MidFrame(generation(*c) + 1));
+        self.cut
+            .send_modify(|c| *c = Cut::MidFrame(generation(*c) + 1));
     }
 }
 
@@ -124,7 +125,12 @@ fn generation(cut: Cut) -> u64 {
 }
 
 /// Forwards one connection until either side closes or a cut is ordered.
-async fn relay(client: TcpStream, router: TcpStream, mode: Arc<AtomicU8>, cut: watch::Receiver<Cut>) {
+async fn relay(
+    client: TcpStream,
+    router: TcpStream,
+    mode: Arc<AtomicU8>,
+    cut: watch::Receiver<Cut>,
+) {
     let (mut client_read, mut client_write) = client.into_split();
     let (mut router_read, mut router_write) = router.into_split();
     let upstream = {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures::{SinkExt as _, StreamExt as _};
 use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument as _;
-use wamp_core::message::{Abort, Challenge, Goodbye, Hello, Welcome};
+use wamp_core::message::{code, Abort, Challenge, Goodbye, Hello, Welcome};
 use wamp_core::transport::{BoxTransport, TransportError};
 use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
@@ -305,7 +305,7 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
                 // A peer that stops reading blocks the write; a close request (slow consumer,
                 // kill, shutdown) must still get through.
                 tokio::select! {
-                    written = write_batch(&mut transport, &mut outbound, message) => {
+                    written = write_batch(&mut transport, &mut outbound, message, &realm, id) => {
                         if written.is_err() {
                             break;
                         }
@@ -383,18 +383,62 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
     }
 }
 
+/// The type and request ID of an outbound message that someone waits for.
+fn undeliverable(message: &Message) -> Option<(u64, Id)> {
+    match message {
+        Message::Result(m) => Some((code::RESULT, m.request)),
+        Message::Invocation(m) => Some((code::INVOCATION, m.request)),
+        _ => None,
+    }
+}
+
+/// An ERROR for a request whose answer or invocation is too large for the peer.
+fn payload_size_exceeded(request_type: u64, request: Id, e: &TransportError) -> Message {
+    Message::Error(wamp_core::message::Error {
+        request_type,
+        request,
+        details: Dict::new(),
+        error: PAYLOAD_SIZE_EXCEEDED.into(),
+        payload: wamp_core::message::Payload::Arguments(wamp_core::Arguments::new(
+            vec![Value::Text(e.to_string())],
+            Dict::new(),
+        )),
+    })
+}
+
 async fn write_batch(
     transport: &mut BoxTransport,
     outbound: &mut mpsc::Receiver<Message>,
     first: Message,
+    realm: &Realm,
+    id: Id,
 ) -> Result<(), TransportError> {
     let mut next = Some(first);
     let mut written = 0;
     while let Some(message) = next.take() {
+        // Kept to answer for it if it cannot be sent (cheap: only the IDs are read).
+        let undeliverable = undeliverable(&message);
         match transport.feed(message).await {
             Ok(()) => {}
-            // One message that cannot be encoded or is over the peer's limit is dropped, logged.
-            Err(e) if !e.is_fatal() => tracing::warn!(error = %e, "dropped an outbound message"),
+            // One message that cannot be encoded or is over the peer's limit is not sent; whoever
+            // waits for it is told with `wamp.error.payload_size_exceeded`.
+            Err(e) if !e.is_fatal() => {
+                tracing::warn!(error = %e, "an outbound message could not be sent");
+                match undeliverable {
+                    // The caller waits for this RESULT: it gets an ERROR instead.
+                    Some((code::RESULT, request)) => {
+                        let error = payload_size_exceeded(code::CALL, request, &e);
+                        transport.feed(error).await?;
+                    }
+                    // The caller waits for the callee's answer: the callee refuses, as it were.
+                    Some((code::INVOCATION, request)) => {
+                        let error = payload_size_exceeded(code::INVOCATION, request, &e);
+                        let _ = realm.handle(id, error);
+                    }
+                    // An EVENT has nobody to answer; it is lost for this subscriber, logged above.
+                    _ => {}
+                }
+            }
             Err(e) => return Err(e),
         }
         written += 1;

@@ -360,9 +360,9 @@ impl Stream for CallStream {
             self.last = None;
             self.guard.done = true;
             let session = self.guard.session.clone();
-            return Poll::Ready(Some(outcome.unwrap_or_else(|_| {
-                Err(Error::SessionClosed(session.closed_reason()))
-            })));
+            return Poll::Ready(Some(
+                outcome.unwrap_or_else(|_| Err(Error::SessionClosed(session.closed_reason()))),
+            ));
         }
         let timeout = self.timeout;
         let expired = self

@@ -339,6 +339,7 @@ impl Session {
     pub fn events(&self) -> SessionEvents {
         SessionEvents {
             rx: self.shared.events.subscribe(),
+            ended: self.is_closed(),
         }
     }
 

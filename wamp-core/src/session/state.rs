@@ -242,17 +242,41 @@ pub enum SessionEvent {
 #[derive(Debug)]
 pub struct SessionEvents {
     pub(crate) rx: tokio::sync::broadcast::Receiver<SessionEvent>,
+    pub(crate) ended: bool,
 }
 
 impl SessionEvents {
-    /// The next event; `None` once the session has ended and every event was read.
+    /// The next event; `None` after the [`SessionState::Closed`] event, the last one.
     pub async fn recv(&mut self) -> Option<SessionEvent> {
         use tokio::sync::broadcast::error::RecvError;
-        match self.rx.recv().await {
-            Ok(event) => Some(event),
-            Err(RecvError::Lagged(n)) => Some(SessionEvent::Lagged(n)),
-            Err(RecvError::Closed) => None,
+        if self.ended {
+            return None;
         }
+        let event = match self.rx.recv().await {
+            Ok(event) => event,
+            Err(RecvError::Lagged(n)) => SessionEvent::Lagged(n),
+            Err(RecvError::Closed) => return None,
+        };
+        Some(self.seen(event))
+    }
+
+    /// The next event if one is already there, without waiting.
+    pub fn try_recv(&mut self) -> Option<SessionEvent> {
+        use tokio::sync::broadcast::error::TryRecvError;
+        if self.ended {
+            return None;
+        }
+        let event = match self.rx.try_recv() {
+            Ok(event) => event,
+            Err(TryRecvError::Lagged(n)) => SessionEvent::Lagged(n),
+            Err(TryRecvError::Empty | TryRecvError::Closed) => return None,
+        };
+        Some(self.seen(event))
+    }
+
+    fn seen(&mut self, event: SessionEvent) -> SessionEvent {
+        self.ended = matches!(event, SessionEvent::State(SessionState::Closed(_)));
+        event
     }
 }
 

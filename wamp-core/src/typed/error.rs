@@ -97,7 +97,9 @@ impl<E: ServiceError> CallError<E> {
         match error {
             Error::Wamp(e) => Self::from_wamp_error(e),
             Error::Timeout(_) => CallError::Timeout,
-            Error::SessionClosed(reason) => CallError::Disconnected(reason),
+            Error::SessionClosed(reason) | Error::Disconnected(reason) => {
+                CallError::Disconnected(reason)
+            }
             Error::Transport(e) => {
                 CallError::Disconnected(CloseReason::TransportError(e.to_string()))
             }

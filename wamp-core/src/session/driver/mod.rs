@@ -532,7 +532,11 @@ impl Driver {
                         reason: reason.clone(),
                     };
                     let _ = self.send(Message::Goodbye(goodbye)).await?;
-                    self.leaving = Some((Instant::now() + self.config.goodbye_timeout, reason, message));
+                    self.leaving = Some((
+                        Instant::now() + self.config.goodbye_timeout,
+                        reason,
+                        message,
+                    ));
                 }
             }
         }

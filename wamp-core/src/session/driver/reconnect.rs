@@ -236,7 +236,11 @@ impl Driver {
     /// Fails the parked requests whose wait is over.
     fn expire_parked(&mut self, reason: &CloseReason) {
         let now = Instant::now();
-        while self.parked.front().is_some_and(|(deadline, _)| *deadline <= now) {
+        while self
+            .parked
+            .front()
+            .is_some_and(|(deadline, _)| *deadline <= now)
+        {
             if let Some((_, command)) = self.parked.pop_front() {
                 fail_command(command, Error::Disconnected(reason.clone()));
             }
