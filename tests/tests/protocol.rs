@@ -656,3 +656,184 @@ async fn the_callee_enforces_a_timeout_the_dealer_forwards() {
     };
     assert_eq!((e.request, e.error.as_str()), (1, "wamp.error.timeout"));
 }
+
+/// How the session must end after what a bad router sends after WELCOME.
+#[derive(Clone, Copy)]
+enum Ending {
+    /// ABORT `wamp.error.protocol_violation` sent, the session closed with that reason.
+    Violation,
+    /// The connection is unusable: a transport error or a lost connection.
+    Broken,
+    /// Ignored: the session goes on (checked with a call that the router then answers).
+    Ignored,
+}
+
+#[tokio::test]
+async fn every_kind_of_bad_router_input_ends_typed_never_in_a_panic() {
+    let frame = |kind: u8, payload: &[u8]| {
+        let len = payload.len() as u32;
+        let mut f = vec![kind, (len >> 16) as u8, (len >> 8) as u8, len as u8];
+        f.extend_from_slice(payload);
+        f
+    };
+    let cases: Vec<(&str, Vec<u8>, Ending)> = vec![
+        (
+            "garbage bytes",
+            frame(0, b"\x00\xffnot json at all"),
+            Ending::Violation,
+        ),
+        (
+            "an unknown message type",
+            frame(0, b"[999, 1]"),
+            Ending::Violation,
+        ),
+        (
+            "wrong field types",
+            frame(0, b"[50, \"x\", {}]"),
+            Ending::Violation,
+        ),
+        ("a field missing", frame(0, b"[50]"), Ending::Violation),
+        (
+            "an ID above 2^53",
+            frame(0, b"[50, 9007199254740993, {}]"),
+            Ending::Violation,
+        ),
+        (
+            "a message only clients send",
+            frame(0, b"[1, \"realm1\", {}]"),
+            Ending::Violation,
+        ),
+        (
+            "a second WELCOME",
+            frame(0, b"[2, 7, {}]"),
+            Ending::Violation,
+        ),
+        (
+            "SUBSCRIBED for no request",
+            frame(0, b"[33, 99, 5]"),
+            Ending::Violation,
+        ),
+        (
+            "ERROR for an INVOCATION",
+            frame(0, b"[8, 68, 1, {}, \"x.y\"]"),
+            Ending::Violation,
+        ),
+        (
+            "a reserved frame type",
+            frame(5, b"[36, 1, {}]"),
+            Ending::Broken,
+        ),
+        (
+            "reserved header bits",
+            frame(0x80, b"[36, 1, {}]"),
+            Ending::Broken,
+        ),
+        (
+            "a frame cut short",
+            frame(0, b"[36, 1, {}]")[..9].to_vec(),
+            Ending::Broken,
+        ),
+        (
+            "an EVENT for no subscription",
+            frame(0, b"[36, 5, 6, {}, [1]]"),
+            Ending::Ignored,
+        ),
+        (
+            "a RESULT for no call",
+            frame(0, b"[50, 77, {}, [1]]"),
+            Ending::Ignored,
+        ),
+    ];
+    for (name, bytes, ending) in cases {
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel::<Option<Message>>();
+        let url = raw_router(move |mut stream| async move {
+            stream.write_all(&bytes).await.unwrap();
+            if matches!(ending, Ending::Ignored) {
+                // Answer the client's next CALL, to show the session went on.
+                let (_, call) = read_frame(&mut stream).await;
+                let Message::Call(call) = Serializer::Json.decode(&call).unwrap() else {
+                    panic!("expected CALL");
+                };
+                let result = Message::Result(message::Result {
+                    request: call.request,
+                    details: Dict::new(),
+                    payload: Payload::Arguments(Arguments::value(&"still here").unwrap()),
+                });
+                write_frame(&mut stream, 0, &Serializer::Json.encode(&result).unwrap()).await;
+                let _ = done_tx.send(None);
+                let mut rest = Vec::new();
+                let _ = stream.read_to_end(&mut rest).await;
+                return;
+            }
+            // A truncated frame ends with the connection closing.
+            if name == "a frame cut short" {
+                drop(stream);
+                let _ = done_tx.send(None);
+                return;
+            }
+            let mut header = [0u8; 4];
+            let answer = match stream.read_exact(&mut header).await {
+                Ok(_) => {
+                    let len = u32::from_be_bytes([0, header[1], header[2], header[3]]) as usize;
+                    let mut payload = vec![0; len];
+                    stream
+                        .read_exact(&mut payload)
+                        .await
+                        .ok()
+                        .and_then(|_| Serializer::Json.decode(&payload).ok())
+                }
+                Err(_) => None,
+            };
+            let _ = done_tx.send(answer);
+        })
+        .await;
+        // A reconnect policy must not retry a protocol violation; a broken connection would
+        // be retried, so those cases run without one.
+        let mut client = Client::new(url, "realm1").serializer(Serializer::Json);
+        if matches!(ending, Ending::Violation | Ending::Ignored) {
+            client = client.reconnect(wamp_core::session::ReconnectPolicy::default());
+        }
+        let session = client.connect().await.unwrap();
+        match ending {
+            Ending::Ignored => {
+                let answer: String =
+                    tokio::time::timeout(Duration::from_secs(5), session.call("com.x.y"))
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .value()
+                        .unwrap();
+                assert_eq!(answer, "still here", "{name}");
+                assert!(done_rx.await.unwrap().is_none());
+            }
+            Ending::Violation => {
+                let reason = tokio::time::timeout(Duration::from_secs(5), session.closed())
+                    .await
+                    .unwrap();
+                assert!(
+                    matches!(reason, CloseReason::ProtocolViolation(_)),
+                    "{name}: {reason:?}"
+                );
+                let abort = done_rx.await.unwrap();
+                assert!(
+                    matches!(&abort, Some(Message::Abort(a)) if a.reason == "wamp.error.protocol_violation"),
+                    "{name}: {abort:?}"
+                );
+                assert!(session.state().borrow().is_closed(), "{name}: not retried");
+            }
+            Ending::Broken => {
+                let reason = tokio::time::timeout(Duration::from_secs(5), session.closed())
+                    .await
+                    .unwrap();
+                assert!(
+                    matches!(
+                        reason,
+                        CloseReason::TransportError(_) | CloseReason::ConnectionLost
+                    ),
+                    "{name}: {reason:?}"
+                );
+                let _ = done_rx.await;
+            }
+        }
+    }
+}

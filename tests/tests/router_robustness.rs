@@ -266,3 +266,133 @@ async fn a_flooded_slow_subscriber_is_disconnected_and_memory_stays_bounded() {
         "the slow subscriber cannot have received the flood"
     );
 }
+
+/// How the router must end a session after what a bad client sends.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Verdict {
+    /// ABORT `wamp.error.protocol_violation`, then the connection closes.
+    Violation,
+    /// The connection closes (nothing can be answered on it).
+    Closed,
+}
+
+#[tokio::test]
+async fn every_kind_of_bad_client_input_ends_only_that_session() {
+    let router = router(1 << 16, 64).await;
+    let bystander = router.connect("realm1").await.unwrap();
+    let addr = router
+        .url(Protocol::RawSocket)
+        .unwrap()
+        .trim_start_matches("tcp://")
+        .to_owned();
+    let frame = |kind: u8, payload: &[u8]| {
+        let len = payload.len() as u32;
+        let mut f = vec![kind, (len >> 16) as u8, (len >> 8) as u8, len as u8];
+        f.extend_from_slice(payload);
+        f
+    };
+    let hello = Serializer::Json.encode(&hello()).unwrap();
+    // (what, joined first, bytes, verdict)
+    let cases: Vec<(&str, bool, Vec<u8>, Verdict)> = vec![
+        (
+            "garbage instead of the handshake",
+            false,
+            b"GET / HTTP/1.1\r\n\r\n".to_vec(),
+            Verdict::Closed,
+        ),
+        (
+            "garbage instead of HELLO",
+            false,
+            frame(0, b"\xff\xfe"),
+            Verdict::Violation,
+        ),
+        (
+            "HELLO with a number for a realm",
+            false,
+            frame(0, b"[1, 5, {}]"),
+            Verdict::Violation,
+        ),
+        (
+            "a CALL before HELLO",
+            false,
+            frame(0, b"[48, 1, {}, \"com.x\"]"),
+            Verdict::Violation,
+        ),
+        (
+            "garbage",
+            true,
+            frame(0, b"\x00not json"),
+            Verdict::Violation,
+        ),
+        (
+            "an unknown message type",
+            true,
+            frame(0, b"[999, 1]"),
+            Verdict::Violation,
+        ),
+        (
+            "wrong field types",
+            true,
+            frame(0, b"[48, \"x\", {}, \"com.x\"]"),
+            Verdict::Violation,
+        ),
+        (
+            "a message only routers send",
+            true,
+            frame(0, b"[36, 1, 2, {}]"),
+            Verdict::Violation,
+        ),
+        ("a second HELLO", true, frame(0, &hello), Verdict::Violation),
+        (
+            "a reserved frame type",
+            true,
+            frame(6, b"[48, 1, {}, \"com.x\"]"),
+            Verdict::Closed,
+        ),
+        (
+            "a frame cut short",
+            true,
+            frame(0, b"[48, 1, {}, \"com.x\"]")[..10].to_vec(),
+            Verdict::Closed,
+        ),
+    ];
+    for (name, join, bytes, verdict) in cases {
+        let mut stream = TcpStream::connect(&addr).await.unwrap();
+        if name != "garbage instead of the handshake" {
+            client_handshake(&mut stream, Serializer::Json, 1 << 24)
+                .await
+                .unwrap();
+        }
+        if join {
+            stream.write_all(&frame(0, &hello)).await.unwrap();
+            let mut header = [0u8; 4];
+            stream.read_exact(&mut header).await.unwrap();
+            let len = u32::from_be_bytes([0, header[1], header[2], header[3]]) as usize;
+            let mut welcome = vec![0; len];
+            stream.read_exact(&mut welcome).await.unwrap();
+            assert!(
+                matches!(Serializer::Json.decode(&welcome), Ok(Message::Welcome(_))),
+                "{name}"
+            );
+        }
+        stream.write_all(&bytes).await.unwrap();
+        if name == "a frame cut short" {
+            stream.shutdown().await.unwrap();
+        }
+        let mut reply = Vec::new();
+        let read =
+            tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut reply)).await;
+        assert!(read.is_ok(), "{name}: the router closed the connection");
+        let text = String::from_utf8_lossy(&reply);
+        assert_eq!(
+            text.contains("wamp.error.protocol_violation"),
+            verdict == Verdict::Violation,
+            "{name}: {verdict:?} expected, got {text:?}"
+        );
+    }
+    // Only the bystander is left, and the router serves others as before.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(router.stats("realm1").unwrap().sessions, 1);
+    assert!(!bystander.is_closed());
+    others_are_served(&router).await;
+}

@@ -346,3 +346,53 @@ pub fn decode_keyword<T: DeserializeOwned>(kwargs: &Dict, name: &str) -> Result<
     value::from_value(kwargs.get(name).unwrap_or(&Value::Null))
         .map_err(|e| ValueError(format!("field `{name}`: {e}")))
 }
+
+/// The fuzz targets' bodies, shared by `fuzz/` (cargo fuzz) and the test that replays the kept
+/// corpus, so both run the same code.
+pub mod fuzzing {
+    use bytes::BytesMut;
+    use tokio_util::codec::Decoder as _;
+
+    use crate::transport::rawsocket::{FrameCodec, FrameKind};
+    use crate::Serializer;
+
+    /// Decodes `data` as one message; a decoded message must encode again.
+    pub fn decode(serializer: Serializer, data: &[u8]) {
+        if let Ok(message) = serializer.decode(data) {
+            let _ = serializer.encode(&message);
+        }
+    }
+
+    /// Feeds `data[1..]` through the RawSocket frame decoder in two reads split where `data[0]`
+    /// says, with the maximum length and serializer it picks, decoding every message frame.
+    pub fn rawsocket_frames(data: &[u8]) {
+        let Some((&control, rest)) = data.split_first() else {
+            return;
+        };
+        let serializer = match control % 3 {
+            0 => Serializer::Json,
+            1 => Serializer::MsgPack,
+            _ => Serializer::Cbor,
+        };
+        let max = 1usize << (9 + usize::from(control >> 4));
+        let split = usize::from(control).min(rest.len());
+        let (first, second) = rest.split_at(split);
+        let mut codec = FrameCodec::new(max, max);
+        let mut buf = BytesMut::from(first);
+        let mut pending = Some(second);
+        loop {
+            match codec.decode(&mut buf) {
+                Ok(Some(frame)) => {
+                    if frame.kind == FrameKind::Message {
+                        decode(serializer, &frame.payload);
+                    }
+                }
+                Ok(None) => match pending.take() {
+                    Some(more) => buf.extend_from_slice(more),
+                    None => break,
+                },
+                Err(_) => break,
+            }
+        }
+    }
+}

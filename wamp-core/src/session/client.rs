@@ -269,7 +269,20 @@ impl Client {
     /// custom transports, or in-memory connections to an embedded router.
     ///
     /// ```no_run
-    /// # async fn demo(router: wamp_core::transport::memory::MemoryTransport) {}
+    /// use wamp_core::transport::{self, BoxTransport, TransportConfig};
+    ///
+    /// # async fn demo() -> Result<(), wamp_core::Error> {
+    /// // Any transport: here RawSocket, opened again on every reconnect.
+    /// let session = wamp_core::Client::new("", "realm1")
+    ///     .dial(|| async {
+    ///         let config = TransportConfig::default();
+    ///         let connected = transport::connect("tcp://127.0.0.1:8081", &config).await?;
+    ///         Ok::<BoxTransport, _>(connected.transport)
+    ///     })
+    ///     .reconnect(Default::default())
+    ///     .connect()
+    ///     .await?;
+    /// # Ok(()) }
     /// ```
     pub fn dial<F, Fut>(mut self, dial: F) -> Self
     where
