@@ -297,6 +297,9 @@ struct HandlerStats {
     undecodable: AtomicU64,
     lagged: AtomicU64,
     failed: AtomicU64,
+    /// Set when the handle is dropped: a task still in the middle of a poll (abort takes effect
+    /// only after it) then runs no further handler.
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 impl Subscriptions {
@@ -322,6 +325,9 @@ impl Subscriptions {
         let stats = self.stats.clone();
         let task = tokio::spawn(async move {
             while let Some(item) = events.next_with_details().await {
+                if stats.stopped.load(Ordering::Acquire) {
+                    break;
+                }
                 match item {
                     Ok((event, details)) => {
                         let topic = details.topic.clone();
@@ -386,6 +392,7 @@ impl Subscriptions {
 
 impl Drop for Subscriptions {
     fn drop(&mut self) {
+        self.stats.stopped.store(true, Ordering::Release);
         for (_, task) in &self.tasks {
             task.abort();
         }
