@@ -124,6 +124,13 @@ fn generation(cut: Cut) -> u64 {
     }
 }
 
+/// Holds read bytes while the proxy is frozen.
+async fn while_frozen(mode: &AtomicU8) {
+    while mode.load(Ordering::Relaxed) == Mode::Freeze as u8 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// Forwards one connection until either side closes or a cut is ordered.
 async fn relay(
     client: TcpStream,
@@ -142,9 +149,7 @@ async fn relay(
                 tokio::select! {
                     read = client_read.read(&mut buf) => {
                         let n = match read { Ok(0) | Err(_) => return, Ok(n) => n };
-                        while mode.load(Ordering::Relaxed) == Mode::Freeze as u8 {
-                            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                        }
+                        while_frozen(&mode).await;
                         if router_write.write_all(&buf[..n]).await.is_err() { return; }
                     }
                     changed = cut.changed() => {
@@ -163,9 +168,7 @@ async fn relay(
             tokio::select! {
                 read = router_read.read(&mut buf) => {
                     let n = match read { Ok(0) | Err(_) => return, Ok(n) => n };
-                    while mode.load(Ordering::Relaxed) == Mode::Freeze as u8 {
-                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                    }
+                    while_frozen(&mode).await;
                     let chunk = &buf[..n];
                     if mid_frame {
                         if let Some(at) = frames.middle_of_next_frame(chunk) {

@@ -19,6 +19,7 @@ use wamp_core::transport::memory::{self, MemoryTransport};
 use wamp_core::transport::rawsocket;
 use wamp_core::transport::TransportError;
 use wamp_core::{Arguments, Client, CloseReason, Dict, Error, Serializer, Session, Value};
+use wamp_tests::rawframe::{frame, read_frame, write_frame};
 
 fn dict(pairs: &[(&str, Value)]) -> Dict {
     pairs
@@ -402,11 +403,7 @@ where
             rawsocket::server_handshake(&mut stream, &[Serializer::Json], 1 << 16)
                 .await
                 .unwrap();
-        let mut header = [0u8; 4];
-        stream.read_exact(&mut header).await.unwrap();
-        let len = u32::from_be_bytes([0, header[1], header[2], header[3]]) as usize;
-        let mut hello = vec![0; len];
-        stream.read_exact(&mut hello).await.unwrap();
+        let (_, hello) = read_frame(&mut stream).await.unwrap();
         assert!(matches!(
             serializer.decode(&hello).unwrap(),
             Message::Hello(_)
@@ -423,30 +420,12 @@ where
     url
 }
 
-async fn write_frame(stream: &mut tokio::net::TcpStream, kind: u8, payload: &[u8]) {
-    let len = payload.len() as u32;
-    stream
-        .write_all(&[kind, (len >> 16) as u8, (len >> 8) as u8, len as u8])
-        .await
-        .unwrap();
-    stream.write_all(payload).await.unwrap();
-}
-
-async fn read_frame(stream: &mut tokio::net::TcpStream) -> (u8, Vec<u8>) {
-    let mut header = [0u8; 4];
-    stream.read_exact(&mut header).await.unwrap();
-    let len = u32::from_be_bytes([0, header[1], header[2], header[3]]) as usize;
-    let mut payload = vec![0; len];
-    stream.read_exact(&mut payload).await.unwrap();
-    (header[0], payload)
-}
-
 #[tokio::test]
 async fn malformed_bytes_from_the_router_are_answered_with_abort() {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let url = raw_router(|mut stream| async move {
         write_frame(&mut stream, 0, b"[36, \"not an id\", {}").await;
-        let (_, abort) = read_frame(&mut stream).await;
+        let (_, abort) = read_frame(&mut stream).await.unwrap();
         let _ = tx.send(Serializer::Json.decode(&abort).unwrap());
     })
     .await;
@@ -496,7 +475,7 @@ async fn rawsocket_pings_are_answered_with_the_same_payload() {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let url = raw_router(|mut stream| async move {
         write_frame(&mut stream, 1, b"are you there").await;
-        let _ = tx.send(read_frame(&mut stream).await);
+        let _ = tx.send(read_frame(&mut stream).await.unwrap());
     })
     .await;
     let _session = Client::new(url, "realm1")
@@ -670,12 +649,6 @@ enum Ending {
 
 #[tokio::test]
 async fn every_kind_of_bad_router_input_ends_typed_never_in_a_panic() {
-    let frame = |kind: u8, payload: &[u8]| {
-        let len = payload.len() as u32;
-        let mut f = vec![kind, (len >> 16) as u8, (len >> 8) as u8, len as u8];
-        f.extend_from_slice(payload);
-        f
-    };
     let cases: Vec<(&str, Vec<u8>, Ending)> = vec![
         (
             "garbage bytes",
@@ -750,7 +723,7 @@ async fn every_kind_of_bad_router_input_ends_typed_never_in_a_panic() {
             stream.write_all(&bytes).await.unwrap();
             if matches!(ending, Ending::Ignored) {
                 // Answer the client's next CALL, to show the session went on.
-                let (_, call) = read_frame(&mut stream).await;
+                let (_, call) = read_frame(&mut stream).await.unwrap();
                 let Message::Call(call) = Serializer::Json.decode(&call).unwrap() else {
                     panic!("expected CALL");
                 };
@@ -771,19 +744,10 @@ async fn every_kind_of_bad_router_input_ends_typed_never_in_a_panic() {
                 let _ = done_tx.send(None);
                 return;
             }
-            let mut header = [0u8; 4];
-            let answer = match stream.read_exact(&mut header).await {
-                Ok(_) => {
-                    let len = u32::from_be_bytes([0, header[1], header[2], header[3]]) as usize;
-                    let mut payload = vec![0; len];
-                    stream
-                        .read_exact(&mut payload)
-                        .await
-                        .ok()
-                        .and_then(|_| Serializer::Json.decode(&payload).ok())
-                }
-                Err(_) => None,
-            };
+            let answer = read_frame(&mut stream)
+                .await
+                .ok()
+                .and_then(|(_, payload)| Serializer::Json.decode(&payload).ok());
             let _ = done_tx.send(answer);
         })
         .await;

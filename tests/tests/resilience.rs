@@ -88,6 +88,14 @@ async fn wait_state(session: &Session, want: impl Fn(&SessionState) -> bool) -> 
 // Router restart under load
 // ---------------------------------------------------------------------------------------------
 
+/// The `host:port` of a router's TCP listener `i`.
+fn host(router: &Router, i: usize) -> String {
+    router.endpoints()[i]
+        .addr
+        .expect("a TCP listener")
+        .to_string()
+}
+
 /// A router the test can stop and start again on the same addresses.
 trait Restartable {
     /// `(ws url, tcp url, realm)`.
@@ -125,17 +133,7 @@ impl EmbeddedRouter {
 
     async fn new() -> Self {
         let router = Self::launch("127.0.0.1:0", "127.0.0.1:0").await;
-        let addr = |i: usize| {
-            let url = &router.endpoints()[i].url;
-            url.split("//")
-                .nth(1)
-                .unwrap()
-                .split('/')
-                .next()
-                .unwrap()
-                .to_owned()
-        };
-        let (ws, tcp) = (addr(0), addr(1));
+        let (ws, tcp) = (host(&router, 0), host(&router, 1));
         Self {
             router: Some(router),
             ws,
@@ -174,24 +172,24 @@ struct CrossbarNode {
 impl CrossbarNode {
     const PORT_BASE: &'static str = "18380";
 
-    fn script(&self, action: &str) -> bool {
+    /// `scripts/crossbar.sh <action>` for this node.
+    fn command(&self, action: &str) -> std::process::Command {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/crossbar.sh");
-        std::process::Command::new("bash")
+        let mut command = std::process::Command::new("bash");
+        command
             .arg(script)
             .arg(action)
             .env("WAMP_CROSSBAR_DIR", &self.dir)
-            .env("WAMP_CROSSBAR_PORT_BASE", Self::PORT_BASE)
-            .status()
-            .is_ok_and(|s| s.success())
+            .env("WAMP_CROSSBAR_PORT_BASE", Self::PORT_BASE);
+        command
+    }
+
+    fn script(&self, action: &str) -> bool {
+        self.command(action).status().is_ok_and(|s| s.success())
     }
 
     async fn script_async(&self, action: &str) -> bool {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/crossbar.sh");
-        tokio::process::Command::new("bash")
-            .arg(script)
-            .arg(action)
-            .env("WAMP_CROSSBAR_DIR", &self.dir)
-            .env("WAMP_CROSSBAR_PORT_BASE", Self::PORT_BASE)
+        tokio::process::Command::from(self.command(action))
             .status()
             .await
             .is_ok_and(|s| s.success())
@@ -561,18 +559,8 @@ impl Rig {
             .start()
             .await
             .unwrap();
-        let host = |i: usize| {
-            let url = &router.endpoints()[i].url;
-            url.split("//")
-                .nth(1)
-                .unwrap()
-                .split('/')
-                .next()
-                .unwrap()
-                .to_owned()
-        };
-        let ws_proxy = Proxy::start(&host(0)).await;
-        let tcp_proxy = Proxy::start(&host(1)).await;
+        let ws_proxy = Proxy::start(&host(&router, 0)).await;
+        let tcp_proxy = Proxy::start(&host(&router, 1)).await;
         let callee = router.connect(&cred("realm", "")).await.unwrap();
         callee
             .register("com.rig.slow", |inv: Invocation| async move {

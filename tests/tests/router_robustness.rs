@@ -19,6 +19,7 @@ use wamp_core::session::Invocation;
 use wamp_core::transport::rawsocket::{client_handshake, RawSocketTransport};
 use wamp_core::{Arguments, Dict, Serializer, Value};
 use wamp_router::{Listener, Protocol, Router};
+use wamp_tests::rawframe::{frame, read_frame};
 use wamp_tests::trace;
 
 async fn router(max_message_size: usize, outbound_queue: usize) -> Router {
@@ -285,12 +286,6 @@ async fn every_kind_of_bad_client_input_ends_only_that_session() {
         .unwrap()
         .trim_start_matches("tcp://")
         .to_owned();
-    let frame = |kind: u8, payload: &[u8]| {
-        let len = payload.len() as u32;
-        let mut f = vec![kind, (len >> 16) as u8, (len >> 8) as u8, len as u8];
-        f.extend_from_slice(payload);
-        f
-    };
     let hello = Serializer::Json.encode(&hello()).unwrap();
     // (what, joined first, bytes, verdict)
     let cases: Vec<(&str, bool, Vec<u8>, Verdict)> = vec![
@@ -365,11 +360,7 @@ async fn every_kind_of_bad_client_input_ends_only_that_session() {
         }
         if join {
             stream.write_all(&frame(0, &hello)).await.unwrap();
-            let mut header = [0u8; 4];
-            stream.read_exact(&mut header).await.unwrap();
-            let len = u32::from_be_bytes([0, header[1], header[2], header[3]]) as usize;
-            let mut welcome = vec![0; len];
-            stream.read_exact(&mut welcome).await.unwrap();
+            let (_, welcome) = read_frame(&mut stream).await.unwrap();
             assert!(
                 matches!(Serializer::Json.decode(&welcome), Ok(Message::Welcome(_))),
                 "{name}"

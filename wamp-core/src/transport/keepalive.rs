@@ -11,7 +11,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use futures::Sink;
 use tokio::time::{Instant, Sleep};
+
+use super::TransportError;
 
 /// How often to ping an idle peer, and how long to wait for any answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +41,8 @@ pub(crate) struct Heartbeat {
     sleep: Pin<Box<Sleep>>,
     seen: bool,
     pinged: bool,
+    /// A ping is due but the sink was not ready to take it.
+    ping_due: bool,
 }
 
 impl Heartbeat {
@@ -47,12 +52,40 @@ impl Heartbeat {
             sleep: Box::pin(tokio::time::sleep(config.interval)),
             seen: false,
             pinged: false,
+            ping_due: false,
         }
     }
 
-    /// The settings it runs with.
-    pub(crate) fn config(&self) -> Keepalive {
-        self.config
+    /// Runs the keepalive of a transport: sends a due ping (`ping()`) through `sink` without
+    /// waiting for it, or fails with [`TransportError::KeepaliveTimeout`] when the peer is dead.
+    pub(crate) fn drive<S, F>(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut sink: Pin<&mut S>,
+        ping: impl FnOnce() -> F,
+        map_err: impl Fn(S::Error) -> TransportError,
+    ) -> Result<(), TransportError>
+    where
+        S: Sink<F>,
+    {
+        match self.poll(cx) {
+            Poll::Ready(Beat::Dead) => {
+                return Err(TransportError::KeepaliveTimeout(self.config.timeout))
+            }
+            Poll::Ready(Beat::Ping) => self.ping_due = true,
+            Poll::Pending => {}
+        }
+        if self.ping_due {
+            if let Poll::Ready(ready) = sink.as_mut().poll_ready(cx) {
+                ready.map_err(&map_err)?;
+                self.ping_due = false;
+                sink.as_mut().start_send(ping()).map_err(&map_err)?;
+                if let Poll::Ready(Err(e)) = sink.as_mut().poll_flush(cx) {
+                    return Err(map_err(e));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Records traffic from the peer.

@@ -20,8 +20,8 @@ use std::time::Duration;
 
 use futures::{Sink, Stream};
 
+pub(crate) use keepalive::Heartbeat;
 pub use keepalive::Keepalive;
-pub(crate) use keepalive::{Beat, Heartbeat};
 pub use tls::TlsConfig;
 
 use crate::message::Message;

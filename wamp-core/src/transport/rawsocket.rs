@@ -10,7 +10,7 @@ use futures::{Sink, Stream};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::codec::{Decoder, Encoder, Framed};
 
-use super::{Beat, Connected, Heartbeat, Keepalive, TransportConfig, TransportError};
+use super::{Connected, Heartbeat, Keepalive, TransportConfig, TransportError};
 use crate::message::Message;
 use crate::serializer::Serializer;
 
@@ -272,7 +272,6 @@ pub struct RawSocketTransport<S> {
     serializer: Serializer,
     pong: Option<Bytes>,
     heartbeat: Option<Heartbeat>,
-    ping_due: bool,
 }
 
 impl<S> std::fmt::Debug for RawSocketTransport<S> {
@@ -291,7 +290,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> RawSocketTransport<S> {
             serializer,
             pong: None,
             heartbeat: None,
-            ping_due: false,
         }
     }
 
@@ -304,30 +302,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> RawSocketTransport<S> {
 
     /// Runs the keepalive: sends a due PING, or reports the peer dead.
     fn poll_keepalive(&mut self, cx: &mut Context<'_>) -> Result<(), TransportError> {
-        let Some(heartbeat) = self.heartbeat.as_mut() else {
-            return Ok(());
+        let ping = || Frame {
+            kind: FrameKind::Ping,
+            payload: Bytes::new(),
         };
-        match heartbeat.poll(cx) {
-            Poll::Ready(Beat::Dead) => {
-                return Err(TransportError::KeepaliveTimeout(heartbeat.config().timeout))
-            }
-            Poll::Ready(Beat::Ping) => self.ping_due = true,
-            Poll::Pending => {}
+        match self.heartbeat.as_mut() {
+            Some(heartbeat) => heartbeat.drive(cx, Pin::new(&mut self.framed), ping, |e| e),
+            None => Ok(()),
         }
-        if self.ping_due {
-            if let Poll::Ready(ready) = Pin::new(&mut self.framed).poll_ready(cx) {
-                ready?;
-                self.ping_due = false;
-                Pin::new(&mut self.framed).start_send(Frame {
-                    kind: FrameKind::Ping,
-                    payload: Bytes::new(),
-                })?;
-                if let Poll::Ready(Err(e)) = Pin::new(&mut self.framed).poll_flush(cx) {
-                    return Err(e);
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Sends a PING frame (the peer answers with a PONG, which this transport consumes).

@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message as WsMessage};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::{Beat, Connected, Heartbeat, Keepalive, TransportConfig, TransportError};
+use super::{Connected, Heartbeat, Keepalive, TransportConfig, TransportError};
 use crate::message::Message;
 use crate::serializer::Serializer;
 
@@ -22,7 +22,6 @@ pub struct WebSocketTransport<S> {
     serializer: Serializer,
     max_message_size: usize,
     heartbeat: Option<Heartbeat>,
-    ping_due: bool,
 }
 
 impl<S> std::fmt::Debug for WebSocketTransport<S> {
@@ -41,7 +40,6 @@ impl<S> WebSocketTransport<S> {
             serializer,
             max_message_size,
             heartbeat: None,
-            ping_due: false,
         }
     }
 
@@ -59,30 +57,16 @@ where
 {
     /// Runs the keepalive: sends a due ping, or reports the peer dead.
     fn poll_keepalive(&mut self, cx: &mut Context<'_>) -> Result<(), TransportError> {
-        let Some(heartbeat) = self.heartbeat.as_mut() else {
-            return Ok(());
-        };
-        match heartbeat.poll(cx) {
-            Poll::Ready(Beat::Dead) => {
-                return Err(TransportError::KeepaliveTimeout(heartbeat.config().timeout));
-            }
-            Poll::Ready(Beat::Ping) => self.ping_due = true,
-            Poll::Pending => {}
+        let max = self.max_message_size;
+        match self.heartbeat.as_mut() {
+            Some(heartbeat) => heartbeat.drive(
+                cx,
+                Pin::new(&mut self.ws),
+                || WsMessage::Ping(Default::default()),
+                |e| map_ws_error(e, max),
+            ),
+            None => Ok(()),
         }
-        if self.ping_due {
-            let max = self.max_message_size;
-            if let Poll::Ready(ready) = Pin::new(&mut self.ws).poll_ready(cx) {
-                ready.map_err(|e| map_ws_error(e, max))?;
-                self.ping_due = false;
-                Pin::new(&mut self.ws)
-                    .start_send(WsMessage::Ping(Default::default()))
-                    .map_err(|e| map_ws_error(e, max))?;
-                if let Poll::Ready(Err(e)) = Pin::new(&mut self.ws).poll_flush(cx) {
-                    return Err(map_ws_error(e, max));
-                }
-            }
-        }
-        Ok(())
     }
 }
 

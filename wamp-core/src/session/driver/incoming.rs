@@ -122,10 +122,7 @@ impl Driver {
             },
             Message::Unregistered(m) if m.request == 0 => {
                 if let Some((id, reason)) = revocation(m.details, "registration") {
-                    if let Some(slot) = self.registrations.remove(&id) {
-                        self.local_registrations.remove(&slot.local);
-                        let _ = slot.end.send(Some(RegistrationEnd::Revoked { reason }));
-                    }
+                    self.end_registration(id, RegistrationEnd::Revoked { reason });
                 }
             }
             Message::Unregistered(m) => match self.requests.remove(&m.request) {
@@ -133,10 +130,7 @@ impl Driver {
                     registration,
                     reply,
                 }) => {
-                    if let Some(slot) = self.registrations.remove(&registration) {
-                        self.local_registrations.remove(&slot.local);
-                        let _ = slot.end.send(Some(RegistrationEnd::Unregistered));
-                    }
+                    self.end_registration(registration, RegistrationEnd::Unregistered);
                     let _ = reply.send(Ok(()));
                 }
                 other => {

@@ -276,6 +276,11 @@ impl Driver {
                 Err(_) => break,
             }
         }
+        self.flush().await
+    }
+
+    /// Flushes what was written since the last flush.
+    async fn flush(&mut self) -> Flow {
         if self.dirty {
             self.dirty = false;
             self.transport
@@ -284,6 +289,14 @@ impl Driver {
                 .map_err(|e| CloseReason::TransportError(e.to_string()))?;
         }
         Ok(())
+    }
+
+    /// Removes a registration from the tables and tells its handle why it ended.
+    fn end_registration(&mut self, registration: Id, end: RegistrationEnd) {
+        if let Some(slot) = self.registrations.remove(&registration) {
+            self.local_registrations.remove(&slot.local);
+            let _ = slot.end.send(Some(end));
+        }
     }
 
     fn connection_ended(&self) -> CloseReason {

@@ -132,10 +132,7 @@ impl Driver {
                     registration,
                     reply,
                 } => {
-                    if let Some(slot) = self.registrations.remove(&registration) {
-                        self.local_registrations.remove(&slot.local);
-                        let _ = slot.end.send(Some(RegistrationEnd::Unregistered));
-                    }
+                    self.end_registration(registration, RegistrationEnd::Unregistered);
                     let _ = reply.send(Ok(()));
                 }
                 Pending::Publish { reply } => {
@@ -213,10 +210,8 @@ impl Driver {
                 }
             }
             Command::Unregister { local, reply } => {
-                if let Some(id) = self.local_registrations.remove(&local) {
-                    if let Some(slot) = self.registrations.remove(&id) {
-                        let _ = slot.end.send(Some(RegistrationEnd::Unregistered));
-                    }
+                if let Some(id) = self.local_registrations.get(&local).copied() {
+                    self.end_registration(id, RegistrationEnd::Unregistered);
                 }
                 let _ = reply.send(Ok(()));
             }
@@ -303,14 +298,7 @@ impl Driver {
         for (_, command) in std::mem::take(&mut self.parked) {
             self.on_command(command).await?;
         }
-        if self.dirty {
-            self.dirty = false;
-            self.transport
-                .flush()
-                .await
-                .map_err(|e| CloseReason::TransportError(e.to_string()))?;
-        }
-        Ok(())
+        self.flush().await
     }
 
     fn expect_restore(&mut self) {
