@@ -1,0 +1,164 @@
+//! The floor baselines: what the same sockets, the same WebSocket library and the same runtime do
+//! with no WAMP in the way. A WebSocket echo server; a frame relay that pairs a callee with a
+//! caller and forwards frames without parsing them (caller -> relay -> callee -> relay -> caller,
+//! the four hops of a routed call); the echoing callee; and a pipelined client.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use futures::{SinkExt as _, StreamExt as _, TryStreamExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::measure::{process_cpu, Latencies, Sample, Window};
+
+/// The frame every floor client sends: the bytes of the JSON CALL the RPC figures send.
+pub const FRAME: &str = r#"[48,7,{},"bench.add",[421,1]]"#;
+
+type Ws = WebSocketStream<TcpStream>;
+
+async fn accept(listener: &TcpListener) -> anyhow::Result<Ws> {
+    let (tcp, _) = listener.accept().await?;
+    tcp.set_nodelay(true)?;
+    Ok(tokio_tungstenite::accept_async(tcp).await?)
+}
+
+fn is_data(m: &Message) -> bool {
+    m.is_text() || m.is_binary()
+}
+
+/// Echoes every data frame back to the connection it came from; one task per connection.
+pub async fn echo_server(addr: &str) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(addr).await?;
+    println!("READY");
+    loop {
+        let ws = accept(&listener).await?;
+        tokio::spawn(async move {
+            let (tx, rx) = ws.split();
+            let _ = rx
+                .try_filter(|m| futures::future::ready(is_data(m)))
+                .forward(tx)
+                .await;
+        });
+    }
+}
+
+/// Pairs the first connection (the callee) with the second (the caller) and forwards frames
+/// both ways without looking inside them, until the caller leaves. Like the router, it writes
+/// whatever has arrived before flushing, so pipelined frames share a write.
+pub async fn relay(addr: &str) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(addr).await?;
+    println!("READY");
+    let (callee_tx, callee_rx) = accept(&listener).await?.split();
+    let (caller_tx, caller_rx) = accept(&listener).await?.split();
+    // The caller leaving (or either side failing) ends the relay.
+    tokio::select! {
+        r = pump(caller_rx, callee_tx) => r,
+        r = pump(callee_rx, caller_tx) => r,
+    }
+}
+
+async fn pump(
+    mut rx: futures::stream::SplitStream<Ws>,
+    mut tx: futures::stream::SplitSink<Ws, Message>,
+) -> anyhow::Result<()> {
+    use futures::FutureExt as _;
+    while let Some(m) = rx.next().await {
+        let mut m = m?;
+        loop {
+            if m.is_close() {
+                return Ok(());
+            }
+            if is_data(&m) {
+                tx.feed(m).await?;
+            }
+            match rx.next().now_or_never() {
+                Some(Some(next)) => m = next?,
+                Some(None) => return Ok(()),
+                None => break,
+            }
+        }
+        tx.flush().await?;
+    }
+    Ok(())
+}
+
+/// The relay's callee: connects and echoes every frame.
+pub async fn echo_peer(url: &str) -> anyhow::Result<()> {
+    let (ws, _) = connect(url).await?;
+    println!("READY");
+    let (tx, rx) = ws.split();
+    rx.try_filter(|m| futures::future::ready(is_data(m)))
+        .forward(tx)
+        .await?;
+    Ok(())
+}
+
+async fn connect(
+    url: &str,
+) -> anyhow::Result<(
+    WebSocketStream<MaybeTlsStream<TcpStream>>,
+    tokio_tungstenite::tungstenite::handshake::client::Response,
+)> {
+    let r = tokio_tungstenite::connect_async(url)
+        .await
+        .with_context(|| format!("connecting to {url}"))?;
+    if let MaybeTlsStream::Plain(tcp) = r.0.get_ref() {
+        tcp.set_nodelay(true)?;
+    }
+    Ok(r)
+}
+
+/// Sends `FRAME` with `inflight` frames outstanding and times each answer: the best a WAMP
+/// caller could do over the same socket and library.
+pub async fn client(url: &str, inflight: usize, window: Window) -> anyhow::Result<Sample> {
+    let (ws, _) = connect(url).await?;
+    let (mut tx, mut rx) = ws.split();
+    let begin = Instant::now();
+    let start = begin + window.warmup;
+    let end = start + window.duration;
+    let mut sent: VecDeque<Instant> = VecDeque::with_capacity(inflight);
+    let mut latencies = Latencies::default();
+    let (mut ops, mut cpu0, mut started) = (0u64, std::time::Duration::ZERO, false);
+    loop {
+        let now = Instant::now();
+        if now >= end {
+            break;
+        }
+        if !started && now >= start {
+            started = true;
+            cpu0 = process_cpu();
+        }
+        while sent.len() < inflight {
+            tx.feed(Message::text(FRAME)).await?;
+            sent.push_back(Instant::now());
+        }
+        tx.flush().await?;
+        let answer = rx
+            .next()
+            .await
+            .ok_or_else(|| anyhow::anyhow!("the peer closed"))??;
+        if !is_data(&answer) {
+            continue;
+        }
+        let t1 = Instant::now();
+        if let Some(t0) = sent.pop_front() {
+            if t0 >= start && t1 <= end {
+                ops += 1;
+                latencies.push(t1 - t0);
+            }
+        }
+    }
+    let cpu = process_cpu().saturating_sub(cpu0);
+    let _ = tx.close().await;
+    Ok(Sample {
+        ops,
+        secs: window.duration.as_secs_f64(),
+        cpu_secs: cpu.as_secs_f64(),
+        p50_us: latencies.quantile_us(0.5),
+        p99_us: latencies.quantile_us(0.99),
+        extra: Default::default(),
+    })
+}

@@ -1,0 +1,730 @@
+//! The run: which figures are measured, with which parties, under which placement, in which
+//! order. Every figure is measured `runs` times, interleaved with its neighbours so that drift
+//! on a noisy machine spreads over all of them, and reported as the median.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+use serde_json::json;
+
+use crate::measure::{rss_bytes, Sample};
+use crate::report::{Figure, Metric, Report};
+use crate::spawn::{free_port, Placement, Spec, Worker};
+
+/// Options of `wamp-bench run`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Runs of every figure (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Every figure once, with short windows and small memory counts: checks that everything
+    /// works, measures nothing worth quoting.
+    #[arg(long)]
+    pub quick: bool,
+    /// Only these sections (floor, rpc, pubsub, peers, memory); the floor is always measured
+    /// when rpc, pubsub or peers is, since their ratios need it.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Only these placements (one-core, unpinned).
+    #[arg(long, value_delimiter = ',')]
+    pub placements: Vec<String>,
+    /// Where the report goes (benchmarks.json, .svg, .md) and the workers' logs.
+    #[arg(long, default_value = "target/bench")]
+    pub out: PathBuf,
+    /// Also write the Markdown report here (the docs page), with the plot beside it.
+    #[arg(long)]
+    pub docs: Option<PathBuf>,
+    /// The repository root (for `scripts/crossbar.sh` and `bench/peers/`).
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/.."))]
+    pub root: PathBuf,
+    /// The measured window of the local figures, milliseconds.
+    #[arg(long, default_value_t = 700)]
+    pub window_ms: u64,
+    /// The measured window of the figures against Crossbar, milliseconds.
+    #[arg(long, default_value_t = 1200)]
+    pub peer_window_ms: u64,
+}
+
+impl Default for RunArgs {
+    fn default() -> Self {
+        RunArgs {
+            runs: 3,
+            quick: false,
+            only: Vec::new(),
+            placements: Vec::new(),
+            out: "target/bench".into(),
+            docs: None,
+            root: concat!(env!("CARGO_MANIFEST_DIR"), "/..").into(),
+            window_ms: 700,
+            peer_window_ms: 1200,
+        }
+    }
+}
+
+/// What every section needs.
+struct Ctx {
+    args: RunArgs,
+    runs: usize,
+    logs: PathBuf,
+    router_bin: PathBuf,
+    window: (u64, u64),
+    peer_window: (u64, u64),
+    memory: MemoryCounts,
+    report: Report,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct MemoryCounts {
+    idle_sessions: usize,
+    subscribers: usize,
+    pending_calls: usize,
+}
+
+/// One measurement of a figure.
+type Measure<'a> = Box<dyn FnMut() -> anyhow::Result<Sample> + 'a>;
+
+impl Ctx {
+    fn wants(&self, section: &str) -> bool {
+        self.args.only.is_empty() || self.args.only.iter().any(|s| s == section)
+    }
+
+    fn window_args(&self, peers: bool) -> Vec<String> {
+        let (w, d) = if peers { self.peer_window } else { self.window };
+        vec![
+            "--warmup-ms".into(),
+            w.to_string(),
+            "--duration-ms".into(),
+            d.to_string(),
+        ]
+    }
+
+    fn start(&self, spec: &Spec, placement: Placement) -> anyhow::Result<Worker> {
+        Worker::start(spec, placement, &self.logs)
+    }
+
+    /// Runs a worker to its RESULT.
+    fn sample(&self, spec: &Spec, placement: Placement) -> anyhow::Result<Sample> {
+        let worker = self.start(spec, placement)?;
+        worker.result(Duration::from_secs(120))
+    }
+
+    /// Records a whole section that could not start as a failed figure.
+    fn failed(&mut self, section: &str, placement: Placement, e: anyhow::Error) {
+        let mut figure = Figure::new(section, "could not start", placement, Metric::Rate, "");
+        figure.error = Some(format!("{e:#}"));
+        eprintln!("{}", figure.progress_line());
+        self.report.figures.push(figure);
+    }
+}
+
+/// Runs everything asked for and writes the report; the exit code says whether every figure
+/// was measured.
+pub fn main(args: RunArgs) -> ExitCode {
+    match run(args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("wamp-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: RunArgs) -> anyhow::Result<bool> {
+    let began = Instant::now();
+    let exe = std::env::current_exe()?;
+    let router_bin = exe
+        .parent()
+        .map(|d| d.join("wamp-router"))
+        .filter(|p| p.exists())
+        .context("the wamp-router binary is not beside wamp-bench: build both (`cargo build --release -p wamp-router -p wamp-bench`)")?;
+    std::fs::create_dir_all(&args.out)?;
+    let logs = args.out.join("logs");
+    let _ = std::fs::remove_dir_all(&logs);
+    let quick = args.quick;
+    let mut ctx = Ctx {
+        runs: if quick { 1 } else { args.runs.max(1) },
+        logs,
+        router_bin,
+        window: if quick { (50, 150) } else { (150, args.window_ms) },
+        peer_window: if quick { (100, 300) } else { (300, args.peer_window_ms) },
+        memory: if quick {
+            MemoryCounts {
+                idle_sessions: 500,
+                subscribers: 100,
+                pending_calls: 2000,
+            }
+        } else {
+            MemoryCounts {
+                idle_sessions: 10_000,
+                subscribers: 1_000,
+                pending_calls: 20_000,
+            }
+        },
+        report: Report::new(quick),
+        args,
+    };
+    let placements: Vec<Placement> = Placement::ALL
+        .into_iter()
+        .filter(|p| {
+            ctx.args.placements.is_empty()
+                || ctx
+                    .args
+                    .placements
+                    .iter()
+                    .any(|s| s.replace('_', "-") == serde_label(*p))
+        })
+        .collect();
+    let crossbar = if ctx.wants("peers") {
+        match Crossbar::start(&ctx.args.root) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                for p in &placements {
+                    ctx.failed("peers", *p, e.context("starting Crossbar"));
+                    break;
+                }
+                None
+            }
+        }
+    } else {
+        None
+    };
+    for placement in placements.iter().copied() {
+        eprintln!("== {} ==", placement.label());
+        let needs_floor = ["floor", "rpc", "pubsub", "peers"]
+            .iter()
+            .any(|s| ctx.wants(s));
+        if needs_floor {
+            if let Err(e) = floor(&mut ctx, placement) {
+                ctx.failed("floor", placement, e);
+            }
+        }
+        if ctx.wants("rpc") || ctx.wants("pubsub") {
+            if let Err(e) = routed(&mut ctx, placement) {
+                ctx.failed("rpc", placement, e);
+            }
+        }
+        if let Some(crossbar) = &crossbar {
+            if let Err(e) = peers(&mut ctx, placement, crossbar) {
+                ctx.failed("peers", placement, e);
+            }
+        }
+        if ctx.wants("memory") {
+            if let Err(e) = memory(&mut ctx, placement) {
+                ctx.failed("memory", placement, e);
+            }
+        }
+    }
+    drop(crossbar);
+    ctx.report.elapsed_secs = began.elapsed().as_secs_f64();
+    ctx.report.command = std::env::args().collect::<Vec<_>>().join(" ");
+    let ok = ctx.report.figures.iter().all(|f| f.error.is_none());
+    ctx.report
+        .write(&ctx.args.out, ctx.args.docs.as_deref(), &ctx.args.root)?;
+    eprintln!("{}", ctx.report.summary());
+    Ok(ok)
+}
+
+fn serde_label(p: Placement) -> &'static str {
+    match p {
+        Placement::OneCore => "one-core",
+        Placement::Unpinned => "unpinned",
+    }
+}
+
+/// The floor: a WebSocket echo and the frame relay, at each depth.
+fn floor(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
+    let port = free_port()?;
+    let mut echo = ctx.start(
+        &Spec::own("echo-server", &["echo-server", "--addr", &format!("127.0.0.1:{port}")])?,
+        placement,
+    )?;
+    echo.expect("READY", Duration::from_secs(10))?;
+    let echo_url = format!("ws://127.0.0.1:{port}");
+    let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
+    let c = &*ctx;
+    for inflight in [1usize, 16, 100, 256] {
+        let client = move |url: &str| {
+            let mut args = vec![
+                "floor-client".to_string(),
+                "--url".into(),
+                url.into(),
+                "--inflight".into(),
+                inflight.to_string(),
+            ];
+            args.extend(c.window_args(false));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            Spec::own(&format!("floor-client-{inflight}"), &args)
+        };
+        let figure = Figure::new("floor", "WebSocket echo", placement, Metric::Rate, "round trips/s")
+            .param("inflight", inflight)
+            .key(&format!("echo/{inflight}"));
+        let url = echo_url.clone();
+        cases.push((
+            figure,
+            Box::new(move || c.sample(&client(&url)?, placement)),
+        ));
+        let figure = Figure::new("floor", "frame relay", placement, Metric::Rate, "round trips/s")
+            .param("inflight", inflight)
+            .key(&format!("relay/{inflight}"));
+        cases.push((
+            figure,
+            Box::new(move || {
+                let port = free_port()?;
+                let mut relay = c.start(
+                    &Spec::own("relay", &["relay", "--addr", &format!("127.0.0.1:{port}")])?,
+                    placement,
+                )?;
+                relay.expect("READY", Duration::from_secs(10))?;
+                let url = format!("ws://127.0.0.1:{port}");
+                let mut peer = c.start(&Spec::own("echo-peer", &["echo-peer", "--url", &url])?, placement)?;
+                peer.expect("READY", Duration::from_secs(10))?;
+                c.sample(&client(&url)?, placement)
+            }),
+        ));
+    }
+    let figures = run_cases(c, cases);
+    ctx.report.figures.extend(figures);
+    echo.stop();
+    Ok(())
+}
+
+/// Measures cases against a shared context (the closures borrow it), returning the figures.
+fn run_cases(ctx: &Ctx, cases: Vec<(Figure, Measure<'_>)>) -> Vec<Figure> {
+    let mut cases = cases;
+    for run in 0..ctx.runs {
+        for (figure, measure) in cases.iter_mut() {
+            if figure.error.is_some() {
+                continue;
+            }
+            match measure() {
+                Ok(sample) => figure.runs.push(sample),
+                Err(e) => figure.error = Some(format!("run {}: {e:#}", run + 1)),
+            }
+        }
+    }
+    cases
+        .into_iter()
+        .map(|(mut figure, _)| {
+            figure.finish();
+            eprintln!("{}", figure.progress_line());
+            figure
+        })
+        .collect()
+}
+
+/// A `wamp-router` process with a WebSocket and a RawSocket listener.
+struct RouterProcess {
+    worker: Worker,
+    ws: String,
+    tcp: String,
+}
+
+impl RouterProcess {
+    fn start(ctx: &Ctx, placement: Placement) -> anyhow::Result<RouterProcess> {
+        let (ws, tcp) = (free_port()?, free_port()?);
+        let spec = Spec::program(
+            "wamp-router",
+            &ctx.router_bin,
+            &[
+                "--ws",
+                &format!("127.0.0.1:{ws}"),
+                "--tcp",
+                &format!("127.0.0.1:{tcp}"),
+            ],
+        )
+        .env("RUST_LOG", "warn");
+        let mut worker = ctx.start(&spec, placement)?;
+        worker.expect("listening on", Duration::from_secs(10))?;
+        worker.expect("listening on", Duration::from_secs(10))?;
+        Ok(RouterProcess {
+            worker,
+            ws: format!("ws://127.0.0.1:{ws}/"),
+            tcp: format!("tcp://127.0.0.1:{tcp}"),
+        })
+    }
+}
+
+fn callee(ctx: &Ctx, placement: Placement, url: &str, ser: &str, hold: bool) -> anyhow::Result<Worker> {
+    let mut args = vec!["callee", "--url", url, "--serializer", ser];
+    if hold {
+        args.push("--hold");
+    }
+    let mut w = ctx.start(&Spec::own("callee", &args)?, placement)?;
+    w.expect("READY", Duration::from_secs(20))?;
+    Ok(w)
+}
+
+fn caller_spec(ctx: &Ctx, url: &str, ser: &str, api: &str, inflight: usize, peers: bool) -> anyhow::Result<Spec> {
+    let inflight = inflight.to_string();
+    let mut args: Vec<String> = ["caller", "--url", url, "--serializer", ser, "--api", api, "--inflight", &inflight]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(ctx.window_args(peers));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Spec::own(&format!("caller-{api}-{inflight}"), &args)
+}
+
+/// RPC and pub/sub through `wamp-router` processes and over the in-process connection.
+fn routed(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
+    let router = RouterProcess::start(ctx, placement)?;
+    if ctx.wants("rpc") {
+        let transports = [
+            ("WebSocket json", router.ws.as_str(), "json"),
+            ("WebSocket msgpack", router.ws.as_str(), "msgpack"),
+            ("RawSocket msgpack", router.tcp.as_str(), "msgpack"),
+        ];
+        for (transport, url, ser) in transports {
+            let mut served = callee(ctx, placement, url, ser, false)?;
+            let c = &*ctx;
+            let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
+            for inflight in [1usize, 16, 256] {
+                for api in ["raw", "typed"] {
+                    let figure = Figure::new("rpc", transport, placement, Metric::Rate, "calls/s")
+                        .param("api", api)
+                        .param("inflight", inflight)
+                        .baseline(&format!("relay/{inflight}"))
+                        .key(&format!("rpc/{transport}/{api}/{inflight}"));
+                    cases.push((
+                        figure,
+                        Box::new(move || c.sample(&caller_spec(c, url, ser, api, inflight, false)?, placement)),
+                    ));
+                }
+            }
+            let figures = run_cases(c, cases);
+            ctx.report.figures.extend(figures);
+            served.stop();
+        }
+        let c = &*ctx;
+        let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
+        for inflight in [1usize, 16, 256] {
+            for api in ["raw", "typed"] {
+                let figure = Figure::new("rpc", "in-process", placement, Metric::Rate, "calls/s")
+                    .param("api", api)
+                    .param("inflight", inflight)
+                    .baseline(&format!("relay/{inflight}"))
+                    .key(&format!("rpc/in-process/{api}/{inflight}"));
+                cases.push((
+                    figure,
+                    Box::new(move || {
+                        let inflight = inflight.to_string();
+                        let mut args: Vec<String> = ["in-process", "--api", api, "--inflight", &inflight]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect();
+                        args.extend(c.window_args(false));
+                        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                        c.sample(&Spec::own("in-process", &args)?, placement)
+                    }),
+                ));
+            }
+        }
+        let figures = run_cases(c, cases);
+        ctx.report.figures.extend(figures);
+    }
+    if ctx.wants("pubsub") {
+        let c = &*ctx;
+        let url = router.ws.as_str();
+        let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
+        for subscribers in [1usize, 8, 64] {
+            for window in [1u64, 100] {
+                let figure = Figure::new("pubsub", "WebSocket json", placement, Metric::Rate, "events/s")
+                    .param("subscribers", subscribers)
+                    .param("in flight", window)
+                    .baseline(&format!("relay/{window}"))
+                    .key(&format!("pubsub/{subscribers}/{window}"));
+                cases.push((
+                    figure,
+                    Box::new(move || c.sample(&pubsub_spec(c, url, "json", subscribers, window)?, placement)),
+                ));
+            }
+        }
+        let figures = run_cases(c, cases);
+        ctx.report.figures.extend(figures);
+    }
+    drop(router);
+    Ok(())
+}
+
+fn pubsub_spec(ctx: &Ctx, url: &str, ser: &str, subscribers: usize, window: u64) -> anyhow::Result<Spec> {
+    let (s, w) = (subscribers.to_string(), window.to_string());
+    let mut args: Vec<String> = ["pubsub", "--url", url, "--serializer", ser, "--subscribers", &s, "--window-events", &w]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(ctx.window_args(window == 100 && subscribers == 1));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Spec::own(&format!("pubsub-{subscribers}-{window}"), &args)
+}
+
+/// A private Crossbar node for the benchmarks, stopped on drop.
+struct Crossbar {
+    root: PathBuf,
+    dir: PathBuf,
+    url: String,
+    realm: String,
+    python: String,
+    node_path: String,
+}
+
+impl Crossbar {
+    const DIR: &'static str = "/tmp/wamp-bench-crossbar";
+    const PORT_BASE: &'static str = "18580";
+
+    fn start(root: &Path) -> anyhow::Result<Crossbar> {
+        let python = std::env::var("WAMP_PEERS_PYTHON").map_err(|_| {
+            anyhow::anyhow!("WAMP_PEERS_PYTHON is not set: the peers are not installed (run `bash scripts/bench.sh`, which installs them)")
+        })?;
+        let node_path = std::env::var("WAMP_PEERS_NODE_PATH")
+            .map_err(|_| anyhow::anyhow!("WAMP_PEERS_NODE_PATH is not set: autobahn-js is not installed"))?;
+        let dir = PathBuf::from(Self::DIR);
+        let status = std::process::Command::new("bash")
+            .arg(root.join("scripts/crossbar.sh"))
+            .arg("start")
+            .env("WAMP_CROSSBAR_DIR", &dir)
+            .env("WAMP_CROSSBAR_PORT_BASE", Self::PORT_BASE)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .context("running scripts/crossbar.sh")?;
+        if !status.success() {
+            bail!("scripts/crossbar.sh start failed");
+        }
+        let info: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("interop.json"))?)?;
+        let url = info["ws"].as_str().context("interop.json has no ws")?.to_string();
+        let realm = info["realm"].as_str().unwrap_or("realm1").to_string();
+        Ok(Crossbar {
+            root: root.to_path_buf(),
+            dir,
+            url,
+            realm,
+            python,
+            node_path,
+        })
+    }
+
+    /// Every process of the node (controller and workers).
+    fn pids(&self) -> anyhow::Result<Vec<u32>> {
+        let root: u32 = std::fs::read_to_string(self.dir.join("crossbar.pid"))?
+            .trim()
+            .parse()?;
+        let mut all = vec![root];
+        let mut i = 0;
+        while let Some(&parent) = all.get(i) {
+            for entry in std::fs::read_dir("/proc")?.flatten() {
+                let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                    continue;
+                };
+                let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+                // pid (comm) state ppid ...: the comm may hold spaces, so read after the last ')'.
+                let ppid = stat
+                    .rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                    .and_then(|p| p.parse::<u32>().ok());
+                if ppid == Some(parent) && !all.contains(&pid) {
+                    all.push(pid);
+                }
+            }
+            i += 1;
+        }
+        Ok(all)
+    }
+
+    fn place(&self, placement: Placement) -> anyhow::Result<()> {
+        for pid in self.pids()? {
+            placement.apply_to(pid)?;
+        }
+        Ok(())
+    }
+
+    fn rss(&self) -> u64 {
+        self.pids()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| rss_bytes(p).ok())
+            .sum()
+    }
+}
+
+impl Drop for Crossbar {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash")
+            .arg(self.root.join("scripts/crossbar.sh"))
+            .arg("stop")
+            .env("WAMP_CROSSBAR_DIR", &self.dir)
+            .env("WAMP_CROSSBAR_PORT_BASE", Self::PORT_BASE)
+            .stdout(std::process::Stdio::null())
+            .status();
+    }
+}
+
+/// Our client, autobahn-python and autobahn-js against Crossbar; our client against wamp-router.
+fn peers(ctx: &mut Ctx, placement: Placement, crossbar: &Crossbar) -> anyhow::Result<()> {
+    crossbar.place(placement)?;
+    let router = RouterProcess::start(ctx, placement)?;
+    let mut on_crossbar = callee(ctx, placement, &crossbar.url, "json", false)?;
+    let mut on_router = callee(ctx, placement, &router.ws, "json", false)?;
+    let c = &*ctx;
+    let (warm, dur) = (c.peer_window.0.to_string(), c.peer_window.1.to_string());
+    let python_script = c.args.root.join("bench/peers/bench_client.py");
+    let node_script = c.args.root.join("bench/peers/bench_client.js");
+    let peer_spec = |client: &str, workload: &str, url: &str, depth: usize| -> anyhow::Result<Spec> {
+        let depth = depth.to_string();
+        let rest = [workload, url, crossbar.realm.as_str(), depth.as_str(), warm.as_str(), dur.as_str()];
+        Ok(match client {
+            "autobahn-python" => {
+                let mut args = vec![python_script.to_str().context("path")?];
+                args.extend(rest);
+                Spec::program(&format!("python-{workload}"), &crossbar.python, &args)
+            }
+            "autobahn-js" => {
+                let mut args = vec![node_script.to_str().context("path")?];
+                args.extend(rest);
+                Spec::program(&format!("node-{workload}"), "node", &args).env("NODE_PATH", &crossbar.node_path)
+            }
+            _ => bail!("unknown client {client}"),
+        })
+    };
+    let peer_spec = &peer_spec;
+    let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
+    let targets = [
+        ("wamp-rs", "Crossbar", crossbar.url.as_str()),
+        ("autobahn-python", "Crossbar", crossbar.url.as_str()),
+        ("autobahn-js", "Crossbar", crossbar.url.as_str()),
+        ("wamp-rs", "wamp-router", router.ws.as_str()),
+    ];
+    for inflight in [1usize, 100] {
+        for (client, router_name, url) in targets {
+            let figure = Figure::new("peers", "RPC, WebSocket json", placement, Metric::Rate, "calls/s")
+                .param("client", client)
+                .param("router", router_name)
+                .param("inflight", inflight)
+                .baseline(&format!("relay/{inflight}"))
+                .key(&format!("peers/rpc/{client}/{router_name}/{inflight}"));
+            cases.push((
+                figure,
+                Box::new(move || {
+                    let spec = if client == "wamp-rs" {
+                        caller_spec(c, url, "json", "typed", inflight, true)?
+                    } else {
+                        peer_spec(client, "rpc", url, inflight)?
+                    };
+                    c.sample(&spec, placement)
+                }),
+            ));
+        }
+    }
+    for (client, router_name, url) in targets {
+        let figure = Figure::new("peers", "pub/sub, WebSocket json", placement, Metric::Rate, "events/s")
+            .param("client", client)
+            .param("router", router_name)
+            .param("subscribers", 1)
+            .param("in flight", 100)
+            .baseline("relay/100")
+            .key(&format!("peers/pubsub/{client}/{router_name}"));
+        cases.push((
+            figure,
+            Box::new(move || {
+                let spec = if client == "wamp-rs" {
+                    pubsub_spec(c, url, "json", 1, 100)?
+                } else {
+                    peer_spec(client, "pubsub", url, 100)?
+                };
+                c.sample(&spec, placement)
+            }),
+        ));
+    }
+    let figures = run_cases(c, cases);
+    let rss = crossbar.rss();
+    ctx.report.figures.extend(figures);
+    ctx.report.crossbar_rss = Some(rss);
+    on_crossbar.stop();
+    on_router.stop();
+    drop(router);
+    crossbar.place(Placement::Unpinned)?;
+    Ok(())
+}
+
+/// Router memory per idle session and per subscriber, against bare WebSocket connections to
+/// the echo server; client memory per pending call.
+fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
+    let c = &*ctx;
+    let counts = c.memory;
+    let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
+    // RSS of a fresh server process before and after a client opens `n` connections.
+    let held = move |server: &mut Worker, url: &str, n: usize, kind: &str| -> anyhow::Result<Sample> {
+        std::thread::sleep(Duration::from_millis(200));
+        let before = rss_bytes(server.pid())?;
+        let n_s = n.to_string();
+        let spec = match kind {
+            "ws" => Spec::own("idle-websockets", &["idle-websockets", "--url", url, "--connections", &n_s])?,
+            "session" => Spec::own("idle", &["idle", "--url", url, "--sessions", &n_s])?,
+            _ => Spec::own("idle", &["idle", "--url", url, "--sessions", &n_s, "--subscribe"])?,
+        };
+        let mut client = c.start(&spec, placement)?;
+        client.expect("READY", Duration::from_secs(180))?;
+        std::thread::sleep(Duration::from_millis(500));
+        let after = rss_bytes(server.pid())?;
+        client.stop();
+        let mut s = Sample {
+            ops: n as u64,
+            ..Sample::default()
+        };
+        let per = after.saturating_sub(before) as f64 / n as f64;
+        s.extra.insert("bytes_per".into(), json!(per));
+        s.extra.insert("rss_before".into(), json!(before));
+        s.extra.insert("rss_after".into(), json!(after));
+        Ok(s)
+    };
+    let held = &held;
+    cases.push((
+        Figure::new("memory", "echo server, idle WebSocket connections", placement, Metric::Extra("bytes_per"), "bytes/connection")
+            .param("connections", counts.idle_sessions)
+            .key("memory/ws-idle"),
+        Box::new(move || {
+            let port = free_port()?;
+            let mut echo = c.start(&Spec::own("echo-server", &["echo-server", "--addr", &format!("127.0.0.1:{port}")])?, placement)?;
+            echo.expect("READY", Duration::from_secs(10))?;
+            held(&mut echo, &format!("ws://127.0.0.1:{port}"), counts.idle_sessions, "ws")
+        }),
+    ));
+    cases.push((
+        Figure::new("memory", "wamp-router, idle sessions (WebSocket json)", placement, Metric::Extra("bytes_per"), "bytes/session")
+            .param("sessions", counts.idle_sessions)
+            .baseline("memory/ws-idle")
+            .key("memory/router-idle"),
+        Box::new(move || {
+            let mut router = RouterProcess::start(c, placement)?;
+            let url = router.ws.clone();
+            held(&mut router.worker, &url, counts.idle_sessions, "session")
+        }),
+    ));
+    cases.push((
+        Figure::new("memory", "wamp-router, sessions each subscribed to one topic", placement, Metric::Extra("bytes_per"), "bytes/subscriber")
+            .param("subscribers", counts.subscribers)
+            .baseline("memory/ws-idle")
+            .key("memory/router-subscribers"),
+        Box::new(move || {
+            let mut router = RouterProcess::start(c, placement)?;
+            let url = router.ws.clone();
+            held(&mut router.worker, &url, counts.subscribers, "subscriber")
+        }),
+    ));
+    cases.push((
+        Figure::new("memory", "wamp-rs client, pending calls", placement, Metric::Extra("bytes_per_call"), "bytes/call")
+            .param("calls", counts.pending_calls)
+            .key("memory/client-pending"),
+        Box::new(move || {
+            let router = RouterProcess::start(c, placement)?;
+            let _callee = callee(c, placement, &router.ws, "json", true)?;
+            let n = counts.pending_calls.to_string();
+            c.sample(&Spec::own("pending", &["pending", "--url", &router.ws, "--calls", &n])?, placement)
+        }),
+    ));
+    let figures = run_cases(c, cases);
+    ctx.report.figures.extend(figures);
+    Ok(())
+}
