@@ -22,8 +22,18 @@ type Ws = WebSocketStream<TcpStream>;
 async fn accept(listener: &TcpListener) -> anyhow::Result<Ws> {
     let (tcp, _) = listener.accept().await?;
     tcp.set_nodelay(true)?;
-    Ok(tokio_tungstenite::accept_async(tcp).await?)
+    let config = config().read_buffer_size(SERVER_READ_BUFFER);
+    Ok(tokio_tungstenite::accept_async_with_config(tcp, Some(config)).await?)
 }
+
+/// The WebSocket configuration the library uses (its read buffer size), so that the floor
+/// differs from a WAMP peer only by WAMP.
+fn config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+    wamp_core::transport::websocket::websocket_config(16 * 1024 * 1024)
+}
+
+/// The read buffer wamp-router gives each session (its `SESSION_READ_BUFFER`).
+const SERVER_READ_BUFFER: usize = 4 * 1024;
 
 fn is_data(m: &Message) -> bool {
     m.is_text() || m.is_binary()
@@ -96,13 +106,14 @@ pub async fn echo_peer(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn connect(
+/// Connects to a WebSocket server with the library's WebSocket configuration and no delay.
+pub async fn connect(
     url: &str,
 ) -> anyhow::Result<(
     WebSocketStream<MaybeTlsStream<TcpStream>>,
     tokio_tungstenite::tungstenite::handshake::client::Response,
 )> {
-    let r = tokio_tungstenite::connect_async(url)
+    let r = tokio_tungstenite::connect_async_with_config(url, Some(config()), true)
         .await
         .with_context(|| format!("connecting to {url}"))?;
     if let MaybeTlsStream::Plain(tcp) = r.0.get_ref() {

@@ -44,7 +44,7 @@ pub async fn idle_websockets(url: &str, connections: usize) -> anyhow::Result<()
     let mut left = connections;
     while left > 0 {
         let n = left.min(AT_ONCE);
-        let batch = try_join_all((0..n).map(|_| tokio_tungstenite::connect_async(url))).await?;
+        let batch = try_join_all((0..n).map(|_| crate::floor::connect(url))).await?;
         held.extend(batch.into_iter().map(|(ws, _)| ws));
         left -= n;
     }

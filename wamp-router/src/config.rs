@@ -1,8 +1,8 @@
 //! The configuration file of the `wamp-router` binary (TOML).
 //!
 //! ```toml
-//! # Optional; 1024 by default. See RouterBuilder::outbound_queue.
-//! outbound_queue = 1024
+//! # Optional; 65536 by default. See RouterBuilder::outbound_queue.
+//! outbound_queue = 65536
 //!
 //! [[listener]]
 //! protocol = "websocket"          # or "rawsocket"

@@ -43,8 +43,11 @@ pub struct RouterBuilder {
     handshake_timeout: Duration,
 }
 
-/// The default bound of each session's outbound queue, in messages.
-pub const DEFAULT_OUTBOUND_QUEUE: usize = 1024;
+/// The default bound of each session's outbound queue, in messages: the client's default
+/// `max_pending_calls`, so that a healthy session answered for a full burst of calls (or told
+/// that its callee left) is never mistaken for a slow consumer. The queue allocates as it fills,
+/// so an idle session pays nothing for the bound.
+pub const DEFAULT_OUTBOUND_QUEUE: usize = 65_536;
 
 impl RouterBuilder {
     /// Adds an open realm: anonymous clients may do everything ([`RealmConfig::anonymous`]).

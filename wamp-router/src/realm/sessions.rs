@@ -161,7 +161,8 @@ impl Sessions {
         };
         match entry.tx.try_send(message) {
             Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(_)) => {
+            // Told once; what comes after the close is dropped with the queue.
+            Err(mpsc::error::TrySendError::Full(_)) if entry.close.is_some() => {
                 tracing::warn!(
                     session = to,
                     capacity = entry.capacity,
@@ -177,7 +178,7 @@ impl Sessions {
                 });
             }
             // The connection is ending; it removes the session itself.
-            Err(mpsc::error::TrySendError::Closed(_)) => {}
+            Err(_) => {}
         }
     }
 
