@@ -19,4 +19,3 @@ pub async fn wait_stdin_closed() {
     })
     .await;
 }
-

@@ -174,7 +174,9 @@ async fn work(role: Role) -> anyhow::Result<()> {
             api,
             inflight,
             window,
-        } => rpc::in_process(api, inflight, window.window()).await?.emit(),
+        } => rpc::in_process(api, inflight, window.window())
+            .await?
+            .emit(),
         Role::Pubsub {
             conn,
             subscribers,
@@ -210,7 +212,14 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            match runtime.block_on(work(role)) {
+            // In a task, as an application's code runs, not on the thread that blocks on the
+            // runtime: the session's driver and its caller then hand off within a worker.
+            let result = runtime.block_on(async {
+                tokio::spawn(work(role))
+                    .await
+                    .unwrap_or_else(|e| Err(anyhow::anyhow!("the worker task failed: {e}")))
+            });
+            match result {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     println!("ERROR {e:#}");

@@ -1,8 +1,8 @@
 //! What one worker measures: operations in a timed window, their latencies and the process's CPU
 //! time, and the driver that keeps N operations in flight.
 
-use std::cell::RefCell;
 use std::future::Future;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -78,6 +78,11 @@ impl Latencies {
         self.0.len()
     }
 
+    /// Whether none was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The `q` quantile (0..=1) in microseconds, 0 when nothing was recorded.
     pub fn quantile_us(&mut self, q: f64) -> f64 {
         if self.0.is_empty() {
@@ -98,7 +103,7 @@ struct Tally {
 /// Runs `lanes` copies of `op` back to back, each starting its next operation as soon as its last
 /// one ends, so that `lanes` operations are in flight; counts what completes inside the measured
 /// part of `window`. All lanes run in the calling task, so the figure is the library's cost, not a
-/// task scheduler's.
+/// task scheduler's. (The tally's lock is never contended: one task takes it.)
 pub async fn drive<F, Fut>(lanes: usize, window: Window, op: F) -> anyhow::Result<Sample>
 where
     F: Fn(u64) -> Fut,
@@ -107,7 +112,7 @@ where
     let begin = Instant::now();
     let start = begin + window.warmup;
     let end = start + window.duration;
-    let tally = RefCell::new(Tally {
+    let tally = Mutex::new(Tally {
         ops: 0,
         latencies: Latencies::default(),
     });
@@ -121,9 +126,10 @@ where
                 let t1 = Instant::now();
                 seq += lanes as u64;
                 if t0 >= start && t1 <= end {
-                    let mut t = tally.borrow_mut();
-                    t.ops += 1;
-                    t.latencies.push(t1 - t0);
+                    if let Ok(mut t) = tally.lock() {
+                        t.ops += 1;
+                        t.latencies.push(t1 - t0);
+                    }
                 }
                 if t1 >= end {
                     return anyhow::Ok(());
@@ -141,7 +147,9 @@ where
     for r in results {
         r?;
     }
-    let mut t = tally.into_inner();
+    let mut t = tally
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a lane panicked"))?;
     Ok(Sample {
         ops: t.ops,
         secs: window.duration.as_secs_f64(),

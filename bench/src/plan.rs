@@ -148,8 +148,16 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
         runs: if quick { 1 } else { args.runs.max(1) },
         logs,
         router_bin,
-        window: if quick { (50, 150) } else { (150, args.window_ms) },
-        peer_window: if quick { (100, 300) } else { (300, args.peer_window_ms) },
+        window: if quick {
+            (50, 150)
+        } else {
+            (150, args.window_ms)
+        },
+        peer_window: if quick {
+            (100, 300)
+        } else {
+            (300, args.peer_window_ms)
+        },
         memory: if quick {
             MemoryCounts {
                 idle_sessions: 500,
@@ -181,10 +189,8 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
         match Crossbar::start(&ctx.args.root) {
             Ok(c) => Some(c),
             Err(e) => {
-                for p in &placements {
-                    ctx.failed("peers", *p, e.context("starting Crossbar"));
-                    break;
-                }
+                let first = placements.first().copied().unwrap_or(Placement::Unpinned);
+                ctx.failed("peers", first, e.context("starting Crossbar"));
                 None
             }
         }
@@ -238,7 +244,10 @@ fn serde_label(p: Placement) -> &'static str {
 fn floor(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
     let port = free_port()?;
     let mut echo = ctx.start(
-        &Spec::own("echo-server", &["echo-server", "--addr", &format!("127.0.0.1:{port}")])?,
+        &Spec::own(
+            "echo-server",
+            &["echo-server", "--addr", &format!("127.0.0.1:{port}")],
+        )?,
         placement,
     )?;
     echo.expect("READY", Duration::from_secs(10))?;
@@ -258,17 +267,29 @@ fn floor(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             Spec::own(&format!("floor-client-{inflight}"), &args)
         };
-        let figure = Figure::new("floor", "WebSocket echo", placement, Metric::Rate, "round trips/s")
-            .param("inflight", inflight)
-            .key(&format!("echo/{inflight}"));
+        let figure = Figure::new(
+            "floor",
+            "WebSocket echo",
+            placement,
+            Metric::Rate,
+            "round trips/s",
+        )
+        .param("inflight", inflight)
+        .key(&format!("echo/{inflight}"));
         let url = echo_url.clone();
         cases.push((
             figure,
             Box::new(move || c.sample(&client(&url)?, placement)),
         ));
-        let figure = Figure::new("floor", "frame relay", placement, Metric::Rate, "round trips/s")
-            .param("inflight", inflight)
-            .key(&format!("relay/{inflight}"));
+        let figure = Figure::new(
+            "floor",
+            "frame relay",
+            placement,
+            Metric::Rate,
+            "round trips/s",
+        )
+        .param("inflight", inflight)
+        .key(&format!("relay/{inflight}"));
         cases.push((
             figure,
             Box::new(move || {
@@ -279,7 +300,10 @@ fn floor(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
                 )?;
                 relay.expect("READY", Duration::from_secs(10))?;
                 let url = format!("ws://127.0.0.1:{port}");
-                let mut peer = c.start(&Spec::own("echo-peer", &["echo-peer", "--url", &url])?, placement)?;
+                let mut peer = c.start(
+                    &Spec::own("echo-peer", &["echo-peer", "--url", &url])?,
+                    placement,
+                )?;
                 peer.expect("READY", Duration::from_secs(10))?;
                 c.sample(&client(&url)?, placement)
             }),
@@ -347,7 +371,13 @@ impl RouterProcess {
     }
 }
 
-fn callee(ctx: &Ctx, placement: Placement, url: &str, ser: &str, hold: bool) -> anyhow::Result<Worker> {
+fn callee(
+    ctx: &Ctx,
+    placement: Placement,
+    url: &str,
+    ser: &str,
+    hold: bool,
+) -> anyhow::Result<Worker> {
     let mut args = vec!["callee", "--url", url, "--serializer", ser];
     if hold {
         args.push("--hold");
@@ -357,12 +387,29 @@ fn callee(ctx: &Ctx, placement: Placement, url: &str, ser: &str, hold: bool) -> 
     Ok(w)
 }
 
-fn caller_spec(ctx: &Ctx, url: &str, ser: &str, api: &str, inflight: usize, peers: bool) -> anyhow::Result<Spec> {
+fn caller_spec(
+    ctx: &Ctx,
+    url: &str,
+    ser: &str,
+    api: &str,
+    inflight: usize,
+    peers: bool,
+) -> anyhow::Result<Spec> {
     let inflight = inflight.to_string();
-    let mut args: Vec<String> = ["caller", "--url", url, "--serializer", ser, "--api", api, "--inflight", &inflight]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut args: Vec<String> = [
+        "caller",
+        "--url",
+        url,
+        "--serializer",
+        ser,
+        "--api",
+        api,
+        "--inflight",
+        &inflight,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     args.extend(ctx.window_args(peers));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     Spec::own(&format!("caller-{api}-{inflight}"), &args)
@@ -390,7 +437,9 @@ fn routed(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
                         .key(&format!("rpc/{transport}/{api}/{inflight}"));
                     cases.push((
                         figure,
-                        Box::new(move || c.sample(&caller_spec(c, url, ser, api, inflight, false)?, placement)),
+                        Box::new(move || {
+                            c.sample(&caller_spec(c, url, ser, api, inflight, false)?, placement)
+                        }),
                     ));
                 }
             }
@@ -411,10 +460,11 @@ fn routed(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
                     figure,
                     Box::new(move || {
                         let inflight = inflight.to_string();
-                        let mut args: Vec<String> = ["in-process", "--api", api, "--inflight", &inflight]
-                            .iter()
-                            .map(|s| s.to_string())
-                            .collect();
+                        let mut args: Vec<String> =
+                            ["in-process", "--api", api, "--inflight", &inflight]
+                                .iter()
+                                .map(|s| s.to_string())
+                                .collect();
                         args.extend(c.window_args(false));
                         let args: Vec<&str> = args.iter().map(String::as_str).collect();
                         c.sample(&Spec::own("in-process", &args)?, placement)
@@ -431,14 +481,25 @@ fn routed(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
         let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
         for subscribers in [1usize, 8, 64] {
             for window in [1u64, 100] {
-                let figure = Figure::new("pubsub", "WebSocket json", placement, Metric::Rate, "events/s")
-                    .param("subscribers", subscribers)
-                    .param("in flight", window)
-                    .baseline(&format!("relay/{window}"))
-                    .key(&format!("pubsub/{subscribers}/{window}"));
+                let figure = Figure::new(
+                    "pubsub",
+                    "WebSocket json",
+                    placement,
+                    Metric::Rate,
+                    "events/s",
+                )
+                .param("subscribers", subscribers)
+                .param("in flight", window)
+                .baseline(&format!("relay/{window}"))
+                .key(&format!("pubsub/{subscribers}/{window}"));
                 cases.push((
                     figure,
-                    Box::new(move || c.sample(&pubsub_spec(c, url, "json", subscribers, window)?, placement)),
+                    Box::new(move || {
+                        c.sample(
+                            &pubsub_spec(c, url, "json", subscribers, window)?,
+                            placement,
+                        )
+                    }),
                 ));
             }
         }
@@ -449,12 +510,28 @@ fn routed(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn pubsub_spec(ctx: &Ctx, url: &str, ser: &str, subscribers: usize, window: u64) -> anyhow::Result<Spec> {
+fn pubsub_spec(
+    ctx: &Ctx,
+    url: &str,
+    ser: &str,
+    subscribers: usize,
+    window: u64,
+) -> anyhow::Result<Spec> {
     let (s, w) = (subscribers.to_string(), window.to_string());
-    let mut args: Vec<String> = ["pubsub", "--url", url, "--serializer", ser, "--subscribers", &s, "--window-events", &w]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut args: Vec<String> = [
+        "pubsub",
+        "--url",
+        url,
+        "--serializer",
+        ser,
+        "--subscribers",
+        &s,
+        "--window-events",
+        &w,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     args.extend(ctx.window_args(window == 100 && subscribers == 1));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     Spec::own(&format!("pubsub-{subscribers}-{window}"), &args)
@@ -478,8 +555,9 @@ impl Crossbar {
         let python = std::env::var("WAMP_PEERS_PYTHON").map_err(|_| {
             anyhow::anyhow!("WAMP_PEERS_PYTHON is not set: the peers are not installed (run `bash scripts/bench.sh`, which installs them)")
         })?;
-        let node_path = std::env::var("WAMP_PEERS_NODE_PATH")
-            .map_err(|_| anyhow::anyhow!("WAMP_PEERS_NODE_PATH is not set: autobahn-js is not installed"))?;
+        let node_path = std::env::var("WAMP_PEERS_NODE_PATH").map_err(|_| {
+            anyhow::anyhow!("WAMP_PEERS_NODE_PATH is not set: autobahn-js is not installed")
+        })?;
         let dir = PathBuf::from(Self::DIR);
         let status = std::process::Command::new("bash")
             .arg(root.join("scripts/crossbar.sh"))
@@ -494,8 +572,16 @@ impl Crossbar {
         }
         let info: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("interop.json"))?)?;
-        let url = info["ws"].as_str().context("interop.json has no ws")?.to_string();
-        let realm = info["realm"].as_str().unwrap_or("realm1").to_string();
+        let url = info
+            .get("ws")
+            .and_then(|v| v.as_str())
+            .context("interop.json has no ws")?
+            .to_string();
+        let realm = info
+            .get("realm")
+            .and_then(|v| v.as_str())
+            .unwrap_or("realm1")
+            .to_string();
         Ok(Crossbar {
             root: root.to_path_buf(),
             dir,
@@ -571,23 +657,32 @@ fn peers(ctx: &mut Ctx, placement: Placement, crossbar: &Crossbar) -> anyhow::Re
     let (warm, dur) = (c.peer_window.0.to_string(), c.peer_window.1.to_string());
     let python_script = c.args.root.join("bench/peers/bench_client.py");
     let node_script = c.args.root.join("bench/peers/bench_client.js");
-    let peer_spec = |client: &str, workload: &str, url: &str, depth: usize| -> anyhow::Result<Spec> {
-        let depth = depth.to_string();
-        let rest = [workload, url, crossbar.realm.as_str(), depth.as_str(), warm.as_str(), dur.as_str()];
-        Ok(match client {
-            "autobahn-python" => {
-                let mut args = vec![python_script.to_str().context("path")?];
-                args.extend(rest);
-                Spec::program(&format!("python-{workload}"), &crossbar.python, &args)
-            }
-            "autobahn-js" => {
-                let mut args = vec![node_script.to_str().context("path")?];
-                args.extend(rest);
-                Spec::program(&format!("node-{workload}"), "node", &args).env("NODE_PATH", &crossbar.node_path)
-            }
-            _ => bail!("unknown client {client}"),
-        })
-    };
+    let peer_spec =
+        |client: &str, workload: &str, url: &str, depth: usize| -> anyhow::Result<Spec> {
+            let depth = depth.to_string();
+            let rest = [
+                workload,
+                url,
+                crossbar.realm.as_str(),
+                depth.as_str(),
+                warm.as_str(),
+                dur.as_str(),
+            ];
+            Ok(match client {
+                "autobahn-python" => {
+                    let mut args = vec![python_script.to_str().context("path")?];
+                    args.extend(rest);
+                    Spec::program(&format!("python-{workload}"), &crossbar.python, &args)
+                }
+                "autobahn-js" => {
+                    let mut args = vec![node_script.to_str().context("path")?];
+                    args.extend(rest);
+                    Spec::program(&format!("node-{workload}"), "node", &args)
+                        .env("NODE_PATH", &crossbar.node_path)
+                }
+                _ => bail!("unknown client {client}"),
+            })
+        };
     let peer_spec = &peer_spec;
     let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
     let targets = [
@@ -598,12 +693,18 @@ fn peers(ctx: &mut Ctx, placement: Placement, crossbar: &Crossbar) -> anyhow::Re
     ];
     for inflight in [1usize, 100] {
         for (client, router_name, url) in targets {
-            let figure = Figure::new("peers", "RPC, WebSocket json", placement, Metric::Rate, "calls/s")
-                .param("client", client)
-                .param("router", router_name)
-                .param("inflight", inflight)
-                .baseline(&format!("relay/{inflight}"))
-                .key(&format!("peers/rpc/{client}/{router_name}/{inflight}"));
+            let figure = Figure::new(
+                "peers",
+                "RPC, WebSocket json",
+                placement,
+                Metric::Rate,
+                "calls/s",
+            )
+            .param("client", client)
+            .param("router", router_name)
+            .param("inflight", inflight)
+            .baseline(&format!("relay/{inflight}"))
+            .key(&format!("peers/rpc/{client}/{router_name}/{inflight}"));
             cases.push((
                 figure,
                 Box::new(move || {
@@ -618,13 +719,19 @@ fn peers(ctx: &mut Ctx, placement: Placement, crossbar: &Crossbar) -> anyhow::Re
         }
     }
     for (client, router_name, url) in targets {
-        let figure = Figure::new("peers", "pub/sub, WebSocket json", placement, Metric::Rate, "events/s")
-            .param("client", client)
-            .param("router", router_name)
-            .param("subscribers", 1)
-            .param("in flight", 100)
-            .baseline("relay/100")
-            .key(&format!("peers/pubsub/{client}/{router_name}"));
+        let figure = Figure::new(
+            "peers",
+            "pub/sub, WebSocket json",
+            placement,
+            Metric::Rate,
+            "events/s",
+        )
+        .param("client", client)
+        .param("router", router_name)
+        .param("subscribers", 1)
+        .param("in flight", 100)
+        .baseline("relay/100")
+        .key(&format!("peers/pubsub/{client}/{router_name}"));
         cases.push((
             figure,
             Box::new(move || {
@@ -655,47 +762,77 @@ fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
     let counts = c.memory;
     let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
     // RSS of a fresh server process before and after a client opens `n` connections.
-    let held = move |server: &mut Worker, url: &str, n: usize, kind: &str| -> anyhow::Result<Sample> {
-        std::thread::sleep(Duration::from_millis(200));
-        let before = rss_bytes(server.pid())?;
-        let n_s = n.to_string();
-        let spec = match kind {
-            "ws" => Spec::own("idle-websockets", &["idle-websockets", "--url", url, "--connections", &n_s])?,
-            "session" => Spec::own("idle", &["idle", "--url", url, "--sessions", &n_s])?,
-            _ => Spec::own("idle", &["idle", "--url", url, "--sessions", &n_s, "--subscribe"])?,
+    let held =
+        move |server: &mut Worker, url: &str, n: usize, kind: &str| -> anyhow::Result<Sample> {
+            std::thread::sleep(Duration::from_millis(200));
+            let before = rss_bytes(server.pid())?;
+            let n_s = n.to_string();
+            let spec = match kind {
+                "ws" => Spec::own(
+                    "idle-websockets",
+                    &["idle-websockets", "--url", url, "--connections", &n_s],
+                )?,
+                "session" => Spec::own("idle", &["idle", "--url", url, "--sessions", &n_s])?,
+                _ => Spec::own(
+                    "idle",
+                    &["idle", "--url", url, "--sessions", &n_s, "--subscribe"],
+                )?,
+            };
+            let mut client = c.start(&spec, placement)?;
+            client.expect("READY", Duration::from_secs(180))?;
+            std::thread::sleep(Duration::from_millis(500));
+            let after = rss_bytes(server.pid())?;
+            client.stop();
+            let mut s = Sample {
+                ops: n as u64,
+                ..Sample::default()
+            };
+            let per = after.saturating_sub(before) as f64 / n as f64;
+            s.extra.insert("bytes_per".into(), json!(per));
+            s.extra.insert("rss_before".into(), json!(before));
+            s.extra.insert("rss_after".into(), json!(after));
+            Ok(s)
         };
-        let mut client = c.start(&spec, placement)?;
-        client.expect("READY", Duration::from_secs(180))?;
-        std::thread::sleep(Duration::from_millis(500));
-        let after = rss_bytes(server.pid())?;
-        client.stop();
-        let mut s = Sample {
-            ops: n as u64,
-            ..Sample::default()
-        };
-        let per = after.saturating_sub(before) as f64 / n as f64;
-        s.extra.insert("bytes_per".into(), json!(per));
-        s.extra.insert("rss_before".into(), json!(before));
-        s.extra.insert("rss_after".into(), json!(after));
-        Ok(s)
-    };
     let held = &held;
     cases.push((
-        Figure::new("memory", "echo server, idle WebSocket connections", placement, Metric::Extra("bytes_per"), "bytes/connection")
-            .param("connections", counts.idle_sessions)
-            .key("memory/ws-idle"),
+        Figure::new(
+            "memory",
+            "echo server, idle WebSocket connections",
+            placement,
+            Metric::Extra("bytes_per"),
+            "bytes/connection",
+        )
+        .param("connections", counts.idle_sessions)
+        .key("memory/ws-idle"),
         Box::new(move || {
             let port = free_port()?;
-            let mut echo = c.start(&Spec::own("echo-server", &["echo-server", "--addr", &format!("127.0.0.1:{port}")])?, placement)?;
+            let mut echo = c.start(
+                &Spec::own(
+                    "echo-server",
+                    &["echo-server", "--addr", &format!("127.0.0.1:{port}")],
+                )?,
+                placement,
+            )?;
             echo.expect("READY", Duration::from_secs(10))?;
-            held(&mut echo, &format!("ws://127.0.0.1:{port}"), counts.idle_sessions, "ws")
+            held(
+                &mut echo,
+                &format!("ws://127.0.0.1:{port}"),
+                counts.idle_sessions,
+                "ws",
+            )
         }),
     ));
     cases.push((
-        Figure::new("memory", "wamp-router, idle sessions (WebSocket json)", placement, Metric::Extra("bytes_per"), "bytes/session")
-            .param("sessions", counts.idle_sessions)
-            .baseline("memory/ws-idle")
-            .key("memory/router-idle"),
+        Figure::new(
+            "memory",
+            "wamp-router, idle sessions (WebSocket json)",
+            placement,
+            Metric::Extra("bytes_per"),
+            "bytes/session",
+        )
+        .param("sessions", counts.idle_sessions)
+        .baseline("memory/ws-idle")
+        .key("memory/router-idle"),
         Box::new(move || {
             let mut router = RouterProcess::start(c, placement)?;
             let url = router.ws.clone();
@@ -703,10 +840,16 @@ fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
         }),
     ));
     cases.push((
-        Figure::new("memory", "wamp-router, sessions each subscribed to one topic", placement, Metric::Extra("bytes_per"), "bytes/subscriber")
-            .param("subscribers", counts.subscribers)
-            .baseline("memory/ws-idle")
-            .key("memory/router-subscribers"),
+        Figure::new(
+            "memory",
+            "wamp-router, sessions each subscribed to one topic",
+            placement,
+            Metric::Extra("bytes_per"),
+            "bytes/subscriber",
+        )
+        .param("subscribers", counts.subscribers)
+        .baseline("memory/ws-idle")
+        .key("memory/router-subscribers"),
         Box::new(move || {
             let mut router = RouterProcess::start(c, placement)?;
             let url = router.ws.clone();
@@ -714,14 +857,23 @@ fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
         }),
     ));
     cases.push((
-        Figure::new("memory", "wamp-rs client, pending calls", placement, Metric::Extra("bytes_per_call"), "bytes/call")
-            .param("calls", counts.pending_calls)
-            .key("memory/client-pending"),
+        Figure::new(
+            "memory",
+            "wamp-rs client, pending calls",
+            placement,
+            Metric::Extra("bytes_per_call"),
+            "bytes/call",
+        )
+        .param("calls", counts.pending_calls)
+        .key("memory/client-pending"),
         Box::new(move || {
             let router = RouterProcess::start(c, placement)?;
             let _callee = callee(c, placement, &router.ws, "json", true)?;
             let n = counts.pending_calls.to_string();
-            c.sample(&Spec::own("pending", &["pending", "--url", &router.ws, "--calls", &n])?, placement)
+            c.sample(
+                &Spec::own("pending", &["pending", "--url", &router.ws, "--calls", &n])?,
+                placement,
+            )
         }),
     ));
     let figures = run_cases(c, cases);

@@ -70,7 +70,9 @@ impl Canvas {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Log scale from 100/s to 10M/s.
@@ -99,7 +101,12 @@ fn label(f: &Figure) -> String {
             other => format!("{k} {other}"),
         })
         .collect();
-    format!("{} · {} · {}", f.name, params.join(" · "), f.placement.label())
+    format!(
+        "{} · {} · {}",
+        f.name,
+        params.join(" · "),
+        f.placement.label()
+    )
 }
 
 /// The report as an SVG image.
@@ -111,7 +118,11 @@ pub fn svg(report: &Report) -> String {
     c.title("Targets: measured ÷ bound (at least: ≥ 1 meets; at most: ≤ 1 meets)");
     let top = c.y + 4.0;
     for t in &report.targets {
-        let r = if t.bound > 0.0 { t.measured / t.bound } else { 0.0 };
+        let r = if t.bound > 0.0 {
+            t.measured / t.bound
+        } else {
+            0.0
+        };
         let met = t.met == Some(true);
         let value = if t.measured < 10.0 {
             format!("{:.3}", t.measured)
@@ -132,7 +143,11 @@ pub fn svg(report: &Report) -> String {
 
     c.title("Rates through wamp-router and the floor (log scale, 100/s to 10M/s)");
     for section in ["floor", "rpc", "pubsub"] {
-        for f in report.figures.iter().filter(|f| f.section == section && f.error.is_none()) {
+        for f in report
+            .figures
+            .iter()
+            .filter(|f| f.section == section && f.error.is_none())
+        {
             c.row(
                 &label(f),
                 log_fraction(f.value),
@@ -142,12 +157,21 @@ pub fn svg(report: &Report) -> String {
         }
     }
     c.title("Clients against Crossbar.io and wamp-router (log scale)");
-    for f in report.figures.iter().filter(|f| f.section == "peers" && f.error.is_none()) {
+    for f in report
+        .figures
+        .iter()
+        .filter(|f| f.section == "peers" && f.error.is_none())
+    {
         c.row(
             &label(f),
             log_fraction(f.value),
             color(f),
-            &format!("{} {} · CPU {:.0} µs/op", human(f.value), f.unit, f.cpu_us_per_op),
+            &format!(
+                "{} {} · CPU {:.0} µs/op",
+                human(f.value),
+                f.unit,
+                f.cpu_us_per_op
+            ),
         );
     }
     c.y += 20.0;
@@ -156,7 +180,6 @@ pub fn svg(report: &Report) -> String {
 <rect width="100%" height="100%" fill="white"/>
 {}</svg>
 "#,
-        c.y,
-        c.body
+        c.y, c.body
     )
 }

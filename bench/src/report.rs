@@ -55,7 +55,13 @@ pub struct Figure {
 
 impl Figure {
     /// A figure yet to be measured.
-    pub fn new(section: &str, name: &str, placement: Placement, metric: Metric, unit: &str) -> Figure {
+    pub fn new(
+        section: &str,
+        name: &str,
+        placement: Placement,
+        metric: Metric,
+        unit: &str,
+    ) -> Figure {
         Figure {
             section: section.into(),
             name: name.into(),
@@ -134,7 +140,11 @@ impl Figure {
     /// One line for the console as the run goes.
     pub fn progress_line(&self) -> String {
         match &self.error {
-            Some(e) => format!("FAILED {} ({}): {e}", self.describe(), self.placement.label()),
+            Some(e) => format!(
+                "FAILED {} ({}): {e}",
+                self.describe(),
+                self.placement.label()
+            ),
             None => format!(
                 "{:<70} {:>9}  {:>12} {}",
                 self.describe(),
@@ -188,7 +198,11 @@ impl Target {
             if r >= 1.0 {
                 format!("met, {:+.0}% over", (r - 1.0) * 100.0)
             } else {
-                format!("missed, {:.0}% short (needs ×{:.2})", (1.0 - r) * 100.0, 1.0 / r)
+                format!(
+                    "missed, {:.0}% short (needs ×{:.2})",
+                    (1.0 - r) * 100.0,
+                    1.0 / r
+                )
             }
         } else if r <= 1.0 {
             format!("met, {:.0}% under", (1.0 - r) * 100.0)
@@ -264,11 +278,17 @@ impl Machine {
                     .map(|p| {
                         run(
                             "node",
-                            &["-p", &format!("require('{p}/autobahn/package.json').version")],
+                            &[
+                                "-p",
+                                &format!("require('{p}/autobahn/package.json').version"),
+                            ],
                         )
                     })
                     .unwrap_or_else(|_| "unknown".into());
-                format!("{py_versions}, autobahn-js {js}, Node {}", run("node", &["-v"]))
+                format!(
+                    "{py_versions}, autobahn-js {js}, Node {}",
+                    run("node", &["-v"])
+                )
             }
             Err(_) => "not installed".into(),
         };
@@ -346,20 +366,29 @@ impl Report {
                 continue;
             }
             // Each worst-of target: (want, bound, at_least, [(label, measured)]).
-            let mut judge = |want: &str, bound: f64, at_least: bool, pairs: Vec<(String, Option<f64>)>| {
+            let mut judge = |want: &str,
+                             bound: f64,
+                             at_least: bool,
+                             pairs: Vec<(String, Option<f64>)>| {
                 let measured: Vec<(String, f64)> = pairs
                     .iter()
-                    .filter_map(|(l, v)| v.filter(|v| v.is_finite() && *v > 0.0).map(|v| (l.clone(), v)))
+                    .filter_map(|(l, v)| {
+                        v.filter(|v| v.is_finite() && *v > 0.0)
+                            .map(|v| (l.clone(), v))
+                    })
                     .collect();
                 if measured.is_empty() {
                     return;
                 }
                 let missing = pairs.len() - measured.len();
-                let worst = measured
-                    .iter()
-                    .cloned()
-                    .reduce(|a, b| if (b.1 < a.1) == at_least { b } else { a });
-                let Some((worst_label, worst)) = worst else { return };
+                let worst =
+                    measured
+                        .iter()
+                        .cloned()
+                        .reduce(|a, b| if (b.1 < a.1) == at_least { b } else { a });
+                let Some((worst_label, worst)) = worst else {
+                    return;
+                };
                 let met = if missing > 0 {
                     None
                 } else if at_least {
@@ -368,7 +397,10 @@ impl Report {
                     Some(worst <= bound)
                 };
                 let mut detail = format!("worst: {worst_label}; all: ");
-                let all: Vec<String> = measured.iter().map(|(l, v)| format!("{l} {}", short(*v))).collect();
+                let all: Vec<String> = measured
+                    .iter()
+                    .map(|(l, v)| format!("{l} {}", short(*v)))
+                    .collect();
                 detail.push_str(&all.join(", "));
                 if missing > 0 {
                     let _ = write!(detail, "; {missing} not measured");
@@ -388,25 +420,49 @@ impl Report {
                 _ => None,
             };
             let mut pairs = Vec::new();
-            for t in ["WebSocket json", "WebSocket msgpack", "RawSocket msgpack", "in-process"] {
+            for t in [
+                "WebSocket json",
+                "WebSocket msgpack",
+                "RawSocket msgpack",
+                "in-process",
+            ] {
                 for n in [1, 16, 256] {
                     pairs.push((
                         format!("{t} {n}"),
-                        ratio(value(&format!("rpc/{t}/typed/{n}")), value(&format!("rpc/{t}/raw/{n}"))),
+                        ratio(
+                            value(&format!("rpc/{t}/typed/{n}")),
+                            value(&format!("rpc/{t}/raw/{n}")),
+                        ),
                     ));
                 }
             }
-            judge("typed stub / raw session.call, calls/s ≥ 0.97", 0.97, true, pairs);
+            judge(
+                "typed stub / raw session.call, calls/s ≥ 0.97",
+                0.97,
+                true,
+                pairs,
+            );
             for (n, bound, want) in [
-                (1, 0.8, "one call at a time through wamp-router over WebSocket ≥ 0.8 × the frame relay"),
-                (256, 0.6, "256 in flight through wamp-router ≥ 0.6 × the frame relay's pipelined rate"),
+                (
+                    1,
+                    0.8,
+                    "one call at a time through wamp-router over WebSocket ≥ 0.8 × the frame relay",
+                ),
+                (
+                    256,
+                    0.6,
+                    "256 in flight through wamp-router ≥ 0.6 × the frame relay's pipelined rate",
+                ),
             ] {
                 let mut pairs = Vec::new();
                 for t in ["WebSocket json", "WebSocket msgpack"] {
                     for api in ["raw", "typed"] {
                         pairs.push((
                             format!("{t} {api}"),
-                            ratio(value(&format!("rpc/{t}/{api}/{n}")), value(&format!("relay/{n}"))),
+                            ratio(
+                                value(&format!("rpc/{t}/{api}/{n}")),
+                                value(&format!("relay/{n}")),
+                            ),
                         ));
                     }
                 }
@@ -471,10 +527,16 @@ impl Report {
     pub fn write(&mut self, out: &Path, docs: Option<&Path>, root: &Path) -> anyhow::Result<()> {
         self.ratios();
         self.judge();
-        std::fs::write(out.join("benchmarks.json"), serde_json::to_string_pretty(self)?)?;
+        std::fs::write(
+            out.join("benchmarks.json"),
+            serde_json::to_string_pretty(self)?,
+        )?;
         let svg = crate::plot::svg(self);
         std::fs::write(out.join("benchmarks.svg"), &svg)?;
-        std::fs::write(out.join("benchmarks.md"), self.markdown("benchmarks.svg", root))?;
+        std::fs::write(
+            out.join("benchmarks.md"),
+            self.markdown("benchmarks.svg", root),
+        )?;
         if let Some(docs) = docs {
             let dir = docs.parent().unwrap_or(Path::new("."));
             std::fs::create_dir_all(dir)?;
@@ -483,7 +545,10 @@ impl Report {
                 .and_then(|s| s.to_str())
                 .unwrap_or("benchmarks");
             std::fs::write(dir.join(format!("{stem}.svg")), &svg)?;
-            std::fs::write(dir.join(format!("{stem}.json")), serde_json::to_string_pretty(self)?)?;
+            std::fs::write(
+                dir.join(format!("{stem}.json")),
+                serde_json::to_string_pretty(self)?,
+            )?;
             std::fs::write(docs, self.markdown(&format!("{stem}.svg"), root))?;
         }
         Ok(())
@@ -547,7 +612,10 @@ impl Report {
         let _ = writeln!(md, "| placement | *one core*: every process of the figure under `taskset -c 0` (Crossbar's too); *unpinned*: `taskset -c 0-{}` |\n", m.cpus.saturating_sub(1));
 
         let _ = writeln!(md, "## Targets\n");
-        let _ = writeln!(md, "| target | placement | measured | status | figures |\n|---|---|---|---|---|");
+        let _ = writeln!(
+            md,
+            "| target | placement | measured | status | figures |\n|---|---|---|---|---|"
+        );
         for t in &self.targets {
             let _ = writeln!(
                 md,
@@ -563,12 +631,19 @@ impl Report {
 
         let _ = writeln!(md, "## Floor baselines\n");
         let _ = writeln!(md, "A WebSocket echo server, and a frame relay that forwards WebSocket frames between a caller and an echoing callee without parsing them (caller → relay → callee → relay → caller: the four hops of a routed call). Same sockets, WebSocket library (tokio-tungstenite) and runtime as the library; the frame is the JSON CALL the RPC figures send.\n");
-        let _ = writeln!(md, "| baseline | in flight | placement | round trips/s | p50 µs | p99 µs | runs |\n|---|---|---|---|---|---|---|");
+        let _ = writeln!(md, "| baseline | in flight | placement | round trips/s | p50 µs | p99 µs | client CPU µs/round trip | runs |\n|---|---|---|---|---|---|---|---|");
         for f in self.section("floor") {
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                f.name, f.param_str("inflight"), f.placement.label(), cell(f), us(f.p50_us), us(f.p99_us), f.runs_str()
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                f.name,
+                f.param_str("inflight"),
+                f.placement.label(),
+                cell(f),
+                us(f.p50_us),
+                us(f.p99_us),
+                us(f.cpu_us_per_op),
+                f.runs_str()
             );
         }
 
@@ -579,7 +654,16 @@ impl Report {
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                f.name, f.param_str("api"), f.param_str("inflight"), f.placement.label(), cell(f), ratio(f), us(f.p50_us), us(f.p99_us), us(f.cpu_us_per_op), f.runs_str()
+                f.name,
+                f.param_str("api"),
+                f.param_str("inflight"),
+                f.placement.label(),
+                cell(f),
+                ratio(f),
+                us(f.p50_us),
+                us(f.p99_us),
+                us(f.cpu_us_per_op),
+                f.runs_str()
             );
         }
 
@@ -587,11 +671,24 @@ impl Report {
         let _ = writeln!(md, "One publisher and N subscribers, each its own session over WebSocket json, in one client process. The publisher keeps at most 1 or 100 events on their way to the slowest subscriber, so every event reaches every subscriber and nothing is dropped: events/s is what every subscriber received. Latency is publish to receive, per delivery. × relay: events/s over the frame relay's round trips/s at the same depth.\n");
         let _ = writeln!(md, "| subscribers | in flight | placement | events/s | deliveries/s | × relay | p50 µs | p99 µs | client CPU µs/event | runs |\n|---|---|---|---|---|---|---|---|---|---|");
         for f in self.section("pubsub") {
-            let subs = f.params.get("subscribers").and_then(|v| v.as_f64()).unwrap_or(1.0);
+            let subs = f
+                .params
+                .get("subscribers")
+                .and_then(|v| v.as_f64())
+                .unwrap_or(1.0);
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                f.param_str("subscribers"), f.param_str("in flight"), f.placement.label(), cell(f), human(f.value * subs), ratio(f), us(f.p50_us), us(f.p99_us), us(f.cpu_us_per_op), f.runs_str()
+                f.param_str("subscribers"),
+                f.param_str("in flight"),
+                f.placement.label(),
+                cell(f),
+                human(f.value * subs),
+                ratio(f),
+                us(f.p50_us),
+                us(f.p99_us),
+                us(f.cpu_us_per_op),
+                f.runs_str()
             );
         }
 
@@ -602,25 +699,63 @@ impl Report {
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                f.name, f.param_str("client"), f.param_str("router"), f.params.get("inflight").or(f.params.get("in flight")).map(|v| v.to_string()).unwrap_or_default(), f.placement.label(), cell(f), ratio(f), us(f.p50_us), us(f.p99_us), us(f.cpu_us_per_op), f.runs_str()
+                f.name,
+                f.param_str("client"),
+                f.param_str("router"),
+                f.params
+                    .get("inflight")
+                    .or(f.params.get("in flight"))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+                f.placement.label(),
+                cell(f),
+                ratio(f),
+                us(f.p50_us),
+                us(f.p99_us),
+                us(f.cpu_us_per_op),
+                f.runs_str()
             );
         }
         if let Some(rss) = self.crossbar_rss {
-            let _ = writeln!(md, "\nCrossbar's processes held {:.0} MiB (resident) after these figures.", rss as f64 / 1048576.0);
+            let _ = writeln!(
+                md,
+                "\nCrossbar's processes held {:.0} MiB (resident) after these figures.",
+                rss as f64 / 1048576.0
+            );
         }
 
         let _ = writeln!(md, "\n## Memory\n");
         let _ = writeln!(md, "Resident set size of a fresh server process before and after a client process opens the connections (each WAMP session joined, each subscriber subscribed to one topic), divided by their number; the baseline is the echo server holding as many bare WebSocket connections. Client: the caller process's RSS before and after starting calls that the callee never answers, divided by their number (the call futures included).\n");
         let _ = writeln!(md, "| what | count | placement | bytes each | × baseline | runs |\n|---|---|---|---|---|---|");
         for f in self.section("memory") {
-            let count = f.params.values().next().map(|v| v.to_string()).unwrap_or_default();
-            let _ = writeln!(md, "| {} | {} | {} | {} | {} | {} |", f.name, count, f.placement.label(), cell(f), ratio(f), f.runs_str());
+            let count = f
+                .params
+                .values()
+                .next()
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} |",
+                f.name,
+                count,
+                f.placement.label(),
+                cell(f),
+                ratio(f),
+                f.runs_str()
+            );
         }
         let failed: Vec<&Figure> = self.figures.iter().filter(|f| f.error.is_some()).collect();
         if !failed.is_empty() {
             let _ = writeln!(md, "\n## Figures that failed\n");
             for f in failed {
-                let _ = writeln!(md, "- {} ({}): {}", f.describe(), f.placement.label(), f.error.as_deref().unwrap_or(""));
+                let _ = writeln!(
+                    md,
+                    "- {} ({}): {}",
+                    f.describe(),
+                    f.placement.label(),
+                    f.error.as_deref().unwrap_or("")
+                );
             }
         }
         if let Ok(analysis) = std::fs::read_to_string(root.join("bench/analysis.md")) {
@@ -638,7 +773,9 @@ fn cell(f: &Figure) -> String {
 }
 
 fn ratio(f: &Figure) -> String {
-    f.ratio.map(|r| format!("{r:.2}")).unwrap_or_else(|| "–".into())
+    f.ratio
+        .map(|r| format!("{r:.2}"))
+        .unwrap_or_else(|| "–".into())
 }
 
 fn us(v: f64) -> String {
@@ -684,7 +821,7 @@ mod tests {
     fn numbers_read_well() {
         assert_eq!(human(1234567.4), "1,234,567");
         assert_eq!(human(999.0), "999");
-        assert_eq!(human(3.14159), "3.14");
+        assert_eq!(human(4.256), "4.26");
         assert_eq!(short(0.9712), "0.971");
     }
 
@@ -700,7 +837,13 @@ mod tests {
             detail: String::new(),
         };
         assert_eq!(t.gap(), "missed, 38% short (needs ×1.60)");
-        let t = Target { measured: 10.0, bound: 20.0, at_least: false, met: Some(true), ..t };
+        let t = Target {
+            measured: 10.0,
+            bound: 20.0,
+            at_least: false,
+            met: Some(true),
+            ..t
+        };
         assert_eq!(t.gap(), "met, 50% under");
     }
 }

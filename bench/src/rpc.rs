@@ -1,8 +1,8 @@
 //! The RPC workloads: the benchmark service and its callee, a caller through the typed stub or raw
 //! `session.call`, and the same over the router's in-process connection.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::future::IntoFuture as _;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use anyhow::ensure;
@@ -153,7 +153,12 @@ pub async fn calls(
 }
 
 /// The caller worker: connects, measures, leaves.
-pub async fn caller(conn: &Conn, api: Api, inflight: usize, window: Window) -> anyhow::Result<Sample> {
+pub async fn caller(
+    conn: &Conn,
+    api: Api,
+    inflight: usize,
+    window: Window,
+) -> anyhow::Result<Sample> {
     let session = conn.connect().await?;
     let sample = calls(&session, api, inflight, window).await;
     session.leave().await;
@@ -194,14 +199,19 @@ pub async fn pending(conn: &Conn, calls: usize) -> anyhow::Result<Sample> {
             break;
         }
     }
-    ensure!(held as usize >= calls, "the callee holds {held} of {calls} calls");
+    ensure!(
+        held as usize >= calls,
+        "the callee holds {held} of {calls} calls"
+    );
     let after = crate::measure::rss_bytes(pid)?;
     let mut sample = Sample {
         ops: calls as u64,
         ..Sample::default()
     };
     let per_call = after.saturating_sub(before) as f64 / calls as f64;
-    sample.extra.insert("bytes_per_call".into(), per_call.into());
+    sample
+        .extra
+        .insert("bytes_per_call".into(), per_call.into());
     sample.extra.insert("rss_before".into(), before.into());
     sample.extra.insert("rss_after".into(), after.into());
     drop(futures);

@@ -2,7 +2,7 @@
 //! stopped by closing their stdin. Every party of a figure is its own process, as in production.
 
 use std::fs::File;
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
@@ -194,16 +194,6 @@ impl Worker {
             .with_context(|| format!("{}: bad RESULT {json}", self.name))?;
         self.stop();
         Ok(sample)
-    }
-
-    /// Writes a line to the worker's stdin.
-    pub fn tell(&mut self, line: &str) -> anyhow::Result<()> {
-        let stdin = self
-            .stdin
-            .as_mut()
-            .ok_or_else(|| anyhow!("{}: stdin closed", self.name))?;
-        writeln!(stdin, "{line}")?;
-        Ok(())
     }
 
     /// Closes its stdin (workers end on that) and waits up to 5 s before killing it.
