@@ -21,6 +21,10 @@ type Ws = WebSocketStream<TcpStream>;
 
 async fn accept(listener: &TcpListener) -> anyhow::Result<Ws> {
     let (tcp, _) = listener.accept().await?;
+    upgrade(tcp).await
+}
+
+async fn upgrade(tcp: TcpStream) -> anyhow::Result<Ws> {
     tcp.set_nodelay(true)?;
     let config = config().read_buffer_size(SERVER_READ_BUFFER);
     Ok(tokio_tungstenite::accept_async_with_config(tcp, Some(config)).await?)
@@ -39,13 +43,23 @@ fn is_data(m: &Message) -> bool {
     m.is_text() || m.is_binary()
 }
 
-/// Echoes every data frame back to the connection it came from; one task per connection.
+/// Echoes every data frame back to the connection it came from, one task per connection, until
+/// stdin closes.
 pub async fn echo_server(addr: &str) -> anyhow::Result<()> {
     let listener = TcpListener::bind(addr).await?;
     println!("READY");
+    tokio::select! {
+        r = echo_connections(listener) => r,
+        () = crate::wait_stdin_closed() => Ok(()),
+    }
+}
+
+async fn echo_connections(listener: TcpListener) -> anyhow::Result<()> {
     loop {
-        let ws = accept(&listener).await?;
+        let (tcp, _) = listener.accept().await?;
+        // Each handshake in its own task: one slow or failed client stops nobody else.
         tokio::spawn(async move {
+            let Ok(ws) = upgrade(tcp).await else { return };
             let (tx, rx) = ws.split();
             let _ = rx
                 .try_filter(|m| futures::future::ready(is_data(m)))

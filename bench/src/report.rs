@@ -51,6 +51,8 @@ pub struct Figure {
     pub cpu_us_per_op: f64,
     /// `value` divided by the baseline's value.
     pub ratio: Option<f64>,
+    /// Wall time its runs took, set-up included.
+    pub secs: f64,
 }
 
 impl Figure {
@@ -78,6 +80,7 @@ impl Figure {
             p99_us: 0.0,
             cpu_us_per_op: 0.0,
             ratio: None,
+            secs: 0.0,
         }
     }
 
@@ -146,11 +149,12 @@ impl Figure {
                 self.placement.label()
             ),
             None => format!(
-                "{:<70} {:>9}  {:>12} {}",
+                "{:<70} {:>9}  {:>12} {} ({:.1} s)",
                 self.describe(),
                 self.placement.label(),
                 human(self.value),
-                self.unit
+                self.unit,
+                self.secs
             ),
         }
     }

@@ -187,18 +187,22 @@ pub async fn pending(conn: &Conn, calls: usize) -> anyhow::Result<Sample> {
     let mut futures: futures::stream::FuturesUnordered<_> = (0..calls)
         .map(|i| session.call(HOLD).args(&(i,)).into_future())
         .collect();
-    // Poll every call until the callee holds them all: each is then sent and pending.
-    let mut held = 0;
-    for _ in 0..600 {
-        let poll = tokio::time::timeout(std::time::Duration::from_millis(50), futures.next());
-        if let Ok(Some(r)) = poll.await {
-            anyhow::bail!("a held call returned: {r:?}");
+    // Keep polling every call (each waits for room in the session's command queue before it is
+    // sent) while asking the callee how many it holds; done when it holds them all.
+    let count = async {
+        for _ in 0..1200 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let held = session.call(HELD).await?.value::<u64>()?;
+            if held as usize >= calls {
+                return anyhow::Ok(held);
+            }
         }
-        held = session.call(HELD).await?.value::<u64>()?;
-        if held as usize >= calls {
-            break;
-        }
-    }
+        anyhow::bail!("the callee did not get all {calls} calls in 60 s")
+    };
+    let held = tokio::select! {
+        r = futures.next() => anyhow::bail!("a held call returned: {r:?}"),
+        held = count => held?,
+    };
     ensure!(
         held as usize >= calls,
         "the callee holds {held} of {calls} calls"

@@ -196,10 +196,16 @@ impl Worker {
         Ok(sample)
     }
 
-    /// Closes its stdin (workers end on that) and waits up to 5 s before killing it.
+    /// Ends a program that does not read its stdin (`wamp-router`) at once.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Closes its stdin (workers end on that) and waits up to a second before killing it.
     pub fn stop(&mut self) {
         self.stdin = None;
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(1);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return;
