@@ -1,7 +1,9 @@
 //! The benchmark program's parts: the workloads each worker process runs, the orchestration of
 //! a run, and the report. The binary `wamp-bench` is the entry point; see its docs.
 
+pub mod crossbar;
 pub mod floor;
+pub mod markdown;
 pub mod measure;
 pub mod memory;
 pub mod plan;
