@@ -1,7 +1,8 @@
 //! The embedded router under bad input and overload: a malformed frame, an out-of-order message
 //! and an oversized message each end only the offending session with the spec's ABORT, and a
 //! flood towards one subscriber that stops reading disconnects it as a slow consumer while the
-//! router's memory stays bounded and every other session is served.
+//! router's memory stays bounded and every other session is served; a burst of calls within the
+//! client's limit is not mistaken for a slow consumer.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -386,4 +387,65 @@ async fn every_kind_of_bad_client_input_ends_only_that_session() {
     assert_eq!(router.stats("realm1").unwrap().sessions, 1);
     assert!(!bystander.is_closed());
     others_are_served(&router).await;
+}
+
+/// Found by `wamp-bench`: with a queue of 1,024, a burst of 2,000 calls (the client allows
+/// 65,536) aborted the callee as a slow consumer, and the errors then owed to the caller aborted
+/// the caller too. With the default queue a burst well within the client's limit is routed and
+/// answered in full, and neither session is disconnected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_calls_within_the_clients_limit_is_not_a_slow_consumer() {
+    trace();
+    let router = Router::builder()
+        .realm("realm1")
+        .listener(Listener::websocket("127.0.0.1:0"))
+        .start()
+        .await
+        .unwrap();
+    let url = router.endpoints()[0].url.clone();
+    let callee = wamp_core::Client::new(url.clone(), "realm1")
+        .connect()
+        .await
+        .unwrap();
+    // Answers only once every call has arrived, so that they are all queued at once.
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let arrived = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    // Under the callee's default max_concurrent_invocations (4,096), above the old queue (1,024).
+    const CALLS: usize = 4_000;
+    let (r, a) = (release.clone(), arrived.clone());
+    let _reg = callee
+        .register("com.burst", move |inv: Invocation| {
+            let (release, arrived) = (r.clone(), a.clone());
+            async move {
+                let released = release.notified();
+                if arrived.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == CALLS {
+                    release.notify_waiters();
+                } else {
+                    released.await;
+                }
+                let n: u64 = inv.args::<(u64,)>()?.0;
+                Ok(Arguments::from_args(&(n,))?)
+            }
+        })
+        .await
+        .unwrap();
+    let caller = wamp_core::Client::new(url, "realm1")
+        .connect()
+        .await
+        .unwrap();
+    let calls = (0..CALLS as u64).map(|n| {
+        let caller = caller.clone();
+        async move { caller.call("com.burst").args(&(n,)).await }
+    });
+    let results = tokio::time::timeout(Duration::from_secs(60), futures::future::join_all(calls))
+        .await
+        .expect("every call answered within 60 s");
+    for (n, r) in results.into_iter().enumerate() {
+        let value: u64 = r
+            .unwrap_or_else(|e| panic!("call {n}: {e:?}"))
+            .value()
+            .unwrap();
+        assert_eq!(value, n as u64);
+    }
+    assert!(!callee.is_closed() && !caller.is_closed());
 }
