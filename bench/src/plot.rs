@@ -124,8 +124,11 @@ pub fn svg(report: &Report) -> String {
             0.0
         };
         let met = t.met == Some(true);
+        // Ratios keep their decimals (15.59 is not 16); byte counts read better grouped.
         let value = if t.measured < 10.0 {
             format!("{:.3}", t.measured)
+        } else if t.measured < 1000.0 {
+            format!("{:.1}", t.measured)
         } else {
             human(t.measured)
         };
