@@ -26,7 +26,8 @@ async fn accept(listener: &TcpListener) -> anyhow::Result<Ws> {
 
 async fn upgrade(tcp: TcpStream) -> anyhow::Result<Ws> {
     tcp.set_nodelay(true)?;
-    let config = config().read_buffer_size(SERVER_READ_BUFFER);
+    // The server side reads like a router session.
+    let config = config().read_buffer_size(wamp_router::SESSION_READ_BUFFER);
     Ok(tokio_tungstenite::accept_async_with_config(tcp, Some(config)).await?)
 }
 
@@ -35,9 +36,6 @@ async fn upgrade(tcp: TcpStream) -> anyhow::Result<Ws> {
 fn config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
     wamp_core::transport::websocket::websocket_config(16 * 1024 * 1024)
 }
-
-/// The read buffer wamp-router gives each session (its `SESSION_READ_BUFFER`).
-const SERVER_READ_BUFFER: usize = 4 * 1024;
 
 fn is_data(m: &Message) -> bool {
     m.is_text() || m.is_binary()

@@ -188,7 +188,7 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
                     .args
                     .placements
                     .iter()
-                    .any(|s| s.replace('_', "-") == serde_label(*p))
+                    .any(|s| s.replace('_', "-") == p.name())
         })
         .collect();
     let crossbar = if ctx.wants("peers") {
@@ -241,39 +241,18 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
     Ok(ok)
 }
 
-fn serde_label(p: Placement) -> &'static str {
-    match p {
-        Placement::OneCore => "one-core",
-        Placement::Unpinned => "unpinned",
-    }
-}
-
 /// The floor: a WebSocket echo and the frame relay, at each depth.
 fn floor(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
-    let port = free_port()?;
-    let mut echo = ctx.start(
-        &Spec::own(
-            "echo-server",
-            &["echo-server", "--addr", &format!("127.0.0.1:{port}")],
-        )?,
-        placement,
-    )?;
-    echo.expect("READY", Duration::from_secs(10))?;
-    let echo_url = format!("ws://127.0.0.1:{port}");
+    let (mut echo, echo_url) = echo_server(ctx, placement)?;
     let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
     let c = &*ctx;
     for inflight in [1usize, 16, 100, 256] {
         let client = move |url: &str| {
-            let mut args = vec![
-                "floor-client".to_string(),
-                "--url".into(),
-                url.into(),
-                "--inflight".into(),
-                inflight.to_string(),
-            ];
-            args.extend(c.window_args(false));
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            Spec::own(&format!("floor-client-{inflight}"), &args)
+            let depth = inflight.to_string();
+            let args = ["floor-client", "--url", url, "--inflight", &depth];
+            Ok::<_, anyhow::Error>(
+                Spec::own(&format!("floor-client-{inflight}"), &args)?.args(c.window_args(false)),
+            )
         };
         let figure = Figure::new(
             "floor",
@@ -321,6 +300,15 @@ fn floor(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
     ctx.report.figures.extend(figures);
     echo.stop();
     Ok(())
+}
+
+/// An echo server worker on a free port, and its URL.
+fn echo_server(ctx: &Ctx, placement: Placement) -> anyhow::Result<(Worker, String)> {
+    let addr = format!("127.0.0.1:{}", free_port()?);
+    let spec = Spec::own("echo-server", &["echo-server", "--addr", &addr])?;
+    let mut echo = ctx.start(&spec, placement)?;
+    echo.expect("READY", Duration::from_secs(10))?;
+    Ok((echo, format!("ws://{addr}")))
 }
 
 /// Measures cases against a shared context (the closures borrow it), returning the figures.
@@ -405,8 +393,8 @@ pub(crate) fn caller_spec(
     inflight: usize,
     peers: bool,
 ) -> anyhow::Result<Spec> {
-    let inflight = inflight.to_string();
-    let mut args: Vec<String> = [
+    let depth = inflight.to_string();
+    let args = [
         "caller",
         "--url",
         url,
@@ -415,14 +403,9 @@ pub(crate) fn caller_spec(
         "--api",
         api,
         "--inflight",
-        &inflight,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.extend(ctx.window_args(peers));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    Spec::own(&format!("caller-{api}-{inflight}"), &args)
+        &depth,
+    ];
+    Ok(Spec::own(&format!("caller-{api}-{inflight}"), &args)?.args(ctx.window_args(peers)))
 }
 
 /// RPC and pub/sub through `wamp-router` processes and over the in-process connection.
@@ -469,15 +452,10 @@ fn routed(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
                 cases.push((
                     figure,
                     Box::new(move || {
-                        let inflight = inflight.to_string();
-                        let mut args: Vec<String> =
-                            ["in-process", "--api", api, "--inflight", &inflight]
-                                .iter()
-                                .map(|s| s.to_string())
-                                .collect();
-                        args.extend(c.window_args(false));
-                        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                        c.sample(&Spec::own("in-process", &args)?, placement)
+                        let depth = inflight.to_string();
+                        let args = ["in-process", "--api", api, "--inflight", &depth];
+                        let spec = Spec::own("in-process", &args)?.args(c.window_args(false));
+                        c.sample(&spec, placement)
                     }),
                 ));
             }
@@ -528,7 +506,7 @@ pub(crate) fn pubsub_spec(
     window: u64,
 ) -> anyhow::Result<Spec> {
     let (s, w) = (subscribers.to_string(), window.to_string());
-    let mut args: Vec<String> = [
+    let args = [
         "pubsub",
         "--url",
         url,
@@ -538,13 +516,10 @@ pub(crate) fn pubsub_spec(
         &s,
         "--window-events",
         &w,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.extend(ctx.window_args(window == 100 && subscribers == 1));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    Spec::own(&format!("pubsub-{subscribers}-{window}"), &args)
+    ];
+    // The one-subscriber, 100-in-flight figure is also a peers figure: it gets their window.
+    let peers = window == 100 && subscribers == 1;
+    Ok(Spec::own(&format!("pubsub-{subscribers}-{window}"), &args)?.args(ctx.window_args(peers)))
 }
 
 /// Router memory per idle session and per subscriber, against bare WebSocket connections to
@@ -553,39 +528,26 @@ fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
     let c = &*ctx;
     let counts = c.memory;
     let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
-    // RSS of a fresh server process before and after a client opens `n` connections.
-    let held =
-        move |server: &mut Worker, url: &str, n: usize, kind: &str| -> anyhow::Result<Sample> {
-            std::thread::sleep(Duration::from_millis(200));
-            let before = rss_bytes(server.pid())?;
-            let n_s = n.to_string();
-            let spec = match kind {
-                "ws" => Spec::own(
-                    "idle-websockets",
-                    &["idle-websockets", "--url", url, "--connections", &n_s],
-                )?,
-                "session" => Spec::own("idle", &["idle", "--url", url, "--sessions", &n_s])?,
-                _ => Spec::own(
-                    "idle",
-                    &["idle", "--url", url, "--sessions", &n_s, "--subscribe"],
-                )?,
-            };
-            let mut client = c.start(&spec, placement)?;
-            client.expect("READY", Duration::from_secs(180))?;
-            std::thread::sleep(Duration::from_millis(500));
-            let after = rss_bytes(server.pid())?;
-            // Killed: an orderly close of thousands of sessions is not what is measured.
-            client.kill();
-            let mut s = Sample {
-                ops: n as u64,
-                ..Sample::default()
-            };
-            let per = after.saturating_sub(before) as f64 / n as f64;
-            s.extra.insert("bytes_per".into(), json!(per));
-            s.extra.insert("rss_before".into(), json!(before));
-            s.extra.insert("rss_after".into(), json!(after));
-            Ok(s)
+    // RSS of a fresh server process before and after a client (`spec`) opens `n` connections.
+    let held = move |server: &mut Worker, spec: Spec, n: usize| -> anyhow::Result<Sample> {
+        std::thread::sleep(Duration::from_millis(200));
+        let before = rss_bytes(server.pid())?;
+        let mut client = c.start(&spec, placement)?;
+        client.expect("READY", Duration::from_secs(180))?;
+        std::thread::sleep(Duration::from_millis(500));
+        let after = rss_bytes(server.pid())?;
+        // Killed: an orderly close of thousands of sessions is not what is measured.
+        client.kill();
+        let mut s = Sample {
+            ops: n as u64,
+            ..Sample::default()
         };
+        let per = after.saturating_sub(before) as f64 / n as f64;
+        s.extra.insert("bytes_per".into(), json!(per));
+        s.extra.insert("rss_before".into(), json!(before));
+        s.extra.insert("rss_after".into(), json!(after));
+        Ok(s)
+    };
     let held = &held;
     cases.push((
         Figure::new(
@@ -598,21 +560,19 @@ fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
         .param("connections", counts.floor_connections)
         .key("memory/ws-idle"),
         Box::new(move || {
-            let port = free_port()?;
-            let mut echo = c.start(
-                &Spec::own(
-                    "echo-server",
-                    &["echo-server", "--addr", &format!("127.0.0.1:{port}")],
-                )?,
-                placement,
+            let (mut echo, url) = echo_server(c, placement)?;
+            let n = counts.floor_connections;
+            let spec = Spec::own(
+                "idle-websockets",
+                &[
+                    "idle-websockets",
+                    "--url",
+                    &url,
+                    "--connections",
+                    &n.to_string(),
+                ],
             )?;
-            echo.expect("READY", Duration::from_secs(10))?;
-            held(
-                &mut echo,
-                &format!("ws://127.0.0.1:{port}"),
-                counts.floor_connections,
-                "ws",
-            )
+            held(&mut echo, spec, n)
         }),
     ));
     cases.push((
@@ -628,8 +588,12 @@ fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
         .key("memory/router-idle"),
         Box::new(move || {
             let mut router = RouterProcess::start(c, placement)?;
-            let url = router.ws.clone();
-            held(&mut router.worker, &url, counts.idle_sessions, "session")
+            let n = counts.idle_sessions;
+            let spec = Spec::own(
+                "idle",
+                &["idle", "--url", &router.ws, "--sessions", &n.to_string()],
+            )?;
+            held(&mut router.worker, spec, n)
         }),
     ));
     cases.push((
@@ -645,8 +609,19 @@ fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
         .key("memory/router-subscribers"),
         Box::new(move || {
             let mut router = RouterProcess::start(c, placement)?;
-            let url = router.ws.clone();
-            held(&mut router.worker, &url, counts.subscribers, "subscriber")
+            let n = counts.subscribers;
+            let spec = Spec::own(
+                "idle",
+                &[
+                    "idle",
+                    "--url",
+                    &router.ws,
+                    "--sessions",
+                    &n.to_string(),
+                    "--subscribe",
+                ],
+            )?;
+            held(&mut router.worker, spec, n)
         }),
     ));
     cases.push((

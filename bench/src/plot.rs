@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{human, Figure, Report};
+use crate::report::{human, text, Figure, Report};
 use crate::spawn::Placement;
 
 const WIDTH: f64 = 980.0;
@@ -97,8 +97,9 @@ fn label(f: &Figure) -> String {
         .params
         .iter()
         .map(|(k, v)| match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => format!("{k} {other}"),
+            // A string names itself (a transport, a client); a number needs its key.
+            serde_json::Value::String(_) => text(v),
+            _ => format!("{k} {}", text(v)),
         })
         .collect();
     format!(

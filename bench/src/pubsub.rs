@@ -35,6 +35,24 @@ impl Shared {
             .min()
             .unwrap_or(0)
     }
+
+    /// Waits until every subscriber has received `count` events; 10 s without reaching it is an
+    /// error naming `event`.
+    async fn until_slowest(&self, count: u64, event: u64) -> anyhow::Result<()> {
+        while self.slowest() < count {
+            let notified = self.progress.notified();
+            if self.slowest() >= count {
+                break;
+            }
+            if tokio::time::timeout(Duration::from_secs(10), notified)
+                .await
+                .is_err()
+            {
+                anyhow::bail!("no subscriber progress for 10 s at event {event}");
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Runs the workload against the router at `conn`.
@@ -94,18 +112,9 @@ pub async fn run(
     let (mut first, mut cpu0) = (None, Duration::ZERO);
     let last = loop {
         // Wait until fewer than `window_events` are on their way to the slowest subscriber.
-        while seq >= shared.slowest() + window_events {
-            let notified = shared.progress.notified();
-            if seq < shared.slowest() + window_events {
-                break;
-            }
-            if tokio::time::timeout(Duration::from_secs(10), notified)
-                .await
-                .is_err()
-            {
-                anyhow::bail!("no subscriber progress for 10 s at event {seq}");
-            }
-        }
+        shared
+            .until_slowest((seq + 1).saturating_sub(window_events), seq)
+            .await?;
         let now = Instant::now();
         if first.is_none() && now >= start {
             first = Some(shared.slowest());
@@ -119,18 +128,7 @@ pub async fn run(
         seq += 1;
         if window_events == 1 {
             // One at a time: time the delivery to every subscriber.
-            while shared.slowest() < seq {
-                let notified = shared.progress.notified();
-                if shared.slowest() >= seq {
-                    break;
-                }
-                if tokio::time::timeout(Duration::from_secs(10), notified)
-                    .await
-                    .is_err()
-                {
-                    anyhow::bail!("event {seq} not delivered to every subscriber in 10 s");
-                }
-            }
+            shared.until_slowest(seq, seq).await?;
             if now >= start {
                 all_received.push(now.elapsed());
             }

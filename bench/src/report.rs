@@ -132,10 +132,7 @@ impl Figure {
         let params: Vec<String> = self
             .params
             .iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k} {s}"),
-                other => format!("{k} {other}"),
-            })
+            .map(|(k, v)| format!("{k} {}", text(v)))
             .collect();
         format!("{} {} [{}]", self.section, self.name, params.join(", "))
     }
@@ -160,11 +157,7 @@ impl Figure {
     }
 
     pub(crate) fn param_str(&self, key: &str) -> String {
-        match self.params.get(key) {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(v) => v.to_string(),
-            None => String::new(),
-        }
+        self.params.get(key).map(text).unwrap_or_default()
     }
 
     pub(crate) fn runs_str(&self) -> String {
@@ -607,6 +600,14 @@ impl Report {
     pub(crate) fn section(&self, section: &str) -> impl Iterator<Item = &Figure> {
         let section = section.to_string();
         self.figures.iter().filter(move |f| f.section == section)
+    }
+}
+
+/// A parameter's value as text: strings without their quotes.
+pub(crate) fn text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

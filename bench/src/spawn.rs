@@ -13,8 +13,7 @@ use anyhow::{anyhow, bail, Context as _};
 use crate::measure::Sample;
 
 /// Where the parties of a figure run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placement {
     /// Every process pinned to CPU 0 (`taskset -c 0`): no cross-core wake-ups.
     OneCore,
@@ -26,7 +25,15 @@ impl Placement {
     /// Both, in the order they are measured.
     pub const ALL: [Placement; 2] = [Placement::OneCore, Placement::Unpinned];
 
-    /// The label in tables and JSON.
+    /// Its name on the command line (`--placements`) and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Placement::OneCore => "one-core",
+            Placement::Unpinned => "unpinned",
+        }
+    }
+
+    /// The label in tables.
     pub fn label(self) -> &'static str {
         match self {
             Placement::OneCore => "one core",
@@ -56,6 +63,12 @@ impl Placement {
             bail!("taskset -a -p -c {} {pid} failed", self.cpus());
         }
         Ok(())
+    }
+}
+
+impl serde::Serialize for Placement {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 
@@ -94,6 +107,12 @@ impl Spec {
             args: args.iter().map(|a| a.to_string()).collect(),
             env: Vec::new(),
         }
+    }
+
+    /// Appends arguments.
+    pub fn args(mut self, more: impl IntoIterator<Item = String>) -> Spec {
+        self.args.extend(more);
+        self
     }
 
     /// Adds an environment variable.

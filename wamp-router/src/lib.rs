@@ -48,6 +48,6 @@ mod realm;
 mod router;
 mod timestamp;
 
-pub use listener::{tls_config_from_pem, Listener, Protocol};
+pub use listener::{tls_config_from_pem, Listener, Protocol, SESSION_READ_BUFFER};
 pub use realm::{RealmConfig, RealmStats, SLOW_CONSUMER};
 pub use router::{Router, RouterBuilder, RouterError, DEFAULT_OUTBOUND_QUEUE};

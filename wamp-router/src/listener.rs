@@ -292,7 +292,7 @@ async fn start_unix(
 /// much per connection, and a router holds many mostly idle ones: 4 KiB, half the client's,
 /// keeps an idle session under 20 KiB (wamp-bench's memory figures) and still takes dozens of
 /// small messages per read.
-const SESSION_READ_BUFFER: usize = 4 * 1024;
+pub const SESSION_READ_BUFFER: usize = 4 * 1024;
 
 /// Runs the transport handshake (WebSocket upgrade or RawSocket) on an accepted stream.
 // tungstenite's handshake callback must return its (large) `ErrorResponse`.
