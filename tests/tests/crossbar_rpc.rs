@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
 use tokio::sync::mpsc;
+use wamp_core::message::{Feature, Role};
 use wamp_core::session::{CancelMode, Invocation, InvokePolicy, RegistrationEnd};
 use wamp_core::{Arguments, Client, CloseReason, Error, MatchPolicy, Serializer, Session};
 use wamp_tests::{anonymous, cred, require_crossbar, trace, unique, Crossbar};
@@ -149,7 +150,7 @@ async fn timeout_is_enforced_by_the_client_and_cancels_the_call() {
     let cb = require_crossbar!();
     let callee = anonymous(&cb).await;
     assert!(
-        !callee.info().router_has("dealer", "call_timeout"),
+        !callee.info().router_has(Role::Dealer, Feature::CallTimeout),
         "Crossbar 26.10.1 does not announce call_timeout"
     );
     let procedure = unique("com.rpc.slow");
@@ -467,14 +468,14 @@ async fn welcome_details_and_missing_router_features() {
     assert_eq!(info.authrole.as_deref(), Some("anonymous"));
     assert!(info.router_roles().contains(&"dealer") && info.router_roles().contains(&"broker"));
     for feature in [
-        "progressive_call_results",
-        "call_canceling",
-        "caller_identification",
-        "shared_registration",
-        "pattern_based_registration",
-        "registration_revocation",
+        Feature::ProgressiveCallResults,
+        Feature::CallCanceling,
+        Feature::CallerIdentification,
+        Feature::SharedRegistration,
+        Feature::PatternBasedRegistration,
+        Feature::RegistrationRevocation,
     ] {
-        assert!(info.router_has("dealer", feature), "{feature}");
+        assert!(info.router_has(Role::Dealer, feature), "{feature}");
     }
     // Crossbar does not announce progressive call invocations: the client says so plainly.
     let error = session.call("com.any").progressive().await.unwrap_err();
@@ -482,8 +483,8 @@ async fn welcome_details_and_missing_router_features() {
         matches!(
             error,
             Error::Unsupported {
-                role: "dealer",
-                feature: "progressive_call_invocations"
+                role: Role::Dealer,
+                feature: Feature::ProgressiveCallInvocations
             }
         ),
         "{error}"

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use futures::{SinkExt as _, StreamExt as _};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use wamp_core::message::{self, role_features, Message, Payload};
+use wamp_core::message::{
+    self, features, Feature, InvokePolicy, MatchPolicy, Message, Payload, Role,
+};
 use wamp_core::session::{Invocation, SubscriptionError};
 use wamp_core::transport::memory::{self, MemoryTransport};
 use wamp_core::transport::rawsocket;
@@ -28,13 +30,10 @@ fn dict(pairs: &[(&str, Value)]) -> Dict {
         .collect()
 }
 
-fn router_roles(dealer: &[&str]) -> Dict {
-    let roles = Value::Map(vec![
-        (Value::from("dealer"), role_features(dealer)),
-        (
-            Value::from("broker"),
-            role_features(&["subscription_revocation"]),
-        ),
+fn router_roles(dealer: &[Feature]) -> Dict {
+    let roles = features::roles(&[
+        (Role::Dealer, dealer),
+        (Role::Broker, &[Feature::SubscriptionRevocation]),
     ]);
     dict(&[("roles", roles)])
 }
@@ -57,7 +56,7 @@ impl FakeRouter {
     }
 }
 
-async fn joined(dealer_features: &[&str]) -> (Session, FakeRouter, Dict) {
+async fn joined(dealer_features: &[Feature]) -> (Session, FakeRouter, Dict) {
     let (client_end, router_end) = memory::pair(16);
     let join = tokio::spawn(Client::new("memory://", "realm1").join(Box::new(client_end)));
     let mut router = FakeRouter { end: router_end };
@@ -74,41 +73,41 @@ async fn joined(dealer_features: &[&str]) -> (Session, FakeRouter, Dict) {
     (join.await.unwrap().unwrap(), router, hello.details)
 }
 
+/// Spec deviation 7: the client announces `call_reroute` as callee (it answers
+/// `wamp.error.unavailable` when its invocation limit is reached) and nothing under a role the
+/// spec does not define it for (`call_timeout` is a dealer and callee feature, not a caller's).
 #[tokio::test]
 async fn hello_announces_the_roles_and_features_the_client_implements() {
     let (session, _router, details) = joined(&[]).await;
-    let roles = match &details["roles"] {
-        Value::Map(roles) => roles
-            .iter()
-            .map(|(k, _)| k.as_text().unwrap().to_owned())
-            .collect::<Vec<_>>(),
-        other => panic!("{other:?}"),
-    };
-    for role in ["caller", "callee", "publisher", "subscriber"] {
-        assert!(roles.contains(&role.to_owned()), "{role}");
+    let expected: Vec<(String, String)> = [
+        ("callee", "call_canceling"),
+        ("callee", "call_reroute"),
+        ("callee", "call_timeout"),
+        ("callee", "caller_identification"),
+        ("callee", "pattern_based_registration"),
+        ("callee", "progressive_call_results"),
+        ("callee", "registration_revocation"),
+        ("callee", "shared_registration"),
+        ("caller", "call_canceling"),
+        ("caller", "caller_identification"),
+        ("caller", "progressive_call_invocations"),
+        ("caller", "progressive_call_results"),
+        ("publisher", "publisher_exclusion"),
+        ("publisher", "publisher_identification"),
+        ("publisher", "subscriber_blackwhite_listing"),
+        ("subscriber", "pattern_based_subscription"),
+        ("subscriber", "publisher_identification"),
+        ("subscriber", "subscription_revocation"),
+    ]
+    .iter()
+    .map(|(r, f)| ((*r).to_owned(), (*f).to_owned()))
+    .collect();
+    assert_eq!(features::announced(&details), expected);
+    for (role, feature) in &expected {
+        let role = Role::parse(role).unwrap();
+        let feature = Feature::ALL.iter().find(|f| f.name() == feature).unwrap();
+        assert!(feature.roles().contains(&role), "{feature} under {role}");
     }
-    let encoded = Serializer::Json
-        .encode(&Message::Hello(message::Hello {
-            realm: "r".into(),
-            details,
-        }))
-        .unwrap();
-    let text = String::from_utf8(encoded).unwrap();
-    for feature in [
-        "progressive_call_results",
-        "call_canceling",
-        "pattern_based_registration",
-        "shared_registration",
-        "publisher_exclusion",
-        "pattern_based_subscription",
-        "subscription_revocation",
-    ] {
-        assert!(text.contains(feature), "{feature} not announced: {text}");
-    }
-    assert!(
-        !text.contains("payload_passthru_mode"),
-        "not implemented, so not announced"
-    );
     assert_eq!(session.id(), 42);
 }
 
@@ -254,7 +253,7 @@ async fn subscription_revocation_ends_the_stream_with_the_reason() {
 
 #[tokio::test]
 async fn progressive_call_invocations_send_several_calls_with_one_request_id() {
-    let (session, mut router, _) = joined(&["progressive_call_invocations"]).await;
+    let (session, mut router, _) = joined(&[Feature::ProgressiveCallInvocations]).await;
     let s = session.clone();
     let upload = tokio::spawn(async move {
         let mut call = s
@@ -799,5 +798,76 @@ async fn every_kind_of_bad_router_input_ends_typed_never_in_a_panic() {
                 let _ = done_rx.await;
             }
         }
+    }
+}
+
+/// Spec deviation 10: before it uses an Advanced Profile feature, the client checks that the
+/// router announced it, and fails at once with a clear error instead of waiting for an answer
+/// that will never come. Nothing reaches the router.
+#[tokio::test]
+async fn advanced_features_the_router_did_not_announce_fail_before_sending() {
+    let (session, mut router, _) = joined(&[]).await;
+    let unsupported = |e: Error, role: Role, feature: Feature| match e {
+        Error::Unsupported {
+            role: r,
+            feature: f,
+        } => {
+            assert_eq!((r, f), (role, feature));
+            assert!(Error::Unsupported {
+                role: r,
+                feature: f
+            }
+            .to_string()
+            .contains(feature.name()));
+        }
+        other => panic!("expected Unsupported {role} {feature}, got {other}"),
+    };
+    let e = session
+        .subscribe("com.app.")
+        .match_policy(MatchPolicy::Prefix)
+        .await
+        .unwrap_err();
+    unsupported(e, Role::Broker, Feature::PatternBasedSubscription);
+    let e = session
+        .subscribe("com.app")
+        .get_retained()
+        .await
+        .unwrap_err();
+    unsupported(e, Role::Broker, Feature::EventRetention);
+    let e = session
+        .register("com..add", |_| async { Ok(Arguments::default()) })
+        .match_policy(MatchPolicy::Wildcard)
+        .await
+        .unwrap_err();
+    unsupported(e, Role::Dealer, Feature::PatternBasedRegistration);
+    let e = session
+        .register("com.add", |_| async { Ok(Arguments::default()) })
+        .invoke(InvokePolicy::RoundRobin)
+        .await
+        .unwrap_err();
+    unsupported(e, Role::Dealer, Feature::SharedRegistration);
+    let e = session
+        .register("com.add", |_| async { Ok(Arguments::default()) })
+        .disclose_caller()
+        .await
+        .unwrap_err();
+    unsupported(e, Role::Dealer, Feature::CallerIdentification);
+    let e = session.call("com.add").disclose_me().await.unwrap_err();
+    unsupported(e, Role::Dealer, Feature::CallerIdentification);
+    let e = session
+        .publish("com.news")
+        .exclude_me(false)
+        .await
+        .unwrap_err();
+    unsupported(e, Role::Broker, Feature::PublisherExclusion);
+    let e = session.publish("com.news").eligible([7]).await.unwrap_err();
+    unsupported(e, Role::Broker, Feature::SubscriberBlackwhiteListing);
+    let e = session.publish("com.news").retain().await.unwrap_err();
+    unsupported(e, Role::Broker, Feature::EventRetention);
+    // None of the above was sent; a plain publication is.
+    session.publish("com.news").await.unwrap();
+    match router.recv().await {
+        Message::Publish(p) => assert_eq!(p.topic, "com.news"),
+        other => panic!("expected the plain PUBLISH first, got {other:?}"),
     }
 }

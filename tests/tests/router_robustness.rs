@@ -35,7 +35,7 @@ async fn router(max_message_size: usize, outbound_queue: usize) -> Router {
 }
 
 fn hello() -> Message {
-    let subscriber = wamp_core::message::role_features(&[]);
+    let subscriber = wamp_core::message::role_features(wamp_core::message::Role::Subscriber, &[]);
     let mut details = Dict::new();
     details.insert(
         "roles".into(),

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use wamp_core::describe::Document;
-use wamp_core::session::{CancelMode, InvokePolicy};
+use wamp_core::message::{CancelMode, InvokePolicy};
 use wamp_core::MatchPolicy;
 
 use crate::api::{Api, EventType, ParamKind};
@@ -42,7 +42,7 @@ fn render_service(out: &mut String, api: &Api<'_>) {
             ));
         }
         if d.invoke != InvokePolicy::Single {
-            facts.push(format!("shared registration ({})", d.invoke.as_str()));
+            facts.push(format!("shared registration ({})", d.invoke.name()));
         }
         if let Some(ms) = d.timeout_ms {
             facts.push(format!("times out after {ms} ms"));
@@ -51,7 +51,7 @@ fn render_service(out: &mut String, api: &Api<'_>) {
             facts.push("asks for the caller's identity".into());
         }
         if d.cancel != CancelMode::Kill {
-            facts.push(format!("cancel mode {}", d.cancel.as_str()));
+            facts.push(format!("cancel mode {}", d.cancel.name()));
         }
         let _ = writeln!(out, "{}.\n", capitalize(&facts.join("; ")));
         if p.params.is_empty() {

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use wamp_core::describe::{Document, PayloadKind};
-use wamp_core::session::{CancelMode, InvokePolicy};
+use wamp_core::message::{CancelMode, InvokePolicy};
 use wamp_core::MatchPolicy;
 
 use crate::api::{Api, EventType, ParamKind};
@@ -151,7 +151,7 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
             keys.push(format!("match = {:?}", desc.match_policy.name()));
         }
         if desc.invoke != InvokePolicy::Single {
-            keys.push(format!("invoke = {:?}", desc.invoke.as_str()));
+            keys.push(format!("invoke = {:?}", desc.invoke.name()));
         }
         if let Some(ms) = desc.timeout_ms {
             keys.push(format!("timeout_ms = {ms}"));
@@ -160,7 +160,7 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
             keys.push("disclose_caller".into());
         }
         if desc.cancel != CancelMode::Kill {
-            keys.push(format!("cancel = {:?}", desc.cancel.as_str()));
+            keys.push(format!("cancel = {:?}", desc.cancel.name()));
         }
         let _ = writeln!(out, "#[wamp({})]", keys.join(", "));
         let params: Vec<String> = procedure

@@ -23,15 +23,12 @@ pub use crate::describe::{
     ErrorTypeDescription, PayloadKind, ServiceBuilder, ServiceDescription, TopicDescription,
 };
 pub use crate::error::{Error, WampError};
-pub use crate::message::Arguments;
-pub use crate::session::{
-    CallBuilder, CancelMode, HandlerResult, Invocation, InvokePolicy, Session,
-};
+pub use crate::message::{Arguments, CancelMode, InvokePolicy, MatchPolicy};
+pub use crate::session::{CallBuilder, HandlerResult, Invocation, Session};
 pub use crate::typed::{decode_result, serve_stream, ProgressStream};
 pub use crate::typed::{CallError, ServiceError};
 pub use crate::typed::{Context, ServiceClient, ServiceHandle};
 pub use crate::typed::{EventDetails, HandlerSet, Subscriptions, WampEvent};
-pub use crate::uri::MatchPolicy;
 pub use crate::value::{to_value, Dict, Value, ValueError};
 pub use schemars::{JsonSchema, SchemaGenerator};
 

@@ -85,35 +85,8 @@ impl From<ValueError> for WampError {
     }
 }
 
-/// The predefined error and close URIs of the spec that this crate uses.
-pub mod uris {
-    /// The peer violated the protocol.
-    pub const PROTOCOL_VIOLATION: &str = "wamp.error.protocol_violation";
-    /// The call was canceled.
-    pub const CANCELED: &str = "wamp.error.canceled";
-    /// The call or invocation timed out.
-    pub const TIMEOUT: &str = "wamp.error.timeout";
-    /// The arguments were not what the procedure takes.
-    pub const INVALID_ARGUMENT: &str = "wamp.error.invalid_argument";
-    /// The action is not authorized.
-    pub const NOT_AUTHORIZED: &str = "wamp.error.not_authorized";
-    /// No procedure is registered under the URI.
-    pub const NO_SUCH_PROCEDURE: &str = "wamp.error.no_such_procedure";
-    /// No registration with the ID exists.
-    pub const NO_SUCH_REGISTRATION: &str = "wamp.error.no_such_registration";
-    /// The handler failed unexpectedly (it panicked).
-    pub const RUNTIME_ERROR: &str = "wamp.error.runtime_error";
-    /// A normal close of the session.
-    pub const CLOSE_REALM: &str = "wamp.close.close_realm";
-    /// The answer to a GOODBYE.
-    pub const GOODBYE_AND_OUT: &str = "wamp.close.goodbye_and_out";
-    /// The client's authentication failed.
-    pub const AUTHENTICATION_FAILED: &str = "wamp.error.authentication_failed";
-    /// The router is shutting down (a GOODBYE reason); a reconnecting client tries again.
-    pub const SYSTEM_SHUTDOWN: &str = "wamp.close.system_shutdown";
-    /// A callee cannot take the invocation now (Call Reroute); the dealer may try another.
-    pub const UNAVAILABLE: &str = "wamp.error.unavailable";
-}
+/// The error and close URIs (defined once, in the message layer).
+pub use crate::message::uris;
 
 /// Why a session ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,9 +183,9 @@ pub enum Error {
     #[error("the router's {role} role does not announce the feature {feature}")]
     Unsupported {
         /// The router role (`dealer` or `broker`).
-        role: &'static str,
-        /// The feature name.
-        feature: &'static str,
+        role: crate::message::Role,
+        /// The feature.
+        feature: crate::message::Feature,
     },
     /// The request was refused by this client before sending (for example a message too large).
     #[error("request not sent: {0}")]

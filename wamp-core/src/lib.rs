@@ -69,8 +69,8 @@ pub use wamp_macros::{event_handlers, subscribe, wamp_service, WampError, WampEv
 
 pub use error::{CloseReason, Error, WampError};
 pub use message::Arguments;
+pub use message::MatchPolicy;
 pub use session::{Client, Session};
-pub use uri::MatchPolicy;
 
 /// The schemars crate, so that generated clients and users' schema derives need no direct
 /// dependency (`#[schemars(crate = "wamp_core::schemars")]`).

@@ -15,55 +15,7 @@ pub enum UriCheck {
     Strict,
 }
 
-/// How a URI is matched; decides where empty components are allowed.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum MatchPolicy {
-    /// The URI is matched exactly (no empty components).
-    #[default]
-    Exact,
-    /// The URI is a prefix (the last component may be empty).
-    Prefix,
-    /// The URI is a pattern (any component may be empty, standing for "anything").
-    Wildcard,
-}
-
-impl MatchPolicy {
-    /// The spec's name of the policy: `exact`, `prefix` or `wildcard`.
-    pub fn name(self) -> &'static str {
-        match self {
-            MatchPolicy::Exact => "exact",
-            MatchPolicy::Prefix => "prefix",
-            MatchPolicy::Wildcard => "wildcard",
-        }
-    }
-
-    /// The policy a `match` option names, if it names one.
-    pub fn parse(name: &str) -> Option<Self> {
-        [
-            MatchPolicy::Exact,
-            MatchPolicy::Prefix,
-            MatchPolicy::Wildcard,
-        ]
-        .into_iter()
-        .find(|p| p.name() == name)
-    }
-
-    /// The value of the `match` option, or `None` for exact (which is the default and omitted).
-    pub fn as_option(self) -> Option<&'static str> {
-        (self != MatchPolicy::Exact).then(|| self.name())
-    }
-}
+pub use crate::message::MatchPolicy;
 
 /// Whether `uri` is valid under `check`, with no empty components.
 pub fn is_valid(uri: &str, check: UriCheck) -> bool {

@@ -8,7 +8,8 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
 use crate::fields;
-use crate::uri::{self, Policy};
+use crate::uri;
+use crate::vocab::MatchPolicy;
 
 struct Variant {
     name: String,
@@ -178,7 +179,7 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
 }
 
 fn check_uri(ctxt: &Ctxt, lit: &LitStr) {
-    if let Some(problem) = uri::problem(&lit.value(), Policy::Exact) {
+    if let Some(problem) = uri::problem(&lit.value(), MatchPolicy::Exact) {
         ctxt.error(lit, format!("invalid error URI: {problem}"));
     }
 }

@@ -7,7 +7,8 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
 use crate::fields;
-use crate::uri::{self, Policy};
+use crate::uri;
+use crate::vocab::MatchPolicy;
 
 #[derive(PartialEq, Eq)]
 enum Payload {
@@ -29,7 +30,7 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         match key {
             "topic" => {
                 let lit = attr::string(meta)?;
-                if let Some(problem) = uri::problem(&lit.value(), Policy::Exact) {
+                if let Some(problem) = uri::problem(&lit.value(), MatchPolicy::Exact) {
                     ctxt.error(&lit, format!("invalid topic: {problem}"));
                 }
                 topic = Some(lit);

@@ -21,6 +21,7 @@ mod fields;
 mod service;
 mod subscribe;
 mod uri;
+mod vocab;
 
 #[cfg(test)]
 mod expand_tests;

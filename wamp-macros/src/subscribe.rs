@@ -7,26 +7,27 @@ use syn::{FnArg, ImplItem, ItemFn, ItemImpl, LitStr, ReturnType, Signature, Type
 
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
-use crate::uri::{self, Policy};
+use crate::uri;
+use crate::vocab::MatchPolicy;
 
 /// What one handler subscribes to and how it is called.
 struct Handler {
     event: Type,
     topic: Option<String>,
-    policy: Policy,
+    policy: MatchPolicy,
     details: bool,
 }
 
 /// Reads `#[subscribe(topic = "...", match = "...")]` arguments and the handler's signature.
 fn parse(ctxt: &Ctxt, args: TokenStream, sig: &Signature, method: bool) -> Option<Handler> {
     let mut topic: Option<LitStr> = None;
-    let mut policy = Policy::Exact;
+    let mut policy = MatchPolicy::Exact;
     let mut keys = Keys::new(ctxt, &["topic", "match"]);
     let parser = syn::meta::parser(|meta| {
         match keys.key(&meta)?.as_deref() {
             Some("topic") => topic = Some(attr::string(&meta)?),
             Some("match") => {
-                policy = Policy::parse(&attr::choice(&meta, &["exact", "prefix", "wildcard"])?.0)
+                policy = MatchPolicy::parse(&attr::choice(&meta, MatchPolicy::NAMES)?.0)
             }
             _ => {}
         }
@@ -39,7 +40,7 @@ fn parse(ctxt: &Ctxt, args: TokenStream, sig: &Signature, method: bool) -> Optio
         if let Some(problem) = uri::problem(&lit.value(), policy) {
             ctxt.error(lit, format!("invalid topic: {problem}"));
         }
-    } else if policy != Policy::Exact {
+    } else if policy != MatchPolicy::Exact {
         ctxt.error(sig.fn_token, "a `match` policy needs a `topic` pattern");
     }
     if sig.asyncness.is_none() {
@@ -105,7 +106,7 @@ fn subscription(handler: &Handler, call: TokenStream, p: &TokenStream) -> TokenS
         Some(topic) => quote!(#topic),
         None => quote!(<#event as #p::WampEvent>::TOPIC),
     };
-    let policy = format_ident!("{}", handler.policy.variant());
+    let policy = handler.policy.variant();
     let details = if handler.details {
         quote!(details)
     } else {

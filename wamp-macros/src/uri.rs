@@ -1,32 +1,7 @@
 //! The spec's strict URI rules, checked at compile time: components of lower-case ASCII letters,
 //! digits and `_`, separated by `.`; empty components only in wildcard patterns.
 
-/// How a URI will be matched; wildcard patterns may have empty components.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Policy {
-    Exact,
-    Prefix,
-    Wildcard,
-}
-
-impl Policy {
-    pub(crate) fn parse(text: &str) -> Self {
-        match text {
-            "prefix" => Policy::Prefix,
-            "wildcard" => Policy::Wildcard,
-            _ => Policy::Exact,
-        }
-    }
-
-    /// The `MatchPolicy` variant's name.
-    pub(crate) fn variant(self) -> &'static str {
-        match self {
-            Policy::Exact => "Exact",
-            Policy::Prefix => "Prefix",
-            Policy::Wildcard => "Wildcard",
-        }
-    }
-}
+use crate::vocab::MatchPolicy as Policy;
 
 /// Why `uri` is not a strict URI under `policy`, if it is not.
 pub(crate) fn problem(uri: &str, policy: Policy) -> Option<String> {

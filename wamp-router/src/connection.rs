@@ -13,7 +13,9 @@ use std::time::Duration;
 use futures::{SinkExt as _, StreamExt as _};
 use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument as _;
-use wamp_core::message::{code, Abort, Challenge, Goodbye, Hello, Welcome};
+use wamp_core::message::{
+    code, features, keys, uris, Abort, Challenge, Feature, Goodbye, Hello, Role, Welcome,
+};
 use wamp_core::transport::{BoxTransport, TransportError};
 use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
@@ -21,53 +23,48 @@ use wamp_core::{Dict, Id, Message, Value};
 use crate::auth::{AuthDenied, HelloInfo, Identity, Step};
 use crate::realm::options::{dict_of, text_list};
 use crate::realm::{random_id, Close, Flow, Realm, SessionEntry};
-use crate::router::Shared;
+use crate::shared::Shared;
 
-const PROTOCOL_VIOLATION: &str = "wamp.error.protocol_violation";
-const PAYLOAD_SIZE_EXCEEDED: &str = "wamp.error.payload_size_exceeded";
 /// How many queued messages are written before one flush.
 const WRITE_BATCH: usize = 64;
 /// How long the router waits for the client's GOODBYE after sending its own.
 const GOODBYE_WAIT: Duration = Duration::from_secs(2);
 
 /// The features this router implements, exactly as announced in WELCOME.
-pub(crate) fn router_roles() -> Value {
-    use wamp_core::message::role_features as role;
-    Value::Map(vec![
-        (
-            Value::Text("broker".into()),
-            role(&[
-                "event_retention",
-                "pattern_based_subscription",
-                "publisher_exclusion",
-                "publisher_identification",
-                "session_meta_api",
-                "subscriber_blackwhite_listing",
-                "subscription_meta_api",
-                "subscription_revocation",
-            ]),
-        ),
-        (
-            Value::Text("dealer".into()),
-            role(&[
-                "call_canceling",
-                "call_timeout",
-                "caller_identification",
-                "pattern_based_registration",
-                "progressive_call_invocations",
-                "progressive_call_results",
-                "registration_meta_api",
-                "registration_revocation",
-                "session_meta_api",
-                "shared_registration",
-            ]),
-        ),
-    ])
-}
+pub(crate) const ROUTER_ROLES: &[(Role, &[Feature])] = &[
+    (
+        Role::Broker,
+        &[
+            Feature::EventRetention,
+            Feature::PatternBasedSubscription,
+            Feature::PublisherExclusion,
+            Feature::PublisherIdentification,
+            Feature::SessionMetaApi,
+            Feature::SubscriberBlackwhiteListing,
+            Feature::SubscriptionMetaApi,
+            Feature::SubscriptionRevocation,
+        ],
+    ),
+    (
+        Role::Dealer,
+        &[
+            Feature::CallCanceling,
+            Feature::CallTimeout,
+            Feature::CallerIdentification,
+            Feature::PatternBasedRegistration,
+            Feature::ProgressiveCallInvocations,
+            Feature::ProgressiveCallResults,
+            Feature::RegistrationMetaApi,
+            Feature::RegistrationRevocation,
+            Feature::SessionMetaApi,
+            Feature::SharedRegistration,
+        ],
+    ),
+];
 
 fn details_message(message: &str) -> Dict {
     let mut details = Dict::new();
-    details.insert("message".into(), Value::Text(message.to_owned()));
+    details.insert(keys::MESSAGE.into(), Value::Text(message.to_owned()));
     details
 }
 
@@ -91,8 +88,8 @@ async fn abort(transport: &mut BoxTransport, reason: &str, message: &str) {
 /// How a transport error ends the session: the ABORT reason to send, if any.
 fn abort_reason(e: &TransportError) -> Option<&'static str> {
     match e {
-        TransportError::Decode(_) => Some(PROTOCOL_VIOLATION),
-        TransportError::MessageTooLarge { .. } => Some(PAYLOAD_SIZE_EXCEEDED),
+        TransportError::Decode(_) => Some(uris::PROTOCOL_VIOLATION),
+        TransportError::MessageTooLarge { .. } => Some(uris::PAYLOAD_SIZE_EXCEEDED),
         _ => None,
     }
 }
@@ -110,7 +107,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, mut transport: BoxTransport, tran
         Err(_) => {
             abort(
                 &mut transport,
-                PROTOCOL_VIOLATION,
+                uris::PROTOCOL_VIOLATION,
                 "the opening handshake took too long",
             )
             .await;
@@ -138,18 +135,18 @@ async fn handshake(
         Message::Hello(hello) => hello,
         other => {
             let message = format!("expected HELLO, got {}", other.name());
-            abort(transport, PROTOCOL_VIOLATION, &message).await;
+            abort(transport, uris::PROTOCOL_VIOLATION, &message).await;
             return None;
         }
     };
     let Some(realm) = shared.realms.get(&hello.realm).cloned() else {
         let message = format!("no realm {:?} on this router", hello.realm);
-        abort(transport, "wamp.error.no_such_realm", &message).await;
+        abort(transport, uris::NO_SUCH_REALM, &message).await;
         return None;
     };
     if !has_roles(&hello) {
         let message = "HELLO.Details.roles must announce at least one role";
-        abort(transport, PROTOCOL_VIOLATION, message).await;
+        abort(transport, uris::PROTOCOL_VIOLATION, message).await;
         return None;
     }
     let session = random_id(|id| realm.has_session(id));
@@ -166,14 +163,17 @@ async fn handshake(
             "the role {:?} is not defined on this realm",
             identity.authrole
         );
-        abort(transport, "wamp.error.no_such_role", &message).await;
+        abort(transport, uris::NO_SUCH_ROLE, &message).await;
         return None;
     }
     let mut details = Dict::new();
-    details.insert("realm".into(), Value::Text(hello.realm.clone()));
-    details.insert("authid".into(), Value::Text(identity.authid.clone()));
-    details.insert("authrole".into(), Value::Text(identity.authrole.clone()));
-    details.insert("authmethod".into(), Value::Text(authmethod.clone()));
+    details.insert(keys::REALM.into(), Value::Text(hello.realm.clone()));
+    details.insert(keys::AUTHID.into(), Value::Text(identity.authid.clone()));
+    details.insert(
+        keys::AUTHROLE.into(),
+        Value::Text(identity.authrole.clone()),
+    );
+    details.insert(keys::AUTHMETHOD.into(), Value::Text(authmethod.clone()));
     details.insert(
         "authprovider".into(),
         Value::Text(identity.authprovider.clone()),
@@ -184,7 +184,7 @@ async fn handshake(
             dict_to_value(identity.authextra.clone()),
         );
     }
-    details.insert("roles".into(), router_roles());
+    details.insert(keys::ROLES.into(), features::roles(ROUTER_ROLES));
     let welcome = Message::Welcome(Welcome { session, details });
     if transport.send(welcome).await.is_err() {
         return None;
@@ -209,7 +209,7 @@ async fn handshake(
 }
 
 fn has_roles(hello: &Hello) -> bool {
-    matches!(hello.details.get("roles"), Some(Value::Map(roles)) if !roles.is_empty())
+    matches!(hello.details.get(keys::ROLES), Some(Value::Map(roles)) if !roles.is_empty())
 }
 
 /// Reads the next message of the handshake; aborts on errors and answers `None` when the
@@ -239,14 +239,14 @@ async fn authenticate(
     session: Id,
     transport: &mut BoxTransport,
 ) -> Result<Option<(Identity, String)>, AuthDenied> {
-    let offered =
-        text_list(&hello.details, "authmethods").unwrap_or_else(|| vec!["anonymous".to_owned()]);
+    let offered = text_list(&hello.details, keys::AUTHMETHODS)
+        .unwrap_or_else(|| vec!["anonymous".to_owned()]);
     let Some((method, authenticator)) = offered
         .iter()
         .find_map(|m| realm.config.authenticator_for(m).map(|a| (m.clone(), a)))
     else {
         return Err(AuthDenied {
-            reason: "wamp.error.no_matching_auth_method".into(),
+            reason: uris::NO_MATCHING_AUTH_METHOD.into(),
             message: format!("none of the authmethods {offered:?} is offered on this realm"),
         });
     };
@@ -259,7 +259,7 @@ async fn authenticate(
         session,
         authid: text("authid"),
         authrole: text("authrole"),
-        authextra: dict_of(hello.details.get("authextra")),
+        authextra: dict_of(hello.details.get(keys::AUTHEXTRA)),
     };
     let identity = match authenticator.begin(&info).await? {
         Step::Accept(identity) => identity,
@@ -276,7 +276,7 @@ async fn authenticate(
                 Some(Message::Abort(_)) | None => return Ok(None),
                 Some(other) => {
                     return Err(AuthDenied {
-                        reason: PROTOCOL_VIOLATION.into(),
+                        reason: uris::PROTOCOL_VIOLATION.into(),
                         message: format!("expected AUTHENTICATE, got {}", other.name()),
                     })
                 }
@@ -324,7 +324,7 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
                         realm.leave(id);
                         let goodbye = Message::Goodbye(Goodbye {
                             details: Dict::new(),
-                            reason: wamp_core::error::uris::GOODBYE_AND_OUT.into(),
+                            reason: uris::GOODBYE_AND_OUT.into(),
                         });
                         let _ = tokio::time::timeout(FAREWELL_WAIT, async {
                             let _ = transport.send(goodbye).await;
@@ -336,7 +336,7 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
                     Ok(Flow::Aborted) => break,
                     Err(violation) => {
                         ending = Some(Close::Abort {
-                            reason: PROTOCOL_VIOLATION.into(),
+                            reason: uris::PROTOCOL_VIOLATION.into(),
                             message: violation.0,
                         });
                         break;
@@ -398,7 +398,7 @@ fn payload_size_exceeded(request_type: u64, request: Id, e: &TransportError) -> 
         request_type,
         request,
         details: Dict::new(),
-        error: PAYLOAD_SIZE_EXCEEDED.into(),
+        error: uris::PAYLOAD_SIZE_EXCEEDED.into(),
         payload: wamp_core::message::Payload::Arguments(wamp_core::Arguments::new(
             vec![Value::Text(e.to_string())],
             Dict::new(),

@@ -42,10 +42,12 @@ pub mod auth;
 pub mod authorization;
 pub mod config;
 mod connection;
+mod error;
 pub mod listener;
 mod matching;
 mod realm;
 mod router;
+mod shared;
 mod timestamp;
 
 pub use listener::{tls_config_from_pem, Listener, Protocol, SESSION_READ_BUFFER};

@@ -16,8 +16,8 @@ use wamp_core::transport::websocket::{websocket_config, WebSocketTransport};
 use wamp_core::transport::{BoxTransport, DEFAULT_MAX_MESSAGE_SIZE};
 use wamp_core::{Dict, Serializer, Value};
 
-use crate::router::Shared;
-use crate::RouterError;
+use crate::error::RouterError;
+use crate::shared::Shared;
 
 /// The wire protocol of a listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,8 +312,9 @@ where
                         .await
                         .map_err(|e| tracing::debug!(error = %e, "RawSocket handshake failed"))
                         .ok()?;
+                let accepted = rawsocket::accepted_length(max);
                 let transport: BoxTransport =
-                    Box::new(RawSocketTransport::new(stream, serializer, max, peer_max));
+                    Box::new(RawSocketTransport::new(stream, serializer, accepted, peer_max));
                 Some((transport, "rawsocket", serializer))
             }
             Protocol::WebSocket => {

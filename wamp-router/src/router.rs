@@ -5,34 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
+use wamp_core::message::uris;
 use wamp_core::transport::memory::{self, MemoryTransport};
 use wamp_core::transport::BoxTransport;
 use wamp_core::{Client, Dict, Session, Value};
 
+pub use crate::error::RouterError;
 use crate::listener::{self, Bound, Listener};
 use crate::realm::{Realm, RealmConfig, RealmStats};
-
-/// Why the router could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RouterError {
-    /// A listener could not bind its address.
-    #[error("cannot listen on {0}: {1}")]
-    Bind(String, #[source] std::io::Error),
-    /// The TLS configuration is unusable.
-    #[error("TLS configuration: {0}")]
-    Tls(String),
-    /// The configuration is inconsistent (a duplicate realm, no realm...).
-    #[error("invalid router configuration: {0}")]
-    Config(String),
-}
-
-/// What every connection task shares.
-pub(crate) struct Shared {
-    pub(crate) realms: HashMap<String, Arc<Realm>>,
-    pub(crate) outbound_queue: usize,
-    pub(crate) handshake_timeout: Duration,
-}
+use crate::shared::Shared;
 
 /// Builds a [`Router`].
 #[derive(Debug)]
@@ -236,7 +217,7 @@ impl Router {
     pub fn shutdown(&self) {
         let _ = self.inner.stop.send(true);
         for realm in self.inner.shared.realms.values() {
-            realm.close_all("wamp.close.system_shutdown");
+            realm.close_all(uris::SYSTEM_SHUTDOWN);
         }
     }
 }

@@ -22,6 +22,7 @@ use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 
 use super::{text_field, uint_field, AuthError, Authenticator};
+use crate::message::keys;
 use crate::message::Authenticate;
 use crate::value::{Dict, Value};
 
@@ -211,7 +212,7 @@ impl Authenticator for Scram {
                 "WELCOME arrived before the challenge was answered",
             ));
         };
-        let authextra = match details.get("authextra") {
+        let authextra = match details.get(keys::AUTHEXTRA) {
             Some(Value::Map(entries)) => entries,
             _ => {
                 return Err(AuthError::new(

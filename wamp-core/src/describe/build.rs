@@ -7,9 +7,9 @@ use serde_json::{json, Map, Value as Json};
 
 use super::schema::accepts_null;
 use super::{ErrorDescription, ErrorTypeDescription, ProcedureDescription, ServiceDescription};
-use crate::session::{CancelMode, InvokePolicy};
+use crate::message::MatchPolicy;
+use crate::message::{CancelMode, InvokePolicy};
 use crate::typed::{ServiceError, WampEvent};
-use crate::uri::MatchPolicy;
 
 /// The schema generator every description uses: JSON Schema 2020-12, named types under `$defs`.
 pub(crate) fn generator() -> SchemaGenerator {

@@ -34,8 +34,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-use crate::session::{CancelMode, InvokePolicy};
-use crate::uri::MatchPolicy;
+use crate::message::MatchPolicy;
+use crate::message::{CancelMode, InvokePolicy};
 
 /// The document format's version, the value of [`Document::wamp_interface`]. A reader refuses
 /// documents of another version.

@@ -1,5 +1,6 @@
 //! Wire elements -> Message, checking every element as the spec types it.
 
+use super::keys;
 use super::rules::{self, Rule};
 use super::*;
 use crate::uri::{self, MatchPolicy, UriCheck};
@@ -123,7 +124,9 @@ impl Reader {
     /// argument list), which the `enc_algo` attribute must announce.
     fn payload(&mut self, attributes: &Dict) -> Res<Payload> {
         if matches!(self.items.as_slice().first(), Some(Value::Bytes(_))) {
-            if !attributes.contains_key("enc_algo") && !attributes.contains_key("ppt_scheme") {
+            if !attributes.contains_key(keys::ENC_ALGO)
+                && !attributes.contains_key(keys::PPT_SCHEME)
+            {
                 return Err(self.violation("a binary payload needs enc_algo or ppt_scheme"));
             }
             if let Some(Value::Bytes(bytes)) = self.items.next() {
@@ -146,12 +149,14 @@ impl Reader {
     }
 }
 
+/// The policy under which a SUBSCRIBE or REGISTER URI is checked. An implementation-specific
+/// `match` value is checked as a wildcard (the loosest), so that the receiver, not the decoder,
+/// refuses it.
 fn match_policy(options: &Dict) -> MatchPolicy {
-    options
-        .get("match")
-        .and_then(Value::as_text)
-        .and_then(MatchPolicy::parse)
-        .unwrap_or_default()
+    match options.get(keys::MATCH).and_then(Value::as_text) {
+        None => MatchPolicy::Exact,
+        Some(name) => MatchPolicy::parse(name).unwrap_or(MatchPolicy::Wildcard),
+    }
 }
 
 /// The request types an ERROR may answer.
@@ -193,7 +198,8 @@ impl Message {
             code::HELLO => {
                 let realm = r.uri("Realm", MatchPolicy::Exact)?;
                 let details = r.dict("Details", rules::HELLO_DETAILS, false)?;
-                if !matches!(details.get("roles"), Some(Value::Map(roles)) if !roles.is_empty()) {
+                if !matches!(details.get(keys::ROLES), Some(Value::Map(roles)) if !roles.is_empty())
+                {
                     return Err(r.violation("Details.roles must announce at least one role"));
                 }
                 Message::Hello(Hello { realm, details })
@@ -201,7 +207,7 @@ impl Message {
             code::WELCOME => {
                 let session = r.id("Session")?;
                 let details = r.dict("Details", rules::WELCOME_DETAILS, false)?;
-                if !matches!(details.get("roles"), Some(Value::Map(_))) {
+                if !matches!(details.get(keys::ROLES), Some(Value::Map(_))) {
                     return Err(r.violation("Details.roles is required"));
                 }
                 Message::Welcome(Welcome { session, details })
@@ -284,7 +290,7 @@ impl Message {
             }),
             code::UNSUBSCRIBED => {
                 let (request, details) =
-                    read_revocable(&mut r, rules::UNSUBSCRIBED_DETAILS, "subscription")?;
+                    read_revocable(&mut r, rules::UNSUBSCRIBED_DETAILS, keys::SUBSCRIPTION)?;
                 Message::Unsubscribed(Unsubscribed { request, details })
             }
             code::EVENT => {
@@ -348,7 +354,7 @@ impl Message {
             }),
             code::UNREGISTERED => {
                 let (request, details) =
-                    read_revocable(&mut r, rules::UNREGISTERED_DETAILS, "registration")?;
+                    read_revocable(&mut r, rules::UNREGISTERED_DETAILS, keys::REGISTRATION)?;
                 Message::Unregistered(Unregistered { request, details })
             }
             code::INVOCATION => {
@@ -443,8 +449,8 @@ mod tests {
     #[test]
     fn revocation_forms() {
         let details = Value::Map(vec![
-            ("subscription".into(), 5.into()),
-            ("reason".into(), "x".into()),
+            (keys::SUBSCRIPTION.into(), 5.into()),
+            (keys::REASON.into(), "x".into()),
         ]);
         let m = Message::from_wire(wire(vec![35.into(), 0.into(), details])).unwrap();
         assert!(matches!(
@@ -472,7 +478,7 @@ mod tests {
 
     #[test]
     fn wildcard_topics_allow_empty_components_only_with_match() {
-        let opts = Value::Map(vec![("match".into(), "wildcard".into())]);
+        let opts = Value::Map(vec![(keys::MATCH.into(), "wildcard".into())]);
         let ok = wire(vec![32.into(), 1.into(), opts, "com..x".into()]);
         assert!(Message::from_wire(ok).is_ok());
         let exact = wire(vec![

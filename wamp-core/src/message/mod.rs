@@ -4,18 +4,27 @@
 //! checks every element's type, IDs (`1..=2^53`), URIs and the known `Options`/`Details` keys,
 //! and answers a [`ProtocolViolation`] naming the offending field. Encoding omits empty
 //! `Arguments`/`ArgumentsKw` exactly as the spec recommends.
+//!
+//! The protocol's words live here once: option and detail [`keys`], the enumerated option
+//! values ([`MatchPolicy`], [`InvokePolicy`], [`CancelMode`]), roles and [`features`], and the
+//! error and close [`uris`]. Every crate of the workspace spells them from here.
 
 mod decode;
 mod encode;
+pub mod features;
+pub mod keys;
+mod payload;
+mod policy;
 mod rules;
+pub mod uris;
 
 pub use decode::ProtocolViolation;
 pub(crate) use encode::WireMessage;
+pub use features::{announces, role_features, Feature, Role};
+pub use payload::{Arguments, Payload};
+pub use policy::{is_extension, CancelMode, InvokePolicy, MatchPolicy};
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-
-use crate::value::{self, Dict, Value, ValueError};
+use crate::value::Dict;
 
 /// A WAMP ID: an integer in `1..=2^53`.
 pub type Id = u64;
@@ -57,160 +66,6 @@ pub mod code {
     pub const YIELD: u64 = 70;
     /// Acknowledged event delivery (provisional extension code, to become 37 on ratification).
     pub const EVENT_RECEIVED: u64 = 337;
-}
-
-/// The application payload of a message: arguments, or an opaque passthru payload.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Payload {
-    /// Positional and keyword arguments; both may be empty.
-    Arguments(Arguments),
-    /// An opaque payload in Payload Passthru Mode (the router does not look inside it). The
-    /// `ppt_*` (or legacy `enc_*`) attributes of the message's `Options`/`Details` describe it.
-    Passthru(Vec<u8>),
-}
-
-impl Default for Payload {
-    fn default() -> Self {
-        Payload::Arguments(Arguments::default())
-    }
-}
-
-impl Payload {
-    /// Splits into the arguments (empty for a passthru payload) and the passthru bytes, if any.
-    pub fn into_parts(self) -> (Arguments, Option<Vec<u8>>) {
-        match self {
-            Payload::Arguments(a) => (a, None),
-            Payload::Passthru(p) => (Arguments::default(), Some(p)),
-        }
-    }
-
-    /// The arguments, or `None` for a passthru payload.
-    pub fn arguments(&self) -> Option<&Arguments> {
-        match self {
-            Payload::Arguments(a) => Some(a),
-            Payload::Passthru(_) => None,
-        }
-    }
-}
-
-impl From<Arguments> for Payload {
-    fn from(a: Arguments) -> Self {
-        Payload::Arguments(a)
-    }
-}
-
-/// Positional (`Arguments|list`) and keyword (`ArgumentsKw|dict`) arguments.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Arguments {
-    /// Positional arguments.
-    pub args: Vec<Value>,
-    /// Keyword arguments.
-    pub kwargs: Dict,
-}
-
-impl Arguments {
-    /// Arguments from a list and a dict.
-    pub fn new(args: Vec<Value>, kwargs: Dict) -> Self {
-        Self { args, kwargs }
-    }
-
-    /// Whether both lists are empty, so that the message omits them.
-    pub fn is_empty(&self) -> bool {
-        self.args.is_empty() && self.kwargs.is_empty()
-    }
-
-    /// Positional arguments from a serializable tuple, array or `Vec` (`()` for none).
-    pub fn from_args<T: Serialize + ?Sized>(args: &T) -> std::result::Result<Self, ValueError> {
-        Ok(Self {
-            args: value::to_args(args)?,
-            kwargs: Dict::new(),
-        })
-    }
-
-    /// Keyword arguments from a serializable struct or map.
-    pub fn from_kwargs<T: Serialize + ?Sized>(kwargs: &T) -> std::result::Result<Self, ValueError> {
-        Ok(Self {
-            args: Vec::new(),
-            kwargs: value::to_kwargs(kwargs)?,
-        })
-    }
-
-    /// A single positional argument: the usual shape of a procedure's return value.
-    pub fn value<T: Serialize + ?Sized>(value: &T) -> std::result::Result<Self, ValueError> {
-        Ok(Self {
-            args: vec![value::to_value(value)?],
-            kwargs: Dict::new(),
-        })
-    }
-
-    /// Adds keyword arguments from a serializable struct or map.
-    pub fn with_kwargs<T: Serialize + ?Sized>(
-        mut self,
-        kwargs: &T,
-    ) -> std::result::Result<Self, ValueError> {
-        self.kwargs = value::to_kwargs(kwargs)?;
-        Ok(self)
-    }
-
-    /// Decodes all positional arguments as one value: a tuple, a `Vec`, or a struct read in order.
-    pub fn decode_args<T: DeserializeOwned>(&self) -> std::result::Result<T, ValueError> {
-        value::from_value(&Value::Array(self.args.clone()))
-    }
-
-    /// Decodes the positional argument at `index`.
-    pub fn decode_arg<T: DeserializeOwned>(
-        &self,
-        index: usize,
-    ) -> std::result::Result<T, ValueError> {
-        let arg = self.args.get(index).ok_or_else(|| {
-            ValueError(format!(
-                "expected at least {} positional argument(s), got {}",
-                index + 1,
-                self.args.len()
-            ))
-        })?;
-        value::from_value(arg)
-    }
-
-    /// Decodes the keyword arguments as a struct or map.
-    pub fn decode_kwargs<T: DeserializeOwned>(&self) -> std::result::Result<T, ValueError> {
-        value::from_value(&value::dict_to_value(self.kwargs.clone()))
-    }
-
-    /// Decodes the single value a procedure returned: the first positional argument, or `()`-like
-    /// unit when there is none.
-    pub fn decode_value<T: DeserializeOwned>(&self) -> std::result::Result<T, ValueError> {
-        value::from_value(self.args.first().unwrap_or(&Value::Null))
-    }
-}
-
-/// One role's entry in `HELLO.Details.roles` or `WELCOME.Details.roles`:
-/// `{"features": {"<feature>": true, ...}}`.
-pub fn role_features(features: &[&str]) -> Value {
-    let features = features
-        .iter()
-        .map(|f| (Value::Text((*f).into()), Value::Bool(true)))
-        .collect();
-    Value::Map(vec![(Value::Text("features".into()), Value::Map(features))])
-}
-
-/// Whether HELLO or WELCOME details announce `roles.<role>.features.<feature> = true`.
-pub fn announces(details: &Dict, role: &str, feature: &str) -> bool {
-    fn get<'a>(map: &'a Value, key: &str) -> Option<&'a Value> {
-        match map {
-            Value::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| matches!(k, Value::Text(t) if t == key))
-                .map(|(_, v)| v),
-            _ => None,
-        }
-    }
-    details
-        .get("roles")
-        .and_then(|roles| get(roles, role))
-        .and_then(|r| get(r, "features"))
-        .and_then(|f| get(f, feature))
-        .is_some_and(|v| *v == Value::Bool(true))
 }
 
 /// `[HELLO, Realm|uri, Details|dict]`: a client asks to join a realm.

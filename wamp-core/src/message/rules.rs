@@ -7,6 +7,8 @@ use crate::uri;
 use crate::value::{as_u64, kind, Dict, Value};
 
 use super::is_valid_id;
+use super::keys;
+use super::policy::{is_extension, CancelMode, InvokePolicy, MatchPolicy};
 
 /// What a known key's value must be.
 #[derive(Clone, Copy)]
@@ -20,19 +22,19 @@ pub(crate) enum Rule {
     IdList,
     StrList,
     ForwardFor,
-    /// One of the listed strings.
-    OneOf(&'static [&'static str]),
     /// One of the listed strings or an implementation-specific `x_...` value.
     Extensible(&'static [&'static str]),
 }
 
-const MATCH: Rule = Rule::OneOf(&["exact", "prefix", "wildcard"]);
-const INVOKE: Rule = Rule::OneOf(&["single", "roundrobin", "random", "first", "last"]);
-const CANCEL_MODE: Rule = Rule::OneOf(&["skip", "kill", "killnowait"]);
+// `match`, `invoke` and `mode`: a value the spec defines, or an implementation-specific `x_...`
+// one, which the receiver answers rather than aborts (see `policy`); anything else is malformed.
+const MATCH: Rule = Rule::Extensible(MatchPolicy::NAMES);
+const INVOKE: Rule = Rule::Extensible(InvokePolicy::NAMES);
+const CANCEL_MODE: Rule = Rule::Extensible(CancelMode::NAMES);
 
 /// Payload passthru (`ppt_*`) and the legacy transparent-payload (`enc_*`) attributes.
 const PASSTHRU: &[(&str, Rule)] = &[
-    ("ppt_scheme", Rule::Str),
+    (keys::PPT_SCHEME, Rule::Str),
     (
         "ppt_serializer",
         Rule::Extensible(&["native", "json", "msgpack", "cbor", "flatbuffers", "ubjson"]),
@@ -41,95 +43,98 @@ const PASSTHRU: &[(&str, Rule)] = &[
         "ppt_cipher",
         Rule::Extensible(&["xsalsa20poly1305", "aes256gcm"]),
     ),
-    ("ppt_keyid", Rule::Str),
-    ("enc_algo", Rule::Extensible(&["cryptobox", "mqtt", "xbr"])),
+    (keys::PPT_KEYID, Rule::Str),
+    (
+        keys::ENC_ALGO,
+        Rule::Extensible(&["cryptobox", "mqtt", "xbr"]),
+    ),
     (
         "enc_serializer",
         Rule::Extensible(&["json", "msgpack", "cbor", "ubjson", "opaque", "flatbuffers"]),
     ),
-    ("enc_key", Rule::Str),
+    (keys::ENC_KEY, Rule::Str),
 ];
 
 pub(crate) const HELLO_DETAILS: &[(&str, Rule)] = &[
-    ("roles", Rule::Dict),
-    ("authmethods", Rule::StrList),
-    ("authid", Rule::Str),
-    ("authextra", Rule::Dict),
-    ("agent", Rule::Str),
+    (keys::ROLES, Rule::Dict),
+    (keys::AUTHMETHODS, Rule::StrList),
+    (keys::AUTHID, Rule::Str),
+    (keys::AUTHEXTRA, Rule::Dict),
+    (keys::AGENT, Rule::Str),
 ];
 pub(crate) const WELCOME_DETAILS: &[(&str, Rule)] = &[
-    ("roles", Rule::Dict),
-    ("authid", Rule::Str),
-    ("authrole", Rule::Str),
-    ("authmethod", Rule::Str),
-    ("authprovider", Rule::Str),
-    ("authextra", Rule::Dict),
-    ("agent", Rule::Str),
+    (keys::ROLES, Rule::Dict),
+    (keys::AUTHID, Rule::Str),
+    (keys::AUTHROLE, Rule::Str),
+    (keys::AUTHMETHOD, Rule::Str),
+    (keys::AUTHPROVIDER, Rule::Str),
+    (keys::AUTHEXTRA, Rule::Dict),
+    (keys::AGENT, Rule::Str),
 ];
-pub(crate) const CLOSE_DETAILS: &[(&str, Rule)] = &[("message", Rule::Str)];
+pub(crate) const CLOSE_DETAILS: &[(&str, Rule)] = &[(keys::MESSAGE, Rule::Str)];
 pub(crate) const PUBLISH_OPTIONS: &[(&str, Rule)] = &[
-    ("acknowledge", Rule::Bool),
-    ("exclude_me", Rule::Bool),
-    ("exclude", Rule::IdList),
-    ("exclude_authid", Rule::StrList),
-    ("exclude_authrole", Rule::StrList),
-    ("eligible", Rule::IdList),
-    ("eligible_authid", Rule::StrList),
-    ("eligible_authrole", Rule::StrList),
-    ("retain", Rule::Bool),
-    ("disclose_me", Rule::Bool),
-    ("transaction_hash", Rule::Str),
-    ("forward_for", Rule::ForwardFor),
+    (keys::ACKNOWLEDGE, Rule::Bool),
+    (keys::EXCLUDE_ME, Rule::Bool),
+    (keys::EXCLUDE, Rule::IdList),
+    (keys::EXCLUDE_AUTHID, Rule::StrList),
+    (keys::EXCLUDE_AUTHROLE, Rule::StrList),
+    (keys::ELIGIBLE, Rule::IdList),
+    (keys::ELIGIBLE_AUTHID, Rule::StrList),
+    (keys::ELIGIBLE_AUTHROLE, Rule::StrList),
+    (keys::RETAIN, Rule::Bool),
+    (keys::DISCLOSE_ME, Rule::Bool),
+    (keys::TRANSACTION_HASH, Rule::Str),
+    (keys::FORWARD_FOR, Rule::ForwardFor),
 ];
 pub(crate) const SUBSCRIBE_OPTIONS: &[(&str, Rule)] = &[
-    ("match", MATCH),
-    ("get_retained", Rule::Bool),
-    ("forward_for", Rule::ForwardFor),
+    (keys::MATCH, MATCH),
+    (keys::GET_RETAINED, Rule::Bool),
+    (keys::FORWARD_FOR, Rule::ForwardFor),
 ];
 pub(crate) const EVENT_DETAILS: &[(&str, Rule)] = &[
-    ("publisher", Rule::Id),
-    ("publisher_authid", Rule::Str),
-    ("publisher_authrole", Rule::Str),
-    ("topic", Rule::Uri),
-    ("retained", Rule::Bool),
-    ("transaction_hash", Rule::Str),
-    ("x_acknowledged_delivery", Rule::Bool),
-    ("forward_for", Rule::ForwardFor),
+    (keys::PUBLISHER, Rule::Id),
+    (keys::PUBLISHER_AUTHID, Rule::Str),
+    (keys::PUBLISHER_AUTHROLE, Rule::Str),
+    (keys::TOPIC, Rule::Uri),
+    (keys::RETAINED, Rule::Bool),
+    (keys::TRANSACTION_HASH, Rule::Str),
+    (keys::X_ACKNOWLEDGED_DELIVERY, Rule::Bool),
+    (keys::FORWARD_FOR, Rule::ForwardFor),
 ];
 pub(crate) const CALL_OPTIONS: &[(&str, Rule)] = &[
-    ("timeout", Rule::UInt),
-    ("receive_progress", Rule::Bool),
-    ("disclose_me", Rule::Bool),
-    ("progress", Rule::Bool),
-    ("forward_for", Rule::ForwardFor),
+    (keys::TIMEOUT, Rule::UInt),
+    (keys::RECEIVE_PROGRESS, Rule::Bool),
+    (keys::DISCLOSE_ME, Rule::Bool),
+    (keys::PROGRESS, Rule::Bool),
+    (keys::FORWARD_FOR, Rule::ForwardFor),
 ];
-pub(crate) const CANCEL_OPTIONS: &[(&str, Rule)] = &[("mode", CANCEL_MODE)];
+pub(crate) const CANCEL_OPTIONS: &[(&str, Rule)] = &[(keys::MODE, CANCEL_MODE)];
 pub(crate) const INTERRUPT_OPTIONS: &[(&str, Rule)] =
-    &[("mode", CANCEL_MODE), ("reason", Rule::Str)];
-pub(crate) const RESULT_DETAILS: &[(&str, Rule)] = &[("progress", Rule::Bool)];
+    &[(keys::MODE, CANCEL_MODE), ("reason", Rule::Str)];
+pub(crate) const RESULT_DETAILS: &[(&str, Rule)] = &[(keys::PROGRESS, Rule::Bool)];
 pub(crate) const REGISTER_OPTIONS: &[(&str, Rule)] = &[
-    ("match", MATCH),
-    ("invoke", INVOKE),
-    ("disclose_caller", Rule::Bool),
-    ("concurrency", Rule::UInt),
-    ("force_reregister", Rule::Bool),
-    ("forward_for", Rule::ForwardFor),
+    (keys::MATCH, MATCH),
+    (keys::INVOKE, INVOKE),
+    (keys::DISCLOSE_CALLER, Rule::Bool),
+    (keys::CONCURRENCY, Rule::UInt),
+    (keys::FORCE_REREGISTER, Rule::Bool),
+    (keys::FORWARD_FOR, Rule::ForwardFor),
 ];
 pub(crate) const INVOCATION_DETAILS: &[(&str, Rule)] = &[
-    ("caller", Rule::Id),
-    ("caller_authid", Rule::Str),
-    ("caller_authrole", Rule::Str),
-    ("procedure", Rule::Uri),
-    ("receive_progress", Rule::Bool),
-    ("progress", Rule::Bool),
-    ("timeout", Rule::UInt),
-    ("forward_for", Rule::ForwardFor),
+    (keys::CALLER, Rule::Id),
+    (keys::CALLER_AUTHID, Rule::Str),
+    (keys::CALLER_AUTHROLE, Rule::Str),
+    (keys::PROCEDURE, Rule::Uri),
+    (keys::RECEIVE_PROGRESS, Rule::Bool),
+    (keys::PROGRESS, Rule::Bool),
+    (keys::TIMEOUT, Rule::UInt),
+    (keys::FORWARD_FOR, Rule::ForwardFor),
 ];
-pub(crate) const YIELD_OPTIONS: &[(&str, Rule)] = &[("progress", Rule::Bool)];
+pub(crate) const YIELD_OPTIONS: &[(&str, Rule)] = &[(keys::PROGRESS, Rule::Bool)];
 pub(crate) const UNSUBSCRIBED_DETAILS: &[(&str, Rule)] =
-    &[("subscription", Rule::Id), ("reason", Rule::Str)];
+    &[(keys::SUBSCRIPTION, Rule::Id), ("reason", Rule::Str)];
 pub(crate) const UNREGISTERED_DETAILS: &[(&str, Rule)] =
-    &[("registration", Rule::Id), ("reason", Rule::Str)];
+    &[(keys::REGISTRATION, Rule::Id), ("reason", Rule::Str)];
 pub(crate) const NO_RULES: &[(&str, Rule)] = &[];
 
 /// Checks every known key of `dict`; on failure, names `<where_>.<key>` and what was expected.
@@ -176,9 +181,8 @@ fn check_value(value: &Value, rule: Rule) -> Result<(), &'static str> {
         Rule::ForwardFor => {
             matches!(value, Value::Array(items) if items.iter().all(forward_for_entry))
         }
-        Rule::OneOf(allowed) => matches!(value, Value::Text(t) if allowed.contains(&t.as_str())),
         Rule::Extensible(allowed) => matches!(value, Value::Text(t)
-            if allowed.contains(&t.as_str()) || (t.starts_with("x_") && t.len() > 2)),
+            if allowed.contains(&t.as_str()) || is_extension(t)),
     };
     if ok {
         return Ok(());
@@ -193,7 +197,7 @@ fn check_value(value: &Value, rule: Rule) -> Result<(), &'static str> {
         Rule::IdList => "a list of IDs",
         Rule::StrList => "a list of strings",
         Rule::ForwardFor => "a list of {session, authid, authrole} dicts",
-        Rule::OneOf(_) | Rule::Extensible(_) => "one of the values the spec defines",
+        Rule::Extensible(_) => "one of the values the spec defines",
     })
 }
 
@@ -222,7 +226,7 @@ mod tests {
 
     #[test]
     fn names_the_offending_key() {
-        let d = dict(&[("acknowledge", Value::from(1))]);
+        let d = dict(&[(keys::ACKNOWLEDGE, Value::from(1))]);
         let err = check(&d, "PUBLISH.Options", PUBLISH_OPTIONS, true).unwrap_err();
         assert!(err.contains("PUBLISH.Options.acknowledge"), "{err}");
     }
@@ -231,10 +235,10 @@ mod tests {
     fn unknown_keys_are_ignored_and_custom_values_allowed() {
         let d = dict(&[
             ("_vendor", Value::from(1)),
-            ("enc_algo", Value::from("x_mine")),
+            (keys::ENC_ALGO, Value::from("x_mine")),
         ]);
         assert!(check(&d, "PUBLISH.Options", PUBLISH_OPTIONS, true).is_ok());
-        let d = dict(&[("enc_algo", Value::from("invalid"))]);
+        let d = dict(&[(keys::ENC_ALGO, Value::from("invalid"))]);
         assert!(check(&d, "PUBLISH.Options", PUBLISH_OPTIONS, true).is_err());
     }
 }

@@ -14,43 +14,8 @@ use tracing::Instrument as _;
 
 use super::{send_in_background, set, CallReply, Command, Session};
 use crate::error::Error;
-use crate::message::{Arguments, Payload};
-use crate::uri::MatchPolicy;
+use crate::message::{keys, Arguments, CancelMode, Feature, MatchPolicy, Payload, Role};
 use crate::value::{Dict, Value, ValueError};
-
-/// How a CANCEL asks the dealer to treat the running invocation.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum CancelMode {
-    /// The dealer answers the caller at once and lets the callee finish; no INTERRUPT.
-    Skip,
-    /// The dealer interrupts the callee and answers once the callee has answered.
-    Kill,
-    /// The dealer interrupts the callee and answers the caller at once.
-    #[default]
-    KillNoWait,
-}
-
-impl CancelMode {
-    /// The `mode` option's value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CancelMode::Skip => "skip",
-            CancelMode::Kill => "kill",
-            CancelMode::KillNoWait => "killnowait",
-        }
-    }
-}
 
 /// The answer to a call: the result payload and its details.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +32,7 @@ pub struct CallResult {
 
 impl CallResult {
     pub(crate) fn new(details: Dict, payload: Payload) -> Self {
-        let progress = details.get("progress") == Some(&Value::Bool(true));
+        let progress = details.get(keys::PROGRESS) == Some(&Value::Bool(true));
         let (arguments, passthru) = payload.into_parts();
         Self {
             arguments,
@@ -134,14 +99,14 @@ impl CallBuilder {
         let millis = u64::try_from(timeout.as_millis())
             .unwrap_or(u64::MAX)
             .max(1);
-        set(&mut self.options, "timeout", millis);
+        set(&mut self.options, keys::TIMEOUT, millis);
         self.timeout = Some(timeout);
         self
     }
 
     /// Asks the dealer to disclose this caller's identity to the callee.
     pub fn disclose_me(self) -> Self {
-        self.option("disclose_me", true)
+        self.option(keys::DISCLOSE_ME, true)
     }
 
     /// How a cancel (on drop or timeout) asks the dealer to stop the call.
@@ -153,6 +118,8 @@ impl CallBuilder {
     fn prepare(&self) -> Result<Arguments, Error> {
         self.session
             .check_uri(&self.procedure, MatchPolicy::Exact)?;
+        self.session
+            .require_options(Role::Dealer, &self.options, super::needs::CALL)?;
         self.arguments.clone().map_err(Error::from)
     }
 
@@ -186,9 +153,10 @@ impl CallBuilder {
     /// Calls with `receive_progress`: a stream of the progressive results, then the final one.
     /// Dropping the stream before the final result cancels the call.
     pub async fn stream(mut self) -> Result<CallStream, Error> {
-        self.session.require("dealer", "progressive_call_results")?;
+        self.session
+            .require(Role::Dealer, Feature::ProgressiveCallResults)?;
         let arguments = self.prepare()?;
-        set(&mut self.options, "receive_progress", true);
+        set(&mut self.options, keys::RECEIVE_PROGRESS, true);
         let deadline = self.timeout.map(|t| Box::pin(tokio::time::sleep(t)));
         let timeout = self.timeout;
         let (progress_tx, progress) = mpsc::channel(self.session.config().event_buffer.max(1));
@@ -215,13 +183,13 @@ impl CallBuilder {
     /// [`ProgressiveCall::finish`]. The dealer must announce `progressive_call_invocations`.
     pub async fn progressive(mut self) -> Result<ProgressiveCall, Error> {
         self.session
-            .require("dealer", "progressive_call_invocations")?;
+            .require(Role::Dealer, Feature::ProgressiveCallInvocations)?;
         let arguments = self.prepare()?;
-        set(&mut self.options, "progress", true);
+        set(&mut self.options, keys::PROGRESS, true);
         let timeout = self.timeout;
         let base_options = {
             let mut o = self.options.clone();
-            o.remove("progress");
+            o.remove(keys::PROGRESS);
             o
         };
         let (tx, rx) = oneshot::channel();
@@ -399,7 +367,7 @@ impl ProgressiveCall {
     async fn chunk(&mut self, arguments: Arguments, last: bool) -> Result<(), Error> {
         let mut options = self.options.clone();
         if !last {
-            set(&mut options, "progress", true);
+            set(&mut options, keys::PROGRESS, true);
         }
         let (sent_tx, sent_rx) = oneshot::channel();
         self.guard

@@ -4,52 +4,61 @@ use futures::{SinkExt as _, StreamExt as _};
 
 use crate::auth::{AuthError, Authenticator, Scram, ScramFlavor};
 use crate::error::{uris, Error};
-use crate::message::{Abort, Hello, Id, Message, ProtocolViolation};
+use crate::message::{
+    keys, role_features, Abort, Feature, Hello, Id, Message, ProtocolViolation, Role,
+};
 use crate::transport::{BoxTransport, TransportError};
 use crate::value::{dict_to_value, Dict, Value};
 
-/// The roles and features this client implements, as announced in HELLO.
+/// The roles and features this client implements, as announced in HELLO: each only under a role
+/// the spec defines it for.
+pub(crate) const CLIENT_ROLES: &[(Role, &[Feature])] = &[
+    (
+        Role::Caller,
+        &[
+            Feature::CallerIdentification,
+            Feature::CallCanceling,
+            Feature::ProgressiveCallResults,
+            Feature::ProgressiveCallInvocations,
+        ],
+    ),
+    (
+        Role::Callee,
+        &[
+            Feature::CallerIdentification,
+            Feature::CallCanceling,
+            Feature::CallTimeout,
+            Feature::CallReroute,
+            Feature::ProgressiveCallResults,
+            Feature::PatternBasedRegistration,
+            Feature::SharedRegistration,
+            Feature::RegistrationRevocation,
+        ],
+    ),
+    (
+        Role::Publisher,
+        &[
+            Feature::PublisherIdentification,
+            Feature::PublisherExclusion,
+            Feature::SubscriberBlackwhiteListing,
+        ],
+    ),
+    (
+        Role::Subscriber,
+        &[
+            Feature::PublisherIdentification,
+            Feature::PatternBasedSubscription,
+            Feature::SubscriptionRevocation,
+        ],
+    ),
+];
+
+/// [`CLIENT_ROLES`] as HELLO's `roles` dict.
 pub(crate) fn client_roles() -> Dict {
-    use crate::message::role_features as features;
     let mut roles = Dict::new();
-    roles.insert(
-        "caller".into(),
-        features(&[
-            "caller_identification",
-            "call_canceling",
-            "call_timeout",
-            "progressive_call_results",
-            "progressive_call_invocations",
-        ]),
-    );
-    roles.insert(
-        "callee".into(),
-        features(&[
-            "caller_identification",
-            "call_canceling",
-            "call_timeout",
-            "progressive_call_results",
-            "pattern_based_registration",
-            "shared_registration",
-            "registration_revocation",
-        ]),
-    );
-    roles.insert(
-        "publisher".into(),
-        features(&[
-            "publisher_identification",
-            "publisher_exclusion",
-            "subscriber_blackwhite_listing",
-        ]),
-    );
-    roles.insert(
-        "subscriber".into(),
-        features(&[
-            "publisher_identification",
-            "pattern_based_subscription",
-            "subscription_revocation",
-        ]),
-    );
+    for (role, features) in CLIENT_ROLES {
+        roles.insert(role.name().into(), role_features(*role, features));
+    }
     roles
 }
 
@@ -114,7 +123,7 @@ impl Credential {
 
 async fn abort(transport: &mut BoxTransport, reason: &str, message: String) {
     let mut details = Dict::new();
-    details.insert("message".into(), Value::Text(message));
+    details.insert(keys::MESSAGE.into(), Value::Text(message));
     let abort = Message::Abort(Abort {
         details,
         reason: reason.into(),
@@ -130,7 +139,7 @@ pub(crate) async fn join(
     request: &mut JoinRequest,
 ) -> Result<(Id, Dict), Error> {
     let mut details = Dict::new();
-    details.insert("roles".into(), dict_to_value(client_roles()));
+    details.insert(keys::ROLES.into(), dict_to_value(client_roles()));
     details.insert(
         "agent".into(),
         Value::Text(concat!("wamp-rs/", env!("CARGO_PKG_VERSION")).into()),
@@ -148,16 +157,16 @@ pub(crate) async fn join(
         methods.push(Value::Text("anonymous".into()));
     }
     if !methods.is_empty() {
-        details.insert("authmethods".into(), Value::Array(methods));
+        details.insert(keys::AUTHMETHODS.into(), Value::Array(methods));
     }
     if let Some(authid) = &request.authid {
-        details.insert("authid".into(), Value::Text(authid.clone()));
+        details.insert(keys::AUTHID.into(), Value::Text(authid.clone()));
     }
     if let Some(authrole) = &request.authrole {
-        details.insert("authrole".into(), Value::Text(authrole.clone()));
+        details.insert(keys::AUTHROLE.into(), Value::Text(authrole.clone()));
     }
     if !authextra.is_empty() {
-        details.insert("authextra".into(), dict_to_value(authextra));
+        details.insert(keys::AUTHEXTRA.into(), dict_to_value(authextra));
     }
     transport
         .send(Message::Hello(Hello {
@@ -196,7 +205,7 @@ pub(crate) async fn join(
             Message::Abort(abort) => {
                 let message = abort
                     .details
-                    .get("message")
+                    .get(keys::MESSAGE)
                     .and_then(Value::as_text)
                     .map(str::to_owned);
                 return Err(Error::Refused {

@@ -66,13 +66,14 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-pub use call::{CallBuilder, CallResult, CallStream, CancelMode, ProgressiveCall};
+/// The option values that calls and registrations take (defined in [`crate::message`]).
+pub use crate::message::{CancelMode, InvokePolicy};
+pub use call::{CallBuilder, CallResult, CallStream, ProgressiveCall};
 pub use client::Client;
 pub use publish::PublishBuilder;
 pub(crate) use register::details as register_details;
 pub use register::{
-    Handler, HandlerResult, Invocation, InvokePolicy, RegisterBuilder, Registration,
-    RegistrationEnd,
+    Handler, HandlerResult, Invocation, RegisterBuilder, Registration, RegistrationEnd,
 };
 pub use state::{
     ReconnectPolicy, RestoreFailure, RestoreReport, SessionEvent, SessionEvents, SessionState,
@@ -80,7 +81,7 @@ pub use state::{
 pub use subscribe::{Event, SubscribeBuilder, Subscription, SubscriptionError};
 
 use crate::error::{CloseReason, Error, WampError};
-use crate::message::{Arguments, Id, Payload};
+use crate::message::{keys, Arguments, Id, Payload};
 use crate::serializer::Serializer;
 use crate::uri::{self, MatchPolicy, UriCheck};
 use crate::value::{Dict, Value};
@@ -162,14 +163,15 @@ impl SessionInfo {
 
     /// The router's roles (`broker`, `dealer`) with their details.
     pub fn router_roles(&self) -> Vec<&str> {
-        match self.details.get("roles") {
+        match self.details.get(keys::ROLES) {
             Some(Value::Map(roles)) => roles.iter().filter_map(|(k, _)| k.as_text()).collect(),
             _ => Vec::new(),
         }
     }
 
-    /// Whether the router announces `feature` (for example `progressive_call_results`) for `role`.
-    pub fn router_has(&self, role: &str, feature: &str) -> bool {
+    /// Whether the router announces `feature` (for example
+    /// [`Feature::ProgressiveCallResults`](crate::message::Feature)) for `role`.
+    pub fn router_has(&self, role: crate::message::Role, feature: crate::message::Feature) -> bool {
         crate::message::announces(&self.details, role, feature)
     }
 }
@@ -457,14 +459,75 @@ impl Session {
         }
     }
 
+    /// Fails unless the router announces, under `role`, every feature that one of `options`
+    /// needs (see [`needs`]).
+    pub(crate) fn require_options(
+        &self,
+        role: crate::message::Role,
+        options: &Dict,
+        needs: &[(&str, crate::message::Feature)],
+    ) -> Result<(), Error> {
+        for (key, feature) in needs {
+            if options.contains_key(*key) {
+                self.require(role, *feature)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Fails unless the router announces `feature` for `role`.
-    pub(crate) fn require(&self, role: &'static str, feature: &'static str) -> Result<(), Error> {
+    pub(crate) fn require(
+        &self,
+        role: crate::message::Role,
+        feature: crate::message::Feature,
+    ) -> Result<(), Error> {
         if self.info().router_has(role, feature) {
             Ok(())
         } else {
             Err(Error::Unsupported { role, feature })
         }
     }
+}
+
+/// The options of a request that only work when the router announces a feature: a client that
+/// sends one anyway would wait for what never comes (or get what it did not ask for), so it
+/// fails first with [`Error::Unsupported`].
+pub(crate) mod needs {
+    use crate::message::{keys, Feature};
+
+    /// CALL options (the dealer's features). `timeout` is not here: this client enforces it
+    /// itself, and Crossbar.io implements it without announcing `call_timeout`.
+    pub(crate) const CALL: &[(&str, Feature)] = &[
+        (keys::DISCLOSE_ME, Feature::CallerIdentification),
+        (keys::RECEIVE_PROGRESS, Feature::ProgressiveCallResults),
+        (keys::PROGRESS, Feature::ProgressiveCallInvocations),
+    ];
+    /// REGISTER options (the dealer's features).
+    pub(crate) const REGISTER: &[(&str, Feature)] = &[
+        (keys::MATCH, Feature::PatternBasedRegistration),
+        (keys::INVOKE, Feature::SharedRegistration),
+        (keys::DISCLOSE_CALLER, Feature::CallerIdentification),
+    ];
+    /// PUBLISH options (the broker's features).
+    pub(crate) const PUBLISH: &[(&str, Feature)] = &[
+        (keys::EXCLUDE_ME, Feature::PublisherExclusion),
+        (keys::EXCLUDE, Feature::SubscriberBlackwhiteListing),
+        (keys::EXCLUDE_AUTHID, Feature::SubscriberBlackwhiteListing),
+        (keys::EXCLUDE_AUTHROLE, Feature::SubscriberBlackwhiteListing),
+        (keys::ELIGIBLE, Feature::SubscriberBlackwhiteListing),
+        (keys::ELIGIBLE_AUTHID, Feature::SubscriberBlackwhiteListing),
+        (
+            keys::ELIGIBLE_AUTHROLE,
+            Feature::SubscriberBlackwhiteListing,
+        ),
+        (keys::DISCLOSE_ME, Feature::PublisherIdentification),
+        (keys::RETAIN, Feature::EventRetention),
+    ];
+    /// SUBSCRIBE options (the broker's features).
+    pub(crate) const SUBSCRIBE: &[(&str, Feature)] = &[
+        (keys::MATCH, Feature::PatternBasedSubscription),
+        (keys::GET_RETAINED, Feature::EventRetention),
+    ];
 }
 
 /// Waits until a watched value is set; `gone` if its sender is dropped unset.
@@ -482,9 +545,9 @@ pub(crate) async fn wait_set<T: Clone>(mut rx: watch::Receiver<Option<T>>, gone:
 /// Sets the `match` option for a policy (exact is the default and is omitted).
 pub(crate) fn set_match(options: &mut Dict, policy: MatchPolicy) {
     match policy.as_option() {
-        Some(m) => set(options, "match", m),
+        Some(m) => set(options, keys::MATCH, m),
         None => {
-            options.remove("match");
+            options.remove(keys::MATCH);
         }
     }
 }

@@ -7,8 +7,7 @@ use tokio::sync::oneshot;
 
 use super::{list, Command, Session};
 use crate::error::Error;
-use crate::message::{Arguments, Id, Payload};
-use crate::uri::MatchPolicy;
+use crate::message::{keys, Arguments, Id, MatchPolicy, Payload, Role};
 use crate::value::{Dict, Value, ValueError};
 
 /// A PUBLISH being built. `.await` it: without `acknowledge` it completes once the event is
@@ -51,52 +50,64 @@ impl PublishBuilder {
 
     /// Asks the broker to confirm with PUBLISHED (or answer ERROR).
     pub fn acknowledge(self) -> Self {
-        self.option("acknowledge", true)
+        self.option(keys::ACKNOWLEDGE, true)
     }
 
     /// Whether the publisher itself receives the event if subscribed (default: excluded).
     pub fn exclude_me(self, exclude: bool) -> Self {
-        self.option("exclude_me", exclude)
+        self.option(keys::EXCLUDE_ME, exclude)
     }
 
     /// Excludes these sessions from receiving the event.
     pub fn exclude(self, sessions: impl IntoIterator<Item = Id>) -> Self {
-        self.option("exclude", list(sessions))
+        self.option(keys::EXCLUDE, list(sessions))
     }
 
     /// Excludes sessions with these authids.
     pub fn exclude_authid<S: Into<String>>(self, authids: impl IntoIterator<Item = S>) -> Self {
-        self.option("exclude_authid", list(authids.into_iter().map(Into::into)))
+        self.option(
+            keys::EXCLUDE_AUTHID,
+            list(authids.into_iter().map(Into::into)),
+        )
     }
 
     /// Excludes sessions with these authroles.
     pub fn exclude_authrole<S: Into<String>>(self, roles: impl IntoIterator<Item = S>) -> Self {
-        self.option("exclude_authrole", list(roles.into_iter().map(Into::into)))
+        self.option(
+            keys::EXCLUDE_AUTHROLE,
+            list(roles.into_iter().map(Into::into)),
+        )
     }
 
     /// Delivers only to these sessions.
     pub fn eligible(self, sessions: impl IntoIterator<Item = Id>) -> Self {
-        self.option("eligible", list(sessions))
+        self.option(keys::ELIGIBLE, list(sessions))
     }
 
     /// Delivers only to sessions with these authids.
     pub fn eligible_authid<S: Into<String>>(self, authids: impl IntoIterator<Item = S>) -> Self {
-        self.option("eligible_authid", list(authids.into_iter().map(Into::into)))
+        self.option(
+            keys::ELIGIBLE_AUTHID,
+            list(authids.into_iter().map(Into::into)),
+        )
     }
 
     /// Delivers only to sessions with these authroles.
     pub fn eligible_authrole<S: Into<String>>(self, roles: impl IntoIterator<Item = S>) -> Self {
-        self.option("eligible_authrole", list(roles.into_iter().map(Into::into)))
+        self.option(
+            keys::ELIGIBLE_AUTHROLE,
+            list(roles.into_iter().map(Into::into)),
+        )
     }
 
     /// Asks the broker to disclose this publisher's identity to subscribers.
     pub fn disclose_me(self) -> Self {
-        self.option("disclose_me", true)
+        self.option(keys::DISCLOSE_ME, true)
     }
 
     /// Asks the broker to retain the event for future subscribers (`get_retained`).
     pub fn retain(self) -> Self {
-        self.option("retain", true)
+        self.option(keys::RETAIN, true)
     }
 }
 
@@ -107,6 +118,8 @@ impl IntoFuture for PublishBuilder {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             self.session.check_uri(&self.topic, MatchPolicy::Exact)?;
+            self.session
+                .require_options(Role::Broker, &self.options, super::needs::PUBLISH)?;
             let arguments = self.arguments?;
             let (tx, rx) = oneshot::channel();
             self.session

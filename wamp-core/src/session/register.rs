@@ -13,8 +13,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use super::{set, Command, Session};
 use crate::error::{Error, WampError};
-use crate::message::{Arguments, Id};
-use crate::uri::MatchPolicy;
+use crate::message::{keys, Arguments, Id, InvokePolicy, MatchPolicy, Role};
 use crate::value::{Dict, Value, ValueError};
 
 /// What a procedure handler returns: its result arguments, or a WAMP error.
@@ -35,59 +34,6 @@ where
 {
     fn handle(&self, invocation: Invocation) -> BoxFuture<'static, HandlerResult> {
         Box::pin(self(invocation))
-    }
-}
-
-/// How a dealer picks among the callees of a shared registration.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum InvokePolicy {
-    /// Only one callee may register (the default).
-    #[default]
-    Single,
-    /// Callees take turns.
-    RoundRobin,
-    /// A random callee.
-    Random,
-    /// The callee that registered first.
-    First,
-    /// The callee that registered last.
-    Last,
-}
-
-impl InvokePolicy {
-    /// The policy an `invoke` option names, if it names one.
-    pub fn parse(name: &str) -> Option<Self> {
-        [
-            InvokePolicy::Single,
-            InvokePolicy::RoundRobin,
-            InvokePolicy::Random,
-            InvokePolicy::First,
-            InvokePolicy::Last,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == name)
-    }
-
-    /// The `invoke` option's value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InvokePolicy::Single => "single",
-            InvokePolicy::RoundRobin => "roundrobin",
-            InvokePolicy::Random => "random",
-            InvokePolicy::First => "first",
-            InvokePolicy::Last => "last",
-        }
     }
 }
 
@@ -137,7 +83,7 @@ impl Invocation {
 
     /// Whether the caller asked for progressive results.
     pub fn receive_progress(&self) -> bool {
-        self.details.get("receive_progress") == Some(&Value::Bool(true))
+        self.details.get(keys::RECEIVE_PROGRESS) == Some(&Value::Bool(true))
     }
 
     /// The timeout the dealer forwarded, if any.
@@ -183,24 +129,24 @@ impl Invocation {
 pub(crate) mod details {
     use std::time::Duration;
 
-    use crate::message::Id;
+    use crate::message::{keys, Id};
     use crate::value::{as_u64, Dict, Value};
 
     pub(crate) fn caller(details: &Dict) -> Option<Id> {
-        details.get("caller").and_then(as_u64)
+        details.get(keys::CALLER).and_then(as_u64)
     }
 
     pub(crate) fn caller_authid(details: &Dict) -> Option<&str> {
-        details.get("caller_authid").and_then(Value::as_text)
+        details.get(keys::CALLER_AUTHID).and_then(Value::as_text)
     }
 
     pub(crate) fn caller_authrole(details: &Dict) -> Option<&str> {
-        details.get("caller_authrole").and_then(Value::as_text)
+        details.get(keys::CALLER_AUTHROLE).and_then(Value::as_text)
     }
 
     pub(crate) fn timeout(details: &Dict) -> Option<Duration> {
         details
-            .get("timeout")
+            .get(keys::TIMEOUT)
             .and_then(as_u64)
             .filter(|t| *t > 0)
             .map(Duration::from_millis)
@@ -276,13 +222,13 @@ impl RegisterBuilder {
 
     /// Shares the registration with other callees under `policy`.
     pub fn invoke(mut self, policy: InvokePolicy) -> Self {
-        set(&mut self.options, "invoke", policy.as_str());
+        set(&mut self.options, keys::INVOKE, policy.name());
         self
     }
 
     /// Asks the dealer to disclose every caller's identity to this callee.
     pub fn disclose_caller(mut self) -> Self {
-        set(&mut self.options, "disclose_caller", true);
+        set(&mut self.options, keys::DISCLOSE_CALLER, true);
         self
     }
 
@@ -300,6 +246,8 @@ impl IntoFuture for RegisterBuilder {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             self.session.check_uri(&self.procedure, self.policy)?;
+            self.session
+                .require_options(Role::Dealer, &self.options, super::needs::REGISTER)?;
             let (end_tx, end_rx) = watch::channel(None);
             let (tx, rx) = oneshot::channel();
             let local = self.session.next_key();

@@ -12,8 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{send_in_background, set, Command, Session};
 use crate::error::{CloseReason, Error};
-use crate::message::{self, Arguments, Id};
-use crate::uri::MatchPolicy;
+use crate::message::{self, keys, Arguments, Id, MatchPolicy, Role};
 use crate::value::{as_u64, Dict, Value, ValueError};
 
 /// An event received on a subscription.
@@ -37,7 +36,7 @@ impl Event {
     pub(crate) fn new(m: message::Event, subscribed_topic: &str) -> Self {
         let topic = m
             .details
-            .get("topic")
+            .get(keys::TOPIC)
             .and_then(Value::as_text)
             .unwrap_or(subscribed_topic)
             .to_owned();
@@ -54,26 +53,26 @@ impl Event {
 
     /// The publisher's session ID, when disclosed.
     pub fn publisher(&self) -> Option<Id> {
-        self.details.get("publisher").and_then(as_u64)
+        self.details.get(keys::PUBLISHER).and_then(as_u64)
     }
 
     /// The publisher's authid, when disclosed.
     pub fn publisher_authid(&self) -> Option<&str> {
         self.details
-            .get("publisher_authid")
+            .get(keys::PUBLISHER_AUTHID)
             .and_then(Value::as_text)
     }
 
     /// The publisher's authrole, when disclosed.
     pub fn publisher_authrole(&self) -> Option<&str> {
         self.details
-            .get("publisher_authrole")
+            .get(keys::PUBLISHER_AUTHROLE)
             .and_then(Value::as_text)
     }
 
     /// Whether the event is a retained one, delivered on subscribing.
     pub fn retained(&self) -> bool {
-        self.details.get("retained") == Some(&Value::Bool(true))
+        self.details.get(keys::RETAINED) == Some(&Value::Bool(true))
     }
 
     /// Decodes the first positional argument.
@@ -190,7 +189,7 @@ impl SubscribeBuilder {
 
     /// Asks the broker to deliver the topic's retained event, if any, on subscribing.
     pub fn get_retained(mut self) -> Self {
-        set(&mut self.options, "get_retained", true);
+        set(&mut self.options, keys::GET_RETAINED, true);
         self
     }
 
@@ -208,6 +207,8 @@ impl IntoFuture for SubscribeBuilder {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             self.session.check_uri(&self.topic, self.policy)?;
+            self.session
+                .require_options(Role::Broker, &self.options, super::needs::SUBSCRIBE)?;
             let (tx, rx) = mpsc::channel(self.session.config().event_buffer.max(1));
             let state = Arc::new(SubscriberState::default());
             let local = self.session.next_key();

@@ -69,9 +69,19 @@ impl HandshakeError {
 
 /// The length exponent `e` (maximum `2^(9+e)`) announcing at least `max` octets, capped at 2^24.
 pub fn length_exponent(max: usize) -> u8 {
+    // The largest power of two that is not above `max`: a peer that sends up to what was
+    // announced is never refused, since this side accepts up to `max`. Below 512 octets (the
+    // smallest the protocol can say) the announcement is 512; see `accepted_length`.
     (0u8..=15)
-        .find(|e| (1usize << (9 + e)) >= max)
-        .unwrap_or(15)
+        .rev()
+        .find(|e| (1usize << (9 + e)) <= max)
+        .unwrap_or(0)
+}
+
+/// What a side that announced [`length_exponent`]`(max)` accepts: `max`, or the announced
+/// 512 octets when `max` is smaller, so that it never refuses what it announced.
+pub fn accepted_length(max: usize) -> usize {
+    max.max(length_from_exponent(length_exponent(max)))
 }
 
 /// The maximum length announced by exponent `e`.
@@ -228,7 +238,9 @@ impl Decoder for FrameCodec {
                 )))
             }
         };
-        if kind == FrameKind::Message && len > self.max_in {
+        // PING and PONG payloads are bounded like messages: a peer cannot make this side
+        // buffer more than it announced.
+        if len > self.max_in {
             return Err(TransportError::MessageTooLarge {
                 size: len,
                 max: self.max_in,
@@ -418,7 +430,7 @@ async fn finish<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         .first()
         .copied()
         .unwrap_or(Serializer::Json);
-    let max_in = length_from_exponent(length_exponent(config.max_message_size));
+    let max_in = accepted_length(config.max_message_size);
     let max_out = client_handshake(&mut stream, serializer, config.max_message_size).await?;
     let transport = RawSocketTransport::new(stream, serializer, max_in, max_out)
         .with_keepalive(config.keepalive);
@@ -484,7 +496,18 @@ mod tests {
     fn exponents_cover_the_spec_range() {
         assert_eq!(length_exponent(0), 0);
         assert_eq!(length_exponent(512), 0);
-        assert_eq!(length_exponent(513), 1);
+        // Never more than this side accepts (spec deviation 4: announcing the power of two
+        // above the limit made the router refuse messages within what it announced).
+        assert_eq!(length_exponent(513), 0);
+        assert_eq!(length_exponent(1023), 0);
+        assert_eq!(length_exponent(1024), 1);
+        assert_eq!(length_exponent(100_000), 7);
+        for max in [0, 100, 512, 513, 100_000, 1 << 24, usize::MAX] {
+            let announced = length_from_exponent(length_exponent(max));
+            assert!(accepted_length(max) >= announced, "{max}");
+        }
+        assert_eq!(accepted_length(100), 512);
+        assert_eq!(accepted_length(100_000), 100_000);
         assert_eq!(length_exponent(1 << 24), 15);
         assert_eq!(length_exponent(usize::MAX), 15);
         assert_eq!(length_from_exponent(15), 1 << 24);

@@ -11,9 +11,9 @@ use futures::future::BoxFuture;
 use futures::{Stream, StreamExt as _};
 
 use crate::error::{CloseReason, Error};
+use crate::message::MatchPolicy;
 use crate::message::{Arguments, Id};
 use crate::session::{Event, PublishBuilder, SubscribeBuilder, Subscription, SubscriptionError};
-use crate::uri::MatchPolicy;
 use crate::value::{Dict, ValueError};
 use crate::Session;
 

@@ -122,7 +122,7 @@ fn method(
         Some(ms) => quote!(#p::Some(#p::Duration::from_millis(#ms))),
         None => quote!(#p::None),
     };
-    let cancel = method.cancel_variant();
+    let cancel = method.cancel.variant();
     let (output, call) = match &method.output {
         Output::Stream { .. } => (
             quote!(#p::Result<#p::ProgressStream<#ok, #err>, #p::CallError<#err>>),
@@ -131,20 +131,20 @@ fn method(
         _ => (quote!(#p::Result<#ok, #p::CallError<#err>>), quote!(call)),
     };
     // A pattern registration answers many URIs: the caller names the one it calls.
-    let (procedure_param, procedure, procedure_doc) = if method.policy == crate::uri::Policy::Exact
-    {
-        (quote!(), quote!(#uri), quote!())
-    } else {
-        let doc = format!(
-            "`procedure` is the URI called, one that the pattern `{uri}` ({:?} match) covers.",
-            method.policy
-        );
-        (
-            quote!(procedure: &str,),
-            quote!(procedure),
-            quote!(#[doc = ""] #[doc = #doc]),
-        )
-    };
+    let (procedure_param, procedure, procedure_doc) =
+        if method.policy == crate::vocab::MatchPolicy::Exact {
+            (quote!(), quote!(#uri), quote!())
+        } else {
+            let doc = format!(
+                "`procedure` is the URI called, one that the pattern `{uri}` ({:?} match) covers.",
+                method.policy
+            );
+            (
+                quote!(procedure: &str,),
+                quote!(procedure),
+                quote!(#[doc = ""] #[doc = #doc]),
+            )
+        };
     quote! {
         #(#docs)*
         #procedure_doc
@@ -169,9 +169,9 @@ fn description(service: &Service, p: &TokenStream) -> TokenStream {
         let name = m.name();
         let uri = &m.uri;
         let docs = &m.docs;
-        let policy = m.match_variant();
-        let invoke = m.invoke_variant();
-        let cancel = m.cancel_variant();
+        let policy = m.policy.variant();
+        let invoke = m.invoke.variant();
+        let cancel = m.cancel.variant();
         let disclose = m.disclose_caller;
         let timeout = match m.timeout_ms {
             Some(ms) => quote!(#p::Some(#ms)),

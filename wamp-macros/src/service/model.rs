@@ -10,7 +10,8 @@ use syn::{
 
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
-use crate::uri::{self, Policy};
+use crate::uri;
+use crate::vocab::{CancelMode, InvokePolicy, MatchPolicy};
 
 /// Method names the generated code uses itself.
 const RESERVED: &[&str] = &["serve", "new", "with_timeout"];
@@ -36,11 +37,11 @@ pub(crate) struct Method {
     pub(crate) docs: String,
     pub(crate) params: Vec<Param>,
     pub(crate) output: Output,
-    pub(crate) policy: Policy,
-    pub(crate) invoke: Option<String>,
+    pub(crate) policy: MatchPolicy,
+    pub(crate) invoke: InvokePolicy,
     pub(crate) timeout_ms: Option<u64>,
     pub(crate) disclose_caller: bool,
-    pub(crate) cancel: String,
+    pub(crate) cancel: CancelMode,
 }
 
 /// How a parameter travels.
@@ -93,33 +94,6 @@ impl Output {
 }
 
 impl Method {
-    /// The `InvokePolicy` variant of the method's `invoke`.
-    pub(crate) fn invoke_variant(&self) -> Ident {
-        let name = match self.invoke.as_deref() {
-            Some("roundrobin") => "RoundRobin",
-            Some("random") => "Random",
-            Some("first") => "First",
-            Some("last") => "Last",
-            _ => "Single",
-        };
-        Ident::new(name, Span::call_site())
-    }
-
-    /// The `CancelMode` variant of the method's `cancel`.
-    pub(crate) fn cancel_variant(&self) -> Ident {
-        let name = match self.cancel.as_str() {
-            "skip" => "Skip",
-            "killnowait" => "KillNoWait",
-            _ => "Kill",
-        };
-        Ident::new(name, Span::call_site())
-    }
-
-    /// The `MatchPolicy` variant of the method's `match`.
-    pub(crate) fn match_variant(&self) -> Ident {
-        Ident::new(self.policy.variant(), Span::call_site())
-    }
-
     /// The method's name without a raw-identifier prefix.
     pub(crate) fn name(&self) -> String {
         self.ident.to_string().trim_start_matches("r#").to_owned()
@@ -152,7 +126,7 @@ impl Service {
         }
         let prefix = match prefix {
             Some(lit) => {
-                if let Some(problem) = uri::problem(&lit.value(), Policy::Exact) {
+                if let Some(problem) = uri::problem(&lit.value(), MatchPolicy::Exact) {
                     ctxt.error(&lit, format!("invalid prefix: {problem}"));
                 }
                 lit.value()
@@ -260,12 +234,12 @@ impl Method {
 
         let mut relative: Option<LitStr> = None;
         let mut absolute: Option<LitStr> = None;
-        let mut policy = Policy::Exact;
-        let mut invoke = None;
+        let mut policy = MatchPolicy::Exact;
+        let mut invoke = InvokePolicy::Single;
         let mut timeout_ms = None;
         let mut disclose_caller = false;
         let mut kwargs = false;
-        let mut cancel = "kill".to_owned();
+        let mut cancel = CancelMode::Kill;
         let mut keys = Keys::new(
             ctxt,
             &[
@@ -287,20 +261,16 @@ impl Method {
                     attr::flag(meta)?;
                     kwargs = true;
                 }
-                "match" => {
-                    policy = Policy::parse(&attr::choice(meta, &["exact", "prefix", "wildcard"])?.0)
-                }
+                "match" => policy = MatchPolicy::parse(&attr::choice(meta, MatchPolicy::NAMES)?.0),
                 "invoke" => {
-                    invoke = Some(
-                        attr::choice(meta, &["single", "roundrobin", "random", "first", "last"])?.0,
-                    )
+                    invoke = InvokePolicy::parse(&attr::choice(meta, InvokePolicy::NAMES)?.0)
                 }
                 "timeout_ms" => timeout_ms = Some(attr::positive(meta)?.0),
                 "disclose_caller" => {
                     attr::flag(meta)?;
                     disclose_caller = true;
                 }
-                "cancel" => cancel = attr::choice(meta, &["skip", "kill", "killnowait"])?.0,
+                "cancel" => cancel = CancelMode::parse(&attr::choice(meta, CancelMode::NAMES)?.0),
                 _ => {}
             }
             Ok(())

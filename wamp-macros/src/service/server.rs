@@ -147,8 +147,8 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
             quote!(#p::serve_stream(&invocation, #p::infallible_stream(#call)).await)
         }
     };
-    let policy = method.match_variant();
-    let invoke = method.invoke_variant();
+    let policy = method.policy.variant();
+    let invoke = method.invoke.variant();
     let disclose = method.disclose_caller;
     let summary = method.docs.lines().next().unwrap_or_default();
     quote! {

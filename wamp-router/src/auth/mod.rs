@@ -46,6 +46,7 @@ mod ticket;
 use std::future::Future;
 
 use futures::future::BoxFuture;
+use wamp_core::message::uris;
 use wamp_core::message::Authenticate;
 use wamp_core::{Dict, Id};
 
@@ -114,7 +115,7 @@ impl AuthDenied {
     /// `wamp.error.authentication_failed` with a message.
     pub fn failed(message: impl Into<String>) -> Self {
         Self {
-            reason: "wamp.error.authentication_failed".into(),
+            reason: uris::AUTHENTICATION_FAILED.into(),
             message: message.into(),
         }
     }

@@ -3,37 +3,18 @@
 
 use std::collections::HashMap;
 
-use wamp_core::message::{
-    code, Event, Payload, Published, Subscribe, Subscribed, Unsubscribe, Unsubscribed,
-};
+use wamp_core::message::{code, keys, uris, Event, Payload, Published, Subscribe, Subscribed};
+use wamp_core::message::{Unsubscribe, Unsubscribed};
 use wamp_core::{Dict, Id, MatchPolicy, Message, Value};
 
-use super::dealer::parse_match;
-use super::options::{dict, flag, id, id_list, text_list, text_value};
+use super::membership::{Group, Groups, Kind};
+use super::options::{flag, id, id_list, policy, text_list, text_value};
 use super::sessions::{disclose_me, SessionEntry, Sessions};
-use super::{error, random_id, MetaEvents};
-use crate::matching::{self, UriTable};
+use super::{error, random_id, MetaEvents, Violation};
+use crate::matching;
 
-#[derive(Debug)]
-pub(crate) struct Subscription {
-    pub(crate) id: Id,
-    pub(crate) uri: String,
-    pub(crate) policy: MatchPolicy,
-    pub(crate) created: String,
-    pub(crate) subscribers: Vec<Id>,
-}
-
-impl Subscription {
-    /// The details the subscription meta API gives.
-    pub(crate) fn details(&self) -> Value {
-        wamp_core::value::dict_to_value(dict([
-            ("id", id(self.id)),
-            ("created", text_value(&self.created)),
-            ("uri", text_value(&self.uri)),
-            ("match", text_value(self.policy.name())),
-        ]))
-    }
-}
+/// A subscription: its subscribers are sessions.
+pub(crate) type Subscription = Group<Id, ()>;
 
 /// Who may receive a publication: the PUBLISH options `exclude_me`, `exclude*` and `eligible*`.
 #[derive(Debug, Clone, Default)]
@@ -52,13 +33,13 @@ impl Audience {
     fn from_options(publisher: Id, options: &Dict) -> Self {
         Self {
             publisher: Some(publisher),
-            exclude_me: flag(options, "exclude_me").unwrap_or(true),
-            exclude: id_list(options, "exclude").unwrap_or_default(),
-            exclude_authid: text_list(options, "exclude_authid").unwrap_or_default(),
-            exclude_authrole: text_list(options, "exclude_authrole").unwrap_or_default(),
-            eligible: id_list(options, "eligible"),
-            eligible_authid: text_list(options, "eligible_authid"),
-            eligible_authrole: text_list(options, "eligible_authrole"),
+            exclude_me: flag(options, keys::EXCLUDE_ME).unwrap_or(true),
+            exclude: id_list(options, keys::EXCLUDE).unwrap_or_default(),
+            exclude_authid: text_list(options, keys::EXCLUDE_AUTHID).unwrap_or_default(),
+            exclude_authrole: text_list(options, keys::EXCLUDE_AUTHROLE).unwrap_or_default(),
+            eligible: id_list(options, keys::ELIGIBLE),
+            eligible_authid: text_list(options, keys::ELIGIBLE_AUTHID),
+            eligible_authrole: text_list(options, keys::ELIGIBLE_AUTHROLE),
         }
     }
 
@@ -91,11 +72,19 @@ struct Retained {
 }
 
 /// Subscriptions and retained events.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Broker {
-    pub(crate) table: UriTable,
-    pub(crate) subscriptions: HashMap<Id, Subscription>,
+    pub(crate) subscriptions: Groups<Id, ()>,
     retained: HashMap<String, Retained>,
+}
+
+impl Default for Broker {
+    fn default() -> Self {
+        Self {
+            subscriptions: Groups::new(Kind::Subscription),
+            retained: HashMap::new(),
+        }
+    }
 }
 
 impl Broker {
@@ -105,45 +94,29 @@ impl Broker {
         meta: &mut MetaEvents,
         session: Id,
         msg: Subscribe,
-    ) {
-        let Some(policy) = parse_match(&msg.options) else {
-            return sessions.send(
-                session,
-                error(
-                    code::SUBSCRIBE,
-                    msg.request,
-                    wamp_core::error::uris::INVALID_ARGUMENT,
-                    "unknown match policy",
-                ),
-            );
+    ) -> Result<(), Violation> {
+        // An implementation-specific value this router does not implement fails the request.
+        let exact = MatchPolicy::Exact;
+        let Some(matching) = policy(&msg.options, keys::MATCH, exact, MatchPolicy::parse)? else {
+            let why = "unknown match policy";
+            let reply = error(code::SUBSCRIBE, msg.request, uris::INVALID_ARGUMENT, why);
+            sessions.send(session, reply);
+            return Ok(());
         };
-        let sub_id = match self.table.get(policy, &msg.topic) {
-            Some(existing) => existing,
-            None => {
-                let sub_id = random_id(|id| self.subscriptions.contains_key(&id));
-                let sub = Subscription {
-                    id: sub_id,
-                    uri: msg.topic.clone(),
-                    policy,
-                    created: crate::timestamp::now(),
-                    subscribers: Vec::new(),
-                };
-                meta.push((
-                    "wamp.subscription.on_create",
-                    vec![id(session), sub.details()],
-                ));
-                self.table.insert(policy, &msg.topic, sub_id);
-                self.subscriptions.insert(sub_id, sub);
-                sub_id
+        let sub_id = match self.subscriptions.find(matching, &msg.topic) {
+            Some(existing) => {
+                self.subscriptions.join(meta, existing, session);
+                existing
             }
+            None => self.subscriptions.create(
+                meta,
+                &msg.topic,
+                matching,
+                session,
+                (),
+                Subscription::details,
+            ),
         };
-        let Some(sub) = self.subscriptions.get_mut(&sub_id) else {
-            return;
-        };
-        let added = !sub.subscribers.contains(&session);
-        if added {
-            sub.subscribers.push(session);
-        }
         sessions.send(
             session,
             Message::Subscribed(Subscribed {
@@ -151,19 +124,14 @@ impl Broker {
                 subscription: sub_id,
             }),
         );
-        if added {
-            meta.push((
-                "wamp.subscription.on_subscribe",
-                vec![id(session), id(sub_id)],
-            ));
-        }
-        if flag(&msg.options, "get_retained").unwrap_or(false) {
+        if flag(&msg.options, keys::GET_RETAINED).unwrap_or(false) {
             self.send_retained(sessions, session, sub_id);
         }
+        Ok(())
     }
 
     fn send_retained(&self, sessions: &mut Sessions, session: Id, sub_id: Id) {
-        let Some(sub) = self.subscriptions.get(&sub_id) else {
+        let Some(sub) = self.subscriptions.get(sub_id) else {
             return;
         };
         let Some(entry) = sessions.get(session) else {
@@ -173,9 +141,9 @@ impl Broker {
         for (topic, r) in &self.retained {
             if matching::matches(sub.policy, &sub.uri, topic) && r.audience.admits(entry) {
                 let mut details = r.details.clone();
-                details.insert("retained".into(), Value::Bool(true));
+                details.insert(keys::RETAINED.into(), Value::Bool(true));
                 if sub.policy != MatchPolicy::Exact {
-                    details.insert("topic".into(), Value::Text(topic.clone()));
+                    details.insert(keys::TOPIC.into(), Value::Text(topic.clone()));
                 }
                 events.push(Message::Event(Event {
                     subscription: sub_id,
@@ -197,7 +165,7 @@ impl Broker {
         session: Id,
         msg: Unsubscribe,
     ) {
-        if self.detach(meta, session, msg.subscription) {
+        if self.subscriptions.detach(meta, session, msg.subscription) {
             sessions.send(
                 session,
                 Message::Unsubscribed(Unsubscribed {
@@ -211,63 +179,11 @@ impl Broker {
                 error(
                     code::UNSUBSCRIBE,
                     msg.request,
-                    "wamp.error.no_such_subscription",
+                    uris::NO_SUCH_SUBSCRIPTION,
                     "no such subscription of this session",
                 ),
             );
         }
-    }
-
-    fn detach(&mut self, meta: &mut MetaEvents, session: Id, subscription: Id) -> bool {
-        let Some(sub) = self.subscriptions.get_mut(&subscription) else {
-            return false;
-        };
-        let before = sub.subscribers.len();
-        sub.subscribers.retain(|s| *s != session);
-        if sub.subscribers.len() == before {
-            return false;
-        }
-        meta.push((
-            "wamp.subscription.on_unsubscribe",
-            vec![id(session), id(subscription)],
-        ));
-        if sub.subscribers.is_empty() {
-            self.table.remove(sub.policy, &sub.uri);
-            self.subscriptions.remove(&subscription);
-            meta.push((
-                "wamp.subscription.on_delete",
-                vec![id(session), id(subscription)],
-            ));
-        }
-        true
-    }
-
-    /// Revokes a subscriber's subscription (`wamp.subscription.remove_subscriber`).
-    pub(crate) fn revoke(
-        &mut self,
-        sessions: &mut Sessions,
-        meta: &mut MetaEvents,
-        subscription: Id,
-        subscriber: Id,
-        reason: Option<String>,
-    ) -> bool {
-        if !self.detach(meta, subscriber, subscription) {
-            return false;
-        }
-        if sessions.features(subscriber).subscriber_revocation {
-            let mut details = dict([("subscription", id(subscription))]);
-            if let Some(reason) = reason {
-                details.insert("reason".into(), Value::Text(reason));
-            }
-            sessions.send(
-                subscriber,
-                Message::Unsubscribed(Unsubscribed {
-                    request: 0,
-                    details: Some(details),
-                }),
-            );
-        }
-        true
     }
 
     /// A PUBLISH from a session (already authorized).
@@ -284,13 +200,16 @@ impl Broker {
         let mut details = Dict::new();
         if disclose_me(options) {
             if let Some(publisher) = sessions.identity(session) {
-                details.insert("publisher".into(), id(session));
-                details.insert("publisher_authid".into(), text_value(&publisher.authid));
-                details.insert("publisher_authrole".into(), text_value(&publisher.authrole));
+                details.insert(keys::PUBLISHER.into(), id(session));
+                details.insert(keys::PUBLISHER_AUTHID.into(), text_value(&publisher.authid));
+                details.insert(
+                    keys::PUBLISHER_AUTHROLE.into(),
+                    text_value(&publisher.authrole),
+                );
             }
         }
         let publication = self.dispatch(sessions, topic, &audience, &details, &payload);
-        if flag(options, "retain").unwrap_or(false) {
+        if flag(options, keys::RETAIN).unwrap_or(false) {
             self.retained.insert(
                 topic.to_owned(),
                 Retained {
@@ -301,7 +220,7 @@ impl Broker {
                 },
             );
         }
-        if flag(options, "acknowledge").unwrap_or(false) {
+        if flag(options, keys::ACKNOWLEDGE).unwrap_or(false) {
             sessions.send(
                 session,
                 Message::Published(Published {
@@ -335,15 +254,15 @@ impl Broker {
         payload: &Payload,
     ) -> Id {
         let publication = random_id(|_| false);
-        for sub_id in self.table.all_matches(topic) {
-            let Some(sub) = self.subscriptions.get(&sub_id) else {
+        for sub_id in self.subscriptions.table.all_matches(topic) {
+            let Some(sub) = self.subscriptions.get(sub_id) else {
                 continue;
             };
             let mut details = details.clone();
             if sub.policy != MatchPolicy::Exact {
-                details.insert("topic".into(), Value::Text(topic.to_owned()));
+                details.insert(keys::TOPIC.into(), Value::Text(topic.to_owned()));
             }
-            for &subscriber in &sub.subscribers {
+            for subscriber in sub.sessions() {
                 if !sessions.get(subscriber).is_some_and(|s| audience.admits(s)) {
                     continue;
                 }
@@ -359,18 +278,5 @@ impl Broker {
             }
         }
         publication
-    }
-
-    /// A session left: it is removed from every subscription.
-    pub(crate) fn remove_session(&mut self, meta: &mut MetaEvents, session: Id) {
-        let mine: Vec<Id> = self
-            .subscriptions
-            .values()
-            .filter(|s| s.subscribers.contains(&session))
-            .map(|s| s.id)
-            .collect();
-        for sub in mine {
-            self.detach(meta, session, sub);
-        }
     }
 }

@@ -1,7 +1,8 @@
 //! The meta API procedures the router itself answers: `wamp.session.*`, `wamp.registration.*`
 //! and `wamp.subscription.*`.
 
-use wamp_core::message::{code, Call, Result as CallResult};
+use wamp_core::message::{code, keys, uris, Call, Result as CallResult};
+use wamp_core::value::dict_to_value;
 use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 
 use super::dealer::parse_match;
@@ -12,17 +13,10 @@ use super::{error, MetaEvents, State};
 /// A failed meta call: the error URI and a message.
 type Failure = (&'static str, String);
 
-const NO_SUCH_SESSION: &str = "wamp.error.no_such_session";
-const NO_SUCH_REGISTRATION: &str = "wamp.error.no_such_registration";
-const NO_SUCH_SUBSCRIPTION: &str = "wamp.error.no_such_subscription";
-const NO_SUCH_PROCEDURE: &str = "wamp.error.no_such_procedure";
-const INVALID_ARGUMENT: &str = "wamp.error.invalid_argument";
-const INVALID_URI: &str = "wamp.error.invalid_uri";
-
 fn arg_id(args: &Arguments, index: usize, what: &str) -> Result<Id, Failure> {
     args.args.get(index).and_then(as_u64).ok_or_else(|| {
         (
-            INVALID_ARGUMENT,
+            uris::INVALID_ARGUMENT,
             format!("argument {index} must be the {what} ID"),
         )
     })
@@ -32,7 +26,7 @@ fn arg_text<'a>(args: &'a Arguments, index: usize, what: &str) -> Result<&'a str
     match args.args.get(index) {
         Some(Value::Text(t)) => Ok(t),
         _ => Err((
-            INVALID_ARGUMENT,
+            uris::INVALID_ARGUMENT,
             format!("argument {index} must be the {what}"),
         )),
     }
@@ -44,14 +38,14 @@ fn role_filter(args: &Arguments) -> Option<Vec<String>> {
 
 /// The `reason` and `message` keyword arguments of the kill procedures.
 fn kill_reason(args: &Arguments) -> Result<Close, Failure> {
-    let reason = match args.kwargs.get("reason") {
-        None => "wamp.close.killed".to_owned(),
+    let reason = match args.kwargs.get(keys::REASON) {
+        None => uris::KILLED.to_owned(),
         Some(Value::Text(r)) if wamp_core::uri::is_valid(r, Default::default()) => r.clone(),
-        Some(_) => return Err((INVALID_URI, "reason must be a valid URI".into())),
+        Some(_) => return Err((uris::INVALID_URI, "reason must be a valid URI".into())),
     };
     Ok(Close::Goodbye {
         reason,
-        message: text(&args.kwargs, "message").map(str::to_owned),
+        message: text(&args.kwargs, keys::MESSAGE).map(str::to_owned),
     })
 }
 
@@ -61,9 +55,12 @@ fn one(value: Value) -> Arguments {
 
 fn lists(exact: Vec<Id>, prefix: Vec<Id>, wildcard: Vec<Id>) -> Value {
     Value::Map(vec![
-        (Value::Text("exact".into()), ids(exact)),
-        (Value::Text("prefix".into()), ids(prefix)),
-        (Value::Text("wildcard".into()), ids(wildcard)),
+        (Value::Text(MatchPolicy::Exact.name().into()), ids(exact)),
+        (Value::Text(MatchPolicy::Prefix.name().into()), ids(prefix)),
+        (
+            Value::Text(MatchPolicy::Wildcard.name().into()),
+            ids(wildcard),
+        ),
     ])
 }
 
@@ -134,7 +131,7 @@ fn answer(
             let entry = state
                 .sessions
                 .get(session)
-                .ok_or_else(|| (NO_SUCH_SESSION, format!("no session {session}")))?;
+                .ok_or_else(|| (uris::NO_SUCH_SESSION, format!("no session {session}")))?;
             one(entry.details())
         }
         "wamp.session.kill" => {
@@ -142,7 +139,7 @@ fn answer(
             let close = kill_reason(args)?;
             let killed = kill_where(state, caller, &close, |s| s.id == session);
             if killed.is_empty() {
-                return Err((NO_SUCH_SESSION, format!("no other session {session}")));
+                return Err((uris::NO_SUCH_SESSION, format!("no other session {session}")));
             }
             Arguments::default()
         }
@@ -163,7 +160,7 @@ fn answer(
             count(kill_where(state, caller, &close, |_| true).len())
         }
         "wamp.registration.list" => {
-            let (e, p, w) = state.dealer.table.list();
+            let (e, p, w) = state.dealer.registrations.table.list();
             one(lists(e, p, w))
         }
         "wamp.registration.lookup" | "wamp.subscription.lookup" => {
@@ -171,67 +168,74 @@ fn answer(
             let options = dict_of(args.args.get(1));
             let policy = parse_match(&options).unwrap_or(MatchPolicy::Exact);
             let table = if procedure.starts_with("wamp.registration") {
-                &state.dealer.table
+                &state.dealer.registrations.table
             } else {
-                &state.broker.table
+                &state.broker.subscriptions.table
             };
             one(table.get(policy, uri).map_or(Value::Null, id))
         }
         "wamp.registration.match" => {
             let uri = arg_text(args, 0, "procedure URI")?;
-            one(state.dealer.table.best_match(uri).map_or(Value::Null, id))
+            one(state
+                .dealer
+                .registrations
+                .table
+                .best_match(uri)
+                .map_or(Value::Null, id))
         }
         "wamp.registration.get" => {
             let reg = registration(state, args)?;
-            one(reg.details())
+            one(dict_to_value(reg.meta_details()))
         }
-        "wamp.registration.list_callees" => one(ids(registration(state, args)?.callees())),
-        "wamp.registration.count_callees" => count(registration(state, args)?.callees().count()),
+        "wamp.registration.list_callees" => one(ids(registration(state, args)?.sessions())),
+        "wamp.registration.count_callees" => count(registration(state, args)?.sessions().count()),
         "wamp.registration.remove_callee" => {
             let reg = arg_id(args, 0, "registration")?;
             let callee = arg_id(args, 1, "callee session")?;
-            let reason = text(&args.kwargs, "reason").map(str::to_owned);
+            let reason = text(&args.kwargs, keys::REASON).map(str::to_owned);
             let State {
                 sessions, dealer, ..
             } = state;
-            if !dealer.revoke(sessions, meta, reg, callee, reason) {
+            if !dealer
+                .registrations
+                .revoke(sessions, meta, reg, callee, reason)
+            {
                 return Err((
-                    NO_SUCH_REGISTRATION,
+                    uris::NO_SUCH_REGISTRATION,
                     format!("session {callee} is not a callee of registration {reg}"),
                 ));
             }
             Arguments::default()
         }
         "wamp.subscription.list" => {
-            let (e, p, w) = state.broker.table.list();
+            let (e, p, w) = state.broker.subscriptions.table.list();
             one(lists(e, p, w))
         }
         "wamp.subscription.match" => {
             let uri = arg_text(args, 0, "topic URI")?;
-            let matches = state.broker.table.all_matches(uri);
+            let matches = state.broker.subscriptions.table.all_matches(uri);
             one(if matches.is_empty() {
                 Value::Null
             } else {
                 ids(matches)
             })
         }
-        "wamp.subscription.get" => one(subscription(state, args)?.details()),
-        "wamp.subscription.list_subscribers" => {
-            one(ids(subscription(state, args)?.subscribers.iter().copied()))
-        }
-        "wamp.subscription.count_subscribers" => {
-            count(subscription(state, args)?.subscribers.len())
-        }
+        "wamp.subscription.get" => one(dict_to_value(subscription(state, args)?.details())),
+        "wamp.subscription.list_subscribers" => one(ids(subscription(state, args)?.sessions())),
+        "wamp.subscription.count_subscribers" => count(subscription(state, args)?.members.len()),
         "wamp.subscription.remove_subscriber" => {
             let sub = arg_id(args, 0, "subscription")?;
             let subscriber = arg_id(args, 1, "subscriber session")?;
-            let reason = text(&args.kwargs, "reason").map(str::to_owned);
+            let reason = text(&args.kwargs, keys::REASON).map(str::to_owned);
             let State {
                 sessions, broker, ..
             } = state;
-            if !broker.revoke(sessions, meta, sub, subscriber, reason) {
+            if !broker
+                .subscriptions
+                .revoke(sessions, meta, sub, subscriber, reason)
+            {
                 return Err((
-                    NO_SUCH_SUBSCRIPTION,
+                    uris::NO_SUCH_SUBSCRIPTION,
                     format!("session {subscriber} is not a subscriber of subscription {sub}"),
                 ));
             }
@@ -239,7 +243,7 @@ fn answer(
         }
         other => {
             return Err((
-                NO_SUCH_PROCEDURE,
+                uris::NO_SUCH_PROCEDURE,
                 format!("{other} is not a meta procedure of this router"),
             ))
         }
@@ -254,8 +258,8 @@ fn registration<'a>(
     state
         .dealer
         .registrations
-        .get(&reg)
-        .ok_or_else(|| (NO_SUCH_REGISTRATION, format!("no registration {reg}")))
+        .get(reg)
+        .ok_or_else(|| (uris::NO_SUCH_REGISTRATION, format!("no registration {reg}")))
 }
 
 fn subscription<'a>(
@@ -266,6 +270,6 @@ fn subscription<'a>(
     state
         .broker
         .subscriptions
-        .get(&sub)
-        .ok_or_else(|| (NO_SUCH_SUBSCRIPTION, format!("no subscription {sub}")))
+        .get(sub)
+        .ok_or_else(|| (uris::NO_SUCH_SUBSCRIPTION, format!("no subscription {sub}")))
 }

@@ -6,6 +6,7 @@
 
 mod broker;
 mod dealer;
+mod membership;
 mod meta;
 pub(crate) mod options;
 mod sessions;
@@ -14,9 +15,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use rand::Rng as _;
-use wamp_core::message::{code, Error as ErrorMessage, Payload};
+use wamp_core::message::{code, keys, uris, Error as ErrorMessage, Payload};
 use wamp_core::uri::{self, UriCheck};
-use wamp_core::{Arguments, Dict, Id, Message, Value};
+use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 
 use crate::auth::{Anonymous, Authenticator};
 use crate::authorization::{Action, Role};
@@ -236,7 +237,7 @@ impl Realm {
             broker,
         } = &mut *state;
         dealer.remove_session(sessions, &mut meta, session);
-        broker.remove_session(&mut meta, session);
+        broker.subscriptions.remove_session(&mut meta, session);
         meta.push((
             "wamp.session.on_leave",
             vec![
@@ -262,8 +263,8 @@ impl Realm {
         }
     }
 
-    /// The dealer's timer for a call fired.
-    pub(crate) fn expire_call(&self, invocation: Id) {
+    /// The dealer's timer for a call fired (`(callee, invocation)`).
+    pub(crate) fn expire_call(&self, invocation: (Id, Id)) {
         let mut state = self.lock();
         let State {
             sessions, dealer, ..
@@ -288,13 +289,19 @@ impl Realm {
             error(
                 kind,
                 request,
-                wamp_core::error::uris::NOT_AUTHORIZED,
+                uris::NOT_AUTHORIZED,
                 &format!("not authorized for {uri}"),
             )
         };
         let invalid = |kind: u64, request: Id, uri: &str| {
-            error(kind, request, INVALID_URI, &format!("invalid URI {uri:?}"))
+            error(
+                kind,
+                request,
+                uris::INVALID_URI,
+                &format!("invalid URI {uri:?}"),
+            )
         };
+        refuse_passthru(&message)?;
         match message {
             Message::Call(call) => {
                 let reply = if !uri::is_valid(&call.procedure, check) {
@@ -316,7 +323,9 @@ impl Realm {
                 }
             }
             Message::Register(reg) => {
-                let policy = dealer::parse_match(&reg.options).unwrap_or_default();
+                // An unknown `match` is checked as loosely as a wildcard here; the dealer then
+                // refuses it with `invalid_argument`.
+                let policy = dealer::parse_match(&reg.options).unwrap_or(MatchPolicy::Wildcard);
                 if !uri::is_valid_pattern(&reg.procedure, check, policy)
                     || reg.procedure.starts_with(RESERVED_PREFIX)
                 {
@@ -329,7 +338,7 @@ impl Realm {
                     let State {
                         sessions, dealer, ..
                     } = &mut *state;
-                    dealer.register(sessions, &mut meta, session, reg);
+                    dealer.register(sessions, &mut meta, session, reg)?;
                 }
             }
             Message::Unregister(unreg) => {
@@ -342,22 +351,22 @@ impl Realm {
                 let State {
                     sessions, dealer, ..
                 } = &mut *state;
-                dealer.yield_(sessions, session, y);
+                dealer.yield_(sessions, session, y)?;
             }
             Message::Error(e) if e.request_type == code::INVOCATION => {
                 let State {
                     sessions, dealer, ..
                 } = &mut *state;
-                dealer.invocation_error(sessions, session, e);
+                dealer.invocation_error(sessions, session, e)?;
             }
             Message::Cancel(c) => {
                 let State {
                     sessions, dealer, ..
                 } = &mut *state;
-                dealer.cancel(sessions, session, c);
+                dealer.cancel(sessions, session, c)?;
             }
             Message::Publish(p) => {
-                let ack = options::flag(&p.options, "acknowledge").unwrap_or(false);
+                let ack = options::flag(&p.options, keys::ACKNOWLEDGE).unwrap_or(false);
                 let refusal =
                     if !uri::is_valid(&p.topic, check) || p.topic.starts_with(RESERVED_PREFIX) {
                         Some(invalid(code::PUBLISH, p.request, &p.topic))
@@ -381,7 +390,7 @@ impl Realm {
                 }
             }
             Message::Subscribe(s) => {
-                let policy = dealer::parse_match(&s.options).unwrap_or_default();
+                let policy = dealer::parse_match(&s.options).unwrap_or(MatchPolicy::Wildcard);
                 if !uri::is_valid_pattern(&s.topic, check, policy) {
                     let reply = invalid(code::SUBSCRIBE, s.request, &s.topic);
                     state.sessions.send(session, reply);
@@ -392,7 +401,7 @@ impl Realm {
                     let State {
                         sessions, broker, ..
                     } = &mut *state;
-                    broker.subscribe(sessions, &mut meta, session, s);
+                    broker.subscribe(sessions, &mut meta, session, s)?;
                 }
             }
             Message::Unsubscribe(u) => {
@@ -415,4 +424,23 @@ impl Realm {
     }
 }
 
-const INVALID_URI: &str = "wamp.error.invalid_uri";
+/// This router does not implement Payload Passthru Mode (nor the older transparent payloads), so
+/// it does not announce it; a CALL, PUBLISH or YIELD that uses it anyway is a protocol violation
+/// (spec: `rfc/text/advanced/payload_passthru_mode.md`). Forwarding it without its `ppt_*`
+/// options would hand the receiver bytes it cannot read.
+fn refuse_passthru(message: &Message) -> Result<(), Violation> {
+    let (name, options) = match message {
+        Message::Call(m) => ("CALL", &m.options),
+        Message::Publish(m) => ("PUBLISH", &m.options),
+        Message::Yield(m) => ("YIELD", &m.options),
+        _ => return Ok(()),
+    };
+    for key in [keys::PPT_SCHEME, keys::ENC_ALGO] {
+        if options.contains_key(key) {
+            return Err(Violation(format!(
+                "{name} uses payload passthru mode ({key}), which this router does not announce"
+            )));
+        }
+    }
+    Ok(())
+}

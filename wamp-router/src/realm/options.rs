@@ -93,3 +93,26 @@ pub(crate) fn ids(ids: impl IntoIterator<Item = Id>) -> Value {
 pub(crate) fn text_value(s: &str) -> Value {
     Value::Text(s.to_owned())
 }
+
+/// Reads an enumerated option (`match`, `invoke`, `mode`): its value, `default` when absent,
+/// `Ok(None)` for an implementation-specific `x_...` value this router does not implement (the
+/// caller answers the request), and a violation for a malformed value. Over a socket the decoder
+/// refuses a malformed value already; this makes an in-process session end the same way.
+pub(crate) fn policy<T>(
+    options: &Dict,
+    key: &str,
+    default: T,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, super::Violation> {
+    match options.get(key) {
+        None => Ok(Some(default)),
+        Some(Value::Text(t)) => match parse(t) {
+            Some(value) => Ok(Some(value)),
+            None if wamp_core::message::is_extension(t) => Ok(None),
+            None => Err(super::Violation(format!(
+                "Options.{key} must be one of the values the spec defines or x_..., found {t:?}"
+            ))),
+        },
+        Some(_) => Err(super::Violation(format!("Options.{key} must be a string"))),
+    }
+}

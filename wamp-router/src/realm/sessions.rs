@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use tokio::sync::{mpsc, oneshot};
-use wamp_core::message::announces;
+use wamp_core::message::{announces, keys, Feature, Role};
 use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
 
@@ -27,6 +27,7 @@ pub(crate) enum Close {
 /// The features a client announced in HELLO that change what the router sends it.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Features {
+    pub(crate) caller_progressive_invocations: bool,
     pub(crate) callee_cancel: bool,
     pub(crate) callee_progressive_results: bool,
     pub(crate) callee_progressive_invocations: bool,
@@ -38,14 +39,15 @@ pub(crate) struct Features {
 impl Features {
     /// Reads `HELLO.Details.roles`.
     pub(crate) fn from_hello(details: &Dict) -> Self {
-        let has = |role: &str, feature: &str| announces(details, role, feature);
+        let has = |role, feature| announces(details, role, feature);
         Self {
-            callee_cancel: has("callee", "call_canceling"),
-            callee_progressive_results: has("callee", "progressive_call_results"),
-            callee_progressive_invocations: has("callee", "progressive_call_invocations"),
-            callee_timeout: has("callee", "call_timeout"),
-            callee_revocation: has("callee", "registration_revocation"),
-            subscriber_revocation: has("subscriber", "subscription_revocation"),
+            caller_progressive_invocations: has(Role::Caller, Feature::ProgressiveCallInvocations),
+            callee_cancel: has(Role::Callee, Feature::CallCanceling),
+            callee_progressive_results: has(Role::Callee, Feature::ProgressiveCallResults),
+            callee_progressive_invocations: has(Role::Callee, Feature::ProgressiveCallInvocations),
+            callee_timeout: has(Role::Callee, Feature::CallTimeout),
+            callee_revocation: has(Role::Callee, Feature::RegistrationRevocation),
+            subscriber_revocation: has(Role::Subscriber, Feature::SubscriptionRevocation),
         }
     }
 }
@@ -89,13 +91,16 @@ impl SessionEntry {
     /// The session's details as the session meta API gives them.
     pub(crate) fn details(&self) -> Value {
         let mut d = dict([
-            ("session", id(self.id)),
-            ("authid", text_value(&self.identity.authid)),
-            ("authrole", text_value(&self.identity.authrole)),
-            ("authmethod", text_value(&self.authmethod)),
-            ("authprovider", text_value(&self.identity.authprovider)),
+            (keys::SESSION, id(self.id)),
+            (keys::AUTHID, text_value(&self.identity.authid)),
+            (keys::AUTHROLE, text_value(&self.identity.authrole)),
+            (keys::AUTHMETHOD, text_value(&self.authmethod)),
+            (keys::AUTHPROVIDER, text_value(&self.identity.authprovider)),
         ]);
-        d.insert("transport".into(), dict_to_value(self.transport.clone()));
+        d.insert(
+            keys::TRANSPORT.into(),
+            dict_to_value(self.transport.clone()),
+        );
         dict_to_value(d)
     }
 
@@ -188,10 +193,11 @@ impl Sessions {
     }
 }
 
-/// The ABORT reason for a session disconnected because its outbound queue was full.
-pub const SLOW_CONSUMER: &str = "wamp.error.slow_consumer";
+/// The ABORT reason for a session disconnected because its outbound queue was full
+/// (`wamp_rs.error.slow_consumer`: no spec or peer defines one).
+pub use wamp_core::message::uris::SLOW_CONSUMER;
 
 /// Whether an options dict asks to disclose the sender (`disclose_me`).
 pub(crate) fn disclose_me(options: &Dict) -> bool {
-    flag(options, "disclose_me").unwrap_or(false)
+    flag(options, keys::DISCLOSE_ME).unwrap_or(false)
 }

@@ -10,7 +10,7 @@ use super::super::subscribe::{Event, SubscriptionError};
 use super::super::{CallReply, CallResult, Command};
 use super::{deliver_progress, reply_call, revocation, Driver, Flow, Pending, SubscriptionSlot};
 use crate::error::{uris, CloseReason, Error, WampError};
-use crate::message::{self, code, Id, Message};
+use crate::message::{self, code, keys, Id, Message};
 use crate::value::{Dict, Value};
 
 impl Driver {
@@ -73,7 +73,7 @@ impl Driver {
                 other => return self.unexpected_reply("SUBSCRIBED", m.request, other).await,
             },
             Message::Unsubscribed(m) if m.request == 0 => {
-                if let Some((id, reason)) = revocation(m.details, "subscription") {
+                if let Some((id, reason)) = revocation(m.details, keys::SUBSCRIPTION) {
                     if let Some(slot) = self.subscriptions.remove(&id) {
                         for local in slot.subscribers {
                             self.local_subscriptions.remove(&local.local);
@@ -121,7 +121,7 @@ impl Driver {
                 other => return self.unexpected_reply("REGISTERED", m.request, other).await,
             },
             Message::Unregistered(m) if m.request == 0 => {
-                if let Some((id, reason)) = revocation(m.details, "registration") {
+                if let Some((id, reason)) = revocation(m.details, keys::REGISTRATION) {
                     self.end_registration(id, RegistrationEnd::Revoked { reason });
                 }
             }
@@ -165,7 +165,7 @@ impl Driver {
                     task.abort();
                     let reason = m
                         .options
-                        .get("reason")
+                        .get(keys::REASON)
                         .and_then(Value::as_text)
                         .map(str::to_owned);
                     let mut error = WampError::new(uris::CANCELED);
@@ -190,7 +190,7 @@ impl Driver {
                 let _ = self.transport.send(Message::Goodbye(answer)).await;
                 let message = m
                     .details
-                    .get("message")
+                    .get(keys::MESSAGE)
                     .and_then(Value::as_text)
                     .map(str::to_owned);
                 return Err(CloseReason::Goodbye {
@@ -202,7 +202,7 @@ impl Driver {
             Message::Abort(m) => {
                 let message = m
                     .details
-                    .get("message")
+                    .get(keys::MESSAGE)
                     .and_then(Value::as_text)
                     .map(str::to_owned);
                 return Err(CloseReason::Aborted {
@@ -317,7 +317,7 @@ impl Driver {
         }
         let procedure = m
             .details
-            .get("procedure")
+            .get(keys::PROCEDURE)
             .and_then(Value::as_text)
             .unwrap_or(&slot.procedure)
             .to_owned();

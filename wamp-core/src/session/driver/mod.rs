@@ -23,7 +23,7 @@ use super::state::{SessionEvent, SessionState};
 use super::subscribe::{LocalSubscriber, SubscriptionError};
 use super::{CallReply, CallResult, Command, SessionConfig, SessionInfo};
 use crate::error::{uris, CloseReason, Error, WampError};
-use crate::message::{self, code, Arguments, Id, Message, Payload, MAX_ID};
+use crate::message::{self, code, keys, Arguments, Feature, Id, Message, Payload, Role, MAX_ID};
 use crate::transport::{BoxTransport, TransportError};
 use crate::value::{as_u64, Dict, Value};
 
@@ -344,7 +344,7 @@ impl Driver {
     async fn violation(&mut self, reason: String) -> Flow {
         tracing::warn!(%reason, "protocol violation by the router; aborting");
         let mut details = Dict::new();
-        details.insert("message".into(), Value::Text(reason.clone()));
+        details.insert(keys::MESSAGE.into(), Value::Text(reason.clone()));
         let abort = message::Abort {
             details,
             reason: uris::PROTOCOL_VIOLATION.into(),
@@ -419,10 +419,10 @@ impl Driver {
             }
             Command::Cancel { key, mode } => {
                 if let Some(request) = self.call_keys.get(&key).copied() {
-                    let canceling = self.info.router_has("dealer", "call_canceling");
+                    let canceling = self.info.router_has(Role::Dealer, Feature::CallCanceling);
                     if canceling {
                         let mut options = Dict::new();
-                        options.insert("mode".into(), Value::Text(mode.as_str().into()));
+                        options.insert(keys::MODE.into(), Value::Text(mode.name().into()));
                         let _ = self
                             .send(Message::Cancel(message::Cancel { request, options }))
                             .await?;
@@ -448,7 +448,7 @@ impl Driver {
                 payload,
                 reply,
             } => {
-                let acknowledge = options.get("acknowledge") == Some(&Value::Bool(true));
+                let acknowledge = options.get(keys::ACKNOWLEDGE) == Some(&Value::Bool(true));
                 let request = self.next_id();
                 let publish = message::Publish {
                     request,
@@ -512,7 +512,7 @@ impl Driver {
             } => {
                 if connection == self.connection && self.invocations.contains_key(&request) {
                     let mut options = Dict::new();
-                    options.insert("progress".into(), Value::Bool(true));
+                    options.insert(keys::PROGRESS.into(), Value::Bool(true));
                     let y = message::Yield {
                         request,
                         options,
@@ -538,7 +538,7 @@ impl Driver {
                 if self.leaving.is_none() {
                     let mut details = Dict::new();
                     if let Some(m) = &message {
-                        details.insert("message".into(), Value::Text(m.clone()));
+                        details.insert(keys::MESSAGE.into(), Value::Text(m.clone()));
                     }
                     let goodbye = message::Goodbye {
                         details,
@@ -735,7 +735,7 @@ fn revocation(details: Option<Dict>, key: &str) -> Option<(Id, String)> {
     let details = details?;
     let id = details.get(key).and_then(as_u64)?;
     let reason = details
-        .get("reason")
+        .get(keys::REASON)
         .and_then(Value::as_text)
         .unwrap_or("revoked");
     Some((id, reason.to_owned()))

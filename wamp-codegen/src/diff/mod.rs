@@ -10,11 +10,12 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use serde_json::Value as Json;
 use wamp_core::describe::{Document, ProcedureDescription, ServiceDescription, TopicDescription};
 
 use crate::api::{params, Param, ParamKind};
-use crate::types::{Field, Shape, Ty, Types, VariantPayload};
+use crate::types::Types;
+
+mod schema;
 
 /// Whether a change breaks existing peers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -82,25 +83,25 @@ impl fmt::Display for Report {
 
 /// Which way values flow: sent by callers, or received by them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flow {
+enum Direction {
     Input,
     Output,
 }
 
-impl Flow {
+impl Direction {
     /// The severity of a change that widens what the type accepts.
     fn widened(self) -> Severity {
         match self {
-            Flow::Input => Severity::Compatible,
-            Flow::Output => Severity::Breaking,
+            Direction::Input => Severity::Compatible,
+            Direction::Output => Severity::Breaking,
         }
     }
 
     /// The severity of a change that narrows what the type accepts.
     fn narrowed(self) -> Severity {
         match self {
-            Flow::Input => Severity::Breaking,
-            Flow::Output => Severity::Compatible,
+            Direction::Input => Severity::Breaking,
+            Direction::Output => Severity::Compatible,
         }
     }
 }
@@ -242,8 +243,8 @@ impl<'a, 'r> Differ<'a, 'r> {
                 at,
                 format!(
                     "invocation policy {} (was {})",
-                    n.invoke.as_str(),
-                    o.invoke.as_str()
+                    n.invoke.name(),
+                    o.invoke.name()
                 ),
             );
         }
@@ -270,7 +271,7 @@ impl<'a, 'r> Differ<'a, 'r> {
                 "now answers with progressive results (its result becomes a list)".into(),
             ),
             (Some(os), Some(ns)) => {
-                self.schema(os, ns, Flow::Output, &format!("{at} progress"));
+                self.schema(os, ns, Direction::Output, &format!("{at} progress"));
             }
             (None, None) => {}
         }
@@ -287,7 +288,7 @@ impl<'a, 'r> Differ<'a, 'r> {
                 at,
                 "now answers a result (callers that expected none ignore it)".into(),
             ),
-            (Some(os), Some(ns)) => self.schema(os, ns, Flow::Output, &format!("{at} result")),
+            (Some(os), Some(ns)) => self.schema(os, ns, Direction::Output, &format!("{at} result")),
             _ => {}
         }
         self.errors(o, n);
@@ -363,7 +364,7 @@ impl<'a, 'r> Differ<'a, 'r> {
             self.schema(
                 &os,
                 &ns,
-                Flow::Input,
+                Direction::Input,
                 &format!("{at} argument `{}`", op.name),
             );
         }
@@ -461,250 +462,6 @@ impl<'a, 'r> Differ<'a, 'r> {
             &format!("{at} kwargs"),
         );
     }
-
-    fn optional_schema(&mut self, o: Option<&Json>, n: Option<&Json>, at: &str) {
-        match (o, n) {
-            (Some(o), Some(n)) => self.schema(o, n, Flow::Output, at),
-            (Some(_), None) => self.push(
-                Severity::Breaking,
-                "payload-removed",
-                at,
-                "the payload is gone".into(),
-            ),
-            (None, Some(_)) => self.push(
-                Severity::Compatible,
-                "payload-added",
-                at,
-                "a payload is added".into(),
-            ),
-            (None, None) => {}
-        }
-    }
-
-    fn schema(&mut self, o: &Json, n: &Json, flow: Flow, at: &str) {
-        let ot = self.old_types.ty(o, "Inline");
-        let nt = self.new_types.ty(n, "Inline");
-        self.ty(&ot, &nt, flow, at);
-    }
-
-    fn ty(&mut self, o: &Ty, n: &Ty, flow: Flow, at: &str) {
-        match (o, n) {
-            (Ty::Option(a), Ty::Option(b)) => self.ty(a, b, flow, at),
-            (Ty::Option(a), b) => {
-                self.push(
-                    flow.narrowed(),
-                    "null-removed",
-                    at,
-                    "no longer accepts null".into(),
-                );
-                self.ty(a, b, flow, at);
-            }
-            (a, Ty::Option(b)) => {
-                self.push(flow.widened(), "null-added", at, "may now be null".into());
-                self.ty(a, b, flow, at);
-            }
-            (Ty::Named(a), Ty::Named(b)) => self.named(a, b, flow, at),
-            (Ty::List(a), Ty::List(b)) | (Ty::Map(a), Ty::Map(b)) => self.ty(a, b, flow, at),
-            (Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => {
-                for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                    self.ty(x, y, flow, &format!("{at}[{i}]"));
-                }
-            }
-            (Ty::Int(a), Ty::Int(b)) if a != b => {
-                let (ra, rb) = (int_range(a), int_range(b));
-                let severity = if rb.0 <= ra.0 && rb.1 >= ra.1 {
-                    flow.widened()
-                } else if rb.0 >= ra.0 && rb.1 <= ra.1 {
-                    flow.narrowed()
-                } else {
-                    Severity::Breaking
-                };
-                self.push(
-                    severity,
-                    "type-changed",
-                    at,
-                    format!("integer {b} (was {a})"),
-                );
-            }
-            (Ty::Int(_), Ty::Float(_)) => self.push(
-                flow.widened(),
-                "type-changed",
-                at,
-                "number (was integer)".into(),
-            ),
-            (Ty::Float(_), Ty::Int(_)) => self.push(
-                flow.narrowed(),
-                "type-changed",
-                at,
-                "integer (was number)".into(),
-            ),
-            (_, Ty::Any) if *o != Ty::Any => {
-                self.push(flow.widened(), "type-changed", at, "now any value".into())
-            }
-            (Ty::Any, _) if *n != Ty::Any => self.push(
-                flow.narrowed(),
-                "type-changed",
-                at,
-                format!("now {} (was any value)", kind(n)),
-            ),
-            (a, b)
-                if std::mem::discriminant(a) != std::mem::discriminant(b)
-                    || matches!(a, Ty::Tuple(_)) =>
-            {
-                self.push(
-                    Severity::Breaking,
-                    "type-changed",
-                    at,
-                    format!("now {} (was {})", kind(b), kind(a)),
-                );
-            }
-            _ => {}
-        }
-    }
-
-    fn named(&mut self, a: &str, b: &str, flow: Flow, at: &str) {
-        let key = (a.to_owned(), b.to_owned(), flow == Flow::Input);
-        if !self.visiting.insert(key) {
-            return;
-        }
-        let od = self
-            .old_types
-            .named
-            .iter()
-            .find(|d| d.name == a)
-            .map(|d| d.shape.clone());
-        let nd = self
-            .new_types
-            .named
-            .iter()
-            .find(|d| d.name == b)
-            .map(|d| d.shape.clone());
-        let (Some(os), Some(ns)) = (od, nd) else {
-            return;
-        };
-        match (&os, &ns) {
-            (Shape::Struct(of), Shape::Struct(nf)) => self.fields(of, nf, flow, at),
-            (Shape::UnitEnum(ov), Shape::UnitEnum(nv)) => {
-                for v in ov.iter().filter(|v| !nv.contains(v)) {
-                    self.push(
-                        flow.narrowed(),
-                        "enum-value-removed",
-                        at,
-                        format!("value `{v}` removed"),
-                    );
-                }
-                for v in nv.iter().filter(|v| !ov.contains(v)) {
-                    self.push(
-                        flow.widened(),
-                        "enum-value-added",
-                        at,
-                        format!("value `{v}` added"),
-                    );
-                }
-            }
-            (Shape::Enum(ov), Shape::Enum(nv)) => {
-                for v in ov.iter().filter(|v| !nv.iter().any(|n| n.tag == v.tag)) {
-                    self.push(
-                        flow.narrowed(),
-                        "enum-value-removed",
-                        at,
-                        format!("variant `{}` removed", v.tag),
-                    );
-                }
-                for v in nv.iter().filter(|v| !ov.iter().any(|o| o.tag == v.tag)) {
-                    self.push(
-                        flow.widened(),
-                        "enum-value-added",
-                        at,
-                        format!("variant `{}` added", v.tag),
-                    );
-                }
-                for v in ov {
-                    if let Some(w) = nv.iter().find(|w| w.tag == v.tag) {
-                        let place = format!("{at}.{}", v.tag);
-                        match (&v.payload, &w.payload) {
-                            (VariantPayload::Unit, VariantPayload::Unit) => {}
-                            (VariantPayload::Newtype(x), VariantPayload::Newtype(y)) => {
-                                self.ty(x, y, flow, &place)
-                            }
-                            (VariantPayload::Struct(x), VariantPayload::Struct(y)) => {
-                                self.fields(x, y, flow, &place)
-                            }
-                            (VariantPayload::Tuple(x), VariantPayload::Tuple(y)) => {
-                                self.ty(&Ty::Tuple(x.clone()), &Ty::Tuple(y.clone()), flow, &place)
-                            }
-                            _ => self.push(
-                                Severity::Breaking,
-                                "type-changed",
-                                &place,
-                                "the variant's payload changed shape".into(),
-                            ),
-                        }
-                    }
-                }
-            }
-            (Shape::Tuple(x), Shape::Tuple(y)) => {
-                self.ty(&Ty::Tuple(x.clone()), &Ty::Tuple(y.clone()), flow, at)
-            }
-            (Shape::Alias(x), Shape::Alias(y)) => self.ty(x, y, flow, at),
-            (Shape::Alias(x), _) => self.ty(x, &Ty::Named(b.to_owned()), flow, at),
-            _ => self.push(
-                Severity::Breaking,
-                "type-changed",
-                at,
-                format!("`{b}` changed shape (was `{a}`)"),
-            ),
-        }
-    }
-
-    fn fields(&mut self, of: &[Field], nf: &[Field], flow: Flow, at: &str) {
-        for o in of {
-            let place = format!("{at}.{}", o.key);
-            match nf.iter().find(|n| n.key == o.key) {
-                None => {
-                    let severity = if flow == Flow::Output && o.required {
-                        Severity::Breaking
-                    } else {
-                        Severity::Compatible
-                    };
-                    self.push(severity, "field-removed", &place, "field removed".into());
-                }
-                Some(n) => {
-                    match (o.required, n.required) {
-                        (false, true) => self.push(
-                            flow.narrowed(),
-                            "field-required",
-                            &place,
-                            "field is now required".into(),
-                        ),
-                        (true, false) => self.push(
-                            flow.widened(),
-                            "field-optional",
-                            &place,
-                            "field may now be absent".into(),
-                        ),
-                        _ => {}
-                    }
-                    self.ty(&o.ty, &n.ty, flow, &place);
-                }
-            }
-        }
-        for n in nf.iter().filter(|n| !of.iter().any(|o| o.key == n.key)) {
-            let place = format!("{at}.{}", n.key);
-            let severity = if flow == Flow::Input && n.required {
-                Severity::Breaking
-            } else {
-                Severity::Compatible
-            };
-            let which = if n.required { "required" } else { "optional" };
-            self.push(
-                severity,
-                "field-added",
-                &place,
-                format!("new {which} field"),
-            );
-        }
-    }
 }
 
 /// The position of the `i`th parameter among the positional ones.
@@ -714,34 +471,4 @@ fn position(params: &[Param], i: usize) -> usize {
         .take(i)
         .filter(|p| p.kind == ParamKind::Positional)
         .count()
-}
-
-fn int_range(t: &str) -> (i128, i128) {
-    match t {
-        "i8" => (i8::MIN.into(), i8::MAX.into()),
-        "i16" => (i16::MIN.into(), i16::MAX.into()),
-        "i32" => (i32::MIN.into(), i32::MAX.into()),
-        "u8" => (0, u8::MAX.into()),
-        "u16" => (0, u16::MAX.into()),
-        "u32" => (0, u32::MAX.into()),
-        "u64" => (0, u64::MAX.into()),
-        "i128" | "u128" => (i128::MIN, i128::MAX),
-        _ => (i64::MIN.into(), i64::MAX.into()),
-    }
-}
-
-fn kind(t: &Ty) -> String {
-    match t {
-        Ty::Bool => "boolean".into(),
-        Ty::Int(r) => format!("integer ({r})"),
-        Ty::Float(_) => "number".into(),
-        Ty::Str => "string".into(),
-        Ty::Null => "null".into(),
-        Ty::Any => "any value".into(),
-        Ty::Option(inner) => format!("optional {}", kind(inner)),
-        Ty::List(inner) => format!("list of {}", kind(inner)),
-        Ty::Tuple(items) => format!("tuple of {}", items.len()),
-        Ty::Map(inner) => format!("map of {}", kind(inner)),
-        Ty::Named(n) => format!("`{n}`"),
-    }
 }

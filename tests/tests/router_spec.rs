@@ -1,0 +1,402 @@
+//! The embedded router against the spec, message by message, from raw clients: what a peer sends
+//! that the spec rules on, over every transport where the transport could make a difference.
+//! Each test names the spec deviation of issue 15 it pins down.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::time::Duration;
+
+use futures::{SinkExt as _, StreamExt as _};
+use wamp_core::message::{self, code, features, keys, uris, Feature, Message, Role};
+use wamp_core::transport::{self, BoxTransport, TransportConfig};
+use wamp_core::{Arguments, Dict, Id, Serializer, Value};
+use wamp_router::{Listener, Protocol, Router};
+use wamp_tests::trace;
+
+/// How a raw client reaches the router.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    Memory,
+    WebSocket(Serializer),
+    RawSocket(Serializer),
+}
+
+const EVERY_TRANSPORT: [Via; 4] = [
+    Via::Memory,
+    Via::WebSocket(Serializer::Json),
+    Via::WebSocket(Serializer::Cbor),
+    Via::RawSocket(Serializer::MsgPack),
+];
+
+async fn router() -> Router {
+    trace();
+    Router::builder()
+        .realm("realm1")
+        .listener(Listener::websocket("127.0.0.1:0"))
+        .listener(Listener::rawsocket("127.0.0.1:0"))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A client that speaks messages, nothing more.
+struct Raw {
+    t: BoxTransport,
+    next_request: Id,
+}
+
+impl Raw {
+    async fn join(router: &Router, via: Via, roles: &[(Role, &[Feature])]) -> Raw {
+        let t: BoxTransport = match via {
+            Via::Memory => Box::new(router.local_transport()),
+            Via::WebSocket(s) | Via::RawSocket(s) => {
+                let protocol = match via {
+                    Via::WebSocket(_) => Protocol::WebSocket,
+                    _ => Protocol::RawSocket,
+                };
+                let config = TransportConfig {
+                    serializers: vec![s],
+                    ..TransportConfig::default()
+                };
+                let url = router.url(protocol).unwrap();
+                transport::connect(url, &config).await.unwrap().transport
+            }
+        };
+        let mut raw = Raw { t, next_request: 1 };
+        let mut details = Dict::new();
+        details.insert(keys::ROLES.into(), features::roles(roles));
+        raw.send(Message::Hello(message::Hello {
+            realm: "realm1".into(),
+            details,
+        }))
+        .await;
+        match raw.recv().await {
+            Some(Message::Welcome(_)) => raw,
+            other => panic!("expected WELCOME, got {other:?}"),
+        }
+    }
+
+    fn request(&mut self) -> Id {
+        let r = self.next_request;
+        self.next_request += 1;
+        r
+    }
+
+    async fn send(&mut self, m: Message) {
+        self.t.send(m).await.unwrap();
+    }
+
+    /// The next message, or `None` if none comes within a second or the connection ends.
+    async fn recv(&mut self) -> Option<Message> {
+        match tokio::time::timeout(Duration::from_secs(1), self.t.next()).await {
+            Ok(Some(Ok(m))) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Nothing arrives within 300 ms.
+    async fn silent(&mut self) {
+        match tokio::time::timeout(Duration::from_millis(300), self.t.next()).await {
+            Err(_) => {}
+            Ok(other) => panic!("expected nothing, got {other:?}"),
+        }
+    }
+
+    async fn expect_abort(&mut self, reason: &str) -> String {
+        match self.recv().await {
+            Some(Message::Abort(a)) => {
+                assert_eq!(a.reason, reason, "{a:?}");
+                match a.details.get(keys::MESSAGE) {
+                    Some(Value::Text(t)) => t.clone(),
+                    _ => String::new(),
+                }
+            }
+            other => panic!("expected ABORT {reason}, got {other:?}"),
+        }
+    }
+
+    async fn register(&mut self, procedure: &str, options: Dict) -> Message {
+        let request = self.request();
+        self.send(Message::Register(message::Register {
+            request,
+            options,
+            procedure: procedure.into(),
+        }))
+        .await;
+        self.recv().await.expect("an answer to REGISTER")
+    }
+
+    async fn registered(&mut self, procedure: &str) {
+        let answer = self.register(procedure, Dict::new()).await;
+        assert!(matches!(answer, Message::Registered(_)), "{answer:?}");
+    }
+
+    async fn call(&mut self, procedure: &str, options: Dict) -> Id {
+        let request = self.request();
+        self.send(Message::Call(message::Call {
+            request,
+            options,
+            procedure: procedure.into(),
+            payload: Arguments::default().into(),
+        }))
+        .await;
+        request
+    }
+
+    async fn invocation(&mut self) -> message::Invocation {
+        match self.recv().await {
+            Some(Message::Invocation(inv)) => inv,
+            other => panic!("expected INVOCATION, got {other:?}"),
+        }
+    }
+
+    async fn yield_(&mut self, request: Id, options: Dict) {
+        self.send(Message::Yield(message::Yield {
+            request,
+            options,
+            payload: Arguments::default().into(),
+        }))
+        .await;
+    }
+}
+
+fn opts(pairs: &[(&str, Value)]) -> Dict {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+const CALLER: &[(Role, &[Feature])] = &[(Role::Caller, &[])];
+const PROGRESSIVE_CALLER: &[(Role, &[Feature])] =
+    &[(Role::Caller, &[Feature::ProgressiveCallInvocations])];
+const CALLEE: &[(Role, &[Feature])] = &[(
+    Role::Callee,
+    &[Feature::CallCanceling, Feature::ProgressiveCallInvocations],
+)];
+
+/// Deviation 1: INVOCATION request IDs are in each callee's session scope, 1, 2, 3...
+#[tokio::test]
+async fn invocation_request_ids_count_from_one_for_each_callee() {
+    let router = router().await;
+    let mut a = Raw::join(&router, Via::Memory, CALLEE).await;
+    let mut b = Raw::join(&router, Via::Memory, CALLEE).await;
+    a.registered("com.a").await;
+    b.registered("com.b").await;
+    let mut caller = Raw::join(&router, Via::Memory, CALLER).await;
+    let mut seen = Vec::new();
+    for (procedure, callee) in [("com.a", 0), ("com.a", 0), ("com.b", 1), ("com.a", 0)] {
+        caller.call(procedure, Dict::new()).await;
+        let callee = if callee == 0 { &mut a } else { &mut b };
+        let inv = callee.invocation().await;
+        seen.push((procedure, inv.request));
+        callee.yield_(inv.request, Dict::new()).await;
+        assert!(matches!(caller.recv().await, Some(Message::Result(_))));
+    }
+    assert_eq!(
+        seen,
+        [("com.a", 1), ("com.a", 2), ("com.b", 1), ("com.a", 3)]
+    );
+}
+
+/// Deviation 2: an implementation-specific option value (`x_...`) that the router does not
+/// implement fails the request with `invalid_argument` (or, for a CANCEL, which has no ERROR, is
+/// ignored), on every transport alike; the session goes on.
+#[tokio::test]
+async fn unknown_option_values_fail_the_request_on_every_transport() {
+    let router = router().await;
+    for via in EVERY_TRANSPORT {
+        let mut callee = Raw::join(&router, via, CALLEE).await;
+        for options in [
+            opts(&[(keys::INVOKE, "x_sharded".into())]),
+            opts(&[(keys::MATCH, "x_regex".into())]),
+        ] {
+            match callee.register("com.unknown.values", options).await {
+                Message::Error(e) => {
+                    assert_eq!(
+                        (e.request_type, e.error.as_str()),
+                        (code::REGISTER, uris::INVALID_ARGUMENT),
+                        "{via:?}"
+                    );
+                }
+                other => panic!("{via:?}: expected ERROR, got {other:?}"),
+            }
+        }
+        let request = callee.request();
+        callee
+            .send(Message::Subscribe(message::Subscribe {
+                request,
+                options: opts(&[(keys::MATCH, "x_regex".into())]),
+                topic: "com.unknown.values".into(),
+            }))
+            .await;
+        match callee.recv().await {
+            Some(Message::Error(e)) => assert_eq!(e.error, uris::INVALID_ARGUMENT, "{via:?}"),
+            other => panic!("{via:?}: expected ERROR, got {other:?}"),
+        }
+        // The session is still there: a plain registration works.
+        callee.registered("com.unknown.values").await;
+        let mut caller = Raw::join(&router, via, CALLER).await;
+        let call = caller.call("com.unknown.values", Dict::new()).await;
+        let inv = callee.invocation().await;
+        caller
+            .send(Message::Cancel(message::Cancel {
+                request: call,
+                options: opts(&[(keys::MODE, "x_gently".into())]),
+            }))
+            .await;
+        // The spec has no ERROR for a CANCEL: the router ignores it (no INTERRUPT, no answer).
+        callee.silent().await;
+        caller.silent().await;
+        // The call went on and ends normally.
+        callee.yield_(inv.request, Dict::new()).await;
+        assert!(matches!(caller.recv().await, Some(Message::Result(r)) if r.request == call));
+    }
+}
+
+/// Deviation 2, the other half: a value that is neither the spec's nor `x_...` is malformed, a
+/// protocol violation as the spec's conformance vectors, Crossbar and Autobahn have it; the same
+/// on every transport (in process too, where nothing decodes the message).
+#[tokio::test]
+async fn a_malformed_option_value_is_a_protocol_violation_on_every_transport() {
+    let router = router().await;
+    for via in EVERY_TRANSPORT {
+        for (key, value) in [(keys::INVOKE, "sharded"), (keys::MATCH, "regex")] {
+            let mut callee = Raw::join(&router, via, CALLEE).await;
+            let request = callee.request();
+            callee
+                .send(Message::Register(message::Register {
+                    request,
+                    options: opts(&[(key, value.into())]),
+                    procedure: "com.malformed".into(),
+                }))
+                .await;
+            let why = callee.expect_abort(uris::PROTOCOL_VIOLATION).await;
+            assert!(why.contains(key), "{via:?}: {why}");
+        }
+    }
+}
+
+/// Deviation 3: a progressive CALL from a caller that did not announce the feature is a
+/// protocol violation.
+#[tokio::test]
+async fn a_progressive_call_from_a_caller_that_did_not_announce_it_is_aborted() {
+    let router = router().await;
+    let mut callee = Raw::join(&router, Via::Memory, CALLEE).await;
+    callee.registered("com.upload").await;
+    let mut caller = Raw::join(&router, Via::Memory, CALLER).await;
+    caller
+        .call("com.upload", opts(&[(keys::PROGRESS, true.into())]))
+        .await;
+    let why = caller.expect_abort(uris::PROTOCOL_VIOLATION).await;
+    assert!(why.contains("progressive_call_invocations"), "{why}");
+    callee.silent().await;
+}
+
+/// Deviation 3: a continuation CALL after its call ended is discarded, not started anew.
+#[tokio::test]
+async fn a_continuation_after_its_call_ended_is_discarded() {
+    let router = router().await;
+    let mut callee = Raw::join(&router, Via::Memory, CALLEE).await;
+    callee.registered("com.upload").await;
+    let mut caller = Raw::join(&router, Via::Memory, PROGRESSIVE_CALLER).await;
+    let call = caller
+        .call("com.upload", opts(&[(keys::PROGRESS, true.into())]))
+        .await;
+    let inv = callee.invocation().await;
+    // The callee answers before the caller is done sending: the call is over.
+    callee.yield_(inv.request, Dict::new()).await;
+    assert!(matches!(caller.recv().await, Some(Message::Result(r)) if r.request == call));
+    // The caller's last chunk comes too late: nobody is invoked, nobody is answered.
+    caller
+        .send(Message::Call(message::Call {
+            request: call,
+            options: Dict::new(),
+            procedure: "com.upload".into(),
+            payload: Arguments::default().into(),
+        }))
+        .await;
+    callee.silent().await;
+    caller.silent().await;
+    // A new call (the next request ID) is served.
+    caller.call("com.upload", Dict::new()).await;
+    let next = callee.invocation().await;
+    assert_eq!(next.request, inv.request + 1);
+}
+
+/// Deviation 5: a YIELD or ERROR for an INVOCATION that was never issued is a protocol violation.
+#[tokio::test]
+async fn an_answer_to_an_invocation_never_issued_is_a_protocol_violation() {
+    let router = router().await;
+    let mut callee = Raw::join(&router, Via::Memory, CALLEE).await;
+    callee.yield_(7, Dict::new()).await;
+    let why = callee.expect_abort(uris::PROTOCOL_VIOLATION).await;
+    assert!(why.contains("never issued"), "{why}");
+
+    let mut callee = Raw::join(&router, Via::Memory, CALLEE).await;
+    callee
+        .send(Message::Error(message::Error {
+            request_type: code::INVOCATION,
+            request: 3,
+            details: Dict::new(),
+            error: "com.error".into(),
+            payload: Arguments::default().into(),
+        }))
+        .await;
+    callee.expect_abort(uris::PROTOCOL_VIOLATION).await;
+}
+
+/// Deviation 5: a late answer to a canceled invocation is still dropped quietly.
+#[tokio::test]
+async fn a_late_answer_to_a_canceled_invocation_is_dropped_quietly() {
+    let router = router().await;
+    let mut callee = Raw::join(&router, Via::Memory, CALLEE).await;
+    callee.registered("com.slow").await;
+    let mut caller = Raw::join(&router, Via::Memory, CALLER).await;
+    let call = caller.call("com.slow", Dict::new()).await;
+    let inv = callee.invocation().await;
+    caller
+        .send(Message::Cancel(message::Cancel {
+            request: call,
+            options: opts(&[(keys::MODE, "killnowait".into())]),
+        }))
+        .await;
+    assert!(matches!(callee.recv().await, Some(Message::Interrupt(i)) if i.request == inv.request));
+    assert!(matches!(caller.recv().await, Some(Message::Error(e)) if e.error == uris::CANCELED));
+    callee.yield_(inv.request, Dict::new()).await;
+    callee.silent().await;
+    caller.silent().await;
+    // Both sessions go on.
+    caller.call("com.slow", Dict::new()).await;
+    let next = callee.invocation().await;
+    callee.yield_(next.request, Dict::new()).await;
+    assert!(matches!(caller.recv().await, Some(Message::Result(_))));
+}
+
+/// Deviation 6: this router does not implement Payload Passthru Mode, so a passthru payload is
+/// refused as the spec says, never forwarded without its `ppt_*` options.
+#[tokio::test]
+async fn a_passthru_payload_is_refused_never_forwarded_stripped() {
+    let router = router().await;
+    for via in EVERY_TRANSPORT {
+        let mut callee = Raw::join(&router, via, CALLEE).await;
+        callee.registered("com.ppt").await;
+        let mut caller = Raw::join(&router, via, CALLER).await;
+        caller
+            .call(
+                "com.ppt",
+                opts(&[
+                    (keys::PPT_SCHEME, "x_custom".into()),
+                    (keys::PPT_SERIALIZER, "native".into()),
+                ]),
+            )
+            .await;
+        let why = caller.expect_abort(uris::PROTOCOL_VIOLATION).await;
+        assert!(why.contains("passthru"), "{via:?}: {why}");
+        callee.silent().await;
+    }
+}

@@ -1,0 +1,126 @@
+//! The keys of `Options`, `Details` and `Extra` dictionaries that the spec defines, one constant
+//! each, so that the client, the router, descriptions and generated code spell them once.
+
+/// `HELLO`/`WELCOME.Details.roles`: the announced roles and their features.
+pub const ROLES: &str = "roles";
+/// The `features` dict inside a role's announcement.
+pub const FEATURES: &str = "features";
+/// `HELLO.Details.authmethods`.
+pub const AUTHMETHODS: &str = "authmethods";
+/// `HELLO`/`WELCOME.Details.authid`.
+pub const AUTHID: &str = "authid";
+/// `HELLO`/`WELCOME.Details.authrole`.
+pub const AUTHROLE: &str = "authrole";
+/// `WELCOME.Details.authmethod`.
+pub const AUTHMETHOD: &str = "authmethod";
+/// `WELCOME.Details.authprovider`.
+pub const AUTHPROVIDER: &str = "authprovider";
+/// `HELLO`/`WELCOME.Details.authextra`.
+pub const AUTHEXTRA: &str = "authextra";
+/// `HELLO`/`WELCOME.Details.agent`.
+pub const AGENT: &str = "agent";
+/// `WELCOME.Details.realm` (Crossbar and this router add it).
+pub const REALM: &str = "realm";
+/// `ABORT`/`GOODBYE.Details.message`: a human-readable reason.
+pub const MESSAGE: &str = "message";
+/// `UNREGISTERED`/`UNSUBSCRIBED`/`INTERRUPT` details: why the router revoked or interrupted.
+pub const REASON: &str = "reason";
+
+/// `SUBSCRIBE`/`REGISTER.Options.match`: a [`MatchPolicy`](super::MatchPolicy).
+pub const MATCH: &str = "match";
+/// `REGISTER.Options.invoke`: an [`InvokePolicy`](super::InvokePolicy).
+pub const INVOKE: &str = "invoke";
+/// `CANCEL`/`INTERRUPT.Options.mode`: a [`CancelMode`](super::CancelMode).
+pub const MODE: &str = "mode";
+/// `REGISTER.Options.disclose_caller`.
+pub const DISCLOSE_CALLER: &str = "disclose_caller";
+/// `REGISTER.Options.concurrency`.
+pub const CONCURRENCY: &str = "concurrency";
+/// `REGISTER.Options.force_reregister`.
+pub const FORCE_REREGISTER: &str = "force_reregister";
+/// `REGISTER.Options.forward_timeout` (Crossbar): the callee enforces the call timeout itself.
+pub const FORWARD_TIMEOUT: &str = "forward_timeout";
+/// `CALL`/`PUBLISH.Options.disclose_me`.
+pub const DISCLOSE_ME: &str = "disclose_me";
+/// `CALL.Options.timeout` and `INVOCATION.Details.timeout`, in milliseconds.
+pub const TIMEOUT: &str = "timeout";
+/// `CALL.Options.receive_progress` and `INVOCATION.Details.receive_progress`.
+pub const RECEIVE_PROGRESS: &str = "receive_progress";
+/// `CALL.Options.progress`, `INVOCATION`/`RESULT.Details.progress`, `YIELD.Options.progress`.
+pub const PROGRESS: &str = "progress";
+/// `INVOCATION.Details.caller`.
+pub const CALLER: &str = "caller";
+/// `INVOCATION.Details.caller_authid`.
+pub const CALLER_AUTHID: &str = "caller_authid";
+/// `INVOCATION.Details.caller_authrole`.
+pub const CALLER_AUTHROLE: &str = "caller_authrole";
+/// `INVOCATION.Details.procedure` (pattern registrations) and meta API details.
+pub const PROCEDURE: &str = "procedure";
+/// `forward_for` in options and details of router-to-router links.
+pub const FORWARD_FOR: &str = "forward_for";
+
+/// `PUBLISH.Options.acknowledge`.
+pub const ACKNOWLEDGE: &str = "acknowledge";
+/// `PUBLISH.Options.exclude_me`.
+pub const EXCLUDE_ME: &str = "exclude_me";
+/// `PUBLISH.Options.exclude`.
+pub const EXCLUDE: &str = "exclude";
+/// `PUBLISH.Options.exclude_authid`.
+pub const EXCLUDE_AUTHID: &str = "exclude_authid";
+/// `PUBLISH.Options.exclude_authrole`.
+pub const EXCLUDE_AUTHROLE: &str = "exclude_authrole";
+/// `PUBLISH.Options.eligible`.
+pub const ELIGIBLE: &str = "eligible";
+/// `PUBLISH.Options.eligible_authid`.
+pub const ELIGIBLE_AUTHID: &str = "eligible_authid";
+/// `PUBLISH.Options.eligible_authrole`.
+pub const ELIGIBLE_AUTHROLE: &str = "eligible_authrole";
+/// `PUBLISH.Options.retain`.
+pub const RETAIN: &str = "retain";
+/// `SUBSCRIBE.Options.get_retained`.
+pub const GET_RETAINED: &str = "get_retained";
+/// `EVENT.Details.retained`.
+pub const RETAINED: &str = "retained";
+/// `PUBLISH.Options.transaction_hash` and `EVENT.Details.transaction_hash`.
+pub const TRANSACTION_HASH: &str = "transaction_hash";
+/// `EVENT.Details.publisher`.
+pub const PUBLISHER: &str = "publisher";
+/// `EVENT.Details.publisher_authid`.
+pub const PUBLISHER_AUTHID: &str = "publisher_authid";
+/// `EVENT.Details.publisher_authrole`.
+pub const PUBLISHER_AUTHROLE: &str = "publisher_authrole";
+/// `EVENT.Details.topic` (pattern subscriptions).
+pub const TOPIC: &str = "topic";
+/// `EVENT.Details.x_acknowledged_delivery`: the publisher asked for EVENT_RECEIVED.
+pub const X_ACKNOWLEDGED_DELIVERY: &str = "x_acknowledged_delivery";
+/// `UNSUBSCRIBED.Details.subscription` on revocation.
+pub const SUBSCRIPTION: &str = "subscription";
+/// `UNREGISTERED.Details.registration` on revocation.
+pub const REGISTRATION: &str = "registration";
+
+/// Payload Passthru Mode: `ppt_scheme` (its presence marks a passthru payload).
+pub const PPT_SCHEME: &str = "ppt_scheme";
+/// Payload Passthru Mode: `ppt_serializer`.
+pub const PPT_SERIALIZER: &str = "ppt_serializer";
+/// Payload Passthru Mode: `ppt_cipher`.
+pub const PPT_CIPHER: &str = "ppt_cipher";
+/// Payload Passthru Mode: `ppt_keyid`.
+pub const PPT_KEYID: &str = "ppt_keyid";
+/// The legacy transparent payload's `enc_algo` (its presence marks a transparent payload).
+pub const ENC_ALGO: &str = "enc_algo";
+/// The legacy transparent payload's `enc_serializer`.
+pub const ENC_SERIALIZER: &str = "enc_serializer";
+/// The legacy transparent payload's `enc_key`.
+pub const ENC_KEY: &str = "enc_key";
+
+/// Meta API details (`wamp.session.get`, `wamp.registration.get`, `wamp.subscription.get`):
+/// the session's ID.
+pub const SESSION: &str = "session";
+/// Meta API details: the session's transport.
+pub const TRANSPORT: &str = "transport";
+/// Meta API details: a registration's or subscription's ID.
+pub const ID: &str = "id";
+/// Meta API details: when a registration or subscription was created (ISO 8601).
+pub const CREATED: &str = "created";
+/// Meta API details: a registration's or subscription's URI.
+pub const URI: &str = "uri";

@@ -1,0 +1,129 @@
+//! The protocol's option values that attributes take (`match`, `invoke`, `cancel`), as enums.
+//!
+//! This crate cannot depend on `wamp-core` (which re-exports it), so the values are spelled here
+//! a second time; the unit test below checks each against `wamp_core::message`, so the two cannot
+//! drift apart.
+
+use proc_macro2::{Ident, Span};
+
+macro_rules! values {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal,)* } default $default:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+        pub(crate) enum $name {
+            #[default]
+            $default,
+            $($variant,)*
+        }
+
+        impl $name {
+            /// Every value's spelling, in the order attributes list them.
+            pub(crate) const NAMES: &'static [&'static str] =
+                &[values!(@text $default $($variant = $text,)*), $($text),*];
+
+            /// The value `text` names (an attribute checks `text` against [`Self::NAMES`] first).
+            pub(crate) fn parse(text: &str) -> Self {
+                match text {
+                    $($text => $name::$variant,)*
+                    _ => $name::$default,
+                }
+            }
+
+            /// The variant of the `wamp_core::message` enum of the same name.
+            pub(crate) fn variant(self) -> Ident {
+                let name = match self {
+                    $name::$default => stringify!($default),
+                    $($name::$variant => stringify!($variant),)*
+                };
+                Ident::new(name, Span::call_site())
+            }
+
+            /// Every value.
+            #[cfg(test)]
+            pub(crate) const ALL: &'static [$name] = &[$name::$default, $($name::$variant),*];
+        }
+    };
+    (@text Exact $($rest:tt)*) => { "exact" };
+    (@text Single $($rest:tt)*) => { "single" };
+    (@text Kill $($rest:tt)*) => { "kill" };
+}
+
+values! {
+    /// `match`: how a URI is matched (`MatchPolicy`).
+    MatchPolicy { Prefix = "prefix", Wildcard = "wildcard", } default Exact
+}
+
+values! {
+    /// `invoke`: how a shared registration picks its callee (`InvokePolicy`).
+    InvokePolicy {
+        RoundRobin = "roundrobin",
+        Random = "random",
+        First = "first",
+        Last = "last",
+    } default Single
+}
+
+values! {
+    /// `cancel`: how a typed client cancels a call (`CancelMode`). Typed calls default to `kill`,
+    /// so that the callee's answer to the interrupt reaches the caller.
+    CancelMode { Skip = "skip", KillNoWait = "killnowait", } default Kill
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wamp_core::message as core;
+
+    /// `(spelling, variant)` pairs, sorted.
+    fn pairs<'a>(items: impl Iterator<Item = (&'a str, String)>) -> Vec<(String, String)> {
+        let mut v: Vec<_> = items.map(|(a, b)| (a.to_owned(), b)).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn every_value_agrees_with_wamp_core() {
+        let ours = pairs(
+            MatchPolicy::NAMES
+                .iter()
+                .zip(MatchPolicy::ALL)
+                .map(|(n, m)| {
+                    assert_eq!(MatchPolicy::parse(n), *m);
+                    (*n, m.variant().to_string())
+                }),
+        );
+        let theirs = pairs(
+            core::MatchPolicy::ALL
+                .iter()
+                .map(|c| (c.name(), format!("{c:?}"))),
+        );
+        assert_eq!(ours, theirs);
+
+        let ours = pairs(
+            InvokePolicy::NAMES
+                .iter()
+                .zip(InvokePolicy::ALL)
+                .map(|(n, m)| {
+                    assert_eq!(InvokePolicy::parse(n), *m);
+                    (*n, m.variant().to_string())
+                }),
+        );
+        let theirs = pairs(
+            core::InvokePolicy::ALL
+                .iter()
+                .map(|c| (c.name(), format!("{c:?}"))),
+        );
+        assert_eq!(ours, theirs);
+
+        let ours = pairs(CancelMode::NAMES.iter().zip(CancelMode::ALL).map(|(n, m)| {
+            assert_eq!(CancelMode::parse(n), *m);
+            (*n, m.variant().to_string())
+        }));
+        let theirs = pairs(
+            core::CancelMode::ALL
+                .iter()
+                .map(|c| (c.name(), format!("{c:?}"))),
+        );
+        assert_eq!(ours, theirs);
+    }
+}

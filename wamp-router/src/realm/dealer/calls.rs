@@ -1,0 +1,419 @@
+//! Calls in flight: INVOCATION to the callee, progressive results and invocations, canceling,
+//! timeouts and caller identification.
+//!
+//! INVOCATION request IDs are in the callee's session scope, as the spec requires: each callee's
+//! invocations are numbered 1, 2, 3... (wrapping to 1 after 2^53). That also tells a late answer
+//! (to an invocation issued, then canceled or timed out: dropped quietly) from an answer to one
+//! never issued (a protocol violation).
+
+use std::collections::HashMap;
+use std::sync::Weak;
+use std::time::Duration;
+
+use wamp_core::message::{code, keys, uris, CancelMode, MatchPolicy, MAX_ID};
+use wamp_core::message::{Call, Cancel, Error, Interrupt, Invocation, Result as CallResult, Yield};
+use wamp_core::{Dict, Id, Message, Value};
+
+use super::super::options::{dict, flag, id, policy, text_value, uint};
+use super::super::sessions::{disclose_me, Sessions};
+use super::super::{error, Realm, Violation};
+use super::Dealer;
+
+/// One call waiting for its callee, keyed by `(callee, invocation)`.
+#[derive(Debug)]
+struct PendingCall {
+    caller: Id,
+    caller_request: Id,
+    registration: Id,
+    receive_progress: bool,
+    /// The caller is still sending progressive CALL chunks.
+    input_open: bool,
+    /// A `kill` cancel is waiting for the callee's answer.
+    killing: bool,
+    timer: Option<tokio::task::AbortHandle>,
+}
+
+/// The INVOCATION request IDs issued to one callee.
+#[derive(Debug, Default, Clone, Copy)]
+struct Issued {
+    last: Id,
+    wrapped: bool,
+}
+
+impl Issued {
+    fn next(&mut self) -> Id {
+        if self.last >= MAX_ID {
+            self.last = 0;
+            self.wrapped = true;
+        }
+        self.last += 1;
+        self.last
+    }
+
+    fn includes(self, request: Id) -> bool {
+        self.wrapped || (1..=self.last).contains(&request)
+    }
+}
+
+/// Calls in flight and the per-session counters they need.
+#[derive(Debug, Default)]
+pub(super) struct Calls {
+    pending: HashMap<(Id, Id), PendingCall>,
+    /// `(caller, CALL.Request)` -> `(callee, INVOCATION.Request)`.
+    by_caller: HashMap<(Id, Id), (Id, Id)>,
+    issued: HashMap<Id, Issued>,
+    /// The highest CALL request ID of each caller that announced progressive call invocations:
+    /// a CALL at or below it that matches no call in progress continues a call that has ended.
+    watermark: HashMap<Id, Id>,
+}
+
+impl Calls {
+    pub(super) fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    fn finish(&mut self, key: (Id, Id)) -> Option<PendingCall> {
+        let call = self.pending.remove(&key)?;
+        self.by_caller.remove(&(call.caller, call.caller_request));
+        if let Some(timer) = &call.timer {
+            timer.abort();
+        }
+        Some(call)
+    }
+
+    /// The call a callee's YIELD or ERROR answers: `None` for a late answer to an invocation that
+    /// has ended (dropped quietly, as the spec's cancel and timeout rules say), a violation for
+    /// one never issued.
+    fn answered(&self, callee: Id, request: Id, what: &str) -> Result<Option<(Id, Id)>, Violation> {
+        let key = (callee, request);
+        if self.pending.contains_key(&key) {
+            return Ok(Some(key));
+        }
+        if self
+            .issued
+            .get(&callee)
+            .is_some_and(|i| i.includes(request))
+        {
+            return Ok(None);
+        }
+        Err(Violation(format!(
+            "{what} for INVOCATION {request}, which was never issued to this session"
+        )))
+    }
+
+    /// A session left: calls to it fail with `canceled`, its calls as caller are interrupted.
+    pub(super) fn remove_session(&mut self, sessions: &mut Sessions, session: Id) {
+        let affected: Vec<(Id, Id)> = self
+            .pending
+            .iter()
+            .filter(|((callee, _), c)| *callee == session || c.caller == session)
+            .map(|(key, _)| *key)
+            .collect();
+        for key in affected {
+            let Some(call) = self.finish(key) else {
+                continue;
+            };
+            let (callee, invocation) = key;
+            if callee == session && call.caller != session {
+                let why = "the callee left the realm";
+                let reply = error(code::CALL, call.caller_request, uris::CANCELED, why);
+                sessions.send(call.caller, reply);
+            } else if callee != session && sessions.features(callee).callee_cancel {
+                interrupt(sessions, callee, invocation, uris::CANCELED);
+            }
+        }
+        self.issued.remove(&session);
+        self.watermark.remove(&session);
+    }
+}
+
+/// Sends INTERRUPT `killnowait` with a reason.
+fn interrupt(sessions: &mut Sessions, callee: Id, invocation: Id, reason: &str) {
+    sessions.send(
+        callee,
+        Message::Interrupt(Interrupt {
+            request: invocation,
+            options: dict([
+                (keys::MODE, text_value(CancelMode::KillNoWait.name())),
+                (keys::REASON, text_value(reason)),
+            ]),
+        }),
+    );
+}
+
+impl Dealer {
+    pub(crate) fn call(
+        &mut self,
+        sessions: &mut Sessions,
+        realm: &Weak<Realm>,
+        session: Id,
+        msg: Call,
+    ) -> Result<(), Violation> {
+        let progress = flag(&msg.options, keys::PROGRESS).unwrap_or(false);
+        let caller_features = sessions.features(session);
+        if progress && !caller_features.caller_progressive_invocations {
+            return Err(Violation(
+                "a progressive CALL from a caller that did not announce \
+                 progressive_call_invocations"
+                    .into(),
+            ));
+        }
+        if let Some(&key) = self.calls.by_caller.get(&(session, msg.request)) {
+            return self.continue_call(sessions, key, progress, msg);
+        }
+        if caller_features.caller_progressive_invocations {
+            let watermark = self.calls.watermark.entry(session).or_default();
+            if msg.request <= *watermark {
+                // A continuation of a call that has ended: the spec says discard it.
+                return Ok(());
+            }
+            *watermark = msg.request;
+        }
+        let reply = |uri: &str, why: &str| error(code::CALL, msg.request, uri, why);
+        let Some(reg_id) = self.registrations.table.best_match(&msg.procedure) else {
+            let why = format!("no callee registered procedure {}", msg.procedure);
+            sessions.send(session, reply(uris::NO_SUCH_PROCEDURE, &why));
+            return Ok(());
+        };
+        let Some(reg) = self.registrations.get_mut(reg_id) else {
+            return Ok(());
+        };
+        let Some(callee) = reg.pick() else {
+            sessions.send(
+                session,
+                reply(uris::NO_AVAILABLE_CALLEE, "no callee available"),
+            );
+            return Ok(());
+        };
+        let features = sessions.features(callee.session);
+        if progress && !(features.callee_progressive_invocations && features.callee_cancel) {
+            let why = "the callee does not support progressive call invocations";
+            sessions.send(session, reply(uris::FEATURE_NOT_SUPPORTED, why));
+            return Ok(());
+        }
+        let receive_progress = flag(&msg.options, keys::RECEIVE_PROGRESS).unwrap_or(false)
+            && features.callee_progressive_results;
+        let mut details = Dict::new();
+        if reg.policy != MatchPolicy::Exact {
+            details.insert(keys::PROCEDURE.into(), Value::Text(msg.procedure.clone()));
+        }
+        if receive_progress {
+            details.insert(keys::RECEIVE_PROGRESS.into(), Value::Bool(true));
+        }
+        if progress {
+            details.insert(keys::PROGRESS.into(), Value::Bool(true));
+        }
+        if callee.disclose_caller || disclose_me(&msg.options) {
+            if let Some(caller) = sessions.identity(session) {
+                details.insert(keys::CALLER.into(), id(session));
+                details.insert(keys::CALLER_AUTHID.into(), text_value(&caller.authid));
+                details.insert(keys::CALLER_AUTHROLE.into(), text_value(&caller.authrole));
+            }
+        }
+        let invocation = self.calls.issued.entry(callee.session).or_default().next();
+        let key = (callee.session, invocation);
+        let timeout = uint(&msg.options, keys::TIMEOUT).filter(|t| *t > 0);
+        let mut timer = None;
+        if let Some(ms) = timeout {
+            if callee.forward_timeout && features.callee_timeout {
+                details.insert(keys::TIMEOUT.into(), Value::from(ms));
+            } else {
+                let realm = realm.clone();
+                timer = Some(
+                    tokio::spawn(async move {
+                        tokio::time::sleep(Duration::from_millis(ms)).await;
+                        if let Some(realm) = realm.upgrade() {
+                            realm.expire_call(key);
+                        }
+                    })
+                    .abort_handle(),
+                );
+            }
+        }
+        sessions.send(
+            callee.session,
+            Message::Invocation(Invocation {
+                request: invocation,
+                registration: reg_id,
+                details,
+                payload: msg.payload,
+            }),
+        );
+        self.calls.pending.insert(
+            key,
+            PendingCall {
+                caller: session,
+                caller_request: msg.request,
+                registration: reg_id,
+                receive_progress,
+                input_open: progress,
+                killing: false,
+                timer,
+            },
+        );
+        self.calls.by_caller.insert((session, msg.request), key);
+        Ok(())
+    }
+
+    /// A further CALL chunk of a progressive call invocation.
+    fn continue_call(
+        &mut self,
+        sessions: &mut Sessions,
+        key: (Id, Id),
+        progress: bool,
+        msg: Call,
+    ) -> Result<(), Violation> {
+        let Some(call) = self.calls.pending.get_mut(&key) else {
+            return Ok(());
+        };
+        if !call.input_open {
+            return Err(Violation(format!(
+                "CALL reuses request ID {} of a call in progress",
+                msg.request
+            )));
+        }
+        call.input_open = progress;
+        let mut details = Dict::new();
+        if progress {
+            details.insert(keys::PROGRESS.into(), Value::Bool(true));
+        }
+        let (callee, invocation) = key;
+        sessions.send(
+            callee,
+            Message::Invocation(Invocation {
+                request: invocation,
+                registration: call.registration,
+                details,
+                payload: msg.payload,
+            }),
+        );
+        Ok(())
+    }
+
+    pub(crate) fn yield_(
+        &mut self,
+        sessions: &mut Sessions,
+        session: Id,
+        msg: Yield,
+    ) -> Result<(), Violation> {
+        let Some(key) = self.calls.answered(session, msg.request, "YIELD")? else {
+            return Ok(());
+        };
+        if flag(&msg.options, keys::PROGRESS).unwrap_or(false) {
+            if let Some(call) = self.calls.pending.get(&key).filter(|c| c.receive_progress) {
+                sessions.send(
+                    call.caller,
+                    Message::Result(CallResult {
+                        request: call.caller_request,
+                        details: dict([(keys::PROGRESS, Value::Bool(true))]),
+                        payload: msg.payload,
+                    }),
+                );
+            }
+            return Ok(());
+        }
+        if let Some(call) = self.calls.finish(key) {
+            sessions.send(
+                call.caller,
+                Message::Result(CallResult {
+                    request: call.caller_request,
+                    details: Dict::new(),
+                    payload: msg.payload,
+                }),
+            );
+        }
+        Ok(())
+    }
+
+    /// An ERROR from a callee answering an INVOCATION.
+    pub(crate) fn invocation_error(
+        &mut self,
+        sessions: &mut Sessions,
+        session: Id,
+        msg: Error,
+    ) -> Result<(), Violation> {
+        let Some(key) = self.calls.answered(session, msg.request, "ERROR")? else {
+            return Ok(());
+        };
+        if let Some(call) = self.calls.finish(key) {
+            sessions.send(
+                call.caller,
+                Message::Error(Error {
+                    request_type: code::CALL,
+                    request: call.caller_request,
+                    details: msg.details,
+                    error: msg.error,
+                    payload: msg.payload,
+                }),
+            );
+        }
+        Ok(())
+    }
+
+    pub(crate) fn cancel(
+        &mut self,
+        sessions: &mut Sessions,
+        session: Id,
+        msg: Cancel,
+    ) -> Result<(), Violation> {
+        let default = CancelMode::default();
+        let Some(mode) = policy(&msg.options, keys::MODE, default, CancelMode::parse)? else {
+            // The spec defines no ERROR for a CANCEL: one that asks for a mode this router does
+            // not implement is ignored, and the call goes on to its normal end.
+            tracing::debug!(
+                session,
+                "CANCEL with an implementation-specific mode ignored"
+            );
+            return Ok(());
+        };
+        let Some(&key) = self.calls.by_caller.get(&(session, msg.request)) else {
+            return Ok(());
+        };
+        let Some(call) = self.calls.pending.get_mut(&key) else {
+            return Ok(());
+        };
+        if call.killing {
+            return Ok(());
+        }
+        let (callee, invocation) = key;
+        let interrupts = mode != CancelMode::Skip && sessions.features(callee).callee_cancel;
+        if interrupts {
+            sessions.send(
+                callee,
+                Message::Interrupt(Interrupt {
+                    request: invocation,
+                    options: dict([(keys::MODE, text_value(mode.name()))]),
+                }),
+            );
+        }
+        if interrupts && mode == CancelMode::Kill {
+            // The caller gets the callee's answer, whatever it is.
+            call.killing = true;
+            return Ok(());
+        }
+        if let Some(call) = self.calls.finish(key) {
+            let why = "the call was canceled";
+            let reply = error(code::CALL, call.caller_request, uris::CANCELED, why);
+            sessions.send(call.caller, reply);
+        }
+        Ok(())
+    }
+
+    /// The dealer-enforced timeout of a call fired.
+    pub(crate) fn expire(&mut self, sessions: &mut Sessions, key: (Id, Id)) {
+        let Some(call) = self.calls.finish(key) else {
+            return;
+        };
+        let (callee, invocation) = key;
+        if sessions.features(callee).callee_cancel {
+            interrupt(sessions, callee, invocation, uris::TIMEOUT);
+        }
+        let reply = error(
+            code::CALL,
+            call.caller_request,
+            uris::TIMEOUT,
+            "the call timed out",
+        );
+        sessions.send(call.caller, reply);
+    }
+}

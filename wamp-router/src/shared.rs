@@ -1,0 +1,14 @@
+//! The state every connection task of a router shares: its realms and the session limits.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::realm::Realm;
+
+/// What every connection task shares.
+pub(crate) struct Shared {
+    pub(crate) realms: HashMap<String, Arc<Realm>>,
+    pub(crate) outbound_queue: usize,
+    pub(crate) handshake_timeout: Duration,
+}
