@@ -400,3 +400,52 @@ async fn a_passthru_payload_is_refused_never_forwarded_stripped() {
         callee.silent().await;
     }
 }
+
+/// Deviation 4: over RawSocket the router announces at most what it accepts, so a message of
+/// exactly the announced maximum goes through (it announced the power of two above its limit
+/// and then refused messages between the two).
+#[tokio::test]
+async fn rawsocket_never_refuses_a_message_within_the_length_it_announced() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use wamp_tests::rawframe::{read_frame, write_frame};
+    trace();
+    let limit = 100_000;
+    let router = Router::builder()
+        .realm("realm1")
+        .listener(Listener::rawsocket("127.0.0.1:0").max_message_size(limit))
+        .start()
+        .await
+        .unwrap();
+    let addr = router.endpoints()[0].addr.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // JSON (serializer 1), and the largest length this client accepts.
+    stream.write_all(&[0x7F, 0xF1, 0, 0]).await.unwrap();
+    let mut reply = [0u8; 4];
+    stream.read_exact(&mut reply).await.unwrap();
+    assert_eq!((reply[0], reply[1] & 0x0F), (0x7F, 1), "{reply:?}");
+    let announced = 1usize << (9 + (reply[1] >> 4));
+    assert!(
+        announced <= limit,
+        "announced {announced} over the limit {limit}"
+    );
+    let hello = r#"[1,"realm1",{"roles":{"publisher":{}}}]"#;
+    write_frame(&mut stream, 0, hello.as_bytes()).await;
+    let (_, welcome) = read_frame(&mut stream).await.unwrap();
+    assert!(
+        welcome.starts_with(b"[2,"),
+        "{}",
+        String::from_utf8_lossy(&welcome)
+    );
+    // A PUBLISH (acknowledged) padded to exactly the announced length.
+    let bare = r#"[16,1,{"acknowledge":true},"com.pad",[""]]"#;
+    let padding = "x".repeat(announced - bare.len());
+    let publish = format!(r#"[16,1,{{"acknowledge":true}},"com.pad",["{padding}"]]"#);
+    assert_eq!(publish.len(), announced);
+    write_frame(&mut stream, 0, publish.as_bytes()).await;
+    let (_, answer) = read_frame(&mut stream).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("[17,1,"),
+        "expected PUBLISHED, got {answer}"
+    );
+}

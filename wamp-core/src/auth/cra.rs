@@ -8,7 +8,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::{authenticate, text_field, uint_field, AuthError, Authenticator};
+use super::{authenticate, text_field, uint_field, AuthError, Authenticator, KdfLimits};
 use crate::message::Authenticate;
 use crate::value::Dict;
 
@@ -18,6 +18,7 @@ const METHOD: &str = "wampcra";
 #[derive(Clone)]
 pub struct WampCra {
     secret: String,
+    limits: KdfLimits,
 }
 
 impl WampCra {
@@ -25,6 +26,7 @@ impl WampCra {
     pub fn new(secret: impl Into<String>) -> Self {
         Self {
             secret: secret.into(),
+            limits: KdfLimits::default(),
         }
     }
 }
@@ -55,6 +57,10 @@ impl Authenticator for WampCra {
         METHOD
     }
 
+    fn limit(&mut self, limits: &KdfLimits) {
+        self.limits = *limits;
+    }
+
     fn respond(&mut self, extra: &Dict) -> Result<Authenticate, AuthError> {
         let challenge = text_field(METHOD, extra, "challenge")?;
         let signature = match extra.get("salt") {
@@ -69,6 +75,8 @@ impl Authenticator for WampCra {
                         "challenge has out-of-range iterations or keylen",
                     ));
                 }
+                let bound = self.limits.wampcra_iterations;
+                KdfLimits::check(METHOD, "iterations", iterations.into(), bound.into())?;
                 let key = derive_key(&self.secret, salt, iterations, keylen as usize);
                 sign(key.as_bytes(), challenge)
             }

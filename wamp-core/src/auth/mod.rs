@@ -38,8 +38,55 @@ impl AuthError {
     }
 }
 
+/// Bounds on the key-derivation work a router may ask of this client in a challenge.
+///
+/// WAMP-SCRAM and salted WAMP-CRA let the router choose the KDF's cost; a hostile or broken
+/// router could ask for gigabytes of memory or billions of iterations. Each parameter is checked
+/// against these bounds before any work, and over a bound is a clear [`AuthError`]. The defaults
+/// leave room for every setting in use (Autobahn's and Crossbar's SCRAM credentials are argon2id
+/// with 512 KiB and 4,096 passes, PBKDF2 with 4,096 iterations; salted WAMP-CRA 1,000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfLimits {
+    /// The most memory argon2id may use, in KiB (default 262,144: 256 MiB).
+    pub argon2_memory_kib: u32,
+    /// The most argon2id work, as memory in KiB times passes (default 2^24: 8 times Autobahn's
+    /// default credential).
+    pub argon2_work: u64,
+    /// The most PBKDF2 iterations for WAMP-SCRAM (default 5,000,000).
+    pub pbkdf2_iterations: u32,
+    /// The most PBKDF2 iterations for salted WAMP-CRA (default 5,000,000).
+    pub wampcra_iterations: u32,
+}
+
+impl Default for KdfLimits {
+    fn default() -> Self {
+        Self {
+            argon2_memory_kib: 256 * 1024,
+            argon2_work: 1 << 24,
+            pbkdf2_iterations: 5_000_000,
+            wampcra_iterations: 5_000_000,
+        }
+    }
+}
+
+impl KdfLimits {
+    /// Fails with an [`AuthError`] naming the parameter when `value` is over `bound`.
+    pub(crate) fn check(method: &str, what: &str, value: u64, bound: u64) -> Result<(), AuthError> {
+        if value > bound {
+            return Err(AuthError::new(
+                method,
+                format!(
+                    "the router asks for {what} {value}, over this client's limit of {bound} \
+                     (see KdfLimits)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// One authentication method, as seen from the client.
-pub trait Authenticator: Send + Sync {
+pub trait Authenticator: Send + Sync + 'static {
     /// The method name announced in `HELLO.Details.authmethods` (for example `"ticket"`).
     fn method(&self) -> &str;
 
@@ -48,8 +95,13 @@ pub trait Authenticator: Send + Sync {
         Ok(Dict::new())
     }
 
-    /// Answers the router's challenge (`CHALLENGE.Extra`).
+    /// Answers the router's challenge (`CHALLENGE.Extra`). It runs on a blocking thread, so a
+    /// slow key derivation does not hold up the runtime (and the join timeout holds).
     fn respond(&mut self, challenge: &Dict) -> Result<Authenticate, AuthError>;
+
+    /// Sets the bounds on the key-derivation work a challenge may ask for; called before
+    /// [`respond`](Self::respond). Methods without a router-chosen cost ignore it.
+    fn limit(&mut self, _limits: &KdfLimits) {}
 
     /// Checks the router's WELCOME details (for example the SCRAM server signature).
     fn check_welcome(&mut self, _details: &Dict) -> Result<(), AuthError> {

@@ -21,7 +21,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 
-use super::{text_field, uint_field, AuthError, Authenticator};
+use super::{text_field, uint_field, AuthError, Authenticator, KdfLimits};
 use crate::message::keys;
 use crate::message::Authenticate;
 use crate::value::{Dict, Value};
@@ -49,6 +49,7 @@ pub struct Scram {
     /// Kept between CHALLENGE and WELCOME to check the server signature.
     salted_password: Option<Vec<u8>>,
     auth_message: Option<String>,
+    limits: KdfLimits,
 }
 
 impl std::fmt::Debug for Scram {
@@ -72,6 +73,7 @@ impl Scram {
             client_nonce: STANDARD.encode(nonce),
             salted_password: None,
             auth_message: None,
+            limits: KdfLimits::default(),
         }
     }
 
@@ -128,6 +130,10 @@ impl Authenticator for Scram {
         Ok(extra)
     }
 
+    fn limit(&mut self, limits: &KdfLimits) {
+        self.limits = *limits;
+    }
+
     fn respond(&mut self, extra: &Dict) -> Result<Authenticate, AuthError> {
         let server_nonce = text_field(METHOD, extra, "nonce")?;
         if !nonce_extends(server_nonce, &self.client_nonce) {
@@ -150,6 +156,20 @@ impl Authenticator for Scram {
             "argon2id13" | "argon2id-13" => {
                 let memory = uint_field(METHOD, extra, "memory")?
                     .ok_or_else(|| AuthError::new(METHOD, "argon2id needs a memory parameter"))?;
+                let limits = &self.limits;
+                KdfLimits::check(
+                    METHOD,
+                    "argon2 memory (KiB)",
+                    memory.into(),
+                    limits.argon2_memory_kib.into(),
+                )?;
+                let work = u64::from(memory) * u64::from(iterations);
+                KdfLimits::check(
+                    METHOD,
+                    "argon2 work (KiB x passes)",
+                    work,
+                    limits.argon2_work,
+                )?;
                 let params = argon2::Params::new(memory, iterations, 1, Some(32)).map_err(|e| {
                     AuthError::new(METHOD, format!("invalid argon2 parameters: {e}"))
                 })?;
@@ -169,6 +189,8 @@ impl Authenticator for Scram {
                 }
             }
             "pbkdf2" => {
+                let bound = self.limits.pbkdf2_iterations;
+                KdfLimits::check(METHOD, "pbkdf2 iterations", iterations.into(), bound.into())?;
                 let mut key = [0u8; 32];
                 pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, iterations, &mut key);
                 key.to_vec()

@@ -5,65 +5,20 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::future::BoxFuture;
 use tokio::sync::{broadcast, mpsc, watch};
 use tracing::Instrument as _;
 
+use super::connector::{Connector, Dial, Target};
 use super::driver::Driver;
-use super::join::{join, Credential, JoinRequest};
+use super::join::{Credential, JoinRequest};
 use super::state::{ReconnectPolicy, SessionState};
-use super::{Session, SessionConfig, SessionInfo, Shared};
-use crate::auth::{Authenticator, Cryptosign, ScramFlavor, Ticket, WampCra};
+use super::{Session, SessionConfig, Shared};
+use crate::auth::{Authenticator, Cryptosign, KdfLimits, ScramFlavor, Ticket, WampCra};
 use crate::error::Error;
 use crate::serializer::Serializer;
-use crate::transport::{self, BoxTransport, Keepalive, TlsConfig, TransportConfig, TransportError};
+use crate::transport::{BoxTransport, Keepalive, TlsConfig, TransportConfig, TransportError};
 use crate::uri::UriCheck;
 use crate::value::{Dict, Value};
-
-/// Opens a new connection, for the first join and every reconnect.
-type Dial = Arc<dyn Fn() -> BoxFuture<'static, Result<BoxTransport, TransportError>> + Send + Sync>;
-
-/// Where a session's connections come from.
-enum Target {
-    /// A URL, connected with the transport settings.
-    Url(String, TransportConfig),
-    /// A caller-supplied function (for example in-memory connections to an embedded router).
-    Dial(Dial),
-    /// One transport given already connected: it cannot be opened again.
-    Once(Option<BoxTransport>),
-}
-
-/// Everything needed to connect and join again: the driver keeps it for reconnects.
-pub(crate) struct Connector {
-    target: Target,
-    request: JoinRequest,
-    join_timeout: Duration,
-}
-
-impl Connector {
-    /// Whether a lost connection can be opened again.
-    pub(crate) fn can_reconnect(&self) -> bool {
-        !matches!(self.target, Target::Once(_))
-    }
-
-    /// Connects and joins: the transport and what WELCOME said.
-    pub(crate) async fn open(&mut self) -> Result<(BoxTransport, SessionInfo), Error> {
-        let (mut transport, serializer) = match &mut self.target {
-            Target::Url(url, config) => {
-                let connected = transport::connect(url, config).await?;
-                (connected.transport, connected.serializer)
-            }
-            Target::Dial(dial) => (dial().await?, None),
-            Target::Once(transport) => (transport.take().ok_or(TransportError::Closed)?, None),
-        };
-        let timeout = self.join_timeout;
-        let (id, details) = tokio::time::timeout(timeout, join(&mut transport, &mut self.request))
-            .await
-            .map_err(|_| Error::Transport(TransportError::ConnectTimeout(timeout)))??;
-        let info = SessionInfo::from_welcome(id, self.request.realm.clone(), details, serializer);
-        Ok((transport, info))
-    }
-}
 
 /// How to connect to a router and join a realm.
 ///
@@ -85,6 +40,7 @@ pub struct Client {
     authextra: Dict,
     credentials: Vec<Credential>,
     anonymous: bool,
+    kdf_limits: KdfLimits,
     transport: TransportConfig,
     session: SessionConfig,
     dial: Option<Dial>,
@@ -112,6 +68,7 @@ impl Client {
             authextra: Dict::new(),
             credentials: Vec::new(),
             anonymous: false,
+            kdf_limits: KdfLimits::default(),
             transport: TransportConfig::default(),
             session: SessionConfig::default(),
             dial: None,
@@ -169,7 +126,7 @@ impl Client {
     /// Offers any authenticator, in addition to those already offered.
     pub fn authenticator(mut self, authenticator: impl Authenticator + 'static) -> Self {
         self.credentials
-            .push(Credential::Ready(Box::new(authenticator)));
+            .push(Credential::Ready(Some(Box::new(authenticator))));
         self
     }
 
@@ -293,6 +250,14 @@ impl Client {
         self
     }
 
+    /// Bounds the key-derivation work (WAMP-SCRAM, salted WAMP-CRA) a router may ask for in a
+    /// challenge ([`KdfLimits::default`] unless set); over a bound, the join fails with
+    /// [`Error::Auth`] before any work.
+    pub fn kdf_limits(mut self, limits: KdfLimits) -> Self {
+        self.kdf_limits = limits;
+        self
+    }
+
     /// Connects (to the URL, or with the [`Client::dial`] function) and joins the realm.
     pub async fn connect(mut self) -> Result<Session, Error> {
         let target = match self.dial.take() {
@@ -309,18 +274,19 @@ impl Client {
     }
 
     async fn start(self, target: Target) -> Result<Session, Error> {
-        let mut connector = Connector {
+        let mut connector = Connector::new(
             target,
-            request: JoinRequest {
+            JoinRequest {
                 realm: self.realm,
                 authid: self.authid,
                 authrole: self.authrole,
                 authextra: self.authextra,
                 credentials: self.credentials,
                 anonymous: self.anonymous,
+                kdf_limits: self.kdf_limits,
             },
-            join_timeout: self.session.join_timeout,
-        };
+            self.session.join_timeout,
+        );
         let (transport, info) = connector.open().await?;
         let id = info.id;
         let info = Arc::new(info);

@@ -2,7 +2,7 @@
 
 use futures::{SinkExt as _, StreamExt as _};
 
-use crate::auth::{AuthError, Authenticator, Scram, ScramFlavor};
+use crate::auth::{AuthError, Authenticator, KdfLimits, Scram, ScramFlavor};
 use crate::error::{uris, Error};
 use crate::message::{
     keys, role_features, Abort, Feature, Hello, Id, Message, ProtocolViolation, Role,
@@ -70,12 +70,14 @@ pub(crate) struct JoinRequest {
     pub(crate) authextra: Dict,
     pub(crate) credentials: Vec<Credential>,
     pub(crate) anonymous: bool,
+    pub(crate) kdf_limits: KdfLimits,
 }
 
 /// A way to authenticate, kept for every join of a session (the first and each reconnect).
 pub(crate) enum Credential {
-    /// An authenticator given ready-made; it answers every join's challenge.
-    Ready(Box<dyn Authenticator>),
+    /// An authenticator given ready-made; it answers every join's challenge. (`None` only
+    /// while it answers a challenge on a blocking thread.)
+    Ready(Option<Box<dyn Authenticator>>),
     /// WAMP-SCRAM: a fresh authenticator (with a fresh client nonce) for each join.
     Scram {
         password: String,
@@ -103,16 +105,51 @@ impl Credential {
         Ok(())
     }
 
-    fn authenticator(&mut self) -> Option<&mut (dyn Authenticator + 'static)> {
+    fn slot(&mut self) -> &mut Option<Box<dyn Authenticator>> {
         match self {
-            Credential::Ready(a) => Some(a.as_mut()),
-            Credential::Scram { current, .. } => current.as_deref_mut(),
+            Credential::Ready(a) => a,
+            Credential::Scram { current, .. } => current,
+        }
+    }
+
+    fn authenticator(&mut self) -> Option<&mut (dyn Authenticator + 'static)> {
+        self.slot().as_deref_mut()
+    }
+
+    /// Answers a challenge on a blocking thread: a key derivation takes as long as the router
+    /// asked (within [`KdfLimits`]), and must not hold up the runtime or the join timeout.
+    async fn respond(
+        &mut self,
+        extra: Dict,
+        limits: KdfLimits,
+    ) -> Result<crate::message::Authenticate, AuthError> {
+        let slot = self.slot();
+        let Some(mut auth) = slot.take() else {
+            return Err(AuthError::new(self.method().to_owned(), "no authenticator"));
+        };
+        let method = auth.method().to_owned();
+        let answered = tokio::task::spawn_blocking(move || {
+            auth.limit(&limits);
+            let reply = auth.respond(&extra);
+            (auth, reply)
+        })
+        .await;
+        match answered {
+            Ok((auth, reply)) => {
+                *self.slot() = Some(auth);
+                reply
+            }
+            Err(e) => Err(AuthError::new(
+                method,
+                format!("the challenge's answer failed: {e}"),
+            )),
         }
     }
 
     fn method(&self) -> &str {
         match self {
-            Credential::Ready(a) => a.method(),
+            Credential::Ready(Some(a)) => a.method(),
+            Credential::Ready(None) => "",
             Credential::Scram {
                 current: Some(a), ..
             } => a.method(),
@@ -228,14 +265,13 @@ pub(crate) async fn join(
                     abort(transport, uris::PROTOCOL_VIOLATION, reason.clone()).await;
                     return Err(Error::ProtocolViolation(ProtocolViolation(reason)));
                 };
-                let Some(auth) = request
-                    .credentials
-                    .get_mut(index)
-                    .and_then(Credential::authenticator)
-                else {
+                let Some(credential) = request.credentials.get_mut(index) else {
                     continue;
                 };
-                match auth.respond(&challenge.extra) {
+                match credential
+                    .respond(challenge.extra, request.kdf_limits)
+                    .await
+                {
                     Ok(reply) => {
                         answered = Some(index);
                         transport.send(Message::Authenticate(reply)).await?;

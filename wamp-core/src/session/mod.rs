@@ -53,6 +53,7 @@ macro_rules! payload_methods {
 
 mod call;
 mod client;
+mod connector;
 mod driver;
 mod join;
 mod publish;

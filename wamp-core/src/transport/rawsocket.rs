@@ -533,6 +533,25 @@ mod tests {
         assert!(codec.decode(&mut high_bits).is_err());
     }
 
+    /// Hostile input: a PING (or PONG) announcing a payload over the negotiated maximum is
+    /// refused from its header, before anything is buffered (it was read whole before).
+    #[test]
+    fn pings_and_pongs_are_bounded_like_messages() {
+        let mut codec = FrameCodec::new(1024, 1024);
+        for kind in [1u8, 2] {
+            let mut big = BytesMut::from(&[kind, 0xFF, 0xFF, 0xFF][..]);
+            assert!(matches!(
+                codec.decode(&mut big),
+                Err(TransportError::MessageTooLarge {
+                    size: 0xFF_FFFF,
+                    max: 1024
+                })
+            ));
+        }
+        let mut ok = BytesMut::from(&[1u8, 0, 0, 3, b'a', b'b', b'c'][..]);
+        assert!(matches!(codec.decode(&mut ok), Ok(Some(f)) if f.kind == FrameKind::Ping));
+    }
+
     #[test]
     fn codec_round_trips_and_waits_for_whole_frames() {
         let mut codec = FrameCodec::new(1024, 1024);

@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 use futures::future::BoxFuture;
 use futures::{Stream, StreamExt as _};
 
-use crate::error::{CloseReason, Error};
+use crate::error::Error;
 use crate::message::MatchPolicy;
 use crate::message::{Arguments, Id};
 use crate::session::{Event, PublishBuilder, SubscribeBuilder, Subscription, SubscriptionError};
@@ -103,7 +103,8 @@ impl EventDetails {
     }
 }
 
-/// Something a typed subscription reports instead of an event.
+/// Something a typed subscription reports instead of an event: an event that did not decode,
+/// or what any subscription reports ([`SubscriptionError`]: lag, revocation, close).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EventError {
@@ -115,36 +116,9 @@ pub enum EventError {
         /// Why it did not decode.
         error: ValueError,
     },
-    /// The subscriber did not keep up and this many events were dropped. The subscription goes
-    /// on.
-    #[error("{0} event(s) dropped because the subscriber did not keep up")]
-    Lagged(u64),
-    /// The router revoked the subscription; the stream ends.
-    #[error("the router revoked the subscription: {reason}")]
-    Revoked {
-        /// The router's reason.
-        reason: String,
-    },
-    /// The session closed; the stream ends.
-    #[error("the session closed: {0}")]
-    SessionClosed(CloseReason),
-    /// After a reconnect the router refused to subscribe again; the stream ends.
-    #[error("the subscription could not be restored after a reconnect: {reason}")]
-    NotRestored {
-        /// What the router answered.
-        reason: String,
-    },
-}
-
-impl From<SubscriptionError> for EventError {
-    fn from(e: SubscriptionError) -> Self {
-        match e {
-            SubscriptionError::Lagged(n) => EventError::Lagged(n),
-            SubscriptionError::Revoked { reason } => EventError::Revoked { reason },
-            SubscriptionError::SessionClosed(reason) => EventError::SessionClosed(reason),
-            SubscriptionError::NotRestored { reason } => EventError::NotRestored { reason },
-        }
-    }
+    /// What the untyped subscription underneath reported.
+    #[error(transparent)]
+    Subscription(#[from] SubscriptionError),
 }
 
 /// A subscription whose events decode into `E`. Dropping it unsubscribes.
@@ -340,7 +314,7 @@ impl Subscriptions {
                         stats.undecodable.fetch_add(1, Ordering::Relaxed);
                         tracing::warn!(%topic, %error, "an event did not decode for its handler");
                     }
-                    Err(EventError::Lagged(n)) => {
+                    Err(EventError::Subscription(SubscriptionError::Lagged(n))) => {
                         stats.lagged.fetch_add(n, Ordering::Relaxed);
                         tracing::warn!(dropped = n, "an event handler did not keep up");
                     }
