@@ -37,6 +37,17 @@ impl Report {
         let _ = writeln!(md, "| placement | *one core*: every process of the figure under `taskset -c 0` (Crossbar's too); *unpinned*: `taskset -c 0-{}` |\n", m.cpus.saturating_sub(1));
 
         let _ = writeln!(md, "## Targets\n");
+        let _ = writeln!(md, "A target is met only where every configuration of it meets it: each placement is judged on its worst figure, and the target on both placements.\n");
+        let _ = writeln!(md, "| target | verdict | worst |\n|---|---|---|");
+        for v in &self.verdicts {
+            let verdict = match v.met {
+                Some(true) => "met",
+                Some(false) => "missed",
+                None => "not measured everywhere",
+            };
+            let _ = writeln!(md, "| {} | **{verdict}** | {} |", v.want, v.worst);
+        }
+        let _ = writeln!(md, "\nPer placement:\n");
         let _ = writeln!(
             md,
             "| target | placement | measured | status | figures |\n|---|---|---|---|---|"

@@ -11,6 +11,7 @@ pub use peer::{Peer, PeerKind};
 pub mod embedded;
 pub mod peer;
 pub mod proxy;
+pub mod raw;
 pub mod rawframe;
 pub mod typed;
 

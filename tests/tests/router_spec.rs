@@ -8,29 +8,11 @@
     clippy::panic
 )]
 
-use std::time::Duration;
-
-use futures::{SinkExt as _, StreamExt as _};
-use wamp_core::message::{self, code, features, keys, uris, Feature, Message, Role};
-use wamp_core::transport::{self, BoxTransport, TransportConfig};
-use wamp_core::{Arguments, Dict, Id, Serializer, Value};
-use wamp_router::{Listener, Protocol, Router};
+use wamp_core::message::{self, code, keys, uris, Feature, Message, Role};
+use wamp_core::{Arguments, Dict, Serializer};
+use wamp_router::{Listener, RealmConfig, RequestIds, Router};
+use wamp_tests::raw::{opts, Raw, Via, EVERY_TRANSPORT};
 use wamp_tests::trace;
-
-/// How a raw client reaches the router.
-#[derive(Debug, Clone, Copy)]
-enum Via {
-    Memory,
-    WebSocket(Serializer),
-    RawSocket(Serializer),
-}
-
-const EVERY_TRANSPORT: [Via; 4] = [
-    Via::Memory,
-    Via::WebSocket(Serializer::Json),
-    Via::WebSocket(Serializer::Cbor),
-    Via::RawSocket(Serializer::MsgPack),
-];
 
 async fn router() -> Router {
     trace();
@@ -41,134 +23,6 @@ async fn router() -> Router {
         .start()
         .await
         .unwrap()
-}
-
-/// A client that speaks messages, nothing more.
-struct Raw {
-    t: BoxTransport,
-    next_request: Id,
-}
-
-impl Raw {
-    async fn join(router: &Router, via: Via, roles: &[(Role, &[Feature])]) -> Raw {
-        let t: BoxTransport = match via {
-            Via::Memory => Box::new(router.local_transport()),
-            Via::WebSocket(s) | Via::RawSocket(s) => {
-                let protocol = match via {
-                    Via::WebSocket(_) => Protocol::WebSocket,
-                    _ => Protocol::RawSocket,
-                };
-                let config = TransportConfig {
-                    serializers: vec![s],
-                    ..TransportConfig::default()
-                };
-                let url = router.url(protocol).unwrap();
-                transport::connect(url, &config).await.unwrap().transport
-            }
-        };
-        let mut raw = Raw { t, next_request: 1 };
-        let mut details = Dict::new();
-        details.insert(keys::ROLES.into(), features::roles(roles));
-        raw.send(Message::Hello(message::Hello {
-            realm: "realm1".into(),
-            details,
-        }))
-        .await;
-        match raw.recv().await {
-            Some(Message::Welcome(_)) => raw,
-            other => panic!("expected WELCOME, got {other:?}"),
-        }
-    }
-
-    fn request(&mut self) -> Id {
-        let r = self.next_request;
-        self.next_request += 1;
-        r
-    }
-
-    async fn send(&mut self, m: Message) {
-        self.t.send(m).await.unwrap();
-    }
-
-    /// The next message, or `None` if none comes within a second or the connection ends.
-    async fn recv(&mut self) -> Option<Message> {
-        match tokio::time::timeout(Duration::from_secs(1), self.t.next()).await {
-            Ok(Some(Ok(m))) => Some(m),
-            _ => None,
-        }
-    }
-
-    /// Nothing arrives within 300 ms.
-    async fn silent(&mut self) {
-        match tokio::time::timeout(Duration::from_millis(300), self.t.next()).await {
-            Err(_) => {}
-            Ok(other) => panic!("expected nothing, got {other:?}"),
-        }
-    }
-
-    async fn expect_abort(&mut self, reason: &str) -> String {
-        match self.recv().await {
-            Some(Message::Abort(a)) => {
-                assert_eq!(a.reason, reason, "{a:?}");
-                match a.details.get(keys::MESSAGE) {
-                    Some(Value::Text(t)) => t.clone(),
-                    _ => String::new(),
-                }
-            }
-            other => panic!("expected ABORT {reason}, got {other:?}"),
-        }
-    }
-
-    async fn register(&mut self, procedure: &str, options: Dict) -> Message {
-        let request = self.request();
-        self.send(Message::Register(message::Register {
-            request,
-            options,
-            procedure: procedure.into(),
-        }))
-        .await;
-        self.recv().await.expect("an answer to REGISTER")
-    }
-
-    async fn registered(&mut self, procedure: &str) {
-        let answer = self.register(procedure, Dict::new()).await;
-        assert!(matches!(answer, Message::Registered(_)), "{answer:?}");
-    }
-
-    async fn call(&mut self, procedure: &str, options: Dict) -> Id {
-        let request = self.request();
-        self.send(Message::Call(message::Call {
-            request,
-            options,
-            procedure: procedure.into(),
-            payload: Arguments::default().into(),
-        }))
-        .await;
-        request
-    }
-
-    async fn invocation(&mut self) -> message::Invocation {
-        match self.recv().await {
-            Some(Message::Invocation(inv)) => inv,
-            other => panic!("expected INVOCATION, got {other:?}"),
-        }
-    }
-
-    async fn yield_(&mut self, request: Id, options: Dict) {
-        self.send(Message::Yield(message::Yield {
-            request,
-            options,
-            payload: Arguments::default().into(),
-        }))
-        .await;
-    }
-}
-
-fn opts(pairs: &[(&str, Value)]) -> Dict {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), v.clone()))
-        .collect()
 }
 
 const CALLER: &[(Role, &[Feature])] = &[(Role::Caller, &[])];
@@ -448,4 +302,70 @@ async fn rawsocket_never_refuses_a_message_within_the_length_it_announced() {
         answer.starts_with("[17,1,"),
         "expected PUBLISHED, got {answer}"
     );
+}
+
+/// Deviation 8: the spec makes request IDs sequential in the session scope (1, 2, 3..., one
+/// sequence for every request a client sends) and a gap or a repeat a protocol violation.
+/// autobahn-python and autobahn-js (and this client) send exactly that (one counter from 1, see
+/// `tests/tests/interop_autobahn.rs`, which runs them through this router with the check on);
+/// a progressive CALL's continuations reuse their call's ID, as the spec allows.
+#[tokio::test]
+async fn request_ids_from_a_client_are_one_sequence_from_one() {
+    let router = router().await;
+    // Every kind of request, in one sequence, is served.
+    let mut c = Raw::join(&router, Via::WebSocket(Serializer::Json), CALLEE).await;
+    c.registered("com.seq.a").await;
+    let request = c.request();
+    c.send(Message::Subscribe(message::Subscribe {
+        request,
+        options: Dict::new(),
+        topic: "com.seq.t".into(),
+    }))
+    .await;
+    assert!(matches!(c.recv().await, Some(Message::Subscribed(_))));
+    let request = c.request();
+    c.send(Message::Publish(message::Publish {
+        request,
+        options: opts(&[(keys::ACKNOWLEDGE, true.into())]),
+        topic: "com.seq.t".into(),
+        payload: Arguments::default().into(),
+    }))
+    .await;
+    assert!(matches!(c.recv().await, Some(Message::Published(_))));
+    c.call("wamp.session.count", Dict::new()).await;
+    assert!(matches!(c.recv().await, Some(Message::Result(_))));
+    // A gap.
+    c.next_request += 1;
+    let request = c.request();
+    c.send(Message::Unregister(message::Unregister {
+        request,
+        registration: 1,
+    }))
+    .await;
+    let why = c.expect_abort(uris::PROTOCOL_VIOLATION).await;
+    assert!(why.contains("sequential"), "{why}");
+    // A repeat.
+    let mut c = Raw::join(&router, Via::Memory, CALLER).await;
+    c.call("wamp.session.count", Dict::new()).await;
+    assert!(matches!(c.recv().await, Some(Message::Result(_))));
+    c.next_request = 1;
+    c.call("wamp.session.count", Dict::new()).await;
+    c.expect_abort(uris::PROTOCOL_VIOLATION).await;
+}
+
+/// A realm can let a client's request IDs be anything (for clients older than the rule).
+#[tokio::test]
+async fn a_realm_can_accept_request_ids_in_any_order() {
+    trace();
+    let router = Router::builder()
+        .realm_config(RealmConfig::anonymous("realm1").request_ids(RequestIds::Any))
+        .start()
+        .await
+        .unwrap();
+    let mut c = Raw::join(&router, Via::Memory, CALLER).await;
+    for request in [7, 3, 3] {
+        c.next_request = request;
+        c.call("wamp.session.count", Dict::new()).await;
+        assert!(matches!(c.recv().await, Some(Message::Result(r)) if r.request == request));
+    }
 }

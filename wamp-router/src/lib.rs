@@ -51,5 +51,5 @@ mod shared;
 mod timestamp;
 
 pub use listener::{tls_config_from_pem, Listener, Protocol, SESSION_READ_BUFFER};
-pub use realm::{RealmConfig, RealmStats, SLOW_CONSUMER};
+pub use realm::{RealmConfig, RealmStats, RequestIds, SLOW_CONSUMER};
 pub use router::{Router, RouterBuilder, RouterError, DEFAULT_OUTBOUND_QUEUE};

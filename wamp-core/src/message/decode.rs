@@ -95,10 +95,16 @@ impl Reader {
     }
 
     /// Reads the optional trailing `Arguments|list, ArgumentsKw|dict`.
+    ///
+    /// Tolerated: `null` in place of either, read as empty. The spec types them as a list and a
+    /// dict, but Crossbar.io forwards a caller's `null` Arguments unchanged when ArgumentsKw
+    /// follow (`[68, 1, 2, {}, null, {"a": 1}]`), and the meaning is unambiguous. Any other
+    /// type is a protocol violation.
     fn arguments(&mut self) -> Res<Arguments> {
         let args = match self.items.next() {
             None => return Ok(Arguments::default()),
             Some(Value::Array(args)) => args,
+            Some(Value::Null) => Vec::new(),
             Some(other) => {
                 return Err(
                     self.violation(format!("Arguments must be a list, found {}", kind(&other)))
@@ -106,7 +112,7 @@ impl Reader {
             }
         };
         let kwargs = match self.items.next() {
-            None => Dict::new(),
+            None | Some(Value::Null) => Dict::new(),
             Some(Value::Map(entries)) => {
                 map_to_dict(entries).map_err(|e| self.violation(format!("ArgumentsKw: {e}")))?
             }
@@ -444,6 +450,43 @@ mod tests {
             1.into(),
         ]);
         assert!(Message::from_wire(m).is_err());
+    }
+
+    /// Tolerance: `null` for Arguments or ArgumentsKw is read as empty (Crossbar forwards a
+    /// caller's `null` Arguments); another type is still a violation.
+    #[test]
+    fn null_arguments_are_read_as_empty() {
+        let kwargs = Value::Map(vec![("a".into(), 1.into())]);
+        let m = Message::from_wire(wire(vec![
+            68.into(),
+            1.into(),
+            2.into(),
+            Value::Map(vec![]),
+            Value::Null,
+            kwargs,
+        ]))
+        .unwrap();
+        assert!(
+            matches!(&m, Message::Invocation(inv) if inv.payload.arguments().is_some_and(|a|
+                a.args.is_empty() && a.kwargs.get("a") == Some(&Value::from(1)))),
+            "{m:?}"
+        );
+        let m = Message::from_wire(wire(vec![
+            36.into(),
+            1.into(),
+            2.into(),
+            Value::Map(vec![]),
+            Value::Null,
+            Value::Null,
+        ]))
+        .unwrap();
+        assert!(
+            matches!(m, Message::Event(e) if e.payload.arguments().is_some_and(|a| a.is_empty()))
+        );
+        for bad in [Value::from(5), Value::from("x")] {
+            let m = Message::from_wire(wire(vec![50.into(), 1.into(), Value::Map(vec![]), bad]));
+            assert!(m.is_err());
+        }
     }
 
     #[test]

@@ -31,6 +31,20 @@ pub struct RealmConfig {
     pub(crate) authenticators: Vec<Arc<dyn Authenticator>>,
     pub(crate) roles: HashMap<String, Role>,
     pub(crate) uri_check: UriCheck,
+    pub(crate) request_ids: RequestIds,
+}
+
+/// Which request IDs a realm accepts from its clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequestIds {
+    /// The spec's rule: one sequence per session, 1, 2, 3... (wrapping to 1 after 2^53), for
+    /// every request a client starts; a gap or a repeat is a protocol violation. A progressive
+    /// CALL's continuations reuse their call's ID. autobahn-python, autobahn-js and `wamp-core`
+    /// number their requests this way.
+    #[default]
+    Sequential,
+    /// Any ID in `1..=2^53`, for clients that predate the rule.
+    Any,
 }
 
 impl std::fmt::Debug for RealmConfig {
@@ -47,6 +61,7 @@ impl std::fmt::Debug for RealmConfig {
             )
             .field("roles", &self.roles.keys().collect::<Vec<_>>())
             .field("uri_check", &self.uri_check)
+            .field("request_ids", &self.request_ids)
             .finish()
     }
 }
@@ -60,6 +75,7 @@ impl RealmConfig {
             authenticators: Vec::new(),
             roles: HashMap::new(),
             uri_check: UriCheck::Loose,
+            request_ids: RequestIds::Sequential,
         }
     }
 
@@ -87,6 +103,13 @@ impl RealmConfig {
     /// The URI rule for procedures and topics (loose by default, as the spec's MUST).
     pub fn uri_check(mut self, check: UriCheck) -> Self {
         self.uri_check = check;
+        self
+    }
+
+    /// Which request IDs clients may use ([`RequestIds::Sequential`], the spec's rule, by
+    /// default).
+    pub fn request_ids(mut self, rule: RequestIds) -> Self {
+        self.request_ids = rule;
         self
     }
 
@@ -302,6 +325,17 @@ impl Realm {
             )
         };
         refuse_passthru(&message)?;
+        if self.config.request_ids == RequestIds::Sequential {
+            if let Some(request) = new_request(&message) {
+                let continues = matches!(message, Message::Call(_))
+                    && state
+                        .dealer
+                        .continues_call(&state.sessions, session, request);
+                if !continues {
+                    state.sessions.sequence(session, request)?;
+                }
+            }
+        }
         match message {
             Message::Call(call) => {
                 let reply = if !uri::is_valid(&call.procedure, check) {
@@ -443,4 +477,17 @@ fn refuse_passthru(message: &Message) -> Result<(), Violation> {
         }
     }
     Ok(())
+}
+
+/// The ID of a request a client starts (as opposed to one it answers or refers to).
+fn new_request(message: &Message) -> Option<Id> {
+    match message {
+        Message::Call(m) => Some(m.request),
+        Message::Publish(m) => Some(m.request),
+        Message::Subscribe(m) => Some(m.request),
+        Message::Unsubscribe(m) => Some(m.request),
+        Message::Register(m) => Some(m.request),
+        Message::Unregister(m) => Some(m.request),
+        _ => None,
+    }
 }

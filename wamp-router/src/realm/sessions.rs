@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 
 use tokio::sync::{mpsc, oneshot};
-use wamp_core::message::{announces, keys, Feature, Role};
+use wamp_core::message::{announces, keys, Feature, Role, MAX_ID};
 use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
 
 use super::options::{dict, flag, id, text_value};
+use super::Violation;
 use crate::auth::Identity;
 
 /// How the router ends a session.
@@ -63,6 +64,8 @@ pub(crate) struct SessionEntry {
     tx: mpsc::Sender<Message>,
     close: Option<oneshot::Sender<Close>>,
     capacity: usize,
+    /// The last request ID the session started (0 before its first request).
+    last_request: Id,
 }
 
 impl SessionEntry {
@@ -85,6 +88,7 @@ impl SessionEntry {
             tx,
             close: Some(close),
             capacity,
+            last_request: 0,
         }
     }
 
@@ -185,6 +189,27 @@ impl Sessions {
             // The connection is ending; it removes the session itself.
             Err(_) => {}
         }
+    }
+
+    /// Checks that `request` is the next ID of the session's sequence (1, 2, 3..., wrapping
+    /// to 1 after 2^53) and records it.
+    pub(crate) fn sequence(&mut self, session: Id, request: Id) -> Result<(), Violation> {
+        let Some(entry) = self.map.get_mut(&session) else {
+            return Ok(());
+        };
+        let expected = if entry.last_request >= MAX_ID {
+            1
+        } else {
+            entry.last_request + 1
+        };
+        if request != expected {
+            return Err(Violation(format!(
+                "request ID {request} is not sequential: the session's next request ID is \
+                 {expected}"
+            )));
+        }
+        entry.last_request = request;
+        Ok(())
     }
 
     /// The identity of a session.

@@ -39,7 +39,7 @@ impl Driver {
                     procedure: procedure.clone(),
                     payload,
                 };
-                let outcome = self.send(Message::Call(call)).await?;
+                let outcome = self.send_new(request, Message::Call(call)).await?;
                 if outcome.is_ok() {
                     self.calls.insert(
                         request,
@@ -115,7 +115,7 @@ impl Driver {
                     topic,
                     payload,
                 };
-                match self.send(Message::Publish(publish)).await? {
+                match self.send_new(request, Message::Publish(publish)).await? {
                     Ok(()) if acknowledge => {
                         self.requests.insert(request, Pending::Publish { reply });
                     }
@@ -302,7 +302,7 @@ impl Driver {
         message: Message,
         pending: Pending,
     ) -> Result<bool, CloseReason> {
-        match self.send(message).await? {
+        match self.send_new(request, message).await? {
             Ok(()) => {
                 self.requests.insert(request, pending);
                 Ok(true)

@@ -324,12 +324,27 @@ impl Driver {
 
     fn next_id(&mut self) -> Id {
         let id = self.next_request;
-        self.next_request = if id >= MAX_ID { 1 } else { id + 1 };
+        self.next_request = following(id);
         id
     }
 
     /// Queues a message. A message that cannot be encoded or is too large fails alone
     /// (`Ok(Err)`); a broken transport ends the session (`Err`).
+    /// Sends a message that starts the request `request` (just taken from [`Self::next_id`]).
+    /// One that cannot be sent gives its ID back, so that the IDs the router sees stay one
+    /// sequence with no gap, as the spec requires.
+    async fn send_new(
+        &mut self,
+        request: Id,
+        message: Message,
+    ) -> Result<Result<(), Error>, CloseReason> {
+        let sent = self.send(message).await?;
+        if sent.is_err() && self.next_request == following(request) {
+            self.next_request = request;
+        }
+        Ok(sent)
+    }
+
     async fn send(&mut self, message: Message) -> Result<Result<(), Error>, CloseReason> {
         match self.transport.feed(message).await {
             Ok(()) => {
@@ -393,6 +408,15 @@ impl Driver {
 
 /// The revoked ID and the router's reason, from the details of `UNSUBSCRIBED(0, ...)` or
 /// `UNREGISTERED(0, ...)`.
+/// The request ID after `id` in the session scope (wrapping to 1 after 2^53).
+fn following(id: Id) -> Id {
+    if id >= MAX_ID {
+        1
+    } else {
+        id + 1
+    }
+}
+
 fn revocation(details: Option<Dict>, key: &str) -> Option<(Id, String)> {
     let details = details?;
     let id = details.get(key).and_then(as_u64)?;

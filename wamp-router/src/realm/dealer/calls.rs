@@ -142,6 +142,19 @@ fn interrupt(sessions: &mut Sessions, callee: Id, invocation: Id, reason: &str) 
 }
 
 impl Dealer {
+    /// Whether a CALL with this request ID continues a call rather than starting one: a chunk
+    /// of a progressive call in progress, or one the spec says to discard (at or below the
+    /// caller's watermark).
+    pub(crate) fn continues_call(&self, sessions: &Sessions, caller: Id, request: Id) -> bool {
+        self.calls.by_caller.contains_key(&(caller, request))
+            || (sessions.features(caller).caller_progressive_invocations
+                && self
+                    .calls
+                    .watermark
+                    .get(&caller)
+                    .is_some_and(|w| request <= *w))
+    }
+
     pub(crate) fn call(
         &mut self,
         sessions: &mut Sessions,

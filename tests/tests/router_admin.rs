@@ -1,0 +1,283 @@
+//! The router's administrative surface, seen from raw clients where the order of messages is
+//! the point: killing sessions by authid, authrole or all, removing a subscriber, a
+//! user-written authenticator, shutdown, and the dealer's three cancel modes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use futures::future::BoxFuture;
+use wamp_core::message::{self, keys, uris, CancelMode, Feature, Message, Role};
+use wamp_core::{Arguments, Client, CloseReason, Dict, Error, Value};
+use wamp_router::auth::{AuthDenied, Authenticator, HelloInfo, Identity, Step};
+use wamp_router::authorization::Role as RouterRole;
+use wamp_router::{RealmConfig, Router};
+use wamp_tests::raw::{opts, Raw, Via};
+use wamp_tests::{trace, within};
+
+/// A ticket method that accepts the authid reversed, and gives the role its authid names after
+/// `as-` (`alice` -> role `user`; `as-admin` -> role `admin`).
+struct Reversed;
+
+impl Authenticator for Reversed {
+    fn method(&self) -> &str {
+        "ticket"
+    }
+
+    fn begin<'a>(&'a self, hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>> {
+        let authid = hello.authid.clone();
+        Box::pin(async move {
+            let authid = authid.ok_or_else(|| AuthDenied::failed("an authid is required"))?;
+            Ok(Step::challenge(Dict::new(), move |response| async move {
+                if response.signature.chars().rev().collect::<String>() != authid {
+                    return Err(AuthDenied::failed("wrong ticket"));
+                }
+                let role = authid.strip_prefix("as-").unwrap_or("user").to_owned();
+                Ok(Identity::new(authid, role).provider("reversed"))
+            }))
+        })
+    }
+}
+
+async fn router() -> Router {
+    trace();
+    let realm = RealmConfig::new("realm1")
+        .authenticator(Reversed)
+        .role(RouterRole::trusted("user"))
+        .role(RouterRole::trusted("admin"));
+    Router::builder()
+        .realm_config(realm)
+        .listener(wamp_router::Listener::websocket("127.0.0.1:0"))
+        .start()
+        .await
+        .unwrap()
+}
+
+async fn join(router: &Router, authid: &str) -> wamp_core::Session {
+    let url = router.url(wamp_router::Protocol::WebSocket).unwrap();
+    let ticket: String = authid.chars().rev().collect();
+    Client::new(url, "realm1")
+        .authid(authid)
+        .ticket(ticket)
+        .connect()
+        .await
+        .unwrap()
+}
+
+async fn closed(session: &wamp_core::Session) -> CloseReason {
+    within(session.closed()).await
+}
+
+fn goodbye_reason(reason: &CloseReason) -> &str {
+    match reason {
+        CloseReason::Goodbye { reason, .. } => reason,
+        other => panic!("expected GOODBYE, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_user_written_authenticator_decides_who_joins_and_as_what() {
+    let router = router().await;
+    let alice = join(&router, "alice").await;
+    assert_eq!(alice.info().authrole.as_deref(), Some("user"));
+    assert_eq!(alice.info().authprovider.as_deref(), Some("reversed"));
+    let admin = join(&router, "as-admin").await;
+    assert_eq!(admin.info().authrole.as_deref(), Some("admin"));
+    let url = router.url(wamp_router::Protocol::WebSocket).unwrap();
+    let refused = Client::new(url, "realm1")
+        .authid("carol")
+        .ticket("carol")
+        .connect()
+        .await
+        .unwrap_err();
+    match refused {
+        Error::Refused { reason, .. } => assert_eq!(reason, uris::AUTHENTICATION_FAILED),
+        other => panic!("expected a refusal, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn sessions_are_killed_by_authid_by_authrole_and_all_but_the_caller() {
+    let router = router().await;
+    let admin = join(&router, "as-admin").await;
+    let alice = join(&router, "alice").await;
+    let alice2 = join(&router, "alice").await;
+    let bob = join(&router, "bob").await;
+    let other_admin = join(&router, "as-admin").await;
+
+    // By authid: both of alice's sessions, with the reason given; answers their IDs.
+    let killed: Vec<u64> = admin
+        .call("wamp.session.kill_by_authid")
+        .args(&("alice",))
+        .kwargs(&serde_json::json!({"reason": "com.example.kicked", "message": "bye"}))
+        .await
+        .unwrap()
+        .value()
+        .unwrap();
+    let mut expected = vec![alice.id(), alice2.id()];
+    expected.sort_unstable();
+    let mut killed = killed;
+    killed.sort_unstable();
+    assert_eq!(killed, expected);
+    for s in [&alice, &alice2] {
+        let reason = closed(s).await;
+        assert_eq!(goodbye_reason(&reason), "com.example.kicked");
+    }
+    assert!(!bob.is_closed());
+
+    // By authrole: answers the count; the caller itself (an admin) is spared.
+    let count: u64 = admin
+        .call("wamp.session.kill_by_authrole")
+        .args(&("admin",))
+        .await
+        .unwrap()
+        .value()
+        .unwrap();
+    assert_eq!(count, 1);
+    assert_eq!(goodbye_reason(&closed(&other_admin).await), uris::KILLED);
+    assert!(!admin.is_closed());
+
+    // All: everyone but the caller.
+    let count: u64 = admin
+        .call("wamp.session.kill_all")
+        .await
+        .unwrap()
+        .value()
+        .unwrap();
+    assert_eq!(count, 1);
+    assert_eq!(goodbye_reason(&closed(&bob).await), uris::KILLED);
+    assert!(!admin.is_closed());
+    let sessions: u64 = admin
+        .call("wamp.session.count")
+        .await
+        .unwrap()
+        .value()
+        .unwrap();
+    assert_eq!(sessions, 1);
+}
+
+#[tokio::test]
+async fn a_removed_subscriber_is_told_and_gets_no_more_events() {
+    let router = router().await;
+    let admin = join(&router, "as-admin").await;
+    let alice = join(&router, "alice").await;
+    let mut events = alice.subscribe("com.news").await.unwrap();
+    let subscription: u64 = admin
+        .call("wamp.subscription.lookup")
+        .args(&("com.news",))
+        .await
+        .unwrap()
+        .value()
+        .unwrap();
+    admin
+        .call("wamp.subscription.remove_subscriber")
+        .args(&(subscription, alice.id()))
+        .kwargs(&serde_json::json!({"reason": "com.example.enough"}))
+        .await
+        .unwrap();
+    use futures::StreamExt as _;
+    match within(events.next()).await {
+        Some(Err(wamp_core::session::SubscriptionError::Revoked { reason })) => {
+            assert_eq!(reason, "com.example.enough");
+        }
+        other => panic!("expected the revocation, got {other:?}"),
+    }
+    // Removing it again: no such subscriber.
+    let again = admin
+        .call("wamp.subscription.remove_subscriber")
+        .args(&(subscription, alice.id()))
+        .await
+        .unwrap_err();
+    assert_eq!(again.uri(), Some(uris::NO_SUCH_SUBSCRIPTION));
+}
+
+#[tokio::test]
+async fn shutdown_says_goodbye_system_shutdown_to_every_session() {
+    let router = router().await;
+    let sessions = [
+        join(&router, "alice").await,
+        join(&router, "bob").await,
+        join(&router, "as-admin").await,
+    ];
+    router.shutdown();
+    for s in &sessions {
+        let reason = closed(s).await;
+        assert_eq!(goodbye_reason(&reason), uris::SYSTEM_SHUTDOWN);
+        assert!(matches!(
+            reason,
+            CloseReason::Goodbye {
+                by_router: true,
+                ..
+            }
+        ));
+    }
+}
+
+const CALLER: &[(Role, &[Feature])] = &[(Role::Caller, &[Feature::CallCanceling])];
+const CALLEE: &[(Role, &[Feature])] = &[(Role::Callee, &[Feature::CallCanceling])];
+
+/// The three cancel modes, told apart by what each side sees and in which order.
+#[tokio::test]
+async fn skip_kill_and_killnowait_are_told_apart_by_ordering() {
+    trace();
+    let router = Router::builder().realm("realm1").start().await.unwrap();
+    let mut callee = Raw::join(&router, Via::Memory, CALLEE).await;
+    callee.registered("com.slow").await;
+    let mut caller = Raw::join(&router, Via::Memory, CALLER).await;
+    let cancel = |request, mode: CancelMode| {
+        Message::Cancel(message::Cancel {
+            request,
+            options: opts(&[(keys::MODE, mode.name().into())]),
+        })
+    };
+
+    // skip: the router itself answers the caller at once; the callee hears nothing and its late
+    // answer goes nowhere.
+    let call = caller.call("com.slow", Dict::new()).await;
+    let inv = callee.invocation().await;
+    caller.send(cancel(call, CancelMode::Skip)).await;
+    assert!(
+        matches!(caller.recv().await, Some(Message::Error(e)) if e.request == call && e.error == uris::CANCELED)
+    );
+    callee.silent().await;
+    callee.yield_(inv.request, Dict::new()).await;
+    caller.silent().await;
+
+    // kill: INTERRUPT first; the caller waits for the callee, and gets the callee's answer.
+    let call = caller.call("com.slow", Dict::new()).await;
+    let inv = callee.invocation().await;
+    caller.send(cancel(call, CancelMode::Kill)).await;
+    assert!(matches!(callee.recv().await, Some(Message::Interrupt(i)) if i.request == inv.request));
+    caller.silent().await;
+    callee
+        .send(Message::Error(message::Error {
+            request_type: message::code::INVOCATION,
+            request: inv.request,
+            details: Dict::new(),
+            error: "com.example.stopped".into(),
+            payload: Arguments::default().into(),
+        }))
+        .await;
+    assert!(
+        matches!(caller.recv().await, Some(Message::Error(e)) if e.request == call && e.error == "com.example.stopped")
+    );
+
+    // killnowait: INTERRUPT and the caller's ERROR both at once; the callee's answer is dropped.
+    let call = caller.call("com.slow", Dict::new()).await;
+    let inv = callee.invocation().await;
+    caller.send(cancel(call, CancelMode::KillNoWait)).await;
+    assert!(
+        matches!(caller.recv().await, Some(Message::Error(e)) if e.request == call && e.error == uris::CANCELED)
+    );
+    match callee.recv().await {
+        Some(Message::Interrupt(i)) => {
+            assert_eq!(i.request, inv.request);
+            assert_eq!(i.options.get(keys::MODE), Some(&Value::from("killnowait")));
+        }
+        other => panic!("expected INTERRUPT, got {other:?}"),
+    }
+    callee.yield_(inv.request, Dict::new()).await;
+    caller.silent().await;
+}
