@@ -449,3 +449,107 @@ async fn a_burst_of_calls_within_the_clients_limit_is_not_a_slow_consumer() {
     }
     assert!(!callee.is_closed() && !caller.is_closed());
 }
+
+/// Hostile input: a listener holds at most its configured number of connections; one more is
+/// refused in its protocol's words (RawSocket: handshake error 4; WebSocket: HTTP 503), the
+/// sessions already there go on, and a freed place is taken again.
+#[tokio::test]
+async fn a_full_listener_refuses_more_connections_in_its_protocols_words() {
+    use wamp_core::transport::rawsocket::HandshakeError;
+    use wamp_core::transport::TransportError;
+    use wamp_core::{Client, Error};
+    trace();
+    let router = Router::builder()
+        .realm("realm1")
+        .listener(Listener::rawsocket("127.0.0.1:0").max_connections(2))
+        .listener(Listener::websocket("127.0.0.1:0").max_connections(1))
+        .start()
+        .await
+        .unwrap();
+    let tcp = router.url(Protocol::RawSocket).unwrap().to_owned();
+    let ws = router.url(Protocol::WebSocket).unwrap().to_owned();
+    let first = Client::new(&tcp, "realm1").connect().await.unwrap();
+    let second = Client::new(&tcp, "realm1").connect().await.unwrap();
+    match Client::new(&tcp, "realm1").connect().await {
+        Err(Error::Transport(TransportError::RawSocketHandshake(
+            HandshakeError::MaxConnectionCount,
+        ))) => {}
+        other => panic!("expected handshake error 4, got {other:?}"),
+    }
+    let only = Client::new(&ws, "realm1").connect().await.unwrap();
+    match Client::new(&ws, "realm1").connect().await {
+        Err(Error::Transport(e)) => assert!(e.to_string().contains("503"), "{e}"),
+        other => panic!("expected HTTP 503, got {other:?}"),
+    }
+    // Those already joined are served.
+    for s in [&first, &second, &only] {
+        let n: u64 = s.call("wamp.session.count").await.unwrap().value().unwrap();
+        assert_eq!(n, 3);
+    }
+    // A place freed is taken again.
+    first.leave().await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let again = Client::new(&tcp, "realm1").connect().await.unwrap();
+    assert!(!again.is_closed());
+}
+
+/// Hostile input: the outbound queue is bounded in bytes as well as in messages. Large events to
+/// a subscriber that stops reading reach the byte bound long before the message bound; the
+/// subscriber is then cut off as a slow consumer and no queue ever holds more than the bound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outbound_queue_is_bounded_in_bytes_too() {
+    const BYTES: usize = 512 * 1024;
+    const SIZE: usize = 32 * 1024;
+    trace();
+    let router = Router::builder()
+        .realm("realm1")
+        .listener(Listener::rawsocket("127.0.0.1:0").max_message_size(1 << 20))
+        .outbound_queue(65_536)
+        .outbound_bytes(BYTES)
+        .start()
+        .await
+        .unwrap();
+    let mut slow = raw_joined(&router).await;
+    slow.send(Message::Subscribe(Subscribe {
+        request: 1,
+        options: Dict::new(),
+        topic: "com.big".into(),
+    }))
+    .await
+    .unwrap();
+    assert!(matches!(
+        slow.next().await,
+        Some(Ok(Message::Subscribed(_)))
+    ));
+    let publisher = router.connect("realm1").await.unwrap();
+    let payload = "x".repeat(SIZE);
+    let mut max_bytes = 0;
+    let mut max_messages = 0;
+    for i in 0..2_000 {
+        publisher
+            .publish("com.big")
+            .args(&(i, &payload))
+            .acknowledge()
+            .await
+            .unwrap();
+        let stats = router.stats("realm1").unwrap();
+        max_bytes = max_bytes.max(stats.max_queued_bytes);
+        max_messages = max_messages.max(stats.max_queued);
+        if stats.sessions == 1 {
+            break;
+        }
+    }
+    println!(
+        "byte bound: at most {max_bytes} B in {max_messages} messages queued (bound {BYTES} B)"
+    );
+    assert_eq!(
+        router.stats("realm1").unwrap().sessions,
+        1,
+        "the slow subscriber was cut off"
+    );
+    assert!(max_bytes <= BYTES, "a queue held {max_bytes} bytes");
+    assert!(
+        max_messages < 65_536 / 100,
+        "the byte bound came first: {max_messages} messages"
+    );
+}

@@ -1,14 +1,18 @@
 //! Collects every error of one macro invocation, so all are reported at once.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt::Display;
 
 use quote::ToTokens;
 
 /// The errors found so far, each spanned at the offending tokens.
+///
+/// Like serde_derive's, it must be [`finish`](Ctxt::finish)ed: dropping it unchecked is a bug in
+/// the macro (errors would be lost silently), and panics.
 #[derive(Default)]
 pub(crate) struct Ctxt {
     errors: RefCell<Vec<syn::Error>>,
+    finished: Cell<bool>,
 }
 
 impl Ctxt {
@@ -26,13 +30,24 @@ impl Ctxt {
 
     /// Every error combined into one, or `Ok` when there were none.
     pub(crate) fn finish(self) -> syn::Result<()> {
-        let mut errors = self.errors.into_inner().into_iter();
+        self.finished.set(true);
+        let mut errors = self.errors.take().into_iter();
         match errors.next() {
             None => Ok(()),
             Some(mut first) => {
                 first.extend(errors);
                 Err(first)
             }
+        }
+    }
+}
+
+impl Drop for Ctxt {
+    // The guard's whole point is to fail loudly on a forgotten check, at expansion time.
+    #[allow(clippy::panic)]
+    fn drop(&mut self) {
+        if !self.finished.get() && !std::thread::panicking() {
+            panic!("a macro's Ctxt was dropped without being checked: call Ctxt::finish");
         }
     }
 }

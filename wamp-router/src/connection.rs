@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{SinkExt as _, StreamExt as _};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tracing::Instrument as _;
 use wamp_core::message::{
     code, features, keys, uris, Abort, Challenge, Feature, Goodbye, Hello, Role, Welcome,
@@ -22,7 +22,7 @@ use wamp_core::{Dict, Id, Message, Value};
 
 use crate::auth::{AuthDenied, HelloInfo, Identity, Step};
 use crate::realm::options::{dict_of, text_list};
-use crate::realm::{random_id, Close, Flow, Realm, SessionEntry};
+use crate::realm::{outbound, random_id, Close, Flow, Outbound, Realm, SessionEntry};
 use crate::shared::Shared;
 
 /// How many queued messages are written before one flush.
@@ -121,7 +121,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, mut transport: BoxTransport, tran
 struct Joined {
     id: Id,
     realm: Arc<Realm>,
-    outbound: mpsc::Receiver<Message>,
+    outbound: Outbound,
     close: oneshot::Receiver<Close>,
 }
 
@@ -189,7 +189,7 @@ async fn handshake(
     if transport.send(welcome).await.is_err() {
         return None;
     }
-    let (tx, outbound) = mpsc::channel(shared.outbound_queue);
+    let (outbox, outbound) = outbound(shared.outbound_queue, shared.outbound_bytes);
     let (close_tx, close) = oneshot::channel();
     realm.join(SessionEntry::new(
         session,
@@ -197,7 +197,7 @@ async fn handshake(
         authmethod,
         transport_info.clone(),
         &hello.details,
-        tx,
+        outbox,
         close_tx,
     ));
     Some(Joined {
@@ -408,7 +408,7 @@ fn payload_size_exceeded(request_type: u64, request: Id, e: &TransportError) -> 
 
 async fn write_batch(
     transport: &mut BoxTransport,
-    outbound: &mut mpsc::Receiver<Message>,
+    outbound: &mut Outbound,
     first: Message,
     realm: &Realm,
     id: Id,
@@ -443,7 +443,7 @@ async fn write_batch(
         }
         written += 1;
         if written < WRITE_BATCH {
-            next = outbound.try_recv().ok();
+            next = outbound.try_recv();
         }
     }
     transport.flush().await

@@ -52,4 +52,6 @@ mod timestamp;
 
 pub use listener::{tls_config_from_pem, Listener, Protocol, SESSION_READ_BUFFER};
 pub use realm::{RealmConfig, RealmStats, RequestIds, SLOW_CONSUMER};
-pub use router::{Router, RouterBuilder, RouterError, DEFAULT_OUTBOUND_QUEUE};
+pub use router::{
+    Router, RouterBuilder, RouterError, DEFAULT_OUTBOUND_BYTES, DEFAULT_OUTBOUND_QUEUE,
+};

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
@@ -42,6 +44,7 @@ pub struct Listener {
     tls: Option<Arc<rustls::ServerConfig>>,
     max_message_size: usize,
     serializers: Vec<Serializer>,
+    max_connections: Option<usize>,
 }
 
 impl std::fmt::Debug for Listener {
@@ -52,6 +55,7 @@ impl std::fmt::Debug for Listener {
             .field("tls", &self.tls.is_some())
             .field("max_message_size", &self.max_message_size)
             .field("serializers", &self.serializers)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }
@@ -64,6 +68,7 @@ impl Listener {
             tls: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             serializers: Serializer::ALL.to_vec(),
+            max_connections: None,
         }
     }
 
@@ -90,9 +95,18 @@ impl Listener {
 
     /// The largest message accepted from a client, in bytes (16 MiB by default). A larger message
     /// ends that session with ABORT `wamp.error.payload_size_exceeded`. RawSocket announces the
-    /// next power of two between 2^9 and 2^24.
+    /// largest power of two (between 2^9 and 2^24) not above it, so that a client never has a
+    /// message refused that is within what it was told.
     pub fn max_message_size(mut self, bytes: usize) -> Self {
         self.max_message_size = bytes;
+        self
+    }
+
+    /// The most connections this listener holds at once (unbounded by default). One more is
+    /// refused: RawSocket with the handshake's error 4 ("maximum connection count reached"),
+    /// WebSocket with HTTP 503; the sessions already there are not affected.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = Some(connections);
         self
     }
 
@@ -191,6 +205,7 @@ async fn accept_tcp(
     mut stop: watch::Receiver<bool>,
 ) {
     let listener = Arc::new(listener);
+    let active = Arc::new(AtomicUsize::new(0));
     loop {
         let accepted = tokio::select! {
             _ = stop.wait_for(|s| *s) => return,
@@ -206,6 +221,7 @@ async fn accept_tcp(
         };
         let _ = stream.set_nodelay(true);
         let (listener, shared) = (listener.clone(), shared.clone());
+        let slot = Slot::take(&active, listener.max_connections);
         tokio::spawn(async move {
             let peer = format!("tcp4:{peer}");
             // Boxed: the handshake futures (TLS, WebSocket upgrade) are several times larger than
@@ -216,6 +232,7 @@ async fn accept_tcp(
                     Some(tls) => {
                         let acceptor = tokio_rustls::TlsAcceptor::from(tls.clone());
                         match tokio::time::timeout(ACCEPT_TIMEOUT, acceptor.accept(stream)).await {
+                            Ok(Ok(stream)) if slot.is_none() => refuse(stream, &listener).await,
                             Ok(Ok(stream)) => open(stream, &listener, peer).await,
                             Ok(Err(e)) => {
                                 tracing::debug!(error = %e, "TLS handshake failed");
@@ -224,6 +241,7 @@ async fn accept_tcp(
                             Err(_) => None,
                         }
                     }
+                    None if slot.is_none() => refuse(stream, &listener).await,
                     None => open(stream, &listener, peer).await,
                 }
             })
@@ -231,6 +249,7 @@ async fn accept_tcp(
             if let Some((transport, info)) = transport {
                 crate::connection::serve(shared, transport, info).await;
             }
+            drop(slot);
         });
     }
 }
@@ -247,6 +266,7 @@ async fn start_unix(
         .map_err(|e| RouterError::Bind(path.display().to_string(), e))?;
     let url = format!("unix://{}", path.display());
     let listener = Arc::new(listener);
+    let active = Arc::new(AtomicUsize::new(0));
     tokio::spawn(async move {
         loop {
             let accepted = tokio::select! {
@@ -258,12 +278,18 @@ async fn start_unix(
                 continue;
             };
             let (listener, shared) = (listener.clone(), shared.clone());
+            let slot = Slot::take(&active, listener.max_connections);
             tokio::spawn(async move {
+                if slot.is_none() {
+                    refuse(stream, &listener).await;
+                    return;
+                }
                 // Boxed as for TCP: the handshake's state is not kept for the session's life.
                 let opened = Box::pin(open(stream, &listener, "unix".into())).await;
                 if let Some((transport, info)) = opened {
                     crate::connection::serve(shared, transport, info).await;
                 }
+                drop(slot);
             });
         }
         let _ = std::fs::remove_file(&path);
@@ -286,6 +312,53 @@ async fn start_unix(
         path.display().to_string(),
         std::io::Error::new(std::io::ErrorKind::Unsupported, "Unix sockets"),
     ))
+}
+
+/// One of a listener's connections, counted while it lives.
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    /// A slot, or `None` when the listener already holds `max` connections.
+    fn take(active: &Arc<AtomicUsize>, max: Option<usize>) -> Option<Slot> {
+        let max = max.unwrap_or(usize::MAX);
+        active
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(active.clone()))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Refuses a connection over the listener's limit, in its protocol's words; answers `None`
+/// (no session), so that the caller's flow stays that of a failed handshake.
+async fn refuse<S>(mut stream: S, listener: &Listener) -> Option<(BoxTransport, Dict)>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    tracing::info!(max = ?listener.max_connections, "connection refused: the listener is full");
+    let _ = tokio::time::timeout(ACCEPT_TIMEOUT, async {
+        match listener.protocol {
+            Protocol::RawSocket => {
+                let refusal = rawsocket::HandshakeError::MaxConnectionCount;
+                let _ = rawsocket::refuse_handshake(&mut stream, refusal).await;
+            }
+            Protocol::WebSocket => {
+                let reply = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                let _ = stream.write_all(reply.as_bytes()).await;
+                let _ = stream.flush().await;
+            }
+        }
+        let _ = stream.shutdown().await;
+    })
+    .await;
+    None
 }
 
 /// The WebSocket read buffer of each router session. tungstenite keeps (and zero-fills) this

@@ -21,6 +21,7 @@ pub struct RouterBuilder {
     realms: Vec<RealmConfig>,
     listeners: Vec<Listener>,
     outbound_queue: usize,
+    outbound_bytes: usize,
     handshake_timeout: Duration,
 }
 
@@ -29,6 +30,10 @@ pub struct RouterBuilder {
 /// that its callee left) is never mistaken for a slow consumer. The queue allocates as it fills,
 /// so an idle session pays nothing for the bound.
 pub const DEFAULT_OUTBOUND_QUEUE: usize = 65_536;
+
+/// The default bound of each session's outbound queue, in bytes (64 MiB): a session that stops
+/// reading holds at most this much of the router's memory, however large its messages.
+pub const DEFAULT_OUTBOUND_BYTES: usize = 64 << 20;
 
 impl RouterBuilder {
     /// Adds an open realm: anonymous clients may do everything ([`RealmConfig::anonymous`]).
@@ -62,6 +67,14 @@ impl RouterBuilder {
         self
     }
 
+    /// Bounds each session's outbound queue in bytes as well (default
+    /// [`DEFAULT_OUTBOUND_BYTES`]), as estimated by `Message::weight`: a session that does not
+    /// keep up is a slow consumer when either bound is reached, whichever comes first.
+    pub fn outbound_bytes(mut self, bytes: usize) -> Self {
+        self.outbound_bytes = bytes.max(1);
+        self
+    }
+
     /// How long a client may take from connecting to WELCOME (10 s by default).
     pub fn handshake_timeout(mut self, timeout: Duration) -> Self {
         self.handshake_timeout = timeout;
@@ -85,6 +98,7 @@ impl RouterBuilder {
         let shared = Arc::new(Shared {
             realms,
             outbound_queue: self.outbound_queue,
+            outbound_bytes: self.outbound_bytes,
             handshake_timeout: self.handshake_timeout,
         });
         let (stop, stopped) = watch::channel(false);
@@ -163,6 +177,7 @@ impl Router {
             realms: Vec::new(),
             listeners: Vec::new(),
             outbound_queue: DEFAULT_OUTBOUND_QUEUE,
+            outbound_bytes: DEFAULT_OUTBOUND_BYTES,
             handshake_timeout: Duration::from_secs(10),
         }
     }

@@ -10,5 +10,6 @@ use crate::realm::Realm;
 pub(crate) struct Shared {
     pub(crate) realms: HashMap<String, Arc<Realm>>,
     pub(crate) outbound_queue: usize,
+    pub(crate) outbound_bytes: usize,
     pub(crate) handshake_timeout: Duration,
 }

@@ -392,6 +392,48 @@ impl Message {
         }
     }
 
+    /// About how many bytes the message holds in memory (see [`value::weight`]): what a queue
+    /// of messages is bounded by.
+    ///
+    /// [`value::weight`]: crate::value::weight
+    pub fn weight(&self) -> usize {
+        use crate::value::dict_weight as dict;
+        let payload = |p: &Payload| match p {
+            Payload::Arguments(a) => a.args.iter().fold(dict(&a.kwargs), |sum, v| {
+                sum.saturating_add(crate::value::weight(v))
+            }),
+            Payload::Passthru(bytes) => bytes.len(),
+        };
+        let body = match self {
+            Message::Hello(m) => m.realm.len() + dict(&m.details),
+            Message::Welcome(m) => dict(&m.details),
+            Message::Abort(m) => m.reason.len() + dict(&m.details),
+            Message::Challenge(m) => m.method.len() + dict(&m.extra),
+            Message::Authenticate(m) => m.signature.len() + dict(&m.extra),
+            Message::Goodbye(m) => m.reason.len() + dict(&m.details),
+            Message::Error(m) => m.error.len() + dict(&m.details) + payload(&m.payload),
+            Message::Publish(m) => m.topic.len() + dict(&m.options) + payload(&m.payload),
+            Message::Subscribe(m) => m.topic.len() + dict(&m.options),
+            Message::Event(m) => dict(&m.details) + payload(&m.payload),
+            Message::Call(m) => m.procedure.len() + dict(&m.options) + payload(&m.payload),
+            Message::Cancel(m) => dict(&m.options),
+            Message::Result(m) => dict(&m.details) + payload(&m.payload),
+            Message::Register(m) => m.procedure.len() + dict(&m.options),
+            Message::Invocation(m) => dict(&m.details) + payload(&m.payload),
+            Message::Interrupt(m) => dict(&m.options),
+            Message::Yield(m) => dict(&m.options) + payload(&m.payload),
+            Message::Unsubscribed(m) => m.details.as_ref().map_or(0, dict),
+            Message::Unregistered(m) => m.details.as_ref().map_or(0, dict),
+            Message::Published(_)
+            | Message::Subscribed(_)
+            | Message::Unsubscribe(_)
+            | Message::EventReceived(_)
+            | Message::Registered(_)
+            | Message::Unregister(_) => 0,
+        };
+        std::mem::size_of::<Message>().saturating_add(body)
+    }
+
     /// The message's type name as the spec writes it (`"CALL"`, `"EVENT_RECEIVED"`...).
     pub fn name(&self) -> &'static str {
         type_name(self.code())

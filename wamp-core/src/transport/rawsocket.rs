@@ -134,6 +134,26 @@ pub async fn client_handshake<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(length_from_exponent(high))
 }
 
+/// Refuses a client's handshake with `refusal` (for example
+/// [`HandshakeError::MaxConnectionCount`]): reads its request, answers the error code, and
+/// leaves the stream to be closed. A request that is not RawSocket gets no answer.
+pub async fn refuse_handshake<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    refusal: HandshakeError,
+) -> Result<(), TransportError> {
+    let mut request = [0u8; 4];
+    stream.read_exact(&mut request).await?;
+    if request[0] != MAGIC {
+        return Err(TransportError::RawSocketHandshake(
+            HandshakeError::BadMagic(request[0]),
+        ));
+    }
+    let code = refusal.code().unwrap_or(1);
+    stream.write_all(&[MAGIC, code << 4, 0, 0]).await?;
+    stream.flush().await?;
+    Ok(())
+}
+
 /// Runs the listener side of the handshake: reads the client's request, answers with `accept`'s
 /// verdict. Answers the serializer and the client's maximum message length.
 pub async fn server_handshake<S: AsyncRead + AsyncWrite + Unpin>(

@@ -22,7 +22,7 @@ use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 use crate::auth::{Anonymous, Authenticator};
 use crate::authorization::{Action, Role};
 pub use sessions::SLOW_CONSUMER;
-pub(crate) use sessions::{Close, SessionEntry};
+pub(crate) use sessions::{outbound, Close, Outbound, SessionEntry};
 
 /// The configuration of one realm: how clients authenticate and what each role may do.
 #[derive(Clone)]
@@ -189,6 +189,10 @@ pub struct RealmStats {
     /// The longest outbound queue of any session, in messages (never above the router's
     /// [`outbound_queue`](crate::RouterBuilder::outbound_queue) bound).
     pub max_queued: usize,
+    /// The most bytes waiting in any session's outbound queue, as estimated by
+    /// `Message::weight` (never above the router's
+    /// [`outbound_bytes`](crate::RouterBuilder::outbound_bytes) bound).
+    pub max_queued_bytes: usize,
 }
 
 /// A running realm.
@@ -231,6 +235,7 @@ impl Realm {
             subscriptions: state.broker.subscriptions.len(),
             pending_calls: state.dealer.pending_calls(),
             max_queued: state.sessions.max_queued(),
+            max_queued_bytes: state.sessions.max_queued_bytes(),
         }
     }
 

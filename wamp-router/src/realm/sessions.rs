@@ -1,8 +1,10 @@
-//! The sessions joined to a realm and the one way to send to them: a bounded outbound queue per
-//! session. A session whose queue is full is a slow consumer and is disconnected (see
+//! The sessions joined to a realm and the one way to send to them: an outbound queue per
+//! session, bounded in messages and in bytes. A session whose queue is full is a slow consumer and is disconnected (see
 //! [`crate::RouterBuilder::outbound_queue`]); nothing waits and nothing grows without bound.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 use wamp_core::message::{announces, keys, Feature, Role, MAX_ID};
@@ -61,7 +63,7 @@ pub(crate) struct SessionEntry {
     pub(crate) authmethod: String,
     pub(crate) transport: Dict,
     pub(crate) features: Features,
-    tx: mpsc::Sender<Message>,
+    outbox: Outbox,
     close: Option<oneshot::Sender<Close>>,
     capacity: usize,
     /// The last request ID the session started (0 before its first request).
@@ -75,17 +77,17 @@ impl SessionEntry {
         authmethod: String,
         transport: Dict,
         hello: &Dict,
-        tx: mpsc::Sender<Message>,
+        outbox: Outbox,
         close: oneshot::Sender<Close>,
     ) -> Self {
-        let capacity = tx.max_capacity();
+        let capacity = outbox.tx.max_capacity();
         Self {
             id,
             identity,
             authmethod,
             transport,
             features: Features::from_hello(hello),
-            tx,
+            outbox,
             close: Some(close),
             capacity,
             last_request: 0,
@@ -114,6 +116,52 @@ impl SessionEntry {
             let _ = tx.send(close);
         }
     }
+}
+
+/// A message queued for a session, with its [`Message::weight`].
+type Queued = (Message, usize);
+
+/// The sending end of a session's outbound queue, bounded in messages and in bytes.
+#[derive(Debug)]
+pub(crate) struct Outbox {
+    tx: mpsc::Sender<Queued>,
+    bytes: Arc<AtomicUsize>,
+    max_bytes: usize,
+}
+
+/// The receiving end of a session's outbound queue, for its connection's writer.
+#[derive(Debug)]
+pub(crate) struct Outbound {
+    rx: mpsc::Receiver<Queued>,
+    bytes: Arc<AtomicUsize>,
+}
+
+impl Outbound {
+    /// The next message, waiting for one.
+    pub(crate) async fn recv(&mut self) -> Option<Message> {
+        let (message, weight) = self.rx.recv().await?;
+        self.bytes.fetch_sub(weight, Ordering::Relaxed);
+        Some(message)
+    }
+
+    /// The next message if one is queued.
+    pub(crate) fn try_recv(&mut self) -> Option<Message> {
+        let (message, weight) = self.rx.try_recv().ok()?;
+        self.bytes.fetch_sub(weight, Ordering::Relaxed);
+        Some(message)
+    }
+}
+
+/// A session's outbound queue: at most `messages` messages and about `bytes` bytes.
+pub(crate) fn outbound(messages: usize, bytes: usize) -> (Outbox, Outbound) {
+    let (tx, rx) = mpsc::channel(messages);
+    let queued = Arc::new(AtomicUsize::new(0));
+    let outbox = Outbox {
+        tx,
+        bytes: queued.clone(),
+        max_bytes: bytes,
+    };
+    (outbox, Outbound { rx, bytes: queued })
 }
 
 /// The sessions of a realm.
@@ -151,7 +199,7 @@ impl Sessions {
     pub(crate) fn max_queued(&self) -> usize {
         self.map
             .values()
-            .map(|s| s.capacity.saturating_sub(s.tx.capacity()))
+            .map(|s| s.capacity.saturating_sub(s.outbox.tx.capacity()))
             .max()
             .unwrap_or(0)
     }
@@ -163,31 +211,51 @@ impl Sessions {
             .unwrap_or_default()
     }
 
-    /// Queues `message` for `to`. A full queue disconnects that session as a slow consumer.
+    /// The most bytes waiting in any session's outbound queue now (estimated by
+    /// [`Message::weight`]).
+    pub(crate) fn max_queued_bytes(&self) -> usize {
+        self.map
+            .values()
+            .map(|s| s.outbox.bytes.load(Ordering::Relaxed))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Queues `message` for `to`. A queue full in messages or in bytes disconnects that session
+    /// as a slow consumer.
     pub(crate) fn send(&mut self, to: Id, message: Message) {
         let Some(entry) = self.map.get_mut(&to) else {
             return;
         };
-        match entry.tx.try_send(message) {
-            Ok(()) => {}
-            // Told once; what comes after the close is dropped with the queue.
-            Err(mpsc::error::TrySendError::Full(_)) if entry.close.is_some() => {
-                tracing::warn!(
-                    session = to,
-                    capacity = entry.capacity,
-                    "outbound queue full: disconnecting the slow consumer"
-                );
-                let message = format!(
+        let outbox = &entry.outbox;
+        let weight = message.weight();
+        let queued = outbox.bytes.load(Ordering::Relaxed);
+        let full = if queued.saturating_add(weight) > outbox.max_bytes {
+            Some(format!(
+                "the session did not keep up: {queued} bytes were waiting to be sent (at most {})",
+                outbox.max_bytes
+            ))
+        } else {
+            match outbox.tx.try_send((message, weight)) {
+                Ok(()) => {
+                    outbox.bytes.fetch_add(weight, Ordering::Relaxed);
+                    None
+                }
+                Err(mpsc::error::TrySendError::Full(_)) => Some(format!(
                     "the session did not keep up: {} messages were waiting to be sent",
                     entry.capacity
-                );
-                entry.close(Close::Abort {
-                    reason: SLOW_CONSUMER.into(),
-                    message,
-                });
+                )),
+                // The connection is ending; it removes the session itself.
+                Err(mpsc::error::TrySendError::Closed(_)) => None,
             }
-            // The connection is ending; it removes the session itself.
-            Err(_) => {}
+        };
+        // Told once; what comes after the close is dropped with the queue.
+        if let (Some(message), true) = (full, entry.close.is_some()) {
+            tracing::warn!(session = to, %message, "disconnecting the slow consumer");
+            entry.close(Close::Abort {
+                reason: SLOW_CONSUMER.into(),
+                message,
+            });
         }
     }
 
