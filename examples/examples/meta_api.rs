@@ -4,11 +4,10 @@
 //! Run: `cargo run -p wamp-examples --example meta_api` (or add `URL REALM`; on Crossbar.io the
 //! role needs permission on `wamp.`).
 
-use futures::StreamExt as _;
 use wamp_core::meta::{RegistrationMetaClient, SessionJoined, SessionMetaClient};
 use wamp_core::session::Invocation;
 use wamp_core::Arguments;
-use wamp_examples::Target;
+use wamp_examples::{check, next, Target};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -19,35 +18,38 @@ async fn main() -> anyhow::Result<()> {
     let mut joins = admin.subscribe_event::<SessionJoined>().await?;
 
     let worker = target.connect().await?;
-    if let Some(joined) = joins.next().await {
-        let joined = joined?;
-        println!(
-            "joined: session {} as {:?}",
-            joined.0.session, joined.0.authrole
-        );
-    }
-    println!(
-        "{} sessions: {:?}",
-        sessions.count(None).await?,
-        sessions.list(None).await?
-    );
+    let joined = next("the join event", &mut joins).await??;
+    check("joined: session", joined.0.session, worker.id())?;
+    let mut expected = vec![admin.id(), worker.id()];
+    expected.sort_unstable();
+    let mut listed = sessions.list(None).await?;
+    listed.sort_unstable();
+    check(
+        "sessions",
+        (sessions.count(None).await?, listed),
+        (2, expected),
+    )?;
 
     let _registration = worker
         .register("com.example.job", |_: Invocation| async {
             Ok(Arguments::default())
         })
         .await?;
-    if let Some(id) = registrations.lookup("com.example.job".into(), None).await? {
-        let details = registrations.get(id).await?;
-        let callees = registrations.list_callees(id).await?;
-        println!(
-            "{} is registration {id} ({:?} match), callees {callees:?}",
-            details.uri, details.match_policy
-        );
-    }
+    let Some(id) = registrations.lookup("com.example.job".into(), None).await? else {
+        anyhow::bail!("com.example.job is not registered");
+    };
+    let details = registrations.get(id).await?;
+    let callees = registrations.list_callees(id).await?;
+    check("registration", details.uri.as_str(), "com.example.job")?;
+    check("its callees", callees, vec![worker.id()])?;
     sessions
         .kill(worker.id(), Some("com.example.maintenance".into()), None)
         .await?;
-    println!("worker closed: {}", worker.closed().await);
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), worker.closed()).await?;
+    let reason = closed.to_string();
+    println!("worker closed: {reason}");
+    if !reason.contains("com.example.maintenance") {
+        anyhow::bail!("the worker closed for another reason: {reason}");
+    }
     Ok(())
 }

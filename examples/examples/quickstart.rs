@@ -7,12 +7,11 @@
 //! (Crossbar.io...), give its URL and realm:
 //! `cargo run -p wamp-examples --example quickstart -- ws://127.0.0.1:8080/ws realm1`.
 
-use futures::StreamExt as _;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use wamp_core::typed::CallError;
 use wamp_core::{wamp_service, WampError, WampEvent};
-use wamp_examples::Target;
+use wamp_examples::{check, next, Target};
 
 /// The calculator's errors: each variant is an error URI under `com.example.calc.error`.
 #[derive(Debug, WampError)]
@@ -77,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
     // The caller connects over WebSocket and calls through the generated client.
     let caller = target.connect().await?;
     let calc = CalculatorClient::new(caller.clone());
-    println!("calc.add(20, 22) = {}", calc.add(20, 22).await?);
+    check("calc.add(20, 22)", calc.add(20, 22).await?, 42)?;
     match calc.divide(1, 0).await {
         Err(CallError::Service(CalcError::DivideByZero { dividend })) => {
             println!("calc.divide({dividend}, 0) failed with the typed error DivideByZero");
@@ -93,9 +92,8 @@ async fn main() -> anyhow::Result<()> {
         })
         .acknowledge()
         .await?;
-    if let Some(greeting) = greetings.next().await {
-        println!("subscriber received: {}", greeting?.text);
-    }
+    let greeting = next("the greeting", &mut greetings).await??;
+    check("subscriber received", greeting.text.as_str(), "hello, WAMP")?;
 
     // Untyped calls reach the same procedure: the wire is plain WAMP (args [20, 22] -> [42]).
     let sum: i64 = caller
@@ -103,7 +101,7 @@ async fn main() -> anyhow::Result<()> {
         .args(&(20, 22))
         .await?
         .value()?;
-    println!("untyped call of com.example.calc.add(20, 22) = {sum}");
+    check("untyped call of com.example.calc.add(20, 22)", sum, 42)?;
 
     drop(service); // unregisters
     caller.leave().await;

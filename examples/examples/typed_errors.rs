@@ -6,7 +6,7 @@
 
 use wamp_core::typed::CallError;
 use wamp_core::{wamp_service, WampError};
-use wamp_examples::Target;
+use wamp_examples::{check, Target};
 
 /// The shop's errors.
 #[derive(Debug, WampError)]
@@ -58,23 +58,58 @@ async fn main() -> anyhow::Result<()> {
     let caller = target.connect().await?;
     let shop = ShopClient::new(caller.clone());
 
-    println!("buy(tea, 2) = {:?}", shop.buy("tea".into(), 2).await?);
-    for (item, count) in [("tea", 9), ("coffee", 1), ("cake", 1)] {
-        match shop.buy(item.into(), count).await {
-            Err(CallError::Service(e)) => println!("buy({item}, {count}): the shop said {e:?}"),
-            other => anyhow::bail!("unexpected {other:?}"),
+    check("buy(tea, 2)", shop.buy("tea".into(), 2).await?, 1002)?;
+    let said = |item: &str, count| {
+        let shop = shop.clone();
+        let item = item.to_owned();
+        async move {
+            match shop.buy(item.clone(), count).await {
+                Err(CallError::Service(e)) => Ok(format!("{e:?}")),
+                other => {
+                    anyhow::bail!("buy({item}, {count}): expected a shop error, got {other:?}")
+                }
+            }
         }
+    };
+    check(
+        "buy(tea, 9): the shop said",
+        said("tea", 9).await?,
+        "TooMany(5)".into(),
+    )?;
+    check(
+        "buy(coffee, 1): the shop said",
+        said("coffee", 1).await?,
+        "SoldOut".into(),
+    )?;
+    check(
+        "buy(cake, 1): the shop said",
+        said("cake", 1).await?,
+        "UnknownItem { item: \"cake\" }".into(),
+    )?;
+    match shop.slow().await {
+        Err(CallError::Timeout) => println!("slow(): timed out (and was canceled)"),
+        other => anyhow::bail!("slow(): expected a timeout, got {other:?}"),
     }
-    if let Err(CallError::Timeout) = shop.slow().await {
-        println!("slow(): timed out (and was canceled)");
-    }
-    if let Err(e) = caller.call("com.example.shop.buy").args(&(1, 2)).await {
-        println!("untyped buy(1, 2): {e}");
+    match caller.call("com.example.shop.buy").args(&(1, 2)).await {
+        Err(e) => check(
+            "untyped buy(1, 2)",
+            e.uri(),
+            Some("wamp.error.invalid_argument"),
+        )
+        .map(|_| ())?,
+        Ok(r) => anyhow::bail!("untyped buy(1, 2): expected invalid_argument, got {r:?}"),
     }
     drop(service);
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    if let Err(CallError::NoSuchProcedure(e)) = shop.buy("tea".into(), 1).await {
-        println!("after the service handle is dropped: {}", e.uri);
+    match shop.buy("tea".into(), 1).await {
+        Err(CallError::NoSuchProcedure(e)) => {
+            check(
+                "after the service handle is dropped",
+                e.uri.as_str(),
+                "wamp.error.no_such_procedure",
+            )?;
+        }
+        other => anyhow::bail!("expected no_such_procedure, got {other:?}"),
     }
     Ok(())
 }

@@ -4,11 +4,12 @@
 //!
 //! Run: `cargo run -p wamp-examples --example typed_events` (or add `URL REALM`).
 
-use futures::StreamExt as _;
+use std::time::Duration;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use wamp_core::{MatchPolicy, WampEvent};
-use wamp_examples::Target;
+use wamp_examples::{check, next, Target};
 
 /// A score, as kwargs `{"player": ..., "points": ...}`.
 #[derive(Debug, Serialize, Deserialize, JsonSchema, WampEvent)]
@@ -52,23 +53,38 @@ async fn main() -> anyhow::Result<()> {
         .acknowledge()
         .await?;
 
-    if let Some(score) = scores.next().await {
-        println!("scored: {:?}", score?);
-    }
-    if let Some(line) = chat.next().await {
-        let Chat(who, text) = line?;
-        println!("chat: {who}: {text}");
-    }
+    let score = next("the score", &mut scores).await??;
+    check("scored", (score.player.as_str(), score.points), ("ada", 3))?;
+    let Chat(who, text) = next("the chat line", &mut chat).await??;
+    check(
+        "chat",
+        (who.as_str(), text.as_str()),
+        ("alan", "well played"),
+    )?;
     // The prefix subscription also saw the Scored event, which is not a Chat: it reports a
     // decode error and goes on.
-    while let Some(item) = any_chat.next_with_details().await {
+    let mut skipped = 0;
+    loop {
+        let item = tokio::time::timeout(Duration::from_secs(5), any_chat.next_with_details())
+            .await
+            .map_err(|_| anyhow::anyhow!("no chat line on the prefix subscription within 5 s"))?;
         match item {
-            Ok((Chat(who, text), details)) => {
-                println!("on {}: {who}: {text}", details.topic);
+            Some(Ok((Chat(who, text), details))) => {
+                check("on", details.topic.as_str(), "com.example.game.chat")?;
+                check(
+                    "the line",
+                    (who.as_str(), text.as_str()),
+                    ("alan", "well played"),
+                )?;
                 break;
             }
-            Err(e) => println!("skipped: {e}"),
+            Some(Err(e)) => {
+                println!("skipped: {e}");
+                skipped += 1;
+            }
+            None => anyhow::bail!("the prefix subscription ended"),
         }
     }
+    check("events skipped as not a Chat", skipped, 1)?;
     Ok(())
 }

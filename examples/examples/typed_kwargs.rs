@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use wamp_core::wamp_service;
-use wamp_examples::Target;
+use wamp_examples::{check, Target};
 
 /// A new account: the whole kwargs of `com.example.accounts.create`.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
@@ -68,29 +68,36 @@ async fn main() -> anyhow::Result<()> {
             display_name: None,
         })
         .await?;
-    println!("create(kwargs {{login: ada}}) = {id}");
-    println!("{}", accounts.rename(id, "Ada L.".into()).await?);
-    println!(
-        "search(query=al) = {:?}",
-        accounts.search("al".into(), None).await?
-    );
+    check("create(kwargs {login: ada})", id, 42)?;
+    check(
+        "rename(42, name=Ada L.)",
+        accounts.rename(id, "Ada L.".into()).await?,
+        "account 42 is now Ada L.".into(),
+    )?;
+    check(
+        "search(query=al)",
+        accounts.search("al".into(), None).await?,
+        vec!["alan".to_owned(), "alonzo".to_owned()],
+    )?;
 
     // What an untyped peer (Autobahn) sends works too, by position or by name.
     let by_name = caller
         .call("com.example.accounts.search")
         .kwargs(&json!({"query": "a", "limit": 3}))
         .await?;
-    println!(
-        "untyped search(query=a, limit=3) = {:?}",
-        by_name.value::<Vec<String>>()?
-    );
+    check(
+        "untyped search(query=a, limit=3)",
+        by_name.value::<Vec<String>>()?,
+        vec!["ada".to_owned(), "alan".to_owned(), "alonzo".to_owned()],
+    )?;
     let by_position = caller
         .call("com.example.accounts.search")
         .args(&("a", 1))
         .await?;
-    println!(
-        "untyped search('a', 1) = {:?}",
-        by_position.value::<Vec<String>>()?
-    );
+    check(
+        "untyped search('a', 1)",
+        by_position.value::<Vec<String>>()?,
+        vec!["ada".to_owned()],
+    )?;
     Ok(())
 }

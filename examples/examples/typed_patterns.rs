@@ -5,9 +5,10 @@
 //!
 //! Run: `cargo run -p wamp-examples --example typed_patterns` (or add `URL REALM`).
 
+use wamp_core::message::{Feature, Role};
 use wamp_core::typed::Context;
 use wamp_core::wamp_service;
-use wamp_examples::Target;
+use wamp_examples::{check, require, Target};
 
 /// Sensors and workers.
 #[wamp_service(prefix = "com.example.plant")]
@@ -53,11 +54,32 @@ async fn main() -> anyhow::Result<()> {
         .await?;
 
     let caller = target.connect().await?;
+    // Patterns and shared registrations are Advanced Profile features: a router without them
+    // is named here, not waited on.
+    require(&caller, Role::Dealer, Feature::PatternBasedRegistration)?;
+    require(&caller, Role::Dealer, Feature::SharedRegistration)?;
     let plant = PlantClient::new(caller.clone());
-    println!("{}", plant.read("com.example.plant.sensor.boiler").await?);
-    println!("{}", plant.read("com.example.plant.sensor.valve.3").await?);
+    check(
+        "read",
+        plant.read("com.example.plant.sensor.boiler").await?,
+        "com.example.plant.sensor.boiler read by worker-a".into(),
+    )?;
+    check(
+        "read",
+        plant.read("com.example.plant.sensor.valve.3").await?,
+        "com.example.plant.sensor.valve.3 read by worker-a".into(),
+    )?;
+    // Round robin: the workers take turns (which one starts depends on the router).
+    let mut by = Vec::new();
     for job in ["weld", "paint", "pack"] {
-        println!("{}", plant.work(job.into()).await?);
+        let done = plant.work(job.into()).await?;
+        println!("{done}");
+        if !done.contains(&format!("did {job}")) {
+            anyhow::bail!("work({job}) answered {done:?}");
+        }
+        by.push(done.split(' ').next().unwrap_or_default().to_owned());
     }
+    let took_turns = matches!(by.as_slice(), [a, b, c] if a != b && a == c);
+    check("the workers took turns", took_turns, true)?;
     Ok(())
 }

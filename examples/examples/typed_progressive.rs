@@ -4,11 +4,13 @@
 //!
 //! Run: `cargo run -p wamp-examples --example typed_progressive` (or add `URL REALM`).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures::{Stream, StreamExt as _};
+use wamp_core::typed::CallError;
 use wamp_core::{wamp_service, WampError};
-use wamp_examples::Target;
+use wamp_examples::{check, next, Target};
 
 /// The download's errors.
 #[derive(Debug, WampError)]
@@ -29,6 +31,9 @@ pub trait Download {
 
 struct Files;
 
+/// Ticks the callee produced, to show that the cancel stops it.
+static TICKED: AtomicU64 = AtomicU64::new(0);
+
 impl Download for Files {
     async fn chunks(&self, name: String) -> impl Stream<Item = Result<String, DownloadError>> {
         let items: Vec<Result<String, DownloadError>> = if name == "readme" {
@@ -45,6 +50,7 @@ impl Download for Files {
         futures::stream::unfold(0u64, |n| async move {
             tokio::time::sleep(Duration::from_millis(50)).await;
             println!("  callee: tick {n}");
+            TICKED.fetch_add(1, Ordering::Relaxed);
             Some((n, n + 1))
         })
     }
@@ -58,12 +64,25 @@ async fn main() -> anyhow::Result<()> {
     let download = DownloadClient::new(target.connect().await?);
 
     let mut chunks = download.chunks("readme".into()).await?;
+    let mut received = Vec::new();
     while let Some(chunk) = chunks.next().await {
-        println!("received {}", chunk?);
+        received.push(chunk?);
     }
+    check(
+        "received",
+        received,
+        (1..=3).map(|i| format!("chunk {i} of readme")).collect(),
+    )?;
     let mut missing = download.chunks("nothing".into()).await?;
-    if let Some(Err(e)) = missing.next().await {
-        println!("typed error mid-stream: {e}");
+    match next("the typed error", &mut missing).await? {
+        Err(CallError::Service(DownloadError::NotFound(name))) => {
+            check(
+                "typed error mid-stream: not found",
+                name.as_str(),
+                "nothing",
+            )?;
+        }
+        other => anyhow::bail!("expected NotFound, got {other:?}"),
     }
 
     let ticks: Vec<u64> = download
@@ -73,8 +92,19 @@ async fn main() -> anyhow::Result<()> {
         .map(|t| t.unwrap_or_default())
         .collect()
         .await;
-    println!("took {ticks:?}, then dropped the stream: the call is canceled");
+    check(
+        "took, then dropped the stream (the call is canceled)",
+        ticks,
+        vec![0, 1, 2],
+    )?;
+    // One tick may have been on its way when the INTERRUPT arrived; none after that.
     tokio::time::sleep(Duration::from_millis(200)).await;
-    println!("no tick after the cancel");
+    let settled = TICKED.load(Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    check(
+        "ticks after the cancel",
+        TICKED.load(Ordering::Relaxed) - settled,
+        0,
+    )?;
     Ok(())
 }

@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use wamp_core::typed::EventDetails;
 use wamp_core::{event_handlers, subscribe, WampEvent};
-use wamp_examples::Target;
+use wamp_examples::{check, Target};
 
 /// An order was placed.
 #[derive(Debug, Serialize, Deserialize, JsonSchema, WampEvent)]
@@ -67,7 +67,15 @@ async fn main() -> anyhow::Result<()> {
             },
         ))
         .await?;
-    println!("subscribed: {:?}", running.topics().collect::<Vec<_>>());
+    check(
+        "subscribed",
+        running.topics().collect::<Vec<_>>(),
+        vec![
+            "com.example.orders.placed",
+            "com.example.orders",
+            "com.example.orders.placed",
+        ],
+    )?;
 
     let publisher = target.connect().await?;
     for (order, total) in [(1, 250), (2, 1200)] {
@@ -76,8 +84,14 @@ async fn main() -> anyhow::Result<()> {
             .acknowledge()
             .await?;
     }
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    println!("revenue: {} cents", cents.load(Ordering::Relaxed));
+    // The handlers run as events arrive; wait (at most 5 s) until the revenue is all counted.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while cents.load(Ordering::Relaxed) < 1450 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    check("revenue (cents)", cents.load(Ordering::Relaxed), 1450)?;
+    check("handler failures", running.failed(), 0)?;
+    check("undecodable events", running.undecodable(), 0)?;
     drop(running); // unsubscribes every handler
     Ok(())
 }

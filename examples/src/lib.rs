@@ -2,6 +2,11 @@
 //! starts the embedded `wamp-router` in its own process; with `URL [REALM]` it joins that router
 //! instead (Crossbar.io, or `wamp-router --ws 127.0.0.1:8080`).
 
+use std::fmt::Debug;
+use std::time::Duration;
+
+use futures::{Stream, StreamExt as _};
+use wamp_core::message::{Feature, Role};
 use wamp_core::{Client, Session};
 use wamp_router::{Listener, Protocol, Router};
 
@@ -48,4 +53,33 @@ impl Target {
     pub async fn connect(&self) -> anyhow::Result<Session> {
         Ok(Client::new(&self.url, &self.realm).connect().await?)
     }
+}
+
+/// Prints `what: got` and fails unless `got` is `want`: every example checks what it prints, so
+/// `scripts/run-examples.sh` fails on a wrong result.
+pub fn check<T: PartialEq + Debug>(what: &str, got: T, want: T) -> anyhow::Result<T> {
+    println!("{what}: {got:?}");
+    if got != want {
+        anyhow::bail!("{what}: expected {want:?}, got {got:?}");
+    }
+    Ok(got)
+}
+
+/// The next item of `stream` within five seconds; a missing one fails, naming `what`, instead of
+/// waiting forever.
+pub async fn next<S: Stream + Unpin>(what: &str, stream: &mut S) -> anyhow::Result<S::Item> {
+    match tokio::time::timeout(Duration::from_secs(5), stream.next()).await {
+        Ok(Some(item)) => Ok(item),
+        Ok(None) => anyhow::bail!("{what}: the stream ended"),
+        Err(_) => anyhow::bail!("{what}: nothing arrived within 5 s"),
+    }
+}
+
+/// Fails, naming the feature, unless the router announces it: an example says what a router
+/// lacks and exits non-zero rather than wait for what will never come.
+pub fn require(session: &Session, role: Role, feature: Feature) -> anyhow::Result<()> {
+    if !session.info().router_has(role, feature) {
+        anyhow::bail!("this example needs a router whose {role} announces {feature}");
+    }
+    Ok(())
 }

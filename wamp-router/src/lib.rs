@@ -43,6 +43,8 @@ pub mod authorization;
 pub mod config;
 mod connection;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod listener;
 mod matching;
 mod realm;
