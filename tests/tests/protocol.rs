@@ -871,3 +871,40 @@ async fn advanced_features_the_router_did_not_announce_fail_before_sending() {
         other => panic!("expected the plain PUBLISH first, got {other:?}"),
     }
 }
+
+/// The client's command queue is bounded: while its driver cannot write (the router stopped
+/// reading), at most `COMMAND_QUEUE` requests wait for it and the rest wait for room, taking no
+/// memory in the session; once the router reads again, every one of them is sent.
+#[tokio::test]
+async fn the_command_queue_is_bounded_while_the_driver_cannot_write() {
+    use wamp_core::session::COMMAND_QUEUE;
+    let (session, mut router, _) = joined(&[]).await;
+    // The pair holds 16 messages: the driver blocks on the 17th; then the queue fills.
+    let total = COMMAND_QUEUE + 500;
+    let mut publications = Vec::new();
+    for i in 0..total {
+        let session = session.clone();
+        publications.push(tokio::spawn(async move {
+            session.publish("com.queue").args(&(i,)).await
+        }));
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while session.queued_commands() < COMMAND_QUEUE && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // A while longer: it stays at the bound.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(session.queued_commands(), COMMAND_QUEUE);
+    // The router reads again: every publication goes out.
+    let mut seen = 0;
+    while seen < total {
+        match router.recv().await {
+            Message::Publish(_) => seen += 1,
+            other => panic!("expected PUBLISH, got {other:?}"),
+        }
+    }
+    for p in publications {
+        p.await.unwrap().unwrap();
+    }
+    assert_eq!(session.queued_commands(), 0);
+}

@@ -290,7 +290,7 @@ impl Client {
         let (transport, info) = connector.open().await?;
         let id = info.id;
         let info = Arc::new(info);
-        let (commands_tx, commands_rx) = mpsc::channel(1024);
+        let (commands_tx, commands_rx) = mpsc::channel(super::COMMAND_QUEUE);
         let (closed_tx, closed_rx) = watch::channel(None);
         let (info_tx, info_rx) = watch::channel(info.clone());
         let (state_tx, state_rx) = watch::channel(SessionState::Joined {

@@ -121,6 +121,11 @@ impl Default for SessionConfig {
     }
 }
 
+/// How many requests from a session's handles (calls, publications, subscriptions...) wait for
+/// its driver at most; a request made when the queue is full waits for room, so a driver that
+/// cannot write (a peer that stopped reading) holds at most this many.
+pub const COMMAND_QUEUE: usize = 1024;
+
 /// What the router said about the session in WELCOME.
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
@@ -344,6 +349,12 @@ impl Session {
             rx: self.shared.events.subscribe(),
             ended: self.is_closed(),
         }
+    }
+
+    /// Requests from this session's handles waiting for its driver (at most
+    /// [`COMMAND_QUEUE`]; a request made when the queue is full waits for room).
+    pub fn queued_commands(&self) -> usize {
+        self.shared.commands.max_capacity() - self.shared.commands.capacity()
     }
 
     /// Whether the session has ended.
