@@ -8,13 +8,14 @@ use syn::{
     TraitItemFn, Type, TypeParamBound,
 };
 
+use super::check;
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
 use crate::uri;
 use crate::vocab::{CancelMode, InvokePolicy, MatchPolicy};
 
 /// Method names the generated code uses itself.
-const RESERVED: &[&str] = &["serve", "new", "with_timeout"];
+pub(crate) const RESERVED: &[&str] = &["serve", "new", "with_timeout"];
 
 /// A whole service.
 pub(crate) struct Service {
@@ -139,13 +140,8 @@ impl Service {
                 String::new()
             }
         };
-        check_events(ctxt, &events);
-        if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-            ctxt.error(&item.generics, "a service trait cannot be generic");
-        }
-        if let Some(unsafety) = &item.unsafety {
-            ctxt.error(unsafety, "a service trait cannot be `unsafe`");
-        }
+        check::events(ctxt, &events);
+        check::trait_shape(ctxt, &item);
         let mut methods: Vec<Method> = Vec::new();
         for trait_item in &item.items {
             match trait_item {
@@ -170,15 +166,7 @@ impl Service {
             }
         }
         if describe {
-            let describe_uri = format!("{prefix}.describe");
-            for method in &methods {
-                if method.uri == describe_uri {
-                    ctxt.error(
-                        &method.ident,
-                        format!("`{describe_uri}` answers the service's interface description; rename the procedure, or opt out with `#[wamp_service(describe = false)]`"),
-                    );
-                }
-            }
+            check::describe_clash(ctxt, &prefix, &methods);
         }
         Service {
             docs: attr::docs(&item.attrs),
@@ -191,46 +179,11 @@ impl Service {
     }
 }
 
-fn check_events(ctxt: &Ctxt, events: &[Type]) {
-    let mut seen = Vec::new();
-    for ty in events {
-        let text = quote::quote!(#ty).to_string();
-        if seen.contains(&text) {
-            ctxt.error(ty, format!("event `{text}` declared more than once"));
-        }
-        seen.push(text);
-    }
-}
-
 impl Method {
     fn parse(ctxt: &Ctxt, prefix: &str, f: &TraitItemFn) -> Option<Self> {
         let sig = &f.sig;
         let name = sig.ident.to_string().trim_start_matches("r#").to_owned();
-        if sig.asyncness.is_none() {
-            ctxt.error(
-                sig.fn_token,
-                "a service method must be `async fn` (a stream-returning method too: `async fn name(&self) -> impl Stream<Item = T>`)",
-            );
-        }
-        if RESERVED.contains(&name.as_str()) {
-            ctxt.error(
-                &sig.ident,
-                format!("`{name}` is a name the generated code uses; rename the method and keep the URI with `#[wamp(name = \"{name}\")]`"),
-            );
-        }
-        if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-            ctxt.error(&sig.generics, "a service method cannot be generic");
-        }
-        if let Some(default) = &f.default {
-            ctxt.error(default, "a service method cannot have a default body");
-        }
-        if let Some(variadic) = &sig.variadic {
-            ctxt.error(variadic, "a service method cannot be variadic");
-        }
-        if let Some(abi) = &sig.abi {
-            ctxt.error(abi, "a service method cannot have an ABI");
-        }
-        check_receiver(ctxt, sig);
+        check::method_signature(ctxt, f, &name);
 
         let mut relative: Option<LitStr> = None;
         let mut absolute: Option<LitStr> = None;
@@ -316,25 +269,6 @@ impl Method {
     }
 }
 
-fn check_receiver(ctxt: &Ctxt, sig: &syn::Signature) {
-    match sig.receiver() {
-        None => ctxt.error(
-            &sig.ident,
-            "a service method takes `&self` first: `async fn name(&self, ...)`",
-        ),
-        Some(r) => {
-            let shared_ref =
-                r.reference.is_some() && r.mutability.is_none() && r.colon_token.is_none();
-            if !shared_ref {
-                ctxt.error(
-                    r,
-                    "a service method takes `&self` (not `self`, `&mut self` or a typed receiver): invocations run concurrently",
-                );
-            }
-        }
-    }
-}
-
 fn parse_params(ctxt: &Ctxt, sig: &syn::Signature, kwargs_mode: bool) -> Vec<Param> {
     let mut params = Vec::new();
     let mut index = 0;
@@ -364,7 +298,7 @@ fn parse_params(ctxt: &Ctxt, sig: &syn::Signature, kwargs_mode: bool) -> Vec<Par
             Ok(())
         });
         let is_context = last_segment_is(&typed.ty, "Context");
-        if let Some(problem) = unsupported_param_type(&typed.ty) {
+        if let Some(problem) = check::unsupported_param_type(&typed.ty) {
             ctxt.error(&typed.ty, problem);
         }
         let kind = if is_context {
@@ -413,24 +347,6 @@ fn parse_params(ctxt: &Ctxt, sig: &syn::Signature, kwargs_mode: bool) -> Vec<Par
     params
 }
 
-/// Why a parameter type cannot travel, if it cannot.
-fn unsupported_param_type(ty: &Type) -> Option<&'static str> {
-    match ty {
-        Type::Reference(_) => Some("unsupported parameter type: arguments are decoded into owned values; take `String` for `&str`, `Vec<T>` for `&[T]`"),
-        Type::ImplTrait(_) => Some("unsupported parameter type: `impl Trait` cannot be decoded; take a concrete type"),
-        Type::TraitObject(_) => Some("unsupported parameter type: a trait object cannot be decoded; take a concrete type"),
-        Type::BareFn(_) => Some("unsupported parameter type: a function cannot travel over WAMP"),
-        Type::Ptr(_) => Some("unsupported parameter type: a raw pointer cannot travel over WAMP"),
-        Type::Infer(_) | Type::Never(_) => Some("unsupported parameter type: give a concrete type"),
-        Type::Path(p) if p.qself.is_none() && p.path.is_ident("Self") => {
-            Some("unsupported parameter type: `Self` is the implementation, not data")
-        }
-        Type::Paren(p) => unsupported_param_type(&p.elem),
-        Type::Group(g) => unsupported_param_type(&g.elem),
-        _ => None,
-    }
-}
-
 fn parse_output(ctxt: &Ctxt, output: &ReturnType) -> Option<Output> {
     let ty = match output {
         ReturnType::Default => {
@@ -445,7 +361,9 @@ fn parse_output(ctxt: &Ctxt, output: &ReturnType) -> Option<Output> {
         let item = imp.bounds.iter().find_map(stream_item);
         return match item {
             Some(item) => {
-                if let Some(problem) = unsupported_param_type(item).filter(|_| !is_unit(item)) {
+                if let Some(problem) =
+                    check::unsupported_param_type(item).filter(|_| !is_unit(item))
+                {
                     ctxt.error(item, problem.replace("parameter", "stream item"));
                 }
                 Some(match result_args(item) {
@@ -468,7 +386,7 @@ fn parse_output(ctxt: &Ctxt, output: &ReturnType) -> Option<Output> {
             }
         };
     }
-    if let Some(problem) = unsupported_param_type(ty) {
+    if let Some(problem) = check::unsupported_param_type(ty) {
         ctxt.error(ty, problem.replace("parameter", "return"));
         return None;
     }
