@@ -353,6 +353,24 @@ pub mod fuzzing {
     use crate::transport::rawsocket::{FrameCodec, FrameKind};
     use crate::Serializer;
 
+    /// Sends `script` one message at a time, letting the other side react after each, then a
+    /// little longer; stops when the transport does.
+    pub async fn play<T>(transport: &mut T, script: std::vec::Vec<crate::Message>)
+    where
+        T: futures::Sink<crate::Message> + Unpin,
+    {
+        use futures::SinkExt as _;
+        for message in script {
+            if transport.send(message).await.is_err() {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        for _ in 0..16 {
+            tokio::task::yield_now().await;
+        }
+    }
+
     /// Messages from fuzz input: one per line, each a JSON message (lines that do not decode
     /// are skipped), at most 64.
     pub fn messages(data: &[u8]) -> Vec<crate::Message> {
@@ -389,14 +407,10 @@ pub mod fuzzing {
             if !matches!(router.next().await, Some(Ok(Message::Hello(_)))) {
                 return;
             }
-            let defined = |role: Role| -> std::vec::Vec<Feature> {
-                Feature::ALL
-                    .iter()
-                    .copied()
-                    .filter(|f| f.roles().contains(&role))
-                    .collect()
-            };
-            let (dealer, broker) = (defined(Role::Dealer), defined(Role::Broker));
+            let (dealer, broker) = (
+                Feature::defined_for(Role::Dealer),
+                Feature::defined_for(Role::Broker),
+            );
             let mut details = Dict::new();
             details.insert(
                 crate::message::keys::ROLES.into(),
@@ -437,16 +451,7 @@ pub mod fuzzing {
                     let _ = tokio::join!(call, sub, reg, stream, progressive);
                 }
             });
-            for message in script {
-                if router.send(message).await.is_err() {
-                    break;
-                }
-                // Let the driver react before the next one.
-                tokio::task::yield_now().await;
-            }
-            for _ in 0..16 {
-                tokio::task::yield_now().await;
-            }
+            play(&mut router, script).await;
             calls.abort();
             let _ = calls.await;
             // The router's end goes away: the session sees its connection lost.

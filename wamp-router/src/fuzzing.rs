@@ -35,21 +35,13 @@ pub fn router_session(data: &[u8]) {
             .await;
         let _subscription = peer.subscribe("com.f.topic").await;
         let mut client = router.local_transport();
-        let every: Vec<Feature> = Feature::ALL.to_vec();
         let roles = [
             Role::Caller,
             Role::Callee,
             Role::Publisher,
             Role::Subscriber,
         ]
-        .map(|role| {
-            let defined: Vec<Feature> = every
-                .iter()
-                .copied()
-                .filter(|f| f.roles().contains(&role))
-                .collect();
-            (role, defined)
-        });
+        .map(|role| (role, Feature::defined_for(role)));
         let roles: Vec<(Role, &[Feature])> =
             roles.iter().map(|(r, f)| (*r, f.as_slice())).collect();
         let mut details = Dict::new();
@@ -64,16 +56,8 @@ pub fn router_session(data: &[u8]) {
         if !matches!(client.next().await, Some(Ok(Message::Welcome(_)))) {
             return;
         }
-        for message in script {
-            if client.send(message).await.is_err() {
-                break;
-            }
-            tokio::task::yield_now().await;
-        }
-        // Let the router and the callee work, then read what came back.
-        for _ in 0..16 {
-            tokio::task::yield_now().await;
-        }
+        wamp_core::__private::fuzzing::play(&mut client, script).await;
+        // Read what came back.
         while let Some(Some(Ok(_))) = client.next().now_or_never() {}
         router.shutdown();
     });

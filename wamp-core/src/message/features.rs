@@ -135,6 +135,17 @@ features! {
     PayloadPassthruMode = "payload_passthru_mode" by [Caller, Callee, Publisher, Subscriber, Dealer, Broker],
 }
 
+impl Feature {
+    /// Every feature the spec defines for `role`.
+    pub fn defined_for(role: Role) -> Vec<Feature> {
+        Feature::ALL
+            .iter()
+            .copied()
+            .filter(|f| f.roles().contains(&role))
+            .collect()
+    }
+}
+
 impl std::fmt::Display for Feature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
