@@ -496,20 +496,24 @@ async fn a_full_listener_refuses_more_connections_in_its_protocols_words() {
 /// Hostile input: the outbound queue is bounded in bytes as well as in messages. Large events to
 /// a subscriber that stops reading reach the byte bound long before the message bound; the
 /// subscriber is then cut off as a slow consumer and no queue ever holds more than the bound.
+/// The subscriber is in process (no socket buffers in between), so the point where its
+/// connection stops taking messages is exact: after `QUEUE` messages.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_outbound_queue_is_bounded_in_bytes_too() {
     const BYTES: usize = 512 * 1024;
     const SIZE: usize = 32 * 1024;
+    const QUEUE: usize = 64;
     trace();
     let router = Router::builder()
         .realm("realm1")
-        .listener(Listener::rawsocket("127.0.0.1:0").max_message_size(1 << 20))
-        .outbound_queue(65_536)
+        .outbound_queue(QUEUE)
         .outbound_bytes(BYTES)
         .start()
         .await
         .unwrap();
-    let mut slow = raw_joined(&router).await;
+    let mut slow = router.local_transport();
+    slow.send(hello()).await.unwrap();
+    assert!(matches!(slow.next().await, Some(Ok(Message::Welcome(_)))));
     slow.send(Message::Subscribe(Subscribe {
         request: 1,
         options: Dict::new(),
@@ -525,13 +529,15 @@ async fn the_outbound_queue_is_bounded_in_bytes_too() {
     let payload = "x".repeat(SIZE);
     let mut max_bytes = 0;
     let mut max_messages = 0;
-    for i in 0..2_000 {
+    let mut published = 0;
+    for i in 0..(QUEUE * 4) {
         publisher
             .publish("com.big")
             .args(&(i, &payload))
             .acknowledge()
             .await
             .unwrap();
+        published += 1;
         let stats = router.stats("realm1").unwrap();
         max_bytes = max_bytes.max(stats.max_queued_bytes);
         max_messages = max_messages.max(stats.max_queued);
@@ -540,7 +546,8 @@ async fn the_outbound_queue_is_bounded_in_bytes_too() {
         }
     }
     println!(
-        "byte bound: at most {max_bytes} B in {max_messages} messages queued (bound {BYTES} B)"
+        "byte bound: cut after {published} events; at most {max_bytes} B in {max_messages} \
+         messages queued (bound {BYTES} B, {QUEUE} messages)"
     );
     assert_eq!(
         router.stats("realm1").unwrap().sessions,
@@ -549,7 +556,7 @@ async fn the_outbound_queue_is_bounded_in_bytes_too() {
     );
     assert!(max_bytes <= BYTES, "a queue held {max_bytes} bytes");
     assert!(
-        max_messages < 65_536 / 100,
+        max_messages < QUEUE,
         "the byte bound came first: {max_messages} messages"
     );
 }
