@@ -281,3 +281,32 @@ async fn skip_kill_and_killnowait_are_told_apart_by_ordering() {
     callee.yield_(inv.request, Dict::new()).await;
     caller.silent().await;
 }
+
+/// Dropping the last handle of a router ends its sessions as `shutdown()` does, so that no
+/// unreachable router keeps sessions alive beside a new one on the same address.
+#[tokio::test]
+async fn dropping_the_last_router_handle_ends_its_sessions() {
+    trace();
+    let router = Router::builder()
+        .realm("realm1")
+        .listener(wamp_router::Listener::websocket("127.0.0.1:0"))
+        .start()
+        .await
+        .unwrap();
+    let url = router
+        .url(wamp_router::Protocol::WebSocket)
+        .unwrap()
+        .to_owned();
+    let remote = Client::new(url, "realm1").connect().await.unwrap();
+    let local = router.connect("realm1").await.unwrap();
+    let clone = router.clone();
+    drop(router);
+    // A clone keeps it running.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(!remote.is_closed() && !local.is_closed());
+    drop(clone);
+    for s in [&remote, &local] {
+        let reason = closed(s).await;
+        assert_eq!(goodbye_reason(&reason), uris::SYSTEM_SHUTDOWN);
+    }
+}

@@ -132,13 +132,20 @@ struct Inner {
 }
 
 impl Drop for Inner {
+    // The last handle is gone: nobody can reach this router again, so it ends as `shutdown`
+    // does. Sessions left running would form a second system beside a new router on the same
+    // address (they would call each other, and a new router's sessions would not see them).
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+        for realm in self.shared.realms.values() {
+            realm.close_all(uris::SYSTEM_SHUTDOWN);
+        }
     }
 }
 
-/// A running WAMP router. Cheap to clone; the listeners stop when the last clone is dropped or
-/// on [`shutdown`](Router::shutdown).
+/// A running WAMP router. Cheap to clone; when the last clone is dropped, or on
+/// [`shutdown`](Router::shutdown), the listeners stop and every session ends with GOODBYE
+/// `wamp.close.system_shutdown`.
 ///
 /// ```
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
