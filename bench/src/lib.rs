@@ -12,6 +12,7 @@ pub mod pubsub;
 pub mod report;
 pub mod rpc;
 pub mod spawn;
+pub mod targets;
 
 /// Waits until stdin reaches its end: how the orchestrator stops a long-running worker.
 pub async fn wait_stdin_closed() {
