@@ -93,32 +93,6 @@ function call<T, E>(
   });
 }
 
-function callProgressive<T, E>(
-  session: WampSession,
-  procedure: string,
-  args: unknown[],
-  kwargs: { [key: string]: unknown },
-  declared: readonly ErrorVariant[],
-  onProgress: ((item: T) => void) | undefined,
-): Promise<T[]> {
-  if (onProgress === undefined) {
-    return call<T[], E>(session, procedure, args, kwargs, declared);
-  }
-  const items: T[] = [];
-  trimArgs(args);
-  return new Promise<T[]>((resolve, reject) => {
-    session.call(procedure, args, kwargs, { receive_progress: true }).then(
-      () => resolve(items),
-      (error) => reject(callError<E>(error, declared)),
-      (progress) => {
-        const item = unwrapResult(progress) as T;
-        items.push(item);
-        onProgress(item);
-      },
-    );
-  });
-}
-
 // ---- SessionMeta (wamp.session) ----
 
 /**

@@ -24,7 +24,11 @@ fn main() -> ExitCode {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         if let Err(e) = wamp_codegen::rust::write_client(&file, &format!("{stem}.rs")) {
-            eprintln!("{}: {e}", file.display());
+            let mut cause: Option<&dyn std::error::Error> = Some(&e);
+            while let Some(c) = cause {
+                eprintln!("{c}");
+                cause = c.source();
+            }
             return ExitCode::FAILURE;
         }
     }

@@ -13,6 +13,7 @@ pub mod peer;
 pub mod proxy;
 pub mod raw;
 pub mod rawframe;
+pub mod shapes;
 pub mod typed;
 
 use std::path::PathBuf;

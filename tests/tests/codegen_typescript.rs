@@ -1,6 +1,7 @@
-//! The generated TypeScript client: generated from the committed `com.typed.calc` description,
-//! compiled with `tsc --strict` next to `interop/ts/calc_main.ts`, and run by node (autobahn-js)
-//! against the Rust service through the embedded router. Needs the npm folder that
+//! The generated TypeScript clients: generated from the committed `com.typed.calc` and
+//! `com.typed.shapes` descriptions, compiled with `tsc --strict` next to
+//! `interop/ts/calc_main.ts` and `interop/ts/shapes_main.ts`, and run by node (autobahn-js)
+//! against the Rust services through the embedded router. Needs the npm folder that
 //! `scripts/install-peers.sh` fills (autobahn, ws, typescript); under the README's test command
 //! a missing one is a failure.
 #![allow(
@@ -10,15 +11,18 @@
     clippy::indexing_slicing
 )]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::json;
+use wamp_tests::shapes::{Echo, Shapes as _};
 use wamp_tests::typed::{Calc, Calculator as _};
-use wamp_tests::{anonymous, missing_peer, within, Target};
+use wamp_tests::{anonymous, missing_peer, within, Crossbar as Endpoints, Target};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn typescript_client_compiles_strict_and_calls_the_rust_service() {
+/// Generates `name.ts` from `interfaces/<description>.json`, compiles it strictly with
+/// `interop/ts/<name>_main.ts` and gives back the folder (`out/<name>_main.js` is the
+/// program); `None` when the npm peers are missing (reported by `missing_peer`).
+fn compile(description: &str, name: &str) -> Option<(tempfile::TempDir, PathBuf)> {
     let node_modules = wamp_tests::peer::node_path();
     let tsc = node_modules.join(".bin/tsc");
     if !tsc.exists() || !node_modules.join("autobahn").exists() {
@@ -26,22 +30,19 @@ async fn typescript_client_compiles_strict_and_calls_the_rust_service() {
             "{} (typescript, autobahn)",
             node_modules.display()
         ));
-        return;
+        return None;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = tempfile::tempdir().unwrap();
     let document =
-        wamp_codegen::read_document(root.join("interfaces/com.typed.calc.json")).unwrap();
+        wamp_codegen::read_document(root.join(format!("interfaces/{description}.json"))).unwrap();
     std::fs::write(
-        dir.path().join("calc.ts"),
+        dir.path().join(format!("{name}.ts")),
         wamp_codegen::typescript::generate(&document),
     )
     .unwrap();
-    std::fs::copy(
-        root.join("interop/ts/calc_main.ts"),
-        dir.path().join("calc_main.ts"),
-    )
-    .unwrap();
+    let main = format!("{name}_main.ts");
+    std::fs::copy(root.join("interop/ts").join(&main), dir.path().join(&main)).unwrap();
     let tsconfig = json!({
         "compilerOptions": {
             "strict": true,
@@ -52,7 +53,7 @@ async fn typescript_client_compiles_strict_and_calls_the_rust_service() {
             "types": [],
             "outDir": "out"
         },
-        "files": ["calc.ts", "calc_main.ts"]
+        "files": [format!("{name}.ts"), main]
     });
     std::fs::write(dir.path().join("tsconfig.json"), tsconfig.to_string()).unwrap();
     let compiled = Command::new(&tsc)
@@ -66,26 +67,44 @@ async fn typescript_client_compiles_strict_and_calls_the_rust_service() {
         String::from_utf8_lossy(&compiled.stdout),
         String::from_utf8_lossy(&compiled.stderr)
     );
+    let program = dir.path().join(format!("out/{name}_main.js"));
+    Some((dir, program))
+}
 
+/// Runs a compiled program against the router and gives back its `RESULT` line, parsed.
+async fn run(program: &Path, cb: &Endpoints) -> serde_json::Value {
+    let output = tokio::process::Command::new("node")
+        .arg(program)
+        .arg(&cb.ws)
+        .arg(&cb.realm)
+        .env("NODE_PATH", wamp_tests::peer::node_path())
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| {
+            panic!(
+                "node said:\n{stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    serde_json::from_str(line).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typescript_client_compiles_strict_and_calls_the_rust_service() {
+    let Some((_dir, program)) = compile("com.typed.calc", "calc") else {
+        return;
+    };
     within(async {
         let routed = wamp_tests::target(Target::Embedded).await.unwrap();
         let cb = &routed.endpoints;
         let callee = anonymous(cb).await;
         let _service = Calc::named("ts").serve(&callee).await.unwrap();
-        let output = tokio::process::Command::new("node")
-            .arg(dir.path().join("out/calc_main.js"))
-            .arg(&cb.ws)
-            .arg(&cb.realm)
-            .env("NODE_PATH", &node_modules)
-            .output()
-            .await
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let line = stdout
-            .lines()
-            .find_map(|l| l.strip_prefix("RESULT "))
-            .unwrap_or_else(|| panic!("node said:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
-        let result: serde_json::Value = serde_json::from_str(line).unwrap();
+        let result = run(&program, cb).await;
         assert_eq!(
             result,
             json!({
@@ -103,6 +122,26 @@ async fn typescript_client_compiles_strict_and_calls_the_rust_service() {
                 "event": {"a": 40, "b": 2, "sum": 42}
             })
         );
+    })
+    .await;
+}
+
+/// Every serde enum representation, typed in TypeScript, sent to the Rust service and read
+/// back equal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typescript_client_round_trips_every_enum_representation() {
+    let Some((_dir, program)) = compile("com.typed.shapes", "shapes") else {
+        return;
+    };
+    within(async {
+        let routed = wamp_tests::target(Target::Embedded).await.unwrap();
+        let cb = &routed.endpoints;
+        let callee = anonymous(cb).await;
+        let _service = Echo.serve(&callee).await.unwrap();
+        let result = run(&program, cb).await;
+        assert_eq!(result["same"], json!(true), "{result}");
+        assert_eq!(result["texts"], json!(["-", "hi", "bob"]));
+        assert_eq!(result["counts"], json!([0, 7, 0, 0]));
     })
     .await;
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use wamp_core::typed::ServiceClient;
+use wamp_tests::shapes::ShapesClient;
 use wamp_tests::typed::{CalculatorClient, PeerCalleeClient};
 
 #[test]
@@ -13,6 +14,7 @@ fn test_service_descriptions_match_their_golden_files() {
         vec![
             CalculatorClient::description(),
             PeerCalleeClient::description(),
+            ShapesClient::description(),
         ],
     )
     .unwrap();

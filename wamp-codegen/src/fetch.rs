@@ -9,7 +9,7 @@ use wamp_core::{Client, Session};
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// The connection or the join failed.
-    #[error("cannot join {realm} at {url}: {source}")]
+    #[error("cannot join {realm} at {url}")]
     Connect {
         /// The router URL.
         url: String,
@@ -20,7 +20,7 @@ pub enum FetchError {
         source: wamp_core::Error,
     },
     /// The `describe` call failed (no such procedure: the service is not running, or opted out).
-    #[error("calling {procedure}: {source}")]
+    #[error("calling {procedure}")]
     Call {
         /// The procedure called.
         procedure: String,
@@ -41,7 +41,7 @@ pub enum FetchError {
 /// How to reach the router.
 #[derive(Debug, Clone)]
 pub struct Target {
-    /// The router URL (`ws://`, `wss://`, `rs://`, `rss://`, `unix://`).
+    /// The router URL (`ws://`, `wss://`, `tcp://`, `tcps://`, `unix://`).
     pub url: String,
     /// The realm.
     pub realm: String,

@@ -33,14 +33,16 @@ use std::path::Path;
 
 pub use wamp_core::describe::{Document, DocumentError, ServiceDescription};
 
-/// Why a description could not be read or turned into code.
+/// Why a description could not be read or turned into code. The cause, where there is one,
+/// is the error's [`source`](std::error::Error::source), not repeated in its message: print
+/// the chain (`{:#}` with anyhow) to see both.
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
     /// The file could not be read or written.
-    #[error("{0}: {1}")]
+    #[error("{0}")]
     Io(String, #[source] std::io::Error),
     /// The file is not a description document.
-    #[error("{0}: {1}")]
+    #[error("{0} is not a description document")]
     Document(String, #[source] DocumentError),
     /// The generated Rust did not parse (a bug in the generator; the message says where).
     #[error("generated Rust does not parse: {0}")]
@@ -48,6 +50,25 @@ pub enum GenerateError {
     /// `write_client` was called outside a build script.
     #[error("OUT_DIR is not set: call this from build.rs")]
     NoOutDir,
+}
+
+/// Each schema in `document` that code generation cannot type, so that the Rust, TypeScript
+/// and Markdown outputs give it as an untyped JSON value (`serde_json::Value`, `unknown`): the
+/// service, the type it sits in and what the schema is. Empty for every description that
+/// `#[wamp_service]` makes from serde types. The command line prints these on standard error;
+/// [`rust::write_client`] passes them to Cargo as build warnings.
+pub fn warnings(document: &Document) -> Vec<String> {
+    document
+        .services
+        .iter()
+        .flat_map(|service| {
+            api::Api::new(service)
+                .types
+                .warnings
+                .into_iter()
+                .map(move |w| format!("{}: {w}", service.prefix))
+        })
+        .collect()
 }
 
 /// Reads a description document from a file.

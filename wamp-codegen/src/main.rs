@@ -1,11 +1,11 @@
 //! `wamp-codegen`: fetch interface descriptions from running services, generate Rust and
 //! TypeScript clients and Markdown references from them, and diff two versions.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use wamp_codegen::{diff, fetch, markdown, read_document, rust, typescript};
+use wamp_codegen::{diff, fetch, markdown, read_document, rust, typescript, Document};
 
 /// Interface descriptions of typed WAMP services: fetch, generate, document, diff.
 ///
@@ -22,7 +22,8 @@ struct Cli {
 enum Command {
     /// Fetch a service's description from a running router by calling `<service>.describe`.
     Fetch {
-        /// Router URL: ws://, wss://, rs://, rss:// or unix://.
+        /// Router URL: ws://host:port (WebSocket), wss:// (over TLS), tcp://host:port (RawSocket),
+        /// tcps:// (RawSocket over TLS) or unix:///path (RawSocket over a Unix socket).
         #[arg(long)]
         url: String,
         /// Realm to join.
@@ -106,10 +107,36 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("wamp-codegen: {e:#}");
+            eprintln!("wamp-codegen: {}", message(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, each said once: a cause whose text its parent already includes
+/// (a library error that both wraps and prints its source) is not repeated.
+fn message(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+/// Reads a description and prints, on standard error, each schema it has that cannot be typed.
+fn read_warned(input: &Path) -> anyhow::Result<Document> {
+    let document = read_document(input)?;
+    for warning in wamp_codegen::warnings(&document) {
+        eprintln!("warning: {}: {warning}", input.display());
+    }
+    Ok(document)
 }
 
 fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -142,13 +169,14 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             output.write(&document.to_json_pretty())?;
         }
         Command::Rust { input, output } => {
-            output.write(&rust::generate(&read_document(&input)?)?)?;
+            let document = read_warned(&input)?;
+            output.write(&rust::generate(&document)?)?;
         }
         Command::Typescript { input, output } => {
-            output.write(&typescript::generate(&read_document(&input)?))?;
+            output.write(&typescript::generate(&read_warned(&input)?))?;
         }
         Command::Docs { input, output } => {
-            output.write(&markdown::render(&read_document(&input)?))?;
+            output.write(&markdown::render(&read_warned(&input)?))?;
         }
         Command::Diff { old, new } => {
             let report = diff::diff(&read_document(&old)?, &read_document(&new)?);

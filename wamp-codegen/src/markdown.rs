@@ -8,7 +8,7 @@ use wamp_core::message::{CancelMode, InvokePolicy};
 use wamp_core::MatchPolicy;
 
 use crate::api::{Api, EventType, ParamKind};
-use crate::types::{Field, Shape, Ty, VariantPayload};
+use crate::types::{Field, Shape, Tagging, Ty, Variant, VariantPayload};
 
 /// The reference of every service of `document`.
 pub fn render(document: &Document) -> String {
@@ -172,27 +172,10 @@ fn render_service(out: &mut String, api: &Api<'_>) {
                     let values: Vec<String> = values.iter().map(|v| format!("`\"{v}\"`")).collect();
                     let _ = writeln!(out, "One of {}.\n", values.join(", "));
                 }
-                Shape::Enum(variants) => {
-                    out.push_str("One of:\n\n");
+                Shape::Enum(tagging, variants) => {
+                    let _ = writeln!(out, "One of ({}):\n", tagging.describe());
                     for v in variants {
-                        let shape = match &v.payload {
-                            VariantPayload::Unit => format!("`\"{}\"`", v.tag),
-                            VariantPayload::Newtype(t) => {
-                                format!("`{{\"{}\": …}}` holding {}", v.tag, ty(t))
-                            }
-                            VariantPayload::Tuple(items) => {
-                                let items: Vec<String> = items.iter().map(ty).collect();
-                                format!("`{{\"{}\": [...]}}` holding [{}]", v.tag, items.join(", "))
-                            }
-                            VariantPayload::Struct(fields) => {
-                                let fields: Vec<String> = fields
-                                    .iter()
-                                    .map(|f| format!("`{}`: {}", f.key, ty(&f.ty)))
-                                    .collect();
-                                format!("`{{\"{}\": {{...}}}}` with {}", v.tag, fields.join(", "))
-                            }
-                        };
-                        let _ = writeln!(out, "- {shape}{}", suffix(&v.docs));
+                        let _ = writeln!(out, "- {}{}", variant_shape(tagging, v), suffix(&v.docs));
                     }
                     out.push('\n');
                 }
@@ -202,6 +185,42 @@ fn render_service(out: &mut String, api: &Api<'_>) {
             }
         }
     }
+}
+
+/// How a variant looks on the wire, and what it holds.
+fn variant_shape(tagging: &Tagging, v: &Variant) -> String {
+    let holding = match &v.payload {
+        VariantPayload::Unit => String::new(),
+        VariantPayload::Newtype(t) => format!(" holding {}", ty(t)),
+        VariantPayload::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(ty).collect();
+            format!(" holding [{}]", items.join(", "))
+        }
+        VariantPayload::Struct(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|f| format!("`{}`: {}", f.key, ty(&f.ty)))
+                .collect();
+            format!(" with {}", fields.join(", "))
+        }
+    };
+    let unit = matches!(v.payload, VariantPayload::Unit);
+    let wire = match tagging {
+        Tagging::External if unit => format!("`\"{}\"`", v.tag),
+        Tagging::External => format!("`{{\"{}\": …}}`", v.tag),
+        Tagging::Internal { tag } if unit => format!("`{{\"{tag}\": \"{}\"}}`", v.tag),
+        Tagging::Internal { tag } => format!("`{{\"{tag}\": \"{}\", …}}`", v.tag),
+        Tagging::Adjacent { tag, .. } if unit => format!("`{{\"{tag}\": \"{}\"}}`", v.tag),
+        Tagging::Adjacent { tag, content } => {
+            format!("`{{\"{tag}\": \"{}\", \"{content}\": …}}`", v.tag)
+        }
+        Tagging::Untagged if unit => return "`null`".into(),
+        Tagging::Untagged => match &v.payload {
+            VariantPayload::Struct(_) => return format!("an object{holding}"),
+            _ => return holding.trim_start_matches(" holding ").to_owned(),
+        },
+    };
+    format!("{wire}{holding}")
 }
 
 fn fields_table(out: &mut String, fields: &[Field], positional: bool) {

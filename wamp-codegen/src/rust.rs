@@ -19,7 +19,7 @@ use wamp_core::message::{CancelMode, InvokePolicy};
 use wamp_core::MatchPolicy;
 
 use crate::api::{Api, EventType, ParamKind};
-use crate::types::{snake_name, Field, Shape, Ty, TypeDef, VariantPayload};
+use crate::types::{snake_name, Field, Shape, Tagging, Ty, TypeDef, VariantPayload};
 use crate::GenerateError;
 
 const DERIVE: &str = "#[derive(Debug, Clone, PartialEq, wamp_core::serde::Serialize, wamp_core::serde::Deserialize, wamp_core::schemars::JsonSchema)]\n#[serde(crate = \"wamp_core::serde\")]\n#[schemars(crate = \"wamp_core::schemars\")]\n";
@@ -40,11 +40,15 @@ pub fn generate(document: &Document) -> Result<String, GenerateError> {
 }
 
 /// For `build.rs`: reads the description at `input` (relative to the crate) and writes its
-/// client to `$OUT_DIR/output_name`, asking Cargo to rerun when the description changes.
+/// client to `$OUT_DIR/output_name`, asking Cargo to rerun when the description changes. A
+/// schema that cannot be typed is a Cargo warning ([`crate::warnings`]).
 pub fn write_client(input: impl AsRef<Path>, output_name: &str) -> Result<(), GenerateError> {
     let input = input.as_ref();
     println!("cargo:rerun-if-changed={}", input.display());
     let document = crate::read_document(input)?;
+    for warning in crate::warnings(&document) {
+        println!("cargo:warning={}: {warning}", input.display());
+    }
     let code = generate(&document)?;
     let out_dir = std::env::var_os("OUT_DIR").ok_or(GenerateError::NoOutDir)?;
     let path = Path::new(&out_dir).join(output_name);
@@ -244,7 +248,17 @@ fn type_def(out: &mut String, def: &TypeDef, event: Option<(&str, PayloadKind)>)
             }
             out.push_str("}\n");
         }
-        Shape::Enum(variants) => {
+        Shape::Enum(tagging, variants) => {
+            match tagging {
+                Tagging::External => {}
+                Tagging::Internal { tag } => {
+                    let _ = writeln!(out, "#[serde(tag = {tag:?})]");
+                }
+                Tagging::Adjacent { tag, content } => {
+                    let _ = writeln!(out, "#[serde(tag = {tag:?}, content = {content:?})]");
+                }
+                Tagging::Untagged => out.push_str("#[serde(untagged)]\n"),
+            }
             let _ = writeln!(out, "pub enum {} {{", def.name);
             for v in variants {
                 doc(out, &v.docs);

@@ -270,6 +270,83 @@ fn options_topics_and_enums() {
     assert_eq!(diff_enum("result"), vec![(Breaking, "enum-value-added")]);
 }
 
+const SHAPES: &str = include_str!("../../interfaces/com.typed.shapes.json");
+
+/// The changes from the shapes description to `edit(shapes)`.
+fn shape_changes(edit: impl FnOnce(&mut Value)) -> Vec<(Severity, &'static str)> {
+    let base: Value = serde_json::from_str(SHAPES).unwrap();
+    let old = Document::from_json_value(base.clone()).unwrap();
+    let mut new = base;
+    edit(&mut new);
+    diff(&old, &Document::from_json_value(new).unwrap()).kinds()
+}
+
+fn defs(doc: &mut Value) -> &mut Value {
+    &mut doc["services"][0]["$defs"]
+}
+
+/// Each enum representation: a variant removed or added, a payload changed, the representation
+/// changed; every enum here is both sent and received, so each change is breaking one way.
+#[test]
+fn every_enum_representation_is_compared() {
+    assert_eq!(shape_changes(|_| {}), vec![]);
+    for name in ["External", "Internal", "Adjacent", "Untagged"] {
+        let removed = shape_changes(|d| {
+            let def = defs(d)[name].as_object_mut().unwrap();
+            let key = if def.contains_key("oneOf") {
+                "oneOf"
+            } else {
+                "anyOf"
+            };
+            def[key].as_array_mut().unwrap().remove(0);
+        });
+        assert!(
+            removed.contains(&(Breaking, "enum-value-removed")),
+            "{name}: {removed:?}"
+        );
+    }
+    // A field of an internally tagged variant changes type.
+    assert!(shape_changes(|d| {
+        defs(d)["Internal"]["oneOf"][1]["properties"]["text"] = json!({"type": "integer"})
+    })
+    .contains(&(Breaking, "type-changed")));
+    // An adjacent payload changes width.
+    assert!(shape_changes(|d| {
+        defs(d)["Adjacent"]["oneOf"][1]["properties"]["c"]["format"] = json!("uint32")
+    })
+    .contains(&(Breaking, "type-changed")));
+    // Internally tagged by `type` becomes tagged by `kind`.
+    assert!(shape_changes(|d| {
+        for v in defs(d)["Internal"]["oneOf"].as_array_mut().unwrap() {
+            let tag = v["properties"]["type"].take();
+            let props = v["properties"].as_object_mut().unwrap();
+            props.shift_remove("type");
+            props.insert("kind".into(), tag);
+            v["required"][0] = json!("kind");
+        }
+    })
+    .contains(&(Breaking, "enum-representation-changed")));
+}
+
+/// A change the typed comparison does not model (a bound, a pattern) is still reported, once
+/// for each direction the type travels in (these types are both sent and received); docs are
+/// not a change.
+#[test]
+fn changes_inside_a_type_never_go_unreported() {
+    assert_eq!(
+        shape_changes(|d| defs(d)["Member"]["properties"]["name"]["minLength"] = json!(1)),
+        vec![(Breaking, "schema-changed"); 2]
+    );
+    assert_eq!(
+        shape_changes(|d| { defs(d)["Untagged"]["anyOf"][1]["pattern"] = json!("^[a-z]+$") }),
+        vec![(Breaking, "schema-changed"); 2]
+    );
+    assert_eq!(
+        shape_changes(|d| defs(d)["Member"]["description"] = json!("Someone else.")),
+        vec![]
+    );
+}
+
 #[test]
 fn the_command_exits_non_zero_on_a_breaking_change() {
     let dir = tempfile_dir();
@@ -333,6 +410,50 @@ fn help_documents_every_command() {
             .unwrap();
         assert!(sub.status.success(), "{command} --help failed");
     }
+}
+
+/// `fetch --help` names exactly the URL schemes the transports accept, and a failure prints
+/// each cause once.
+#[test]
+fn fetch_names_its_schemes_and_says_each_cause_once() {
+    let codegen = || std::process::Command::new(env!("CARGO_BIN_EXE_wamp-codegen"));
+    let help = codegen().args(["fetch", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    for scheme in ["ws://", "wss://", "tcp://", "tcps://", "unix://"] {
+        assert!(
+            text.contains(scheme),
+            "fetch --help lacks {scheme}:\n{text}"
+        );
+    }
+    for wrong in ["rs://", "rss://", "memory:"] {
+        assert!(!text.contains(wrong), "fetch --help names {wrong}:\n{text}");
+    }
+    // Nothing listens on port 1.
+    let failed = codegen()
+        .args([
+            "fetch",
+            "--url",
+            "ws://127.0.0.1:1",
+            "--realm",
+            "r",
+            "--service",
+            "com.x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.starts_with("wamp-codegen: cannot join r at ws://127.0.0.1:1: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("Connection refused").count(), 1, "{stderr}");
+    let missing = codegen()
+        .args(["rust", "/nonexistent/x.json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
 }
 
 fn tempfile_dir() -> std::path::PathBuf {

@@ -18,6 +18,8 @@ generated! {
     typed_calc => "com.typed.calc.rs",
     /// `com.peer`, the service the autobahn peers serve.
     peer => "com.peer.rs",
+    /// `com.typed.shapes`: every serde enum representation.
+    shapes => "com.typed.shapes.rs",
     /// The quickstart's `com.example.calc`.
     example_calc => "com.example.calc.rs",
     /// `com.example.shop` (typed errors).

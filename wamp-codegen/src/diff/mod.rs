@@ -16,6 +16,7 @@ use crate::api::{params, Param, ParamKind};
 use crate::types::Types;
 
 mod schema;
+mod whole;
 
 /// Whether a change breaks existing peers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,10 +1,10 @@
 //! How two schemas of one value differ: types, named types, fields and enums, judged by the
 //! direction the value travels (what the caller sends, what it receives).
 
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
 
-use super::{Differ, Direction, Severity};
-use crate::types::{Field, Shape, Ty, VariantPayload};
+use super::{whole, Differ, Direction, Severity};
+use crate::types::{type_name, Field, Shape, Tagging, Ty, Variant, VariantPayload};
 
 impl Differ<'_, '_> {
     pub(super) fn optional_schema(&mut self, o: Option<&Json>, n: Option<&Json>, at: &str) {
@@ -26,10 +26,29 @@ impl Differ<'_, '_> {
         }
     }
 
+    /// Compares two schemas by their types; if that finds nothing, by their whole JSON, so
+    /// no change goes unreported.
     pub(super) fn schema(&mut self, o: &Json, n: &Json, flow: Direction, at: &str) {
+        let before = self.report.changes.len();
         let ot = self.old_types.ty(o, "Inline");
         let nt = self.new_types.ty(n, "Inline");
         self.ty(&ot, &nt, flow, at);
+        if self.report.changes.len() > before {
+            return;
+        }
+        self.whole(o, n, at);
+    }
+
+    /// Reports a difference between two schemas' JSON that the typed comparison missed.
+    fn whole(&mut self, o: &Json, n: &Json, at: &str) {
+        if let Some(pointer) = whole::first_difference(&whole::canonical(o), &whole::canonical(n)) {
+            self.push(
+                Severity::Breaking,
+                "schema-changed",
+                at,
+                format!("the schema changed at `{pointer}` in a way this diff does not classify; review it as breaking"),
+            );
+        }
     }
 
     pub(super) fn ty(&mut self, o: &Ty, n: &Ty, flow: Direction, at: &str) {
@@ -127,7 +146,22 @@ impl Differ<'_, '_> {
         let (Some(os), Some(ns)) = (od, nd) else {
             return;
         };
-        match (&os, &ns) {
+        let before = self.report.changes.len();
+        self.shapes(a, b, &os, &ns, flow, at);
+        if self.report.changes.len() == before {
+            let find = |defs: &Map<String, Json>, name: &str| {
+                defs.iter()
+                    .find(|(k, _)| type_name(k) == name)
+                    .map(|(_, v)| v.clone())
+            };
+            if let (Some(o), Some(n)) = (find(&self.old.defs, a), find(&self.new.defs, b)) {
+                self.whole(&o, &n, at);
+            }
+        }
+    }
+
+    fn shapes(&mut self, a: &str, b: &str, os: &Shape, ns: &Shape, flow: Direction, at: &str) {
+        match (os, ns) {
             (Shape::Struct(of), Shape::Struct(nf)) => self.fields(of, nf, flow, at),
             (Shape::UnitEnum(ov), Shape::UnitEnum(nv)) => {
                 for v in ov.iter().filter(|v| !nv.contains(v)) {
@@ -147,46 +181,24 @@ impl Differ<'_, '_> {
                     );
                 }
             }
-            (Shape::Enum(ov), Shape::Enum(nv)) => {
-                for v in ov.iter().filter(|v| !nv.iter().any(|n| n.tag == v.tag)) {
-                    self.push(
-                        flow.narrowed(),
-                        "enum-value-removed",
+            (Shape::Enum(..), _) | (_, Shape::Enum(..)) => {
+                let (Some((ot, ov)), Some((nt, nv))) = (as_enum(os), as_enum(ns)) else {
+                    return self.push(
+                        Severity::Breaking,
+                        "type-changed",
                         at,
-                        format!("variant `{}` removed", v.tag),
+                        format!("`{b}` changed shape (was `{a}`)"),
+                    );
+                };
+                if ot != nt {
+                    return self.push(
+                        Severity::Breaking,
+                        "enum-representation-changed",
+                        at,
+                        format!("now {} (was {})", nt.describe(), ot.describe()),
                     );
                 }
-                for v in nv.iter().filter(|v| !ov.iter().any(|o| o.tag == v.tag)) {
-                    self.push(
-                        flow.widened(),
-                        "enum-value-added",
-                        at,
-                        format!("variant `{}` added", v.tag),
-                    );
-                }
-                for v in ov {
-                    if let Some(w) = nv.iter().find(|w| w.tag == v.tag) {
-                        let place = format!("{at}.{}", v.tag);
-                        match (&v.payload, &w.payload) {
-                            (VariantPayload::Unit, VariantPayload::Unit) => {}
-                            (VariantPayload::Newtype(x), VariantPayload::Newtype(y)) => {
-                                self.ty(x, y, flow, &place)
-                            }
-                            (VariantPayload::Struct(x), VariantPayload::Struct(y)) => {
-                                self.fields(x, y, flow, &place)
-                            }
-                            (VariantPayload::Tuple(x), VariantPayload::Tuple(y)) => {
-                                self.ty(&Ty::Tuple(x.clone()), &Ty::Tuple(y.clone()), flow, &place)
-                            }
-                            _ => self.push(
-                                Severity::Breaking,
-                                "type-changed",
-                                &place,
-                                "the variant's payload changed shape".into(),
-                            ),
-                        }
-                    }
-                }
+                self.variants(&ov, &nv, flow, at);
             }
             (Shape::Tuple(x), Shape::Tuple(y)) => {
                 self.ty(&Ty::Tuple(x.clone()), &Ty::Tuple(y.clone()), flow, at)
@@ -199,6 +211,49 @@ impl Differ<'_, '_> {
                 at,
                 format!("`{b}` changed shape (was `{a}`)"),
             ),
+        }
+    }
+
+    fn variants(&mut self, ov: &[Variant], nv: &[Variant], flow: Direction, at: &str) {
+        for v in ov.iter().filter(|v| !nv.iter().any(|n| n.tag == v.tag)) {
+            self.push(
+                flow.narrowed(),
+                "enum-value-removed",
+                at,
+                format!("variant `{}` removed", v.tag),
+            );
+        }
+        for v in nv.iter().filter(|v| !ov.iter().any(|o| o.tag == v.tag)) {
+            self.push(
+                flow.widened(),
+                "enum-value-added",
+                at,
+                format!("variant `{}` added", v.tag),
+            );
+        }
+        for v in ov {
+            let Some(w) = nv.iter().find(|w| w.tag == v.tag) else {
+                continue;
+            };
+            let place = format!("{at}.{}", v.tag);
+            match (&v.payload, &w.payload) {
+                (VariantPayload::Unit, VariantPayload::Unit) => {}
+                (VariantPayload::Newtype(x), VariantPayload::Newtype(y)) => {
+                    self.ty(x, y, flow, &place)
+                }
+                (VariantPayload::Struct(x), VariantPayload::Struct(y)) => {
+                    self.fields(x, y, flow, &place)
+                }
+                (VariantPayload::Tuple(x), VariantPayload::Tuple(y)) => {
+                    self.ty(&Ty::Tuple(x.clone()), &Ty::Tuple(y.clone()), flow, &place)
+                }
+                _ => self.push(
+                    Severity::Breaking,
+                    "type-changed",
+                    &place,
+                    "the variant's payload changed shape".into(),
+                ),
+            }
         }
     }
 
@@ -249,6 +304,25 @@ impl Differ<'_, '_> {
                 format!("new {which} field"),
             );
         }
+    }
+}
+
+/// A string enum as unit variants, so it compares with an enum that gains a payload.
+fn as_enum(shape: &Shape) -> Option<(Tagging, Vec<Variant>)> {
+    match shape {
+        Shape::Enum(tagging, variants) => Some((tagging.clone(), variants.clone())),
+        Shape::UnitEnum(values) => Some((
+            Tagging::External,
+            values
+                .iter()
+                .map(|tag| Variant {
+                    tag: tag.clone(),
+                    docs: String::new(),
+                    payload: VariantPayload::Unit,
+                })
+                .collect(),
+        )),
+        _ => None,
     }
 }
 

@@ -2,14 +2,22 @@
 //! named definitions (structs, enums, tuples) and type expressions.
 //!
 //! What is understood: booleans, integers (with schemars' `format` for the width), numbers,
-//! strings, `null`, `Option` (`[T, "null"]` or `anyOf [T, null]`), lists, tuples
+//! strings, constants, `null`, `Option` (`[T, "null"]` or `anyOf [T, null]`), lists, tuples
 //! (`prefixItems`), maps (`additionalProperties`), objects with properties, string enums and
-//! externally tagged enums (serde's default). Anything else is an untyped JSON value.
+//! serde's four enum representations ([`enums`]). A schema that accepts anything is an untyped
+//! JSON value; any other schema that cannot be typed is one too, with a warning that names it
+//! ([`Types::warnings`]), so nothing degrades silently.
+
+mod enums;
+mod names;
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value as Json};
 use wamp_core::describe::{accepts_null, resolve};
+
+pub(crate) use enums::Tagging;
+pub(crate) use names::{snake_name, type_name};
 
 /// A type expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,10 +52,10 @@ pub(crate) struct Field {
     pub(crate) docs: String,
 }
 
-/// One variant of an externally tagged enum.
+/// One variant of an enum.
 #[derive(Debug, Clone)]
 pub(crate) struct Variant {
-    /// The tag on the wire.
+    /// The tag on the wire; for an untagged enum, a name made from the variant's type.
     pub(crate) tag: String,
     pub(crate) docs: String,
     pub(crate) payload: VariantPayload,
@@ -68,7 +76,8 @@ pub(crate) enum Shape {
     Tuple(Vec<Ty>),
     /// A string enum: the values on the wire.
     UnitEnum(Vec<String>),
-    Enum(Vec<Variant>),
+    /// An enum with payloads, in one of serde's representations.
+    Enum(Tagging, Vec<Variant>),
     Alias(Ty),
 }
 
@@ -87,7 +96,29 @@ pub(crate) struct Types<'a> {
     defs: &'a Map<String, Json>,
     pub(crate) named: Vec<TypeDef>,
     taken: BTreeSet<String>,
+    /// Each schema that could not be typed: where, and what it is.
+    pub(crate) warnings: Vec<String>,
+    /// How deep [`Types::ty`] is in one schema (a hostile description cannot recurse without
+    /// bound).
+    depth: usize,
 }
+
+/// Deeper than this, a schema is not typed.
+const MAX_DEPTH: usize = 64;
+
+/// Keys that annotate a schema without constraining it.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "examples",
+    "default",
+    "$comment",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$schema",
+    "$id",
+];
 
 impl<'a> Types<'a> {
     /// Every `$defs` entry of a service, converted.
@@ -96,6 +127,8 @@ impl<'a> Types<'a> {
             defs,
             named: Vec::new(),
             taken: defs.keys().map(|k| type_name(k)).collect(),
+            warnings: Vec::new(),
+            depth: 0,
         };
         for (name, schema) in defs {
             let def = types.def(&type_name(name), schema);
@@ -109,57 +142,98 @@ impl<'a> Types<'a> {
         accepts_null(schema, self.defs)
     }
 
+    /// An untyped value for a schema that constrains what it accepts in a way the model does
+    /// not follow: warned about, naming the type it sits in.
+    fn untyped(&mut self, hint: &str, what: &str) -> Ty {
+        let warning =
+            format!("`{hint}`: {what} cannot be typed; it is generated as an untyped JSON value");
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
+        Ty::Any
+    }
+
     /// The type of `schema`; an inline object or enum becomes a new definition named `hint`.
     pub(crate) fn ty(&mut self, schema: &Json, hint: &str) -> Ty {
+        if self.depth >= MAX_DEPTH {
+            return self.untyped(hint, &format!("a schema nested deeper than {MAX_DEPTH}"));
+        }
+        self.depth += 1;
+        let ty = self.ty_of(schema, hint);
+        self.depth -= 1;
+        ty
+    }
+
+    fn ty_of(&mut self, schema: &Json, hint: &str) -> Ty {
         let object = match schema {
             Json::Object(o) => o,
-            _ => return Ty::Any,
+            Json::Bool(true) => return Ty::Any,
+            _ => return self.untyped(hint, "a schema that accepts nothing"),
         };
         if let Some(r) = object.get("$ref").and_then(Json::as_str) {
             return match r.strip_prefix("#/$defs/") {
                 Some(name) if self.defs.contains_key(name) => Ty::Named(type_name(name)),
-                _ => Ty::Any,
+                _ => self.untyped(hint, &format!("the reference `{r}` (not in `$defs`)")),
             };
         }
-        for key in ["anyOf", "oneOf"] {
+        for key in ["oneOf", "anyOf"] {
             if let Some(Json::Array(alternatives)) = object.get(key) {
                 let (nulls, others): (Vec<&Json>, Vec<&Json>) =
                     alternatives.iter().partition(|s| is_null_schema(s));
-                if !nulls.is_empty() && others.len() == 1 {
-                    if let Some(inner) = others.first() {
-                        return Ty::Option(Box::new(self.ty(inner, hint)));
+                return match (nulls.is_empty(), others.as_slice()) {
+                    (false, [only]) => Ty::Option(Box::new(self.ty(only, hint))),
+                    (false, _) => {
+                        let mut rest = object.clone();
+                        rest.insert(key.into(), others.into_iter().cloned().collect());
+                        Ty::Option(Box::new(self.define(hint, &Json::Object(rest))))
                     }
-                }
-                if enum_variants(object).is_some() {
-                    return self.define(hint, schema);
-                }
-                return Ty::Any;
+                    (true, _) => self.define(hint, schema),
+                };
             }
         }
         if let Some(Json::Array(all)) = object.get("allOf") {
             if let [only] = all.as_slice() {
                 return self.ty(only, hint);
             }
-            return Ty::Any;
+            return self.untyped(hint, &format!("`allOf` of {} schemas", all.len()));
         }
         match object.get("type") {
             Some(Json::Array(types)) => {
                 let non_null: Vec<&Json> = types.iter().filter(|t| *t != "null").collect();
-                match non_null.as_slice() {
-                    [one] if non_null.len() < types.len() => {
+                let nullable = non_null.len() < types.len();
+                let inner = match non_null.as_slice() {
+                    [one] => {
                         let mut inner = object.clone();
                         inner.insert("type".into(), (*one).clone());
                         if let Some(Json::Array(values)) = inner.get_mut("enum") {
                             values.retain(|v| !v.is_null());
                         }
-                        Ty::Option(Box::new(self.ty(&Json::Object(inner), hint)))
-                    }
-                    [one] => {
-                        let mut inner = object.clone();
-                        inner.insert("type".into(), (*one).clone());
                         self.ty(&Json::Object(inner), hint)
                     }
-                    _ => Ty::Any,
+                    [] => Ty::Null,
+                    // `["string", "integer"]`: an untagged enum of one variant per type.
+                    several => {
+                        let alternatives: Vec<Json> = several
+                            .iter()
+                            .map(|t| {
+                                let mut one = object.clone();
+                                one.insert("type".into(), (*t).clone());
+                                one.shift_remove("title");
+                                one.shift_remove("description");
+                                Json::Object(one)
+                            })
+                            .collect();
+                        let union = Json::Object(Map::from_iter([(
+                            "anyOf".to_owned(),
+                            Json::Array(alternatives),
+                        )]));
+                        self.define(hint, &union)
+                    }
+                };
+                if nullable && !non_null.is_empty() {
+                    Ty::Option(Box::new(inner))
+                } else {
+                    inner
                 }
             }
             Some(Json::String(t)) => match t.as_str() {
@@ -173,7 +247,7 @@ impl<'a> Types<'a> {
                         "f64"
                     },
                 ),
-                "string" if object.get("enum").is_some() => self.define(hint, schema),
+                "string" if is_string_enum(object) => self.define(hint, schema),
                 "string" => Ty::Str,
                 "array" => {
                     if let Some(Json::Array(items)) = object.get("prefixItems") {
@@ -200,16 +274,20 @@ impl<'a> Types<'a> {
                         _ => Ty::Map(Box::new(Ty::Any)),
                     }
                 }
-                _ => Ty::Any,
+                other => self.untyped(hint, &format!("the type `{other}`")),
             },
-            _ => {
-                if object.contains_key("const") {
-                    if let Some(Json::String(_)) = object.get("const") {
-                        return Ty::Str;
-                    }
-                }
-                Ty::Any
-            }
+            _ => match object.get("const") {
+                Some(Json::String(_)) => Ty::Str,
+                Some(Json::Bool(_)) => Ty::Bool,
+                Some(Json::Number(n)) if n.is_f64() => Ty::Float("f64"),
+                Some(Json::Number(_)) => Ty::Int("i64"),
+                Some(Json::Null) => Ty::Null,
+                Some(_) => self.untyped(hint, "a constant list or object"),
+                None => match object.keys().find(|k| !ANNOTATIONS.contains(&k.as_str())) {
+                    Some(key) => self.untyped(hint, &format!("a schema with `{key}`")),
+                    None => Ty::Any,
+                },
+            },
         }
     }
 
@@ -245,33 +323,12 @@ impl<'a> Types<'a> {
                     _ => Shape::Alias(self.ty(schema, name)),
                 }
             }
-            Some(object) => match enum_variants(object) {
-                Some(variants) if variants.iter().all(|(_, p)| p.is_none()) => {
-                    Shape::UnitEnum(variants.into_iter().map(|(tag, _)| tag).collect())
-                }
-                Some(variants) => {
-                    let docs_of = variant_docs(object);
-                    Shape::Enum(
-                        variants
-                            .into_iter()
-                            .map(|(tag, payload)| {
-                                let docs = docs_of
-                                    .iter()
-                                    .find(|(t, _)| *t == tag)
-                                    .map(|(_, d)| d.clone())
-                                    .unwrap_or_default();
-                                let payload = match payload {
-                                    None => VariantPayload::Unit,
-                                    Some(s) => self.variant_payload(&s, &format!("{name}{tag}")),
-                                };
-                                Variant { tag, docs, payload }
-                            })
-                            .collect(),
-                    )
-                }
+            Some(object) if is_option(object) => Shape::Alias(self.ty(schema, name)),
+            Some(object) => match self.enum_shape(name, object) {
+                Some(shape) => shape,
                 None => Shape::Alias(self.ty(schema, &format!("{name}Inner"))),
             },
-            None => Shape::Alias(Ty::Any),
+            None => Shape::Alias(self.ty(schema, name)),
         };
         TypeDef {
             name: name.to_owned(),
@@ -340,68 +397,24 @@ fn has_properties(object: &Map<String, Json>) -> bool {
         .is_some_and(|p| !p.is_empty())
 }
 
+fn is_string_enum(object: &Map<String, Json>) -> bool {
+    object
+        .get("enum")
+        .and_then(Json::as_array)
+        .is_some_and(|values| values.iter().all(Json::is_string))
+}
+
 fn is_null_schema(schema: &Json) -> bool {
     schema.get("type").and_then(Json::as_str) == Some("null")
 }
 
-/// The variants of a string enum or an externally tagged enum: each tag with its payload
-/// schema (`None` for a unit variant).
-fn enum_variants(object: &Map<String, Json>) -> Option<Vec<(String, Option<Json>)>> {
-    if let Some(Json::Array(values)) = object.get("enum") {
-        return values
-            .iter()
-            .map(|v| v.as_str().map(|s| (s.to_owned(), None)))
-            .collect();
-    }
-    let alternatives = object
-        .get("oneOf")
-        .or_else(|| object.get("anyOf"))?
-        .as_array()?;
-    let mut variants = Vec::new();
-    for alternative in alternatives {
-        let a = alternative.as_object()?;
-        if let Some(Json::String(tag)) = a.get("const") {
-            variants.push((tag.clone(), None));
-        } else if let Some(Json::Array(values)) = a.get("enum") {
-            for v in values {
-                variants.push((v.as_str()?.to_owned(), None));
-            }
-        } else {
-            let properties = a.get("properties")?.as_object()?;
-            if properties.len() != 1 {
-                return None;
-            }
-            let (tag, payload) = properties.iter().next()?;
-            variants.push((tag.clone(), Some(payload.clone())));
-        }
-    }
-    Some(variants)
-}
-
-/// Each tagged alternative's `description` (schemars puts a variant's docs there).
-fn variant_docs(object: &Map<String, Json>) -> Vec<(String, String)> {
-    let alternatives = object
-        .get("oneOf")
-        .or_else(|| object.get("anyOf"))
-        .and_then(Json::as_array)
-        .cloned()
-        .unwrap_or_default();
-    alternatives
-        .iter()
-        .filter_map(|a| {
-            let docs = description(a);
-            let tag = a
-                .get("const")
-                .and_then(Json::as_str)
-                .map(str::to_owned)
-                .or_else(|| {
-                    a.get("properties")
-                        .and_then(Json::as_object)
-                        .and_then(|p| p.keys().next().cloned())
-                })?;
-            Some((tag, docs))
-        })
-        .collect()
+/// `anyOf`/`oneOf` of one schema and `null`: an `Option`, not an enum.
+fn is_option(object: &Map<String, Json>) -> bool {
+    let Some(alternatives) = enums::alternatives(object) else {
+        return false;
+    };
+    let nulls = alternatives.iter().filter(|a| is_null_schema(a)).count();
+    nulls > 0 && alternatives.len() - nulls == 1
 }
 
 /// The Rust integer type for an integer schema, from schemars' `format`.
@@ -435,65 +448,10 @@ pub(crate) fn description(schema: &Json) -> String {
         .to_owned()
 }
 
-/// `UpperCamelCase` from any name (`Wrapper_for_i64`, `first-name`, `com.app` ...).
-pub(crate) fn type_name(name: &str) -> String {
-    let mut out = String::new();
-    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(chars);
-        }
-    }
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'T');
-    }
-    out
-}
-
-/// `snake_case` from any name (`firstName`, `first-name` ...).
-pub(crate) fn snake_name(name: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if previous_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            previous_lower = false;
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        } else {
-            if !out.ends_with('_') {
-                out.push('_');
-            }
-            previous_lower = false;
-        }
-    }
-    let out = out.trim_matches('_').to_owned();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("_{out}")
-    } else {
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn names_are_made_legal() {
-        assert_eq!(type_name("Wrapper_for_i64"), "WrapperForI64");
-        assert_eq!(type_name("first-name"), "FirstName");
-        assert_eq!(type_name("9lives"), "T9lives");
-        assert_eq!(snake_name("firstName"), "first_name");
-        assert_eq!(snake_name("first-name"), "first_name");
-        assert_eq!(snake_name("HTTPCode"), "httpcode");
-    }
 
     #[test]
     fn schemas_become_types() {
@@ -545,7 +503,7 @@ mod tests {
         assert!(
             matches!(&types.named.iter().find(|d| d.name == "Color").unwrap().shape, Shape::UnitEnum(v) if v == &["red", "green"])
         );
-        let Shape::Enum(variants) = &types
+        let Shape::Enum(Tagging::External, variants) = &types
             .named
             .iter()
             .find(|d| d.name == "Shape")
