@@ -9,6 +9,7 @@ pub use embedded::{embedded, Embedded};
 pub use peer::{Peer, PeerKind};
 
 pub mod embedded;
+pub mod legacy;
 pub mod peer;
 pub mod proxy;
 pub mod raw;

@@ -490,7 +490,21 @@ async fn welcome_details_and_missing_router_features() {
         "{error}"
     );
     let invalid = session.call("com..bad").await.unwrap_err();
-    assert!(matches!(invalid, Error::InvalidUri(_)));
+    // The error says which rule the URI breaks.
+    assert!(
+        matches!(
+            &invalid,
+            Error::InvalidUri {
+                problem: wamp_core::uri::UriProblem::EmptyComponent { index: 1 },
+                ..
+            }
+        ),
+        "{invalid}"
+    );
+    assert!(
+        invalid.to_string().contains("component 1 is empty"),
+        "{invalid}"
+    );
     session.leave().await;
 }
 

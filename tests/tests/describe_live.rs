@@ -76,8 +76,11 @@ async fn served_and_fetched(cb: &Crossbar) {
     let e = wamp_codegen::fetch::fetch(&caller, "com.typed.calc")
         .await
         .unwrap_err();
+    // The message names the call; the cause is the error's source (said once, not twice).
     assert!(e.to_string().contains("com.typed.calc.describe"), "{e}");
-    assert!(e.to_string().contains("no_such_procedure"), "{e}");
+    let cause = std::error::Error::source(&e).unwrap().to_string();
+    assert!(cause.contains("no_such_procedure"), "{cause}");
+    assert!(!e.to_string().contains("no_such_procedure"), "{e}");
 }
 
 mod embedded {

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use wamp_core::typed::ServiceClient;
+use wamp_tests::legacy::{LegacyClient, ModernClient};
 use wamp_tests::shapes::ShapesClient;
 use wamp_tests::typed::{CalculatorClient, PeerCalleeClient};
 
@@ -15,6 +16,8 @@ fn test_service_descriptions_match_their_golden_files() {
             CalculatorClient::description(),
             PeerCalleeClient::description(),
             ShapesClient::description(),
+            LegacyClient::description(),
+            ModernClient::description(),
         ],
     )
     .unwrap();

@@ -16,6 +16,7 @@ use std::path::Path;
 
 use wamp_core::describe::{Document, PayloadKind};
 use wamp_core::message::{CancelMode, InvokePolicy};
+use wamp_core::uri::UriCheck;
 use wamp_core::MatchPolicy;
 
 use crate::api::{Api, EventType, ParamKind};
@@ -83,8 +84,9 @@ fn service_module(api: &Api<'_>) -> String {
             out.push_str(DERIVE);
             let _ = writeln!(
                 out,
-                "#[derive(wamp_core::WampEvent)]\n#[wamp(topic = {:?}, payload = \"args\")]",
-                topic.uri
+                "#[derive(wamp_core::WampEvent)]\n#[wamp(topic = {:?}, payload = \"args\"{})]",
+                topic.uri,
+                loose(&topic.uri, MatchPolicy::Exact)
             );
             if fields.iter().all(|f| f.key.starts_with('_')) {
                 let tys: Vec<String> = fields
@@ -103,7 +105,13 @@ fn service_module(api: &Api<'_>) -> String {
         let _ = writeln!(out, "pub enum {} {{", error.name);
         for v in &error.variants {
             doc(&mut out, &v.docs);
-            let _ = write!(out, "#[wamp(uri = {:?})] {}", v.uri, v.name);
+            let _ = write!(
+                out,
+                "#[wamp(uri = {:?}{})] {}",
+                v.uri,
+                loose(&v.uri, MatchPolicy::Exact),
+                v.name
+            );
             if !v.kwargs.is_empty() {
                 out.push_str(" {");
                 for f in &v.kwargs {
@@ -146,6 +154,11 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
     if service.procedures.iter().any(|p| p.uri == describe_uri) {
         out.push_str(", describe = false");
     }
+    // A loose prefix makes the whole service loose; else each loose URI says so itself.
+    let service_loose = !loose(&service.prefix, MatchPolicy::Exact).is_empty();
+    if service_loose {
+        out.push_str(", uri_check = \"loose\"");
+    }
     let _ = writeln!(out, ")]\npub trait {} {{", service.name);
     for procedure in &api.procedures {
         let desc = procedure.desc;
@@ -165,6 +178,9 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
         }
         if desc.cancel != CancelMode::Kill {
             keys.push(format!("cancel = {:?}", desc.cancel.name()));
+        }
+        if !service_loose && !loose(&desc.uri, desc.match_policy).is_empty() {
+            keys.push("uri_check = \"loose\"".into());
         }
         let _ = writeln!(out, "#[wamp({})]", keys.join(", "));
         let params: Vec<String> = procedure
@@ -228,7 +244,8 @@ fn type_def(out: &mut String, def: &TypeDef, event: Option<(&str, PayloadKind)>)
         };
         let _ = writeln!(
             out,
-            "#[derive(wamp_core::WampEvent)]\n#[wamp(topic = {topic:?}, payload = {payload:?})]"
+            "#[derive(wamp_core::WampEvent)]\n#[wamp(topic = {topic:?}, payload = {payload:?}{})]",
+            loose(topic, MatchPolicy::Exact)
         );
     }
     match &def.shape {
@@ -326,6 +343,16 @@ fn variant_name(out: &mut String, tag: &str) {
         let _ = write!(out, "#[serde(rename = {tag:?})] ");
     }
     out.push_str(&name);
+}
+
+/// `, uri_check = "loose"` when `uri` is not a strict URI (the macros hold URIs to the strict
+/// rule unless told otherwise), else nothing.
+fn loose(uri: &str, policy: MatchPolicy) -> &'static str {
+    if wamp_core::uri::is_valid_pattern(uri, UriCheck::Strict, policy) {
+        ""
+    } else {
+        ", uri_check = \"loose\""
+    }
 }
 
 /// The Rust type of a type expression.

@@ -176,9 +176,14 @@ pub enum Error {
     /// A value could not be serialized or deserialized.
     #[error("value error: {0}")]
     Value(#[from] ValueError),
-    /// A URI given to this client is not valid.
-    #[error("invalid URI {0:?}")]
-    InvalidUri(String),
+    /// A URI given to this client is not valid: which one, and the rule it breaks.
+    #[error("invalid URI {uri:?}: {problem}")]
+    InvalidUri {
+        /// The URI.
+        uri: String,
+        /// The rule it breaks.
+        problem: crate::uri::UriProblem,
+    },
     /// The router does not announce a feature the operation needs.
     #[error("the router's {role} role does not announce the feature {feature}")]
     Unsupported {

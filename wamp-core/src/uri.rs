@@ -15,7 +15,55 @@ pub enum UriCheck {
     Strict,
 }
 
+impl UriCheck {
+    /// Every rule.
+    pub const ALL: &'static [UriCheck] = &[UriCheck::Loose, UriCheck::Strict];
+
+    /// The rule's name, as attributes (`uri_check = "loose"`) and configuration spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            UriCheck::Loose => "loose",
+            UriCheck::Strict => "strict",
+        }
+    }
+
+    /// The rule `name` names.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
 pub use crate::message::MatchPolicy;
+
+/// The rule a URI breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UriProblem {
+    /// The URI is the empty string.
+    #[error("a URI cannot be empty")]
+    Empty,
+    /// A component is empty where the match policy does not allow it.
+    #[error("component {index} is empty, which only a wildcard pattern (or the last component of a prefix pattern) may be")]
+    EmptyComponent {
+        /// Its position, from 0.
+        index: usize,
+    },
+    /// A component holds `#` or whitespace, which no URI may.
+    #[error("component {component:?} holds {found:?}: no WAMP URI may hold `#` or whitespace")]
+    Forbidden {
+        /// The component.
+        component: String,
+        /// The character.
+        found: char,
+    },
+    /// A component holds a character outside `[0-9a-z_]` under the strict rule.
+    #[error("component {component:?} holds {found:?}: a strict URI takes only lower-case letters, digits and `_` (the client's `uri_check(UriCheck::Loose)` allows it)")]
+    NotStrict {
+        /// The component.
+        component: String,
+        /// The character.
+        found: char,
+    },
+}
 
 /// Whether `uri` is valid under `check`, with no empty components.
 pub fn is_valid(uri: &str, check: UriCheck) -> bool {
@@ -24,32 +72,47 @@ pub fn is_valid(uri: &str, check: UriCheck) -> bool {
 
 /// Whether `uri` is a valid URI or pattern under `check` for the given match policy.
 pub fn is_valid_pattern(uri: &str, check: UriCheck, policy: MatchPolicy) -> bool {
-    if uri.is_empty() {
-        return false;
-    }
-    let count = uri.split('.').count();
-    uri.split('.').enumerate().all(|(i, component)| {
-        if component.is_empty() {
-            match policy {
-                MatchPolicy::Exact => false,
-                MatchPolicy::Prefix => i + 1 == count && count > 1,
-                MatchPolicy::Wildcard => true,
-            }
-        } else {
-            valid_component(component, check)
-        }
-    })
+    validate(uri, check, policy).is_ok()
 }
 
-fn valid_component(component: &str, check: UriCheck) -> bool {
-    match check {
-        UriCheck::Loose => !component
-            .chars()
-            .any(|c| c == '#' || c == '.' || c.is_whitespace()),
-        UriCheck::Strict => component
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+/// Checks `uri` as a URI or pattern under `check` for the given match policy, saying which
+/// rule it breaks.
+pub fn validate(uri: &str, check: UriCheck, policy: MatchPolicy) -> Result<(), UriProblem> {
+    if uri.is_empty() {
+        return Err(UriProblem::Empty);
     }
+    let count = uri.split('.').count();
+    for (index, component) in uri.split('.').enumerate() {
+        if component.is_empty() {
+            let allowed = match policy {
+                MatchPolicy::Exact => false,
+                MatchPolicy::Prefix => index + 1 == count && count > 1,
+                MatchPolicy::Wildcard => true,
+            };
+            if !allowed {
+                return Err(UriProblem::EmptyComponent { index });
+            }
+            continue;
+        }
+        if let Some(found) = component.chars().find(|c| *c == '#' || c.is_whitespace()) {
+            return Err(UriProblem::Forbidden {
+                component: component.to_owned(),
+                found,
+            });
+        }
+        if check == UriCheck::Strict {
+            if let Some(found) = component
+                .chars()
+                .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'))
+            {
+                return Err(UriProblem::NotStrict {
+                    component: component.to_owned(),
+                    found,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -71,6 +134,43 @@ mod tests {
             "com.\tx",
         ] {
             assert!(!is_valid(bad, UriCheck::Loose), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn each_problem_says_its_rule() {
+        let p = |uri, check, policy| validate(uri, check, policy).err();
+        assert_eq!(
+            p("", UriCheck::Loose, MatchPolicy::Exact),
+            Some(UriProblem::Empty)
+        );
+        assert_eq!(
+            p("com..a", UriCheck::Loose, MatchPolicy::Exact),
+            Some(UriProblem::EmptyComponent { index: 1 })
+        );
+        assert_eq!(p("com..a", UriCheck::Loose, MatchPolicy::Wildcard), None);
+        assert_eq!(
+            p("com.a b", UriCheck::Loose, MatchPolicy::Exact),
+            Some(UriProblem::Forbidden {
+                component: "a b".into(),
+                found: ' '
+            })
+        );
+        let strict = p("com.legacy.getUser", UriCheck::Strict, MatchPolicy::Exact).unwrap();
+        assert_eq!(
+            strict,
+            UriProblem::NotStrict {
+                component: "getUser".into(),
+                found: 'U'
+            }
+        );
+        assert!(strict.to_string().contains("lower-case"), "{strict}");
+        assert_eq!(
+            p("com.legacy.getUser", UriCheck::Loose, MatchPolicy::Exact),
+            None
+        );
+        for c in UriCheck::ALL {
+            assert_eq!(UriCheck::parse(c.name()), Some(*c));
         }
     }
 

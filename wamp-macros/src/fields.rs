@@ -71,18 +71,24 @@ pub(crate) fn decode(
     }
 }
 
+/// `T`'s JSON Schema (needs `gen` in scope), spanned at the type so that a type without
+/// `JsonSchema` is reported there with a message that says what to add.
+pub(crate) fn schema(ty: &syn::Type, p: &TokenStream) -> TokenStream {
+    quote::quote_spanned! {syn::spanned::Spanned::span(ty)=> #p::schema::<#ty>(gen)}
+}
+
 /// Code evaluating to the fields' `FieldSchemas` (needs `gen: &mut SchemaGenerator` in scope);
 /// each field's type must implement `JsonSchema`.
 pub(crate) fn schemas(fields: &Fields, p: &TokenStream) -> TokenStream {
     match fields {
         Fields::Named(named) => {
             let names = names(named);
-            let types = named.named.iter().map(|f| &f.ty);
-            quote!(#p::FieldSchemas::Named(::std::vec![#((#names, #p::schema_of::<#types>(gen))),*]))
+            let schemas = named.named.iter().map(|f| schema(&f.ty, p));
+            quote!(#p::FieldSchemas::Named(::std::vec![#((#names, #schemas)),*]))
         }
         Fields::Unnamed(unnamed) => {
-            let types = unnamed.unnamed.iter().map(|f| &f.ty);
-            quote!(#p::FieldSchemas::Tuple(::std::vec![#(#p::schema_of::<#types>(gen)),*]))
+            let schemas = unnamed.unnamed.iter().map(|f| schema(&f.ty, p));
+            quote!(#p::FieldSchemas::Tuple(::std::vec![#(#schemas),*]))
         }
         Fields::Unit => quote!(#p::FieldSchemas::Unit),
     }
@@ -100,7 +106,8 @@ pub(crate) fn positional_schema(fields: &Fields, p: &TokenStream) -> TokenStream
             }
             None => quote!(#p::None),
         };
-        quote!((#title, #p::schema_of::<#ty>(gen)))
+        let schema = schema(ty, p);
+        quote!((#title, #schema))
     });
     quote! {{
         let items = ::std::vec![#(#items),*];

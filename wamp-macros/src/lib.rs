@@ -83,6 +83,26 @@ use proc_macro::TokenStream;
 /// - `prefix = "com.example.calc"` (required): each method `m` is the procedure `prefix.m`.
 /// - `events(TypeA, TypeB)`: event types (`#[derive(WampEvent)]`) the service publishes, listed in
 ///   `ServiceClient::TOPICS`.
+/// - `describe = false`: `serve` does not answer `<prefix>.describe`.
+/// - `uri_check = "loose"`: hold the prefix and every procedure URI to the spec's loose rule
+///   instead of the strict one (below).
+///
+/// # URIs
+/// URIs are checked at compile time. By default they must be *strict* (the spec's SHOULD):
+/// components of lower-case letters, digits and `_`. A service that already exists under other
+/// URIs (`com.legacy.getUser`, common with Autobahn and Crossbar) opts in to the *loose* rule
+/// (the spec's MUST: no empty component, no `#` or whitespace) explicitly, for the whole service
+/// (`#[wamp_service(prefix = "com.legacy", uri_check = "loose")]`) or for one method
+/// (`#[wamp(uri = "com.legacy.getUser", uri_check = "loose")]`). [`derive@WampError`],
+/// [`derive@WampEvent`] and [`macro@subscribe`] take the same `uri_check` key.
+///
+/// # What the types must implement
+/// Every parameter, result, progressive item and event type is `serde::Serialize +
+/// serde::de::DeserializeOwned + schemars::JsonSchema`, **schemars 1.x**: the service describes
+/// itself with each type's JSON Schema. Add `#[derive(Serialize, Deserialize, JsonSchema)]` to
+/// your own types (`schemars` from crates.io, or the re-export `wamp_core::schemars` with
+/// `#[schemars(crate = "wamp_core::schemars")]`). Error types derive [`derive@WampError`] (or
+/// use `wamp_core::WampError` for untyped errors).
 ///
 /// # Methods
 /// Every method is `async fn name(&self, ...)`. It returns `T` (sent as `args[0]`; `()` sends
@@ -108,6 +128,7 @@ use proc_macro::TokenStream;
 /// | `timeout_ms = 5000` | the client's call timeout (sent to the dealer too) |
 /// | `disclose_caller` | asks the dealer for the caller's identity (see `Context`) |
 /// | `cancel = "kill"` (`skip`, `killnowait`) | how the client cancels on timeout or drop (default `kill`) |
+/// | `uri_check = "loose"` (`strict`) | the rule this method's URI is held to (default: the service's) |
 ///
 /// Parameter attributes: `#[wamp(kwarg)]` sends that one parameter by name; `#[wamp(kwargs)]` makes
 /// a struct parameter the whole `kwargs` dictionary.
@@ -146,7 +167,7 @@ pub fn wamp_service(args: TokenStream, input: TokenStream) -> TokenStream {
 /// ```
 ///
 /// Tuple fields travel as the ERROR's `args`, named fields as its `kwargs` (each field's serde
-/// form). A received ERROR with one of these URIs becomes the variant; any other URI becomes a
+/// form). URIs are strict unless `#[wamp(uri_check = "loose")]` is on the type or a variant. A received ERROR with one of these URIs becomes the variant; any other URI becomes a
 /// distinct `CallError` kind. Generates `impl wamp_core::typed::ServiceError`.
 #[proc_macro_derive(WampError, attributes(wamp))]
 pub fn derive_wamp_error(input: TokenStream) -> TokenStream {
@@ -184,6 +205,7 @@ pub fn derive_wamp_error(input: TokenStream) -> TokenStream {
 /// `#[wamp(payload = "...")]` picks the mapping: `"kwargs"` (the serde form as `kwargs`; the
 /// default for named fields), `"args"` (each field positionally, in order; the default for tuple
 /// and unit structs) or `"value"` (the serde form as `args[0]`; the default for enums).
+/// The topic is strict unless `#[wamp(uri_check = "loose")]`.
 /// Generates `impl wamp_core::typed::WampEvent`.
 #[proc_macro_derive(WampEvent, attributes(wamp))]
 pub fn derive_wamp_event(input: TokenStream) -> TokenStream {
@@ -224,7 +246,8 @@ pub fn derive_wamp_event(input: TokenStream) -> TokenStream {
 ///
 /// The function becomes a unit struct of the same name implementing `HandlerSet` (its body stays
 /// callable as `on_scored::handle(..)`); tuples of handler sets subscribe together. Arguments:
-/// `topic = "..."` (default: the event type's topic) and `match = "prefix" | "wildcard"`.
+/// `topic = "..."` (default: the event type's topic), `match = "prefix" | "wildcard"` and
+/// `uri_check = "loose"` (the topic is strict by default).
 /// Handlers run in order per subscription; an event that does not decode, a lag and a handler's
 /// `Err` are logged and counted in `Subscriptions`.
 ///

@@ -1,10 +1,12 @@
-//! The spec's strict URI rules, checked at compile time: components of lower-case ASCII letters,
-//! digits and `_`, separated by `.`; empty components only in wildcard patterns.
+//! The spec's URI rules, checked at compile time. Strict (the default): components of
+//! lower-case ASCII letters, digits and `_`. Loose (`uri_check = "loose"`): any components
+//! without `.`, `#` or whitespace. Under both, components are separated by `.` and may be empty
+//! only in wildcard patterns. The same rules as `wamp_core::uri::validate`.
 
-use crate::vocab::MatchPolicy as Policy;
+use crate::vocab::{MatchPolicy as Policy, UriCheck};
 
-/// Why `uri` is not a strict URI under `policy`, if it is not.
-pub(crate) fn problem(uri: &str, policy: Policy) -> Option<String> {
+/// Why `uri` is not a URI under `policy` and `check`, if it is not.
+pub(crate) fn problem(uri: &str, policy: Policy, check: UriCheck) -> Option<String> {
     if uri.is_empty() {
         return Some("the URI is empty".into());
     }
@@ -17,13 +19,20 @@ pub(crate) fn problem(uri: &str, policy: Policy) -> Option<String> {
             }
             continue;
         }
-        if let Some(bad) = component
-            .chars()
-            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'))
-        {
+        if let Some(bad) = component.chars().find(|c| *c == '#' || c.is_whitespace()) {
             return Some(format!(
-                "`{uri}` is not a strict WAMP URI: {bad:?} is not allowed (components take lower-case letters, digits and `_`)"
+                "`{uri}` is not a WAMP URI: {bad:?} is not allowed in any URI"
             ));
+        }
+        if check == UriCheck::Strict {
+            if let Some(bad) = component
+                .chars()
+                .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'))
+            {
+                return Some(format!(
+                    "`{uri}` is not a strict WAMP URI: {bad:?} is not allowed (components take lower-case letters, digits and `_`; for a service that already exists under such URIs, add `uri_check = \"loose\"`)"
+                ));
+            }
         }
     }
     if policy == Policy::Wildcard && uri.split('.').all(str::is_empty) {
@@ -39,13 +48,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strict_rules() {
-        assert_eq!(problem("com.app.add", Policy::Exact), None);
-        assert_eq!(problem("com.app..add", Policy::Wildcard), None);
-        assert!(problem("com.app..add", Policy::Exact).is_some());
-        assert!(problem("com.App.add", Policy::Exact).is_some());
-        assert!(problem("com.app-x", Policy::Exact).is_some());
-        assert!(problem("", Policy::Exact).is_some());
-        assert!(problem("..", Policy::Wildcard).is_some());
+    fn strict_and_loose_rules() {
+        let strict = |uri, policy| problem(uri, policy, UriCheck::Strict);
+        assert_eq!(strict("com.app.add", Policy::Exact), None);
+        assert_eq!(strict("com.app..add", Policy::Wildcard), None);
+        assert!(strict("com.app..add", Policy::Exact).is_some());
+        assert!(strict("com.App.add", Policy::Exact).is_some());
+        assert!(strict("com.app-x", Policy::Exact).is_some());
+        assert!(strict("", Policy::Exact).is_some());
+        assert!(strict("..", Policy::Wildcard).is_some());
+        let loose = |uri, policy| problem(uri, policy, UriCheck::Loose);
+        assert_eq!(loose("com.legacy.getUser", Policy::Exact), None);
+        assert_eq!(loose("com.app-x", Policy::Exact), None);
+        assert!(loose("com.a b", Policy::Exact).is_some());
+        assert!(loose("com.a#b", Policy::Exact).is_some());
+        assert!(loose("com..a", Policy::Exact).is_some());
     }
 }

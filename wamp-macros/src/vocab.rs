@@ -1,4 +1,5 @@
-//! The protocol's option values that attributes take (`match`, `invoke`, `cancel`), as enums.
+//! The protocol's option values that attributes take (`match`, `invoke`, `cancel`, `uri_check`),
+//! as enums.
 //!
 //! This crate cannot depend on `wamp-core` (which re-exports it), so the values are spelled here
 //! a second time; the unit test below checks each against `wamp_core::message`, so the two cannot
@@ -29,7 +30,9 @@ macro_rules! values {
                 }
             }
 
-            /// The variant of the `wamp_core::message` enum of the same name.
+            /// The variant of the `wamp_core` enum of the same name (`uri_check` only checks at
+            /// compile time, so its value is never rendered).
+            #[allow(dead_code)]
             pub(crate) fn variant(self) -> Ident {
                 let name = match self {
                     $name::$default => stringify!($default),
@@ -46,6 +49,7 @@ macro_rules! values {
     (@text Exact $($rest:tt)*) => { "exact" };
     (@text Single $($rest:tt)*) => { "single" };
     (@text Kill $($rest:tt)*) => { "kill" };
+    (@text Strict $($rest:tt)*) => { "strict" };
 }
 
 values! {
@@ -67,6 +71,13 @@ values! {
     /// `cancel`: how a typed client cancels a call (`CancelMode`). Typed calls default to `kill`,
     /// so that the callee's answer to the interrupt reaches the caller.
     CancelMode { Skip = "skip", KillNoWait = "killnowait", } default Kill
+}
+
+values! {
+    /// `uri_check`: which URI rule an attribute's URIs are held to (`wamp_core::uri::UriCheck`).
+    /// The typed layer holds them to the strict rule unless told `loose`, for services that
+    /// already exist under URIs such as `com.legacy.getUser`.
+    UriCheck { Loose = "loose", } default Strict
 }
 
 #[cfg(test)]
@@ -121,6 +132,17 @@ mod tests {
         }));
         let theirs = pairs(
             core::CancelMode::ALL
+                .iter()
+                .map(|c| (c.name(), format!("{c:?}"))),
+        );
+        assert_eq!(ours, theirs);
+
+        let ours = pairs(UriCheck::NAMES.iter().zip(UriCheck::ALL).map(|(n, m)| {
+            assert_eq!(UriCheck::parse(n), *m);
+            (*n, m.variant().to_string())
+        }));
+        let theirs = pairs(
+            wamp_core::uri::UriCheck::ALL
                 .iter()
                 .map(|c| (c.name(), format!("{c:?}"))),
         );

@@ -20,6 +20,10 @@ generated! {
     peer => "com.peer.rs",
     /// `com.typed.shapes`: every serde enum representation.
     shapes => "com.typed.shapes.rs",
+    /// `com.legacy`: a service under loose URIs.
+    legacy => "com.legacy.rs",
+    /// `com.modern`: one method bound to a loose URI.
+    modern => "com.modern.rs",
     /// The quickstart's `com.example.calc`.
     example_calc => "com.example.calc.rs",
     /// `com.example.shop` (typed errors).

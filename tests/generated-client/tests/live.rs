@@ -175,3 +175,20 @@ fn generated_shapes_describe_the_same_interface() {
     let report = wamp_codegen::diff::diff(&original, &generated);
     assert!(report.changes.is_empty(), "{report}");
 }
+
+/// A generated client of a service under loose URIs (`com.legacy.getUser`) compiles (the
+/// generator writes `uri_check = "loose"` where a URI needs it) and calls the live service.
+#[tokio::test]
+async fn a_generated_client_calls_a_service_under_loose_uris() {
+    use wamp_generated_client::legacy::legacy::LegacyClient;
+    use wamp_tests::legacy::{Legacy as _, Users};
+    within(async {
+        let routed = wamp_tests::target(Target::Embedded).await.unwrap();
+        let cb = &routed.endpoints;
+        let callee = anonymous(cb).await;
+        let _service = Users.serve(&callee).await.unwrap();
+        let client = LegacyClient::new(anonymous(cb).await);
+        assert_eq!(client.get_user(7).await.unwrap(), "user-7");
+    })
+    .await;
+}

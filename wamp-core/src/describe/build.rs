@@ -9,7 +9,7 @@ use super::schema::accepts_null;
 use super::{ErrorDescription, ErrorTypeDescription, ProcedureDescription, ServiceDescription};
 use crate::message::MatchPolicy;
 use crate::message::{CancelMode, InvokePolicy};
-use crate::typed::{ServiceError, WampEvent};
+use crate::typed::WampEvent;
 
 /// The schema generator every description uses: JSON Schema 2020-12, named types under `$defs`.
 pub(crate) fn generator() -> SchemaGenerator {
@@ -251,41 +251,52 @@ impl ProcedureBuilder<'_> {
     }
 
     /// A positional parameter.
-    pub fn positional<T: JsonSchema>(mut self, name: &str) -> Self {
-        let schema = schema_of::<T>(&mut self.service.gen);
+    pub fn positional(
+        mut self,
+        name: &str,
+        schema: impl FnOnce(&mut SchemaGenerator) -> Json,
+    ) -> Self {
+        let schema = schema(&mut self.service.gen);
         self.positional.push((name.to_owned(), schema));
         self
     }
 
     /// A keyword parameter.
-    pub fn keyword<T: JsonSchema>(mut self, name: &str) -> Self {
-        let schema = schema_of::<T>(&mut self.service.gen);
+    pub fn keyword(
+        mut self,
+        name: &str,
+        schema: impl FnOnce(&mut SchemaGenerator) -> Json,
+    ) -> Self {
+        let schema = schema(&mut self.service.gen);
         self.keywords.push((name.to_owned(), schema));
         self
     }
 
     /// The parameter that is the whole keyword dictionary.
-    pub fn kwargs<T: JsonSchema>(mut self, name: &str) -> Self {
-        let schema = schema_of::<T>(&mut self.service.gen);
+    pub fn kwargs(mut self, name: &str, schema: impl FnOnce(&mut SchemaGenerator) -> Json) -> Self {
+        let schema = schema(&mut self.service.gen);
         self.whole_kwargs = Some((name.to_owned(), schema));
         self
     }
 
     /// The result type (not called for `()`).
-    pub fn result<T: JsonSchema>(mut self) -> Self {
-        self.procedure.result = Some(schema_of::<T>(&mut self.service.gen));
+    pub fn result(mut self, schema: impl FnOnce(&mut SchemaGenerator) -> Json) -> Self {
+        self.procedure.result = Some(schema(&mut self.service.gen));
         self
     }
 
     /// The item type of a progressive procedure.
-    pub fn progress<T: JsonSchema>(mut self) -> Self {
-        self.procedure.progress = Some(schema_of::<T>(&mut self.service.gen));
+    pub fn progress(mut self, schema: impl FnOnce(&mut SchemaGenerator) -> Json) -> Self {
+        self.procedure.progress = Some(schema(&mut self.service.gen));
         self
     }
 
     /// The declared error type.
-    pub fn error<E: ServiceError>(mut self) -> Self {
-        if let Some(error) = E::describe(&mut self.service.gen) {
+    pub fn error(
+        mut self,
+        describe: impl FnOnce(&mut SchemaGenerator) -> Option<ErrorTypeDescription>,
+    ) -> Self {
+        if let Some(error) = describe(&mut self.service.gen) {
             self.procedure.error = Some(self.service.error_type(error));
         }
         self

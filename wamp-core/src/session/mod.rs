@@ -464,11 +464,12 @@ impl Session {
 
     /// Checks a URI this client is about to send.
     pub(crate) fn check_uri(&self, uri: &str, policy: MatchPolicy) -> Result<(), Error> {
-        if uri::is_valid_pattern(uri, self.shared.config.uri_check, policy) {
-            Ok(())
-        } else {
-            Err(Error::InvalidUri(uri.to_owned()))
-        }
+        uri::validate(uri, self.shared.config.uri_check, policy).map_err(|problem| {
+            Error::InvalidUri {
+                uri: uri.to_owned(),
+                problem,
+            }
+        })
     }
 
     /// Fails unless the router announces, under `role`, every feature that one of `options`

@@ -94,8 +94,23 @@ pub enum CallError<E> {
 impl<E: ServiceError> CallError<E> {
     /// Sorts a session error into the typed kinds.
     pub fn from_error(error: Error) -> Self {
+        Self::from_error_with(error, E::from_wamp_error)
+    }
+
+    /// Sorts an ERROR answer into the typed kinds: a declared URI first, then the spec's URIs.
+    pub fn from_wamp_error(error: WampError) -> Self {
+        Self::from_wamp_error_with(error, E::from_wamp_error)
+    }
+}
+
+impl<E> CallError<E> {
+    /// [`CallError::from_error`], with the error type's decoder given.
+    pub fn from_error_with(
+        error: Error,
+        declared: fn(&WampError) -> Option<Result<E, ValueError>>,
+    ) -> Self {
         match error {
-            Error::Wamp(e) => Self::from_wamp_error(e),
+            Error::Wamp(e) => Self::from_wamp_error_with(e, declared),
             Error::Timeout(_) => CallError::Timeout,
             Error::SessionClosed(reason) | Error::Disconnected(reason) => {
                 CallError::Disconnected(reason)
@@ -108,9 +123,12 @@ impl<E: ServiceError> CallError<E> {
         }
     }
 
-    /// Sorts an ERROR answer into the typed kinds: a declared URI first, then the spec's URIs.
-    pub fn from_wamp_error(error: WampError) -> Self {
-        match E::from_wamp_error(&error) {
+    /// [`CallError::from_wamp_error`], with the error type's decoder given.
+    pub fn from_wamp_error_with(
+        error: WampError,
+        declared: fn(&WampError) -> Option<Result<E, ValueError>>,
+    ) -> Self {
+        match declared(&error) {
             Some(Ok(e)) => return CallError::Service(e),
             Some(Err(e)) => return CallError::Decode(e),
             None => {}

@@ -27,7 +27,7 @@
 
 mod error;
 mod event;
-mod progress;
+pub(crate) mod progress;
 mod service;
 
 pub use error::{CallError, ServiceError};

@@ -105,20 +105,40 @@ where
     T: Serialize,
     E: ServiceError,
 {
+    serve_items(
+        invocation,
+        stream,
+        |item| value::to_value(item),
+        E::to_wamp_error,
+    )
+    .await
+}
+
+/// [`serve_stream`] with the item's encoder and the error's conversion given (what the
+/// generated code uses, so that it adds no trait bound of its own).
+pub(crate) async fn serve_items<S, T, E>(
+    invocation: &Invocation,
+    stream: S,
+    encode: impl Fn(&T) -> Result<Value, value::ValueError>,
+    to_wamp: fn(&E) -> WampError,
+) -> HandlerResult
+where
+    S: Stream<Item = Result<T, E>> + Send,
+{
     let mut stream = std::pin::pin!(stream);
     let progressive = invocation.receive_progress();
     let mut collected = Vec::new();
     while let Some(item) = stream.next().await {
-        let item = item.map_err(|e| e.to_wamp_error())?;
+        let item = item.map_err(|e| to_wamp(&e))?;
         if progressive {
             invocation
-                .progress(Arguments::value(&item)?)
+                .progress(Arguments::new(vec![encode(&item)?], Default::default()))
                 .await
                 .map_err(|e| {
                     WampError::with_message(crate::error::uris::CANCELED, e.to_string())
                 })?;
         } else {
-            collected.push(value::to_value(&item)?);
+            collected.push(encode(&item)?);
         }
     }
     if progressive {

@@ -1,16 +1,16 @@
-//! What an error type must satisfy: strict URIs, one URI per variant, no URI twice.
+//! What an error type must satisfy: URIs (strict unless `uri_check = "loose"`), one URI per variant, no URI twice.
 
 use syn::LitStr;
 
 use super::model::{ErrorType, Shape};
 use crate::ctxt::Ctxt;
 use crate::uri;
-use crate::vocab::MatchPolicy;
+use crate::vocab::{MatchPolicy, UriCheck};
 
 /// Records every problem of `error` in `ctxt`.
 pub(crate) fn check(ctxt: &Ctxt, error: &ErrorType) {
     for lit in error.prefix.iter().chain(&error.uri) {
-        check_uri(ctxt, lit);
+        check_uri(ctxt, lit, error.uri_check);
     }
     match error.shape {
         Shape::Struct => {
@@ -34,9 +34,9 @@ pub(crate) fn check(ctxt: &Ctxt, error: &ErrorType) {
             let mut seen: Vec<&str> = Vec::new();
             for v in &error.variants {
                 match (&v.own, &v.uri) {
-                    (Some(own), _) => check_uri(ctxt, own),
+                    (Some(own), _) => check_uri(ctxt, own, v.uri_check),
                     (None, Some(derived)) => {
-                        check_uri(ctxt, &LitStr::new(derived, v.ident.span()));
+                        check_uri(ctxt, &LitStr::new(derived, v.ident.span()), v.uri_check);
                     }
                     (None, None) => {
                         ctxt.error(&v.ident, "missing error URI: add `#[wamp(uri = \"...\")]` to the variant or `#[wamp(prefix = \"...\")]` to the enum");
@@ -55,8 +55,8 @@ pub(crate) fn check(ctxt: &Ctxt, error: &ErrorType) {
     }
 }
 
-fn check_uri(ctxt: &Ctxt, lit: &LitStr) {
-    if let Some(problem) = uri::problem(&lit.value(), MatchPolicy::Exact) {
+fn check_uri(ctxt: &Ctxt, lit: &LitStr, check: UriCheck) {
+    if let Some(problem) = uri::problem(&lit.value(), MatchPolicy::Exact, check) {
         ctxt.error(lit, format!("invalid error URI: {problem}"));
     }
 }

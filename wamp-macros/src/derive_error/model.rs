@@ -6,6 +6,7 @@ use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr};
 
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
+use crate::vocab::UriCheck;
 
 /// What the type is.
 pub(crate) enum Shape {
@@ -30,6 +31,8 @@ pub(crate) struct Variant {
     pub(crate) own: Option<LitStr>,
     /// Its URI: its own, or the type's prefix and its name in snake case.
     pub(crate) uri: Option<String>,
+    /// The rule its URI is held to: its own `uri_check`, else the type's.
+    pub(crate) uri_check: UriCheck,
 }
 
 /// A type deriving `WampError`.
@@ -41,6 +44,8 @@ pub(crate) struct ErrorType {
     pub(crate) shape: Shape,
     pub(crate) prefix: Option<LitStr>,
     pub(crate) uri: Option<LitStr>,
+    /// The rule the type's own URIs (`prefix`, `uri`) are held to.
+    pub(crate) uri_check: UriCheck,
     pub(crate) variants: Vec<Variant>,
 }
 
@@ -50,12 +55,13 @@ impl ErrorType {
     pub(crate) fn parse(ctxt: &Ctxt, input: &DeriveInput) -> Self {
         let mut prefix: Option<LitStr> = None;
         let mut uri: Option<LitStr> = None;
-        let mut keys = Keys::new(ctxt, &["prefix", "uri"]);
+        let mut uri_check = UriCheck::Strict;
+        let mut keys = Keys::new(ctxt, &["prefix", "uri", "uri_check"]);
         attr::parse_wamp_attrs(ctxt, &input.attrs, &mut keys, |key, meta| {
-            let value = attr::string(meta)?;
             match key {
-                "prefix" => prefix = Some(value),
-                _ => uri = Some(value),
+                "prefix" => prefix = Some(attr::string(meta)?),
+                "uri_check" => uri_check = UriCheck::parse(&attr::choice(meta, UriCheck::NAMES)?.0),
+                _ => uri = Some(attr::string(meta)?),
             }
             Ok(())
         });
@@ -70,15 +76,22 @@ impl ErrorType {
                     fields: s.fields.clone(),
                     own: uri.clone(),
                     uri: uri.as_ref().map(LitStr::value),
+                    uri_check,
                 });
                 Shape::Struct
             }
             Data::Enum(e) => {
                 for variant in &e.variants {
                     let mut own: Option<LitStr> = None;
-                    let mut keys = Keys::new(ctxt, &["uri"]);
-                    attr::parse_wamp_attrs(ctxt, &variant.attrs, &mut keys, |_, meta| {
-                        own = Some(attr::string(meta)?);
+                    let mut own_check = uri_check;
+                    let mut keys = Keys::new(ctxt, &["uri", "uri_check"]);
+                    attr::parse_wamp_attrs(ctxt, &variant.attrs, &mut keys, |key, meta| {
+                        match key {
+                            "uri_check" => {
+                                own_check = UriCheck::parse(&attr::choice(meta, UriCheck::NAMES)?.0)
+                            }
+                            _ => own = Some(attr::string(meta)?),
+                        }
                         Ok(())
                     });
                     let name = snake_case(&variant.ident.to_string());
@@ -95,6 +108,7 @@ impl ErrorType {
                         fields: variant.fields.clone(),
                         own,
                         uri,
+                        uri_check: own_check,
                     });
                 }
                 Shape::Enum
@@ -112,6 +126,7 @@ impl ErrorType {
             shape,
             prefix,
             uri,
+            uri_check,
             variants,
         }
     }

@@ -1,4 +1,4 @@
-//! What an event type must satisfy: a strict topic, and a payload mapping its shape allows.
+//! What an event type must satisfy: a topic (strict unless `uri_check = "loose"`), and a payload mapping its shape allows.
 
 use syn::Fields;
 
@@ -11,7 +11,7 @@ use crate::vocab::MatchPolicy;
 pub(crate) fn check(ctxt: &Ctxt, event: &EventType) {
     match &event.topic {
         Some(lit) => {
-            if let Some(problem) = uri::problem(&lit.value(), MatchPolicy::Exact) {
+            if let Some(problem) = uri::problem(&lit.value(), MatchPolicy::Exact, event.uri_check) {
                 ctxt.error(lit, format!("invalid topic: {problem}"));
             }
         }

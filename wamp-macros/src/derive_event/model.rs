@@ -4,6 +4,7 @@ use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr};
 
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
+use crate::vocab::UriCheck;
 
 /// How the event's value travels in EVENT.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,8 @@ pub(crate) struct EventType {
     pub(crate) generics: Generics,
     pub(crate) docs: String,
     pub(crate) topic: Option<LitStr>,
+    /// `uri_check = ".."`: the rule the topic is held to.
+    pub(crate) uri_check: UriCheck,
     /// The struct's fields (`None` for an enum or a union).
     pub(crate) fields: Option<Fields>,
     /// A union, which cannot be an event (reported by the check).
@@ -37,10 +40,12 @@ impl EventType {
     pub(crate) fn parse(ctxt: &Ctxt, input: &DeriveInput) -> Self {
         let mut topic: Option<LitStr> = None;
         let mut asked: Option<(String, LitStr)> = None;
-        let mut keys = Keys::new(ctxt, &["topic", "payload"]);
+        let mut uri_check = UriCheck::Strict;
+        let mut keys = Keys::new(ctxt, &["topic", "payload", "uri_check"]);
         attr::parse_wamp_attrs(ctxt, &input.attrs, &mut keys, |key, meta| {
             match key {
                 "topic" => topic = Some(attr::string(meta)?),
+                "uri_check" => uri_check = UriCheck::parse(&attr::choice(meta, UriCheck::NAMES)?.0),
                 _ => asked = Some(attr::choice(meta, &["kwargs", "args", "value"])?),
             }
             Ok(())
@@ -63,6 +68,7 @@ impl EventType {
             generics: input.generics.clone(),
             docs: attr::docs(&input.attrs),
             topic,
+            uri_check,
             fields,
             union,
             asked,

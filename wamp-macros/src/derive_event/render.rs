@@ -2,7 +2,7 @@
 //! description.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::LitStr;
 
 use super::model::{EventType, Payload};
@@ -43,16 +43,17 @@ pub(crate) fn render(event: &EventType) -> TokenStream {
         }
         (Payload::Args, None) => (quote!(), quote!()),
     };
+    let self_schema = quote_spanned!(ident.span()=> #p::schema::<Self>(gen));
     let (kind, args, kwargs) = match (&payload, shape) {
         (Payload::Kwargs, _) => (
             quote!(Kwargs),
             quote!(#p::None),
-            quote!(#p::Some(#p::schema_of::<Self>(gen))),
+            quote_spanned!(ident.span()=> #p::Some(#p::schema::<Self>(gen))),
         ),
         (Payload::Value, _) => (
             quote!(Value),
             quote!(#p::Some({
-                let items = ::std::vec![(#p::None, #p::schema_of::<Self>(gen))];
+                let items = ::std::vec![(#p::None, #self_schema)];
                 #p::array_schema(items, gen)
             })),
             quote!(#p::None),

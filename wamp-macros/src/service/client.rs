@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::TraitItem;
 
+use super::bounds;
 use super::model::{Method, Output, ParamKind, Service};
 use crate::attr::is_wamp;
 
@@ -79,6 +80,9 @@ pub(crate) fn render(service: &Service) -> TokenStream {
                 &self.session
             }
 
+            // Each schema is `|g| schema::<T>(g)`, spanned at `T` (see `bounds`), which clippy
+            // would read as the user's own redundant closure.
+            #[allow(clippy::redundant_closure)]
             fn description() -> #p::ServiceDescription {
                 #description
             }
@@ -107,10 +111,11 @@ fn method(
     let pushes = params.iter().map(|param| {
         let ident = &param.ident;
         let name = ident.to_string().trim_start_matches("r#").to_owned();
+        let wire = bounds::wire(&param.ty, p);
         match param.kind {
-            ParamKind::Positional(_) => quote!(arguments.positional(&#ident);),
-            ParamKind::Keyword(_) => quote!(arguments.keyword(#name, &#ident);),
-            _ => quote!(arguments.spread(&#ident);),
+            ParamKind::Positional(_) => quote!(arguments.positional(&#ident, #wire);),
+            ParamKind::Keyword(_) => quote!(arguments.keyword(#name, &#ident, #wire);),
+            _ => quote!(arguments.spread(&#ident, #wire);),
         }
     });
     let ok = method.output.ok();
@@ -123,6 +128,9 @@ fn method(
         None => quote!(#p::None),
     };
     let cancel = method.cancel.variant();
+    // The call's types through their codecs (see `bounds`).
+    let codec = bounds::wire(ok, p);
+    let errors = bounds::errors(method.output.err(), p);
     let (output, call) = match &method.output {
         Output::Stream { .. } => (
             quote!(#p::Result<#p::ProgressStream<#ok, #err>, #p::CallError<#err>>),
@@ -155,7 +163,7 @@ fn method(
                 timeout: #p::Option::or(self.timeout, #timeout),
                 cancel: #p::CancelMode::#cancel,
             };
-            #p::#call(&self.session, #procedure, arguments, options).await
+            #p::#call(&self.session, #procedure, arguments, options, (#codec, #errors)).await
         }
     }
 }
@@ -163,6 +171,8 @@ fn method(
 /// The body of `ServiceClient::description`: the service built procedure by procedure.
 fn description(service: &Service, p: &TokenStream) -> TokenStream {
     let name = service.item.ident.to_string();
+    // T's schema (see `bounds`).
+    let probe = |ty: &syn::Type| bounds::schema(ty, p);
     let prefix = &service.prefix;
     let docs = &service.docs;
     let procedures = service.methods.iter().map(|m| {
@@ -180,20 +190,33 @@ fn description(service: &Service, p: &TokenStream) -> TokenStream {
         let params = m.params.iter().filter_map(|param| {
             let ty = &param.ty;
             let name = param.ident.to_string().trim_start_matches("r#").to_owned();
+            let schema = probe(ty);
             match param.kind {
-                ParamKind::Positional(_) => Some(quote!(.positional::<#ty>(#name))),
-                ParamKind::Keyword(_) => Some(quote!(.keyword::<#ty>(#name))),
-                ParamKind::KwargsStruct => Some(quote!(.kwargs::<#ty>(#name))),
+                ParamKind::Positional(_) => Some(quote!(.positional(#name, #schema))),
+                ParamKind::Keyword(_) => Some(quote!(.keyword(#name, #schema))),
+                ParamKind::KwargsStruct => Some(quote!(.kwargs(#name, #schema))),
                 ParamKind::Context => None,
             }
         });
         let answer = match &m.output {
             Output::Value { unit: true, .. } | Output::Result { unit: true, .. } => quote!(),
-            Output::Value { ty, .. } => quote!(.result::<#ty>()),
-            Output::Result { ok, .. } => quote!(.result::<#ok>()),
-            Output::Stream { item, .. } => quote!(.progress::<#item>()),
+            Output::Value { ty, .. } => {
+                let schema = probe(ty);
+                quote!(.result(#schema))
+            }
+            Output::Result { ok, .. } => {
+                let schema = probe(ok);
+                quote!(.result(#schema))
+            }
+            Output::Stream { item, .. } => {
+                let schema = probe(item);
+                quote!(.progress(#schema))
+            }
         };
-        let error = m.output.err().map(|err| quote!(.error::<#err>()));
+        let error = m.output.err().map(|err| {
+            let errors = bounds::errors(Some(err), p);
+            quote!(.error(#errors.describe))
+        });
         quote! {
             service
                 .procedure(#name, #uri, #docs)

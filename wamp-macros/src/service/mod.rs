@@ -1,6 +1,7 @@
 //! `#[wamp_service]`: the model of the trait, then the trait rewritten with its registration
 //! glue, then the typed client.
 
+mod bounds;
 mod check;
 mod client;
 mod model;

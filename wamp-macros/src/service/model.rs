@@ -12,7 +12,7 @@ use super::check;
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
 use crate::uri;
-use crate::vocab::{CancelMode, InvokePolicy, MatchPolicy};
+use crate::vocab::{CancelMode, InvokePolicy, MatchPolicy, UriCheck};
 
 /// Method names the generated code uses itself.
 pub(crate) const RESERVED: &[&str] = &["serve", "new", "with_timeout"];
@@ -107,10 +107,14 @@ impl Service {
         let mut prefix: Option<LitStr> = None;
         let mut events = Vec::new();
         let mut describe = true;
-        let mut keys = Keys::new(ctxt, &["prefix", "events", "describe"]);
+        let mut uri_check = UriCheck::Strict;
+        let mut keys = Keys::new(ctxt, &["prefix", "events", "describe", "uri_check"]);
         let parser = syn::meta::parser(|meta| {
             match keys.key(&meta)?.as_deref() {
                 Some("prefix") => prefix = Some(attr::string(&meta)?),
+                Some("uri_check") => {
+                    uri_check = UriCheck::parse(&attr::choice(&meta, UriCheck::NAMES)?.0)
+                }
                 Some("describe") => describe = attr::boolean(&meta)?,
                 Some("events") => {
                     let content;
@@ -127,7 +131,7 @@ impl Service {
         }
         let prefix = match prefix {
             Some(lit) => {
-                if let Some(problem) = uri::problem(&lit.value(), MatchPolicy::Exact) {
+                if let Some(problem) = uri::problem(&lit.value(), MatchPolicy::Exact, uri_check) {
                     ctxt.error(&lit, format!("invalid prefix: {problem}"));
                 }
                 lit.value()
@@ -146,7 +150,7 @@ impl Service {
         for trait_item in &item.items {
             match trait_item {
                 TraitItem::Fn(f) => {
-                    if let Some(method) = Method::parse(ctxt, &prefix, f) {
+                    if let Some(method) = Method::parse(ctxt, &prefix, uri_check, f) {
                         if let Some(first) = methods.iter().find(|m| m.uri == method.uri) {
                             ctxt.error(
                                 &f.sig.ident,
@@ -180,7 +184,8 @@ impl Service {
 }
 
 impl Method {
-    fn parse(ctxt: &Ctxt, prefix: &str, f: &TraitItemFn) -> Option<Self> {
+    /// Reads one method; its URI is held to `uri_check` unless it says otherwise.
+    fn parse(ctxt: &Ctxt, prefix: &str, uri_check: UriCheck, f: &TraitItemFn) -> Option<Self> {
         let sig = &f.sig;
         let name = sig.ident.to_string().trim_start_matches("r#").to_owned();
         check::method_signature(ctxt, f, &name);
@@ -193,6 +198,7 @@ impl Method {
         let mut disclose_caller = false;
         let mut kwargs = false;
         let mut cancel = CancelMode::Kill;
+        let mut uri_check = uri_check;
         let mut keys = Keys::new(
             ctxt,
             &[
@@ -204,6 +210,7 @@ impl Method {
                 "timeout_ms",
                 "disclose_caller",
                 "cancel",
+                "uri_check",
             ],
         );
         attr::parse_wamp_attrs(ctxt, &f.attrs, &mut keys, |key, meta| {
@@ -224,6 +231,7 @@ impl Method {
                     disclose_caller = true;
                 }
                 "cancel" => cancel = CancelMode::parse(&attr::choice(meta, CancelMode::NAMES)?.0),
+                "uri_check" => uri_check = UriCheck::parse(&attr::choice(meta, UriCheck::NAMES)?.0),
                 _ => {}
             }
             Ok(())
@@ -241,7 +249,7 @@ impl Method {
             (None, None) => (format!("{prefix}.{name}"), None),
         };
         if !prefix.is_empty() || absolute.is_some() {
-            if let Some(problem) = uri::problem(&uri, policy) {
+            if let Some(problem) = uri::problem(&uri, policy, uri_check) {
                 match uri_token {
                     Some(token) => ctxt.error(token, format!("invalid procedure URI: {problem}")),
                     None => ctxt.error(

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{FnArg, TraitItem};
 
+use super::bounds;
 use super::model::{Method, Output, ParamKind, Service};
 use crate::attr::is_wamp;
 
@@ -89,24 +90,7 @@ pub(crate) fn render(service: &Service) -> TokenStream {
             }
         }
     });
-    // Each declared error type is checked where it is written, so a type that is not a WAMP
-    // error is reported at its name.
-    let checks = service
-        .methods
-        .iter()
-        .filter_map(|m| m.output.err())
-        .map(|err| {
-            quote::quote_spanned! {syn::spanned::Spanned::span(err)=>
-                const _: fn() = || {
-                    fn error_type<E: #p::ServiceError>() {}
-                    error_type::<#err>();
-                };
-            }
-        });
-    quote! {
-        #item
-        #(#checks)*
-    }
+    quote! { #item }
 }
 
 /// One entry of `procedures`: the URI, the options and a handler decoding the arguments,
@@ -122,13 +106,14 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
     let decode = method.params.iter().enumerate().map(|(i, param)| {
         let var = format_ident!("__arg{}", i);
         let ty = &param.ty;
+        let wire = bounds::wire(ty, p);
         let name = param.ident.to_string();
         match param.kind {
             ParamKind::Positional(index) | ParamKind::Keyword(index) => quote! {
-                let #var: #ty = #p::arg(&invocation.arguments, #p::Some(#index), #name)?;
+                let #var: #ty = #p::arg(&invocation.arguments, #p::Some(#index), #name, #wire)?;
             },
             ParamKind::KwargsStruct => quote! {
-                let #var: #ty = #p::kwargs_arg(&invocation.arguments, #name)?;
+                let #var: #ty = #p::kwargs_arg(&invocation.arguments, #name, #wire)?;
             },
             ParamKind::Context => quote! {
                 let #var: #ty = #p::Context::new(&invocation);
@@ -137,15 +122,20 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
     });
     let vars = (0..method.params.len()).map(|i| format_ident!("__arg{}", i));
     let call = quote!(this.#ident(#(#vars),*).await);
+    // Each type through its codec (see `bounds`).
+    let ok = bounds::wire(method.output.ok(), p);
+    let errors = bounds::errors(method.output.err(), p);
     let reply = match &method.output {
         Output::Value { unit: true, .. } => quote!(#p::reply_unit(#call)),
-        Output::Value { unit: false, .. } => quote!(#p::reply_value(&#call)),
-        Output::Result { unit: true, .. } => quote!(#p::reply_unit_result(#call)),
-        Output::Result { unit: false, .. } => quote!(#p::reply_result(#call)),
-        Output::Stream { err: Some(_), .. } => quote!(#p::serve_stream(&invocation, #call).await),
-        Output::Stream { err: None, .. } => {
-            quote!(#p::serve_stream(&invocation, #p::infallible_stream(#call)).await)
+        Output::Value { unit: false, .. } => quote!(#p::reply_value(&#call, #ok)),
+        Output::Result { unit: true, .. } => quote!(#p::reply_unit_result(#call, #errors)),
+        Output::Result { unit: false, .. } => quote!(#p::reply_result(#call, #ok, #errors)),
+        Output::Stream { err: Some(_), .. } => {
+            quote!(#p::serve_stream_with(&invocation, #call, #ok, #errors).await)
         }
+        Output::Stream { err: None, .. } => quote! {
+            #p::serve_stream_with(&invocation, #p::infallible_stream(#call), #ok, #errors).await
+        },
     };
     let policy = method.policy.variant();
     let invoke = method.invoke.variant();

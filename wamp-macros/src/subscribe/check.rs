@@ -12,7 +12,7 @@ use crate::vocab::MatchPolicy;
 pub(crate) fn handler(ctxt: &Ctxt, h: &Handler) {
     let sig = &h.sig;
     if let Some(lit) = &h.topic {
-        if let Some(problem) = uri::problem(&lit.value(), h.policy) {
+        if let Some(problem) = uri::problem(&lit.value(), h.policy, h.uri_check) {
             ctxt.error(lit, format!("invalid topic: {problem}"));
         }
     } else if h.policy != MatchPolicy::Exact {

@@ -6,7 +6,7 @@ use syn::{FnArg, ImplItem, ItemImpl, LitStr, Signature, Type};
 
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
-use crate::vocab::MatchPolicy;
+use crate::vocab::{MatchPolicy, UriCheck};
 
 /// One `#[subscribe]` handler.
 pub(crate) struct Handler {
@@ -18,6 +18,8 @@ pub(crate) struct Handler {
     pub(crate) topic: Option<LitStr>,
     /// `match = ".."`.
     pub(crate) policy: MatchPolicy,
+    /// `uri_check = ".."`: the rule the topic is held to.
+    pub(crate) uri_check: UriCheck,
     /// Its typed parameters: the event, then optionally `EventDetails`.
     pub(crate) params: Vec<Type>,
 }
@@ -27,12 +29,16 @@ impl Handler {
     pub(crate) fn parse(ctxt: &Ctxt, args: TokenStream, sig: &Signature, method: bool) -> Self {
         let mut topic: Option<LitStr> = None;
         let mut policy = MatchPolicy::Exact;
-        let mut keys = Keys::new(ctxt, &["topic", "match"]);
+        let mut uri_check = UriCheck::Strict;
+        let mut keys = Keys::new(ctxt, &["topic", "match", "uri_check"]);
         let parser = syn::meta::parser(|meta| {
             match keys.key(&meta)?.as_deref() {
                 Some("topic") => topic = Some(attr::string(&meta)?),
                 Some("match") => {
                     policy = MatchPolicy::parse(&attr::choice(&meta, MatchPolicy::NAMES)?.0)
+                }
+                Some("uri_check") => {
+                    uri_check = UriCheck::parse(&attr::choice(&meta, UriCheck::NAMES)?.0)
                 }
                 _ => {}
             }
@@ -54,6 +60,7 @@ impl Handler {
             method,
             topic,
             policy,
+            uri_check,
             params,
         }
     }

@@ -142,12 +142,12 @@ impl ::wamp_core::__private::ServiceError for CalcError {
             { let fields = ::wamp_core::__private::FieldSchemas::Unit;
             ::wamp_core::__private::error_variant(gen, "Overflow",
             "com.example.calc.error.overflow", "", fields) }, { let fields =
-            ::wamp_core::__private::FieldSchemas::Tuple(::std::vec![::wamp_core::__private::schema_of::
-            < u32 > (gen), ::wamp_core::__private::schema_of:: < String > (gen)]);
+            ::wamp_core::__private::FieldSchemas::Tuple(::std::vec![::wamp_core::__private::schema::
+            < u32 > (gen), ::wamp_core::__private::schema:: < String > (gen)]);
             ::wamp_core::__private::error_variant(gen, "TooBig",
             "com.example.errors.too_big", "", fields) }, { let fields =
             ::wamp_core::__private::FieldSchemas::Named(::std::vec![("dividend",
-            ::wamp_core::__private::schema_of:: < i64 > (gen))]);
+            ::wamp_core::__private::schema:: < i64 > (gen))]);
             ::wamp_core::__private::error_variant(gen, "DivideByZero",
             "com.example.calc.error.divide_by_zero", "", fields) }
         ];

@@ -44,10 +44,9 @@ impl ::wamp_core::__private::WampEvent for Moved {
             payload: ::wamp_core::__private::PayloadKind::Args,
             args: ::wamp_core::__private::Some({
                 let items = ::std::vec![
-                    (::wamp_core::__private::Some("x"),
-                    ::wamp_core::__private::schema_of:: < i64 > (gen)),
-                    (::wamp_core::__private::Some("y"),
-                    ::wamp_core::__private::schema_of:: < i64 > (gen))
+                    (::wamp_core::__private::Some("x"), ::wamp_core::__private::schema::
+                    < i64 > (gen)), (::wamp_core::__private::Some("y"),
+                    ::wamp_core::__private::schema:: < i64 > (gen))
                 ];
                 ::wamp_core::__private::array_schema(items, gen)
             }),

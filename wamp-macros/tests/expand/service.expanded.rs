@@ -72,14 +72,18 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                                     &invocation.arguments,
                                     ::wamp_core::__private::Some(0usize),
                                     "a",
+                                    ::wamp_core::__private::wire::<i64>(),
                                 )?;
                                 let __arg1: i64 = ::wamp_core::__private::arg(
                                     &invocation.arguments,
                                     ::wamp_core::__private::Some(1usize),
                                     "b",
+                                    ::wamp_core::__private::wire::<i64>(),
                                 )?;
                                 ::wamp_core::__private::reply_result(
                                     this.add(__arg0, __arg1).await,
+                                    ::wamp_core::__private::wire::<i64>(),
+                                    ::wamp_core::__private::errors::<CalcError>(),
                                 )
                             }
                         }),
@@ -112,14 +116,18 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                                     &invocation.arguments,
                                     ::wamp_core::__private::Some(0usize),
                                     "dividend",
+                                    ::wamp_core::__private::wire::<i64>(),
                                 )?;
                                 let __arg1: i64 = ::wamp_core::__private::arg(
                                     &invocation.arguments,
                                     ::wamp_core::__private::Some(1usize),
                                     "divisor",
+                                    ::wamp_core::__private::wire::<i64>(),
                                 )?;
                                 ::wamp_core::__private::reply_result(
                                     this.divide(__arg0, __arg1).await,
+                                    ::wamp_core::__private::wire::<i64>(),
+                                    ::wamp_core::__private::errors::<CalcError>(),
                                 )
                             }
                         }),
@@ -152,12 +160,17 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                                     &invocation.arguments,
                                     ::wamp_core::__private::Some(0usize),
                                     "to",
+                                    ::wamp_core::__private::wire::<u32>(),
                                 )?;
-                                ::wamp_core::__private::serve_stream(
+                                ::wamp_core::__private::serve_stream_with(
                                         &invocation,
                                         ::wamp_core::__private::infallible_stream(
                                             this.count(__arg0).await,
                                         ),
+                                        ::wamp_core::__private::wire::<u32>(),
+                                        ::wamp_core::__private::errors::<
+                                            ::wamp_core::__private::Infallible,
+                                        >(),
                                     )
                                     .await
                             }
@@ -193,6 +206,7 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                                 let __arg1: Query = ::wamp_core::__private::kwargs_arg(
                                     &invocation.arguments,
                                     "query",
+                                    ::wamp_core::__private::wire::<Query>(),
                                 )?;
                                 ::wamp_core::__private::reply_unit(
                                     this.read(__arg0, __arg1).await,
@@ -212,14 +226,6 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
         }
     }
 }
-const _: fn() = || {
-    fn error_type<E: ::wamp_core::__private::ServiceError>() {}
-    error_type::<CalcError>();
-};
-const _: fn() = || {
-    fn error_type<E: ::wamp_core::__private::ServiceError>() {}
-    error_type::<CalcError>();
-};
 ///Typed caller of [`Calculator`] (`com.example.calc`): one method per procedure, each answering the procedure's result or a [`CallError`](::wamp_core::typed::CallError).
 #[derive(::core::clone::Clone, ::core::fmt::Debug)]
 pub struct CalculatorClient {
@@ -252,8 +258,8 @@ impl CalculatorClient {
         ::wamp_core::__private::CallError<CalcError>,
     > {
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
-        arguments.positional(&a);
-        arguments.positional(&b);
+        arguments.positional(&a, ::wamp_core::__private::wire::<i64>());
+        arguments.positional(&b, ::wamp_core::__private::wire::<i64>());
         let options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
@@ -266,6 +272,10 @@ impl CalculatorClient {
                 "com.example.calc.add",
                 arguments,
                 options,
+                (
+                    ::wamp_core::__private::wire::<i64>(),
+                    ::wamp_core::__private::errors::<CalcError>(),
+                ),
             )
             .await
     }
@@ -279,8 +289,8 @@ impl CalculatorClient {
         ::wamp_core::__private::CallError<CalcError>,
     > {
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
-        arguments.keyword("dividend", &dividend);
-        arguments.keyword("divisor", &divisor);
+        arguments.keyword("dividend", &dividend, ::wamp_core::__private::wire::<i64>());
+        arguments.keyword("divisor", &divisor, ::wamp_core::__private::wire::<i64>());
         let options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
@@ -295,6 +305,10 @@ impl CalculatorClient {
                 "com.example.calc.divide",
                 arguments,
                 options,
+                (
+                    ::wamp_core::__private::wire::<i64>(),
+                    ::wamp_core::__private::errors::<CalcError>(),
+                ),
             )
             .await
     }
@@ -307,7 +321,7 @@ impl CalculatorClient {
         ::wamp_core::__private::CallError<::wamp_core::__private::Infallible>,
     > {
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
-        arguments.positional(&to);
+        arguments.positional(&to, ::wamp_core::__private::wire::<u32>());
         let options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
@@ -320,6 +334,12 @@ impl CalculatorClient {
                 "com.example.calc.count",
                 arguments,
                 options,
+                (
+                    ::wamp_core::__private::wire::<u32>(),
+                    ::wamp_core::__private::errors::<
+                        ::wamp_core::__private::Infallible,
+                    >(),
+                ),
             )
             .await
     }
@@ -335,7 +355,7 @@ impl CalculatorClient {
         ::wamp_core::__private::CallError<::wamp_core::__private::Infallible>,
     > {
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
-        arguments.spread(&query);
+        arguments.spread(&query, ::wamp_core::__private::wire::<Query>());
         let options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
@@ -343,7 +363,19 @@ impl CalculatorClient {
             ),
             cancel: ::wamp_core::__private::CancelMode::Kill,
         };
-        ::wamp_core::__private::call(&self.session, procedure, arguments, options).await
+        ::wamp_core::__private::call(
+                &self.session,
+                procedure,
+                arguments,
+                options,
+                (
+                    ::wamp_core::__private::wire::<()>(),
+                    ::wamp_core::__private::errors::<
+                        ::wamp_core::__private::Infallible,
+                    >(),
+                ),
+            )
+            .await
     }
 }
 impl ::wamp_core::__private::ServiceClient for CalculatorClient {
@@ -363,6 +395,7 @@ impl ::wamp_core::__private::ServiceClient for CalculatorClient {
     fn session(&self) -> &::wamp_core::__private::Session {
         &self.session
     }
+    #[allow(clippy::redundant_closure)]
     fn description() -> ::wamp_core::__private::ServiceDescription {
         let mut service = ::wamp_core::__private::ServiceBuilder::new(
             "Calculator",
@@ -378,10 +411,10 @@ impl ::wamp_core::__private::ServiceClient for CalculatorClient {
                 false,
                 ::wamp_core::__private::CancelMode::Kill,
             )
-            .positional::<i64>("a")
-            .positional::<i64>("b")
-            .result::<i64>()
-            .error::<CalcError>()
+            .positional("a", |g| ::wamp_core::__private::schema::<i64>(g))
+            .positional("b", |g| ::wamp_core::__private::schema::<i64>(g))
+            .result(|g| ::wamp_core::__private::schema::<i64>(g))
+            .error(::wamp_core::__private::errors::<CalcError>().describe)
             .finish();
         service
             .procedure(
@@ -396,10 +429,10 @@ impl ::wamp_core::__private::ServiceClient for CalculatorClient {
                 false,
                 ::wamp_core::__private::CancelMode::KillNoWait,
             )
-            .keyword::<i64>("dividend")
-            .keyword::<i64>("divisor")
-            .result::<i64>()
-            .error::<CalcError>()
+            .keyword("dividend", |g| ::wamp_core::__private::schema::<i64>(g))
+            .keyword("divisor", |g| ::wamp_core::__private::schema::<i64>(g))
+            .result(|g| ::wamp_core::__private::schema::<i64>(g))
+            .error(::wamp_core::__private::errors::<CalcError>().describe)
             .finish();
         service
             .procedure(
@@ -414,8 +447,8 @@ impl ::wamp_core::__private::ServiceClient for CalculatorClient {
                 false,
                 ::wamp_core::__private::CancelMode::Kill,
             )
-            .positional::<u32>("to")
-            .progress::<u32>()
+            .positional("to", |g| ::wamp_core::__private::schema::<u32>(g))
+            .progress(|g| ::wamp_core::__private::schema::<u32>(g))
             .finish();
         service
             .procedure(
@@ -430,7 +463,7 @@ impl ::wamp_core::__private::ServiceClient for CalculatorClient {
                 true,
                 ::wamp_core::__private::CancelMode::Kill,
             )
-            .kwargs::<Query>("query")
+            .kwargs("query", |g| ::wamp_core::__private::schema::<Query>(g))
             .finish();
         service.topic::<Computed>();
         service.finish()

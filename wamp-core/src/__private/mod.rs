@@ -32,6 +32,10 @@ pub use crate::typed::{EventDetails, HandlerSet, Subscriptions, WampEvent};
 pub use crate::value::{to_value, Dict, Value, ValueError};
 pub use schemars::{JsonSchema, SchemaGenerator};
 
+mod codec;
+
+pub use codec::{errors, schema, wire, Codec, Described, ErrorType, Errors, Wire};
+
 use crate::describe;
 use crate::error::uris;
 use crate::value;
@@ -39,17 +43,18 @@ use crate::value;
 /// Decodes parameter `name` of a service method: from positional slot `index` when there is one
 /// and the caller filled it, else from the keyword argument `name`; a missing argument decodes
 /// from `null`, so `Option` parameters may be left out.
-pub fn arg<T: DeserializeOwned>(
+pub fn arg<T>(
     arguments: &Arguments,
     index: Option<usize>,
     name: &str,
+    codec: Codec<T>,
 ) -> Result<T, WampError> {
     let found = index
         .and_then(|i| arguments.args.get(i))
         .or_else(|| arguments.kwargs.get(name));
     let decoded = match found {
-        Some(v) => value::from_value(v),
-        None => value::from_value(&Value::Null)
+        Some(v) => (codec.from_value)(v),
+        None => (codec.from_value)(&Value::Null)
             .map_err(|_| value::ValueError(format!("missing argument `{name}`"))),
     };
     decoded.map_err(|e| {
@@ -58,8 +63,8 @@ pub fn arg<T: DeserializeOwned>(
 }
 
 /// Decodes the whole keyword dictionary as one parameter (a `#[wamp(kwargs)]` struct).
-pub fn kwargs_arg<T: DeserializeOwned>(arguments: &Arguments, name: &str) -> Result<T, WampError> {
-    arguments.decode_kwargs().map_err(|e| {
+pub fn kwargs_arg<T>(arguments: &Arguments, name: &str, codec: Codec<T>) -> Result<T, WampError> {
+    (codec.from_kwargs)(arguments).map_err(|e| {
         WampError::with_message(uris::INVALID_ARGUMENT, format!("argument `{name}`: {e}"))
     })
 }
@@ -83,8 +88,8 @@ pub fn check_arity(
 }
 
 /// A method's return value as a YIELD: `args[0]`.
-pub fn reply_value<T: Serialize>(value: &T) -> HandlerResult {
-    Ok(Arguments::value(value)?)
+pub fn reply_value<T>(value: &T, codec: Codec<T>) -> HandlerResult {
+    Ok(Arguments::new(vec![(codec.to_value)(value)?], Dict::new()))
 }
 
 /// A unit method's YIELD: no arguments.
@@ -93,18 +98,35 @@ pub fn reply_unit(_: ()) -> HandlerResult {
 }
 
 /// A fallible method's YIELD or ERROR.
-pub fn reply_result<T: Serialize, E: ServiceError>(result: Result<T, E>) -> HandlerResult {
+pub fn reply_result<T, E>(
+    result: Result<T, E>,
+    codec: Codec<T>,
+    errors: Errors<E>,
+) -> HandlerResult {
     match result {
-        Ok(v) => reply_value(&v),
-        Err(e) => Err(e.to_wamp_error()),
+        Ok(v) => reply_value(&v, codec),
+        Err(e) => Err((errors.to_wamp)(&e)),
     }
 }
 
 /// A fallible unit method's YIELD or ERROR.
-pub fn reply_unit_result<E: ServiceError>(result: Result<(), E>) -> HandlerResult {
+pub fn reply_unit_result<E>(result: Result<(), E>, errors: Errors<E>) -> HandlerResult {
     result
         .map(|()| Arguments::default())
-        .map_err(|e| e.to_wamp_error())
+        .map_err(|e| (errors.to_wamp)(&e))
+}
+
+/// Answers a progressive procedure from its stream (see [`crate::typed::serve_stream`]).
+pub async fn serve_stream_with<S, T, E>(
+    invocation: &Invocation,
+    stream: S,
+    codec: Codec<T>,
+    errors: Errors<E>,
+) -> HandlerResult
+where
+    S: Stream<Item = Result<T, E>> + Send,
+{
+    crate::typed::progress::serve_items(invocation, stream, codec.to_value, errors.to_wamp).await
 }
 
 /// Turns an infallible stream into a fallible one, for [`serve_stream`].
@@ -127,8 +149,8 @@ impl ArgsBuilder {
     }
 
     /// Appends a positional argument.
-    pub fn positional<T: Serialize + ?Sized>(&mut self, value: &T) {
-        match value::to_value(value) {
+    pub fn positional<T>(&mut self, value: &T, codec: Codec<T>) {
+        match (codec.to_value)(value) {
             Ok(v) => self.arguments.args.push(v),
             Err(e) => self.fail(e),
         }
@@ -136,8 +158,8 @@ impl ArgsBuilder {
 
     /// Sets a keyword argument; a `null` (an absent `Option`) is left out, since a callee
     /// decodes a missing argument from `null` anyway.
-    pub fn keyword<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
-        match value::to_value(value) {
+    pub fn keyword<T>(&mut self, name: &str, value: &T, codec: Codec<T>) {
+        match (codec.to_value)(value) {
             Ok(Value::Null) => {}
             Ok(v) => {
                 self.arguments.kwargs.insert(name.to_owned(), v);
@@ -147,8 +169,8 @@ impl ArgsBuilder {
     }
 
     /// Spreads a struct or map into the keyword arguments.
-    pub fn spread<T: Serialize + ?Sized>(&mut self, value: &T) {
-        match value::to_kwargs(value) {
+    pub fn spread<T>(&mut self, value: &T, codec: Codec<T>) {
+        match (codec.to_kwargs)(value) {
             Ok(kwargs) => self.arguments.kwargs.extend(kwargs),
             Err(e) => self.fail(e),
         }
@@ -197,26 +219,33 @@ fn build_call(
 }
 
 /// Makes a typed call and decodes its single result.
-pub async fn call<T: DeserializeOwned, E: ServiceError>(
+pub async fn call<T, E>(
     session: &Session,
     procedure: &str,
     arguments: ArgsBuilder,
     options: CallOptions,
+    (codec, errors): (Codec<T>, Errors<E>),
 ) -> Result<T, CallError<E>> {
     let call = build_call(session, procedure, arguments, options).map_err(CallError::Decode)?;
-    let result = call.await.map_err(CallError::from_error)?;
-    decode_result(&result.arguments).map_err(CallError::Decode)
+    let result = call
+        .await
+        .map_err(|e| CallError::from_error_with(e, errors.from_wamp))?;
+    (codec.from_result)(&result.arguments).map_err(CallError::Decode)
 }
 
 /// Makes a typed call to a progressive procedure.
-pub async fn call_stream<T: DeserializeOwned, E: ServiceError>(
+pub async fn call_stream<T, E>(
     session: &Session,
     procedure: &str,
     arguments: ArgsBuilder,
     options: CallOptions,
+    (_, errors): (Codec<T>, Errors<E>),
 ) -> Result<ProgressStream<T, E>, CallError<E>> {
     let call = build_call(session, procedure, arguments, options).map_err(CallError::Decode)?;
-    let stream = call.stream().await.map_err(CallError::from_error)?;
+    let stream = call
+        .stream()
+        .await
+        .map_err(|e| CallError::from_error_with(e, errors.from_wamp))?;
     Ok(ProgressStream::new(stream))
 }
 
