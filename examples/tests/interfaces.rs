@@ -24,7 +24,6 @@ use std::path::PathBuf;
 
 use wamp_core::describe::ServiceDescription;
 use wamp_core::meta::{RegistrationMetaClient, SessionMetaClient, SubscriptionMetaClient};
-use wamp_core::typed::ServiceClient;
 
 fn interfaces_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../interfaces")

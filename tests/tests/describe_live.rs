@@ -10,7 +10,6 @@
 )]
 
 use wamp_core::describe::Document;
-use wamp_core::typed::ServiceClient as _;
 use wamp_tests::typed::{Calc, Calculator as _, CalculatorClient};
 use wamp_tests::{anonymous, Crossbar, Target};
 

@@ -2,7 +2,6 @@
 //! the examples') and read back as the same documents; `WAMP_GOLDEN=overwrite` rewrites them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use wamp_core::typed::ServiceClient;
 use wamp_tests::legacy::{LegacyClient, ModernClient};
 use wamp_tests::shapes::ShapesClient;
 use wamp_tests::typed::{CalculatorClient, PeerCalleeClient};

@@ -54,3 +54,73 @@ async fn loose_uris_bind_both_ways_through_both_routers() {
         .await;
     }
 }
+
+/// An authenticated in-process session is one call: `router.connect_with(client)`, the client
+/// saying realm and credentials, no URL and no transport; wrong credentials are refused; with
+/// a reconnect policy the session does not keep the router alive.
+#[tokio::test]
+async fn an_authenticated_in_process_session_is_one_call() {
+    use wamp_core::session::{ReconnectPolicy, SessionEvent};
+    use wamp_core::Client;
+    use wamp_router::auth::TicketAuth;
+    use wamp_router::authorization::{Permission, Role};
+    use wamp_router::{RealmConfig, Router};
+    trace();
+    let router = Router::builder()
+        .realm_config(
+            RealmConfig::new("chat")
+                .authenticator(
+                    TicketAuth::new()
+                        .principal("alice", "s3cret", "admin")
+                        .principal("bob", "hunter2", "member"),
+                )
+                .role(Role::trusted("admin"))
+                .role(Role::new("member").permission(Permission::all("com.chat."))),
+        )
+        .start()
+        .await
+        .unwrap();
+    within(async {
+        let alice = router
+            .connect_with(Client::for_realm("chat").authid("alice").ticket("s3cret"))
+            .await
+            .unwrap();
+        let info = alice.info();
+        assert_eq!(info.authid.as_deref(), Some("alice"));
+        assert_eq!(info.authrole.as_deref(), Some("admin"));
+        assert_eq!(info.authmethod.as_deref(), Some("ticket"));
+
+        let refused = router
+            .connect_with(Client::for_realm("chat").authid("bob").ticket("wrong"))
+            .await
+            .unwrap_err();
+        assert!(
+            refused.to_string().contains("authentication_failed"),
+            "{refused}"
+        );
+
+        // The sessions do not keep the router alive: dropping it ends them (GOODBYE
+        // `wamp.close.system_shutdown`), and a session with a reconnect policy then finds no
+        // router to dial.
+        let bob = router
+            .connect_with(
+                Client::for_realm("chat")
+                    .authid("bob")
+                    .ticket("hunter2")
+                    .reconnect(ReconnectPolicy::default()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(bob.info().authrole.as_deref(), Some("member"));
+        let mut events = bob.events();
+        drop(router);
+        loop {
+            if let SessionEvent::AttemptFailed { error, .. } = events.recv().await.unwrap() {
+                assert!(error.contains("the embedded router is gone"), "{error}");
+                break;
+            }
+        }
+        assert!(alice.is_closed());
+    })
+    .await;
+}

@@ -291,10 +291,26 @@ async fn patterns_shared_registrations_and_disclosure(cb: &Crossbar) {
     );
     raw_second.unregister().await.unwrap();
 
-    // A second whole service on the same URIs is refused and leaves nothing registered.
+    // A second whole service on the same URIs is refused, the error naming every procedure
+    // refused (all but the shared `worker` and `describe`), and leaves nothing registered.
     let third = anonymous(cb).await;
     let e = Calc::named("third").serve(&third).await.unwrap_err();
-    assert_eq!(e.uri(), Some("wamp.error.procedure_already_exists"));
+    let refused: Vec<&str> = e.refused().iter().map(|r| r.procedure.as_str()).collect();
+    let expected: Vec<&str> = CalculatorClient::PROCEDURES
+        .iter()
+        .copied()
+        .filter(|p| *p != "com.typed.calc.worker")
+        .collect();
+    assert_eq!(refused, expected, "{e}");
+    assert!(e
+        .refused()
+        .iter()
+        .all(|r| r.error.uri == "wamp.error.procedure_already_exists"));
+    assert!(
+        e.to_string()
+            .contains("com.typed.calc.echo_opt (wamp.error.procedure_already_exists)"),
+        "{e}"
+    );
     assert_eq!(f.client.worker().await.unwrap(), "first");
     assert_eq!(CalculatorClient::PROCEDURES.len(), 11);
     assert_eq!(

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use wamp_core::message::uris;
 use wamp_core::transport::memory::{self, MemoryTransport};
-use wamp_core::transport::BoxTransport;
+use wamp_core::transport::{BoxTransport, TransportError};
 use wamp_core::{Client, Dict, Session, Value};
 
 pub use crate::error::RouterError;
@@ -224,8 +224,40 @@ impl Router {
 
     /// Joins `realm` anonymously over an in-process connection.
     pub async fn connect(&self, realm: &str) -> Result<Session, wamp_core::Error> {
-        Client::new("memory:", realm)
-            .join(Box::new(self.local_transport()))
+        self.connect_with(Client::for_realm(realm)).await
+    }
+
+    /// Joins over an in-process connection as `client` says: its realm, authentication and
+    /// session options (timeouts, reconnect policy). With a reconnect policy, a lost connection
+    /// is opened again on this router while it runs; the session does not keep the router
+    /// alive.
+    ///
+    /// ```no_run
+    /// # async fn demo(router: wamp_router::Router) -> Result<(), wamp_core::Error> {
+    /// use wamp_core::Client;
+    /// let alice = router
+    ///     .connect_with(Client::for_realm("realm1").authid("alice").ticket("s3cret"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_with(&self, client: Client) -> Result<Session, wamp_core::Error> {
+        let router = Arc::downgrade(&self.inner);
+        client
+            .dial(move || {
+                let transport = router
+                    .upgrade()
+                    .map(|inner| Router { inner }.local_transport());
+                async move {
+                    match transport {
+                        Some(t) => Ok(Box::new(t) as BoxTransport),
+                        None => Err(TransportError::Io(std::io::Error::new(
+                            std::io::ErrorKind::NotConnected,
+                            "the embedded router is gone",
+                        ))),
+                    }
+                }
+            })
+            .connect()
             .await
     }
 

@@ -11,7 +11,7 @@
 )]
 
 use futures::StreamExt as _;
-use wamp_core::typed::{CallError, ServiceClient};
+use wamp_core::typed::CallError;
 use wamp_generated_client::session_meta::session_meta::SessionMetaClient;
 use wamp_generated_client::typed_calc::calculator::{CalcError, CalculatorClient, Computed, Point};
 use wamp_tests::typed::{Calc, Calculator as _};

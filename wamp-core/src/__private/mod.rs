@@ -27,7 +27,7 @@ pub use crate::message::{Arguments, CancelMode, InvokePolicy, MatchPolicy};
 pub use crate::session::{CallBuilder, HandlerResult, Invocation, Session};
 pub use crate::typed::{decode_result, serve_stream, ProgressStream};
 pub use crate::typed::{CallError, ServiceError};
-pub use crate::typed::{Context, ServiceClient, ServiceHandle};
+pub use crate::typed::{Context, Refused, ServeError, ServiceClient, ServiceHandle};
 pub use crate::typed::{EventDetails, HandlerSet, Subscriptions, WampEvent};
 pub use crate::value::{to_value, Dict, Value, ValueError};
 pub use schemars::{JsonSchema, SchemaGenerator};
@@ -265,9 +265,10 @@ pub struct RegisterOptions {
 /// One procedure for [`register_all`]: its URI, options and handler.
 pub type Procedure = (String, RegisterOptions, Arc<dyn crate::session::Handler>);
 
-/// Registers every procedure of a service, in order, then (unless `description` is `None`) the
-/// `<prefix>.describe` procedure answering the description; the first failure unregisters
-/// those already registered.
+/// Registers every procedure of a service, then (unless `description` is `None`) the
+/// `<prefix>.describe` procedure answering the description. The REGISTERs go out together; if
+/// the router refuses any, those it accepted are unregistered again and the error names every
+/// procedure refused ([`ServeError::Refused`]).
 ///
 /// Each REGISTER carries the method's summary as `_description` and, when the description is
 /// served, its URI as `_interface` (implementation-specific keys, see
@@ -276,13 +277,12 @@ pub async fn register_all(
     session: &Session,
     mut procedures: Vec<Procedure>,
     description: Option<ServiceDescription>,
-) -> Result<ServiceHandle, Error> {
+) -> Result<ServiceHandle, ServeError> {
     let interface = description.as_ref().map(ServiceDescription::describe_uri);
     if let Some(description) = description {
         procedures.push(describe_procedure(description));
     }
-    let mut registrations = Vec::with_capacity(procedures.len());
-    for (procedure, options, handler) in procedures {
+    let requests = procedures.into_iter().map(|(procedure, options, handler)| {
         let mut register = session
             .register_shared(procedure.as_str(), handler)
             .match_policy(options.policy)
@@ -296,15 +296,27 @@ pub async fn register_all(
         if let Some(interface) = &interface {
             register = register.option(describe::REGISTER_INTERFACE_OPTION, interface.as_str());
         }
-        match register.await {
+        async move { (procedure, register.await) }
+    });
+    let answers = futures::future::join_all(requests).await;
+    let mut registrations = Vec::with_capacity(answers.len());
+    let mut refused = Vec::new();
+    let mut failure = None;
+    for (procedure, answer) in answers {
+        match answer {
             Ok(registration) => registrations.push(registration),
-            Err(e) => {
-                ServiceHandle::new(registrations).unregister().await.ok();
-                return Err(e);
-            }
+            Err(Error::Wamp(error)) => refused.push(Refused { procedure, error }),
+            Err(other) => failure = failure.or(Some(other)),
         }
     }
-    Ok(ServiceHandle::new(registrations))
+    if refused.is_empty() && failure.is_none() {
+        return Ok(ServiceHandle::new(registrations));
+    }
+    ServiceHandle::new(registrations).unregister().await.ok();
+    Err(match failure {
+        Some(error) => ServeError::Session(error),
+        None => ServeError::Refused(refused),
+    })
 }
 
 /// `<prefix>.describe`: answers the service's [`Document`](describe::Document) as `args[0]`.

@@ -58,6 +58,12 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// A client of `realm` with no URL, for a transport given by [`Client::dial`] or
+    /// [`Client::join`] (an embedded router's `connect_with` gives its own).
+    pub fn for_realm(realm: impl Into<String>) -> Self {
+        Self::new("", realm)
+    }
+
     /// A client for the router at `url` (`ws`, `wss`, `tcp`, `tcps`, `unix`) and `realm`.
     pub fn new(url: impl Into<String>, realm: impl Into<String>) -> Self {
         Self {

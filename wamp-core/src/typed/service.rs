@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::error::{Error, WampError};
 use crate::message::Id;
 use crate::session::register_details as details;
 use crate::session::{Invocation, Registration, Session};
@@ -107,6 +107,45 @@ impl Drop for ServiceHandle {
             registration.unregister_in_background();
         }
     }
+}
+
+/// Why `serve` did not register a service. Nothing of the service stays registered.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The router refused these procedures (each with its ERROR), for example
+    /// `wamp.error.procedure_already_exists` or `wamp.error.not_authorized`.
+    #[error("the router refused {}", list(.0))]
+    Refused(Vec<Refused>),
+    /// The session failed (closed, disconnected...).
+    #[error("the session failed while registering the service")]
+    Session(#[source] Error),
+}
+
+/// One procedure the router refused to register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    /// The procedure (or pattern).
+    pub procedure: String,
+    /// The router's ERROR.
+    pub error: WampError,
+}
+
+impl ServeError {
+    /// The procedures refused (none for a session failure).
+    pub fn refused(&self) -> &[Refused] {
+        match self {
+            ServeError::Refused(refused) => refused,
+            ServeError::Session(_) => &[],
+        }
+    }
+}
+
+fn list(refused: &[Refused]) -> String {
+    refused
+        .iter()
+        .map(|r| format!("{} ({})", r.procedure, r.error.uri))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What every generated client implements: built from a session, it names its service.

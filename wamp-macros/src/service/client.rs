@@ -63,6 +63,12 @@ pub(crate) fn render(service: &Service) -> TokenStream {
                 Self { timeout: #p::Some(timeout), ..self }
             }
 
+            /// The service's interface description (what `<prefix>.describe` answers), the same
+            /// as `ServiceClient::description` without importing the trait.
+            #vis fn description() -> #p::ServiceDescription {
+                <Self as #p::ServiceClient>::description()
+            }
+
             #(#methods)*
         }
 

@@ -69,15 +69,15 @@ pub(crate) fn render(service: &Service) -> TokenStream {
     };
     let serve_doc = format!(
         "Registers every procedure of [`{trait_name}`] on `session`, served by `self`.{describe_doc} \
-         Dropping the returned handle unregisters them; a failure unregisters those already \
-         registered."
+         Dropping the returned handle unregisters them. If the router refuses any, those it \
+         accepted are unregistered again and the error names every procedure refused."
     );
     item.items.push(syn::parse_quote! {
         #[doc = #serve_doc]
         fn serve(
             self,
             session: &#p::Session,
-        ) -> impl #p::Future<Output = #p::Result<#p::ServiceHandle, #p::Error>> + #p::Send
+        ) -> impl #p::Future<Output = #p::Result<#p::ServiceHandle, #p::ServeError>> + #p::Send
         where
             Self: #p::Sized,
         {

@@ -28,14 +28,14 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
         ctx: Context,
         query: Query,
     ) -> impl ::wamp_core::__private::Future<Output = ()> + ::wamp_core::__private::Send;
-    ///Registers every procedure of [`Calculator`] on `session`, served by `self`. It also registers `com.example.calc.describe`, answering the service's interface description. Dropping the returned handle unregisters them; a failure unregisters those already registered.
+    ///Registers every procedure of [`Calculator`] on `session`, served by `self`. It also registers `com.example.calc.describe`, answering the service's interface description. Dropping the returned handle unregisters them. If the router refuses any, those it accepted are unregistered again and the error names every procedure refused.
     fn serve(
         self,
         session: &::wamp_core::__private::Session,
     ) -> impl ::wamp_core::__private::Future<
         Output = ::wamp_core::__private::Result<
             ::wamp_core::__private::ServiceHandle,
-            ::wamp_core::__private::Error,
+            ::wamp_core::__private::ServeError,
         >,
     > + ::wamp_core::__private::Send
     where
@@ -247,6 +247,11 @@ impl CalculatorClient {
             timeout: ::wamp_core::__private::Some(timeout),
             ..self
         }
+    }
+    /// The service's interface description (what `<prefix>.describe` answers), the same
+    /// as `ServiceClient::description` without importing the trait.
+    pub fn description() -> ::wamp_core::__private::ServiceDescription {
+        <Self as ::wamp_core::__private::ServiceClient>::description()
     }
     /// Adds two numbers.
     pub async fn add(
