@@ -53,7 +53,8 @@ async fn slow_callee(session: &Session, procedure: &str) -> mpsc::UnboundedRecei
             }
         })
         .await
-        .unwrap();
+        .unwrap()
+        .keep();
     rx
 }
 
@@ -209,7 +210,8 @@ async fn shared_callees(cb: &Crossbar, procedure: &str, policy: InvokePolicy) ->
             })
             .invoke(policy)
             .await
-            .unwrap();
+            .unwrap()
+            .keep();
         sessions.push(session);
     }
     sessions

@@ -569,13 +569,15 @@ impl Rig {
                 Ok(Arguments::value(&ms)?)
             })
             .await
-            .unwrap();
+            .unwrap()
+            .keep();
         callee
             .register("com.rig.echo", |inv: Invocation| async move {
                 Ok(inv.arguments)
             })
             .await
-            .unwrap();
+            .unwrap()
+            .keep();
         Rig {
             router,
             inside: callee,
@@ -892,7 +894,8 @@ async fn calls_in_flight_and_invocations_running_are_limited() {
             Ok(Arguments::default())
         })
         .await
-        .unwrap();
+        .unwrap()
+        .keep();
     let busy = tokio::spawn(caller.call("com.rig.busy").into_future());
     tokio::time::sleep(Duration::from_millis(100)).await;
     let refused = caller.call("com.rig.busy").await.unwrap_err();
@@ -919,7 +922,8 @@ async fn message_size_limits_are_enforced_both_ways() {
             Ok(Arguments::value(&"y".repeat(n))?)
         })
         .await
-        .unwrap();
+        .unwrap()
+        .keep();
 
     // Too large to send (the router announced 4 KiB): fails alone, the session goes on.
     let session = Client::new(&tcp, &realm).connect().await.unwrap();
@@ -975,7 +979,8 @@ async fn message_size_limits_are_enforced_both_ways() {
             Ok(Arguments::value(&text.len())?)
         })
         .await
-        .unwrap();
+        .unwrap()
+        .keep();
     let e = session
         .call("com.size.len")
         .args(&("w".repeat(2000),))
@@ -1065,7 +1070,8 @@ async fn slow_consumers_lose_the_newest_items_and_are_told_how_many() {
             Ok(Arguments::value(&"done")?)
         })
         .await
-        .unwrap();
+        .unwrap()
+        .keep();
     let mut stream = subscriber.call("com.rig.many").stream().await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut progress = 0;

@@ -36,7 +36,8 @@ async fn add_answering(
             answer()
         })
         .await
-        .unwrap();
+        .unwrap()
+        .keep();
     callee
 }
 
@@ -88,7 +89,8 @@ async fn every_call_error_kind_is_produced_and_matched() {
             Ok(Arguments::default())
         })
         .await
-        .unwrap();
+        .unwrap()
+        .keep();
     let pending = tokio::spawn({
         let calc = calc.clone();
         async move { calc.add(1, 2).await }

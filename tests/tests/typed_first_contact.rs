@@ -124,3 +124,74 @@ async fn an_authenticated_in_process_session_is_one_call() {
     })
     .await;
 }
+
+/// A method with a `Context` learns who called only if it asks (`disclose_caller`); the context
+/// says so, rather than answering a silent `None`.
+mod disclosure {
+    use wamp_core::typed::{Context, Disclosure};
+    use wamp_core::wamp_service;
+
+    #[wamp_service(prefix = "com.who")]
+    pub(crate) trait Who {
+        async fn plain(&self, ctx: Context) -> (String, Option<String>);
+        #[wamp(disclose_caller)]
+        async fn asked(&self, ctx: Context) -> (String, Option<String>);
+    }
+
+    pub(crate) struct Answer;
+
+    fn answer(ctx: &Context) -> (String, Option<String>) {
+        let disclosure = match ctx.disclosure() {
+            Disclosure::NotRequested => "not_requested",
+            Disclosure::Withheld => "withheld",
+            Disclosure::Disclosed => "disclosed",
+        };
+        (
+            disclosure.to_owned(),
+            ctx.caller_authid().map(str::to_owned),
+        )
+    }
+
+    impl Who for Answer {
+        async fn plain(&self, ctx: Context) -> (String, Option<String>) {
+            answer(&ctx)
+        }
+        async fn asked(&self, ctx: Context) -> (String, Option<String>) {
+            answer(&ctx)
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_context_says_whether_the_caller_was_disclosed() {
+    use disclosure::{Answer, Who as _, WhoClient};
+    use wamp_core::Client;
+    use wamp_router::auth::TicketAuth;
+    use wamp_router::authorization::Role;
+    use wamp_router::{RealmConfig, Router};
+    trace();
+    let router = Router::builder()
+        .realm_config(
+            RealmConfig::anonymous("r")
+                .authenticator(TicketAuth::new().principal("alice", "pw", "user"))
+                .role(Role::trusted("user")),
+        )
+        .start()
+        .await
+        .unwrap();
+    within(async {
+        let callee = router.connect("r").await.unwrap();
+        let _service = Answer.serve(&callee).await.unwrap();
+        let alice = router
+            .connect_with(Client::for_realm("r").authid("alice").ticket("pw"))
+            .await
+            .unwrap();
+        let who = WhoClient::new(alice);
+        assert_eq!(who.plain().await.unwrap(), ("not_requested".into(), None));
+        assert_eq!(
+            who.asked().await.unwrap(),
+            ("disclosed".into(), Some("alice".into()))
+        );
+    })
+    .await;
+}

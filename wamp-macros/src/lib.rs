@@ -113,7 +113,9 @@ use proc_macro::TokenStream;
 ///
 /// Parameters travel positionally, in order. A parameter of type `Context`
 /// (`wamp_core::typed::Context`) is filled in by the callee with the invocation's details and is
-/// not part of the client's signature. The callee accepts each parameter positionally or by its
+/// not part of the client's signature. Who called is in it only when the method has
+/// `#[wamp(disclose_caller)]` (and the dealer agrees); `Context::disclosure()` says whether the
+/// caller is `Disclosed`, `Withheld` by the dealer or `NotRequested`. The callee accepts each parameter positionally or by its
 /// name in `kwargs`, and decodes a missing one from `null` (so `Option` parameters are optional).
 ///
 /// Method attributes, `#[wamp(...)]`:

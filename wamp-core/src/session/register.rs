@@ -272,19 +272,42 @@ impl IntoFuture for RegisterBuilder {
                 id,
                 procedure: self.procedure,
                 end: end_rx,
+                active: true,
             })
         })
     }
 }
 
-/// A live registration. It stays registered until [`Registration::unregister`], revocation by
-/// the router, or the end of the session; dropping the handle does not unregister.
+/// A live registration. Like a [`Subscription`](super::Subscription) and a typed service's
+/// `ServiceHandle`, dropping it unregisters (in the background); [`Registration::unregister`]
+/// does so and waits for the router. [`Registration::keep`] gives the handle up and leaves the
+/// procedure registered for the rest of the session (across reconnects too). Revocation by the
+/// router or the end of the session also end it ([`Registration::ended`]).
+#[must_use = "dropping a Registration unregisters the procedure: hold it, or call `.keep()`"]
 pub struct Registration {
     session: Session,
     local: u64,
     id: Arc<AtomicU64>,
     procedure: String,
     end: watch::Receiver<Option<RegistrationEnd>>,
+    /// Whether dropping the handle unregisters (false once unregistered or kept).
+    active: bool,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        if self.active {
+            self.active = false;
+            let (reply, _) = oneshot::channel();
+            super::send_in_background(
+                self.session.commands(),
+                Command::Unregister {
+                    local: self.local,
+                    reply,
+                },
+            );
+        }
+    }
 }
 
 impl std::fmt::Debug for Registration {
@@ -308,7 +331,8 @@ impl Registration {
     }
 
     /// Unregisters and waits for the router's confirmation.
-    pub async fn unregister(self) -> Result<(), Error> {
+    pub async fn unregister(mut self) -> Result<(), Error> {
+        self.active = false;
         let (tx, rx) = oneshot::channel();
         self.session
             .send(Command::Unregister {
@@ -319,17 +343,10 @@ impl Registration {
         self.session.answer(rx).await
     }
 
-    /// Sends UNREGISTER without waiting for the router's answer (for handles that unregister on
-    /// drop).
-    pub(crate) fn unregister_in_background(self) {
-        let (reply, _) = oneshot::channel();
-        super::send_in_background(
-            self.session.commands(),
-            Command::Unregister {
-                local: self.local,
-                reply,
-            },
-        );
+    /// Gives the handle up: the procedure stays registered until the session ends (it is
+    /// registered again after each reconnect) or the router revokes it.
+    pub fn keep(mut self) {
+        self.active = false;
     }
 
     /// Waits until the registration ends (revoked by the router, or the session closed).

@@ -33,7 +33,7 @@ mod service;
 pub use error::{CallError, ServiceError};
 pub use event::{EventDetails, EventError, EventStream, HandlerSet, Subscriptions, WampEvent};
 pub use progress::{decode_result, serve_stream, ProgressStream};
-pub use service::{Context, Refused, ServeError, ServiceClient, ServiceHandle};
+pub use service::{Context, Disclosure, Refused, ServeError, ServiceClient, ServiceHandle};
 
 /// The `Stream` trait progressive methods return (`impl Stream<Item = T>`), re-exported so that
 /// service traits (generated ones included) need no `futures` dependency.

@@ -11,21 +11,57 @@ use crate::value::Dict;
 
 /// What a service method can learn about the call it serves. Declare a parameter of this type
 /// (any name, any position) and the generated glue fills it in; callers never see it.
+///
+/// Who called is known only when the method asks the dealer for it with
+/// `#[wamp(disclose_caller)]` (and the dealer agrees): [`Context::disclosure`] says which, so
+/// that a `None` from [`Context::caller`] and its siblings is never a silent surprise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Context {
     procedure: String,
     registration: Id,
     details: Dict,
+    disclosure: Disclosure,
+}
+
+/// Whether the caller's identity is in a [`Context`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disclosure {
+    /// The method did not ask (no `#[wamp(disclose_caller)]`): the caller is not known.
+    NotRequested,
+    /// The method asked but the dealer did not disclose the caller (its policy for the
+    /// caller's role, or a router that does not support it).
+    Withheld,
+    /// The caller's session ID (and, where the dealer gives them, authid and authrole) are
+    /// known.
+    Disclosed,
 }
 
 impl Context {
-    /// The context of one invocation.
+    /// The context of one invocation, for a method that did not ask for the caller.
     pub fn new(invocation: &Invocation) -> Self {
+        Self::requested(invocation, false)
+    }
+
+    /// The context of one invocation; `disclose_caller` says whether the method asked for the
+    /// caller's identity.
+    pub fn requested(invocation: &Invocation, disclose_caller: bool) -> Self {
+        let disclosed = details::caller(&invocation.details).is_some();
+        let disclosure = match (disclosed, disclose_caller) {
+            (true, _) => Disclosure::Disclosed,
+            (false, true) => Disclosure::Withheld,
+            (false, false) => Disclosure::NotRequested,
+        };
         Self {
             procedure: invocation.procedure.clone(),
             registration: invocation.registration,
             details: invocation.details.clone(),
+            disclosure,
         }
+    }
+
+    /// Whether the caller is known, and if not, why.
+    pub fn disclosure(&self) -> Disclosure {
+        self.disclosure
     }
 
     /// The procedure actually called: the concrete URI for pattern registrations.
@@ -38,17 +74,18 @@ impl Context {
         self.registration
     }
 
-    /// The caller's session ID, when disclosed (see the `disclose_caller` method attribute).
+    /// The caller's session ID, when disclosed: `None` unless [`Context::disclosure`] is
+    /// [`Disclosure::Disclosed`] (ask with the `disclose_caller` method attribute).
     pub fn caller(&self) -> Option<Id> {
         details::caller(&self.details)
     }
 
-    /// The caller's authid, when disclosed.
+    /// The caller's authid, when disclosed (see [`Context::caller`]).
     pub fn caller_authid(&self) -> Option<&str> {
         details::caller_authid(&self.details)
     }
 
-    /// The caller's authrole, when disclosed.
+    /// The caller's authrole, when disclosed (see [`Context::caller`]).
     pub fn caller_authrole(&self) -> Option<&str> {
         details::caller_authrole(&self.details)
     }
@@ -98,14 +135,6 @@ impl ServiceHandle {
             }
         }
         first
-    }
-}
-
-impl Drop for ServiceHandle {
-    fn drop(&mut self) {
-        for registration in self.registrations.drain(..) {
-            registration.unregister_in_background();
-        }
     }
 }
 

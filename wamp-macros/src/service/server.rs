@@ -103,6 +103,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
         .iter()
         .filter(|p| matches!(p.kind, ParamKind::Positional(_) | ParamKind::Keyword(_)))
         .count();
+    let disclose = method.disclose_caller;
     let decode = method.params.iter().enumerate().map(|(i, param)| {
         let var = format_ident!("__arg{}", i);
         let ty = &param.ty;
@@ -116,7 +117,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
                 let #var: #ty = #p::kwargs_arg(&invocation.arguments, #name, #wire)?;
             },
             ParamKind::Context => quote! {
-                let #var: #ty = #p::Context::new(&invocation);
+                let #var: #ty = #p::Context::requested(&invocation, #disclose);
             },
         }
     });
@@ -139,7 +140,6 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
     };
     let policy = method.policy.variant();
     let invoke = method.invoke.variant();
-    let disclose = method.disclose_caller;
     let summary = method.docs.lines().next().unwrap_or_default();
     quote! {
         {

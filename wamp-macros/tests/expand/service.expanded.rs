@@ -200,8 +200,9 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                                     0usize,
                                     "com.example.sensor",
                                 )?;
-                                let __arg0: Context = ::wamp_core::__private::Context::new(
+                                let __arg0: Context = ::wamp_core::__private::Context::requested(
                                     &invocation,
+                                    true,
                                 );
                                 let __arg1: Query = ::wamp_core::__private::kwargs_arg(
                                     &invocation.arguments,
