@@ -195,3 +195,81 @@ async fn a_context_says_whether_the_caller_was_disclosed() {
     })
     .await;
 }
+
+/// The window after a reconnect (or a callee's restart) in which the callee has not registered
+/// again: a plain typed call gets `no_such_procedure`; one from a client made
+/// `with_wait_for_callee` waits for the callee and succeeds.
+#[tokio::test]
+async fn a_caller_can_wait_for_the_callee_to_register_again() {
+    use std::time::Duration;
+    use wamp_core::typed::CallError;
+    use wamp_router::Router;
+    use wamp_tests::legacy::{Legacy as _, LegacyClient, Users};
+    trace();
+    let router = Router::builder().realm("r").start().await.unwrap();
+    within(async {
+        let caller = router.connect("r").await.unwrap();
+        let plain = LegacyClient::new(caller.clone());
+        assert!(matches!(
+            plain.get_user(1).await,
+            Err(CallError::NoSuchProcedure(_))
+        ));
+
+        let callee = router.connect("r").await.unwrap();
+        let late = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            Users.serve(&callee).await.unwrap()
+        });
+        let waiting =
+            LegacyClient::new(caller.clone()).with_wait_for_callee(Duration::from_secs(3));
+        assert_eq!(waiting.get_user(2).await.unwrap(), "user-2");
+        let _service = late.await.unwrap();
+
+        // The wait is bounded: with no callee at all, the error comes after the wait.
+        let started = std::time::Instant::now();
+        let gone = LegacyClient::new(caller).with_wait_for_callee(Duration::from_millis(200));
+        drop(_service);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(matches!(
+            gone.get_user(3).await,
+            Err(CallError::NoSuchProcedure(_))
+        ));
+        assert!(started.elapsed() >= Duration::from_millis(150));
+    })
+    .await;
+}
+
+/// Dropping a `Registration` unregisters, as dropping a `Subscription` unsubscribes and dropping
+/// a `ServiceHandle` unregisters its service; `keep()` leaves it registered.
+#[tokio::test]
+async fn dropping_a_registration_unregisters_and_keep_keeps_it() {
+    use std::time::Duration;
+    use wamp_core::Error;
+    use wamp_router::Router;
+    trace();
+    let router = Router::builder().realm("r").start().await.unwrap();
+    within(async {
+        let callee = router.connect("r").await.unwrap();
+        let caller = router.connect("r").await.unwrap();
+        let echo = |_: Invocation| async { Ok(Arguments::default()) };
+        let dropped = callee.register("com.drop.me", echo).await.unwrap();
+        caller.call("com.drop.me").await.unwrap();
+        drop(dropped);
+        let mut gone = false;
+        for _ in 0..50 {
+            match caller.call("com.drop.me").await {
+                Err(Error::Wamp(e)) if e.uri == "wamp.error.no_such_procedure" => {
+                    gone = true;
+                    break;
+                }
+                _ => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+        assert!(gone, "dropping the Registration unregisters");
+
+        callee.register("com.keep.me", echo).await.unwrap().keep();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        caller.call("com.keep.me").await.unwrap();
+    })
+    .await;
+}

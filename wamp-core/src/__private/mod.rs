@@ -3,7 +3,7 @@
 //! crate needs no other dependency and no import.
 
 pub use core::convert::Infallible;
-pub use core::future::Future;
+pub use core::future::{Future, IntoFuture};
 pub use core::marker::{Send, Sized, Sync};
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
@@ -200,22 +200,62 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// The method's `cancel` mode.
     pub cancel: CancelMode,
+    /// The client's `with_wait_for_callee`: how long a call answered
+    /// `wamp.error.no_such_procedure` is tried again.
+    pub wait_for_callee: Option<Duration>,
 }
 
 fn build_call(
     session: &Session,
     procedure: &str,
-    arguments: ArgsBuilder,
+    arguments: Arguments,
     options: CallOptions,
-) -> Result<CallBuilder, ValueError> {
+) -> CallBuilder {
     let mut call = session
         .call(procedure)
-        .arguments(arguments.finish()?)
+        .arguments(arguments)
         .cancel_mode(options.cancel);
     if let Some(timeout) = options.timeout {
         call = call.timeout(timeout);
     }
-    Ok(call)
+    call
+}
+
+/// Makes a call, trying it again while the procedure is not registered and the client's
+/// `wait_for_callee` allows (backing off from 10 ms to 250 ms). Only
+/// `wamp.error.no_such_procedure` is tried again: such a call reached no callee, so trying it
+/// again cannot run it twice.
+async fn call_waiting<R, F>(
+    session: &Session,
+    procedure: &str,
+    arguments: ArgsBuilder,
+    options: CallOptions,
+    send: impl Fn(CallBuilder) -> F,
+) -> Result<R, Result<Error, ValueError>>
+where
+    F: Future<Output = Result<R, Error>>,
+{
+    let arguments = arguments.finish().map_err(Err)?;
+    let Some(wait) = options.wait_for_callee else {
+        return send(build_call(session, procedure, arguments, options))
+            .await
+            .map_err(Ok);
+    };
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut delay = Duration::from_millis(10);
+    loop {
+        let call = build_call(session, procedure, arguments.clone(), options);
+        match send(call).await {
+            Err(Error::Wamp(e))
+                if e.uri == uris::NO_SUCH_PROCEDURE
+                    && tokio::time::Instant::now() + delay < deadline =>
+            {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_millis(250));
+            }
+            other => return other.map_err(Ok),
+        }
+    }
 }
 
 /// Makes a typed call and decodes its single result.
@@ -226,10 +266,18 @@ pub async fn call<T, E>(
     options: CallOptions,
     (codec, errors): (Codec<T>, Errors<E>),
 ) -> Result<T, CallError<E>> {
-    let call = build_call(session, procedure, arguments, options).map_err(CallError::Decode)?;
-    let result = call
-        .await
-        .map_err(|e| CallError::from_error_with(e, errors.from_wamp))?;
+    let result = call_waiting(
+        session,
+        procedure,
+        arguments,
+        options,
+        IntoFuture::into_future,
+    )
+    .await
+    .map_err(|e| match e {
+        Ok(e) => CallError::from_error_with(e, errors.from_wamp),
+        Err(e) => CallError::Decode(e),
+    })?;
     (codec.from_result)(&result.arguments).map_err(CallError::Decode)
 }
 
@@ -241,11 +289,12 @@ pub async fn call_stream<T, E>(
     options: CallOptions,
     (_, errors): (Codec<T>, Errors<E>),
 ) -> Result<ProgressStream<T, E>, CallError<E>> {
-    let call = build_call(session, procedure, arguments, options).map_err(CallError::Decode)?;
-    let stream = call
-        .stream()
+    let stream = call_waiting(session, procedure, arguments, options, |call| call.stream())
         .await
-        .map_err(|e| CallError::from_error_with(e, errors.from_wamp))?;
+        .map_err(|e| match e {
+            Ok(e) => CallError::from_error_with(e, errors.from_wamp),
+            Err(e) => CallError::Decode(e),
+        })?;
     Ok(ProgressStream::new(stream))
 }
 

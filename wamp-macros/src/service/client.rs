@@ -48,19 +48,29 @@ pub(crate) fn render(service: &Service) -> TokenStream {
         #vis struct #client {
             session: #p::Session,
             timeout: #p::Option<#p::Duration>,
+            wait_for_callee: #p::Option<#p::Duration>,
         }
 
         #(#cfgs)*
         impl #client {
             /// A client calling over `session`.
             #vis fn new(session: #p::Session) -> Self {
-                Self { session, timeout: #p::None }
+                Self { session, timeout: #p::None, wait_for_callee: #p::None }
             }
 
             /// The same client with every call timing out after `timeout` (instead of each
             /// method's `timeout_ms`).
             #vis fn with_timeout(self, timeout: #p::Duration) -> Self {
                 Self { timeout: #p::Some(timeout), ..self }
+            }
+
+            /// The same client with every call answered `wamp.error.no_such_procedure` tried
+            /// again (backing off from 10 ms to 250 ms) until `wait` has passed. This closes the
+            /// window after a reconnect, or a restart of the callee, in which this caller is
+            /// back before the callee has registered again. Only that error is retried: such a
+            /// call reached no callee, so it never runs twice.
+            #vis fn with_wait_for_callee(self, wait: #p::Duration) -> Self {
+                Self { wait_for_callee: #p::Some(wait), ..self }
             }
 
             /// The service's interface description (what `<prefix>.describe` answers), the same
@@ -167,6 +177,7 @@ fn method(
             #(#pushes)*
             let options = #p::CallOptions {
                 timeout: #p::Option::or(self.timeout, #timeout),
+                wait_for_callee: self.wait_for_callee,
                 cancel: #p::CancelMode::#cancel,
             };
             #p::#call(&self.session, #procedure, arguments, options, (#codec, #errors)).await

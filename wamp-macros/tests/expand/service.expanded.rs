@@ -232,6 +232,7 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
 pub struct CalculatorClient {
     session: ::wamp_core::__private::Session,
     timeout: ::wamp_core::__private::Option<::wamp_core::__private::Duration>,
+    wait_for_callee: ::wamp_core::__private::Option<::wamp_core::__private::Duration>,
 }
 impl CalculatorClient {
     /// A client calling over `session`.
@@ -239,6 +240,7 @@ impl CalculatorClient {
         Self {
             session,
             timeout: ::wamp_core::__private::None,
+            wait_for_callee: ::wamp_core::__private::None,
         }
     }
     /// The same client with every call timing out after `timeout` (instead of each
@@ -246,6 +248,17 @@ impl CalculatorClient {
     pub fn with_timeout(self, timeout: ::wamp_core::__private::Duration) -> Self {
         Self {
             timeout: ::wamp_core::__private::Some(timeout),
+            ..self
+        }
+    }
+    /// The same client with every call answered `wamp.error.no_such_procedure` tried
+    /// again (backing off from 10 ms to 250 ms) until `wait` has passed. This closes the
+    /// window after a reconnect, or a restart of the callee, in which this caller is
+    /// back before the callee has registered again. Only that error is retried: such a
+    /// call reached no callee, so it never runs twice.
+    pub fn with_wait_for_callee(self, wait: ::wamp_core::__private::Duration) -> Self {
+        Self {
+            wait_for_callee: ::wamp_core::__private::Some(wait),
             ..self
         }
     }
@@ -271,6 +284,7 @@ impl CalculatorClient {
                 self.timeout,
                 ::wamp_core::__private::None,
             ),
+            wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::Kill,
         };
         ::wamp_core::__private::call(
@@ -304,6 +318,7 @@ impl CalculatorClient {
                     ::wamp_core::__private::Duration::from_millis(500u64),
                 ),
             ),
+            wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::KillNoWait,
         };
         ::wamp_core::__private::call(
@@ -333,6 +348,7 @@ impl CalculatorClient {
                 self.timeout,
                 ::wamp_core::__private::None,
             ),
+            wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::Kill,
         };
         ::wamp_core::__private::call_stream(
@@ -367,6 +383,7 @@ impl CalculatorClient {
                 self.timeout,
                 ::wamp_core::__private::None,
             ),
+            wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::Kill,
         };
         ::wamp_core::__private::call(
