@@ -1,17 +1,22 @@
-//! Quickstart: a typed WAMP service. A trait becomes a procedure per method; an implementation
-//! is served with one call; a generated client calls it with Rust types, and typed errors come
-//! back as the service's own error type. Then a typed event is published and received.
+//! Quickstart: a typed WAMP service on the embedded router. A trait becomes a procedure per
+//! method; an implementation is served with one call; a generated client calls it with Rust
+//! types, and typed errors come back as the service's own error type. Then a typed event is
+//! published and received. The router, its realm with ticket authentication and two roles, the
+//! service and the client are all written out below.
 //!
-//! Run it with `bash scripts/quickstart.sh` (or `cargo run -p wamp-examples --example quickstart`):
-//! it starts the embedded router in this process. To use a router you run elsewhere
-//! (Crossbar.io...), give its URL and realm:
-//! `cargo run -p wamp-examples --example quickstart -- ws://127.0.0.1:8080/ws realm1`.
+//! Run it with `bash scripts/quickstart.sh` (or `cargo run -p wamp-examples --example
+//! quickstart`). To reach a router you run elsewhere (Crossbar.io, Bondy, `wamp-router`), a
+//! client joins with `Client::new("ws://host:8080/ws", "realm1")` instead.
 
+use std::time::Duration;
+
+use futures::StreamExt as _;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use wamp_core::typed::CallError;
-use wamp_core::{wamp_service, WampError, WampEvent};
-use wamp_examples::{check, next, Target};
+use wamp_core::prelude::*;
+use wamp_router::auth::TicketAuth;
+use wamp_router::authorization::{Permission, Role};
+use wamp_router::{Listener, Protocol, RealmConfig, Router};
 
 /// The calculator's errors: each variant is an error URI under `com.example.calc.error`.
 #[derive(Debug, WampError)]
@@ -60,23 +65,51 @@ pub struct Greeting {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let target = Target::from_args().await?;
+    // The embedded router: realm `realm1`, where the service authenticates as `backend` (may do
+    // anything) and users as `frontend` (may use `com.example.*`), by ticket; it listens for
+    // WebSocket clients on a free port.
+    let router = Router::builder()
+        .realm_config(
+            RealmConfig::new("realm1")
+                .authenticator(
+                    TicketAuth::new()
+                        .principal("calc-service", "service-secret", "backend")
+                        .principal("alice", "alice-secret", "frontend"),
+                )
+                .role(Role::trusted("backend"))
+                .role(Role::new("frontend").permission(Permission::all("com.example."))),
+        )
+        .listener(Listener::websocket("127.0.0.1:0"))
+        .start()
+        .await?;
+    let url = router.url(Protocol::WebSocket).unwrap_or_default().to_owned();
+    println!("router listening on {url}");
 
-    // The callee joins in-process when the router is embedded (no socket), else over the URL.
-    let callee = match &target.router {
-        Some(router) => router.connect(&target.realm).await?,
-        None => target.connect().await?,
-    };
-    let service = Calc.serve(&callee).await?;
+    // The service joins in process (no socket) and registers every procedure of the trait.
+    let backend = router
+        .connect_with(
+            Client::for_realm("realm1")
+                .authid("calc-service")
+                .ticket("service-secret"),
+        )
+        .await?;
+    let service = Calc.serve(&backend).await?;
     println!(
-        "callee serves {:?}",
+        "backend serves {:?}",
         service.procedures().collect::<Vec<_>>()
     );
 
-    // The caller connects over WebSocket and calls through the generated client.
-    let caller = target.connect().await?;
-    let calc = CalculatorClient::new(caller.clone());
-    check("calc.add(20, 22)", calc.add(20, 22).await?, 42)?;
+    // A user joins over WebSocket, as a client in another process would, and calls through the
+    // generated client.
+    let alice = Client::new(&url, "realm1")
+        .authid("alice")
+        .ticket("alice-secret")
+        .connect()
+        .await?;
+    let calc = CalculatorClient::new(alice.clone());
+    let sum = calc.add(20, 22).await?;
+    println!("calc.add(20, 22) = {sum}");
+    assert_eq!(sum, 42);
     match calc.divide(1, 0).await {
         Err(CallError::Service(CalcError::DivideByZero { dividend })) => {
             println!("calc.divide({dividend}, 0) failed with the typed error DivideByZero");
@@ -85,26 +118,31 @@ async fn main() -> anyhow::Result<()> {
     }
 
     // Typed events.
-    let mut greetings = callee.subscribe_event::<Greeting>().await?;
-    caller
+    let mut greetings = backend.subscribe_event::<Greeting>().await?;
+    alice
         .publish_event(&Greeting {
             text: "hello, WAMP".into(),
         })
         .acknowledge()
         .await?;
-    let greeting = next("the greeting", &mut greetings).await??;
-    check("subscriber received", greeting.text.as_str(), "hello, WAMP")?;
+    let greeting = tokio::time::timeout(Duration::from_secs(5), greetings.next())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the subscription ended"))??;
+    println!("backend received: {}", greeting.text);
+    assert_eq!(greeting.text, "hello, WAMP");
 
     // Untyped calls reach the same procedure: the wire is plain WAMP (args [20, 22] -> [42]).
-    let sum: i64 = caller
+    let sum: i64 = alice
         .call("com.example.calc.add")
         .args(&(20, 22))
         .await?
         .value()?;
-    check("untyped call of com.example.calc.add(20, 22)", sum, 42)?;
+    println!("untyped call of com.example.calc.add(20, 22) = {sum}");
+    assert_eq!(sum, 42);
 
     drop(service); // unregisters
-    caller.leave().await;
-    callee.leave().await;
+    alice.leave().await;
+    backend.leave().await;
+    router.shutdown();
     Ok(())
 }
