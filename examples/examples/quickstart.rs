@@ -82,7 +82,10 @@ async fn main() -> anyhow::Result<()> {
         .listener(Listener::websocket("127.0.0.1:0"))
         .start()
         .await?;
-    let url = router.url(Protocol::WebSocket).unwrap_or_default().to_owned();
+    let url = router
+        .url(Protocol::WebSocket)
+        .unwrap_or_default()
+        .to_owned();
     println!("router listening on {url}");
 
     // The service joins in process (no socket) and registers every procedure of the trait.

@@ -1,44 +1,5 @@
-//! The configuration file of the `wamp-router` binary (TOML).
-//!
-//! ```toml
-//! # Optional; 65536 by default. See RouterBuilder::outbound_queue.
-//! outbound_queue = 65536
-//!
-//! [[listener]]
-//! protocol = "websocket"          # or "rawsocket"
-//! address = "127.0.0.1:8080"      # or: unix = "/tmp/wamp.sock" (rawsocket only)
-//! max_message_size = 1048576      # optional, bytes
-//! # tls_cert = "cert.pem"         # optional: serve TLS
-//! # tls_key = "key.pem"
-//!
-//! [[realm]]
-//! name = "realm1"
-//! anonymous_role = "anonymous"    # optional: accept anonymous clients with this role
-//!
-//! [[realm.ticket]]
-//! authid = "joe"
-//! ticket = "secret!"
-//! role = "user"
-//!
-//! [[realm.wampcra]]
-//! authid = "peter"
-//! secret = "secret1"
-//! role = "user"
-//! # salt = "salt123", iterations = 100, keylen = 32   # optional: salted
-//!
-//! [[realm.cryptosign]]
-//! authid = "alice"
-//! pubkey = "545efb0a2192db8d43f118e9bf9aee081466e1ef36c708b96ee6f62dddad9122"
-//! role = "user"
-//!
-//! [[realm.role]]
-//! name = "anonymous"
-//! permissions = [{ uri = "", match = "prefix", call = true, register = true, publish = true, subscribe = true }]
-//!
-//! [[realm.role]]
-//! name = "user"
-//! permissions = [{ uri = "com.example.", match = "prefix", call = true, subscribe = true }]
-//! ```
+//! The configuration file of the `wamp-router` binary (TOML). `docs/router.toml` is an example
+//! with every key, each explained; a test parses it and checks that it sets every key.
 
 use std::path::{Path, PathBuf};
 
@@ -46,7 +7,10 @@ use serde::Deserialize;
 
 use crate::auth::{Anonymous, CryptosignAuth, TicketAuth, WampCraAuth};
 use crate::authorization::Role;
-use crate::{Listener, RealmConfig, Router, RouterBuilder, RouterError};
+use wamp_core::uri::UriCheck;
+use wamp_core::Serializer;
+
+use crate::{Listener, RealmConfig, RequestIds, Router, RouterBuilder, RouterError};
 
 /// The whole file.
 #[derive(Debug, Clone, Deserialize)]
@@ -54,6 +18,10 @@ use crate::{Listener, RealmConfig, Router, RouterBuilder, RouterError};
 pub struct FileConfig {
     /// Bound of each session's outbound queue, in messages.
     pub outbound_queue: Option<usize>,
+    /// Bound of each session's outbound queue, in bytes.
+    pub outbound_bytes: Option<usize>,
+    /// How long a connection has for its transport handshake and HELLO, in milliseconds.
+    pub handshake_timeout_ms: Option<u64>,
     /// Listeners.
     #[serde(default, rename = "listener")]
     pub listeners: Vec<ListenerConfig>,
@@ -74,6 +42,10 @@ pub struct ListenerConfig {
     pub unix: Option<PathBuf>,
     /// Largest accepted message, in bytes.
     pub max_message_size: Option<usize>,
+    /// Most connections open at once on this listener.
+    pub max_connections: Option<usize>,
+    /// The serializers offered (`json`, `msgpack`, `cbor`), in order of preference.
+    pub serializers: Option<Vec<String>>,
     /// PEM certificate chain file, to serve TLS.
     pub tls_cert: Option<PathBuf>,
     /// PEM private key file, to serve TLS.
@@ -88,6 +60,10 @@ pub struct RealmFileConfig {
     pub name: String,
     /// Accept anonymous clients with this role.
     pub anonymous_role: Option<String>,
+    /// The URI rule for what clients send: `loose` (the default) or `strict`.
+    pub uri_check: Option<String>,
+    /// The rule for client request IDs: `sequential` (the spec's, the default) or `any`.
+    pub request_ids: Option<String>,
     /// Ticket principals.
     #[serde(default)]
     pub ticket: Vec<TicketPrincipal>,
@@ -158,11 +134,17 @@ impl FileConfig {
         if let Some(n) = self.outbound_queue {
             builder = builder.outbound_queue(n);
         }
+        if let Some(n) = self.outbound_bytes {
+            builder = builder.outbound_bytes(n);
+        }
+        if let Some(ms) = self.handshake_timeout_ms {
+            builder = builder.handshake_timeout(std::time::Duration::from_millis(ms));
+        }
         for l in &self.listeners {
             builder = builder.listener(l.listener()?);
         }
         for r in &self.realms {
-            builder = builder.realm_config(r.realm());
+            builder = builder.realm_config(r.realm()?);
         }
         Ok(builder)
     }
@@ -185,6 +167,22 @@ impl ListenerConfig {
         if let Some(max) = self.max_message_size {
             listener = listener.max_message_size(max);
         }
+        if let Some(max) = self.max_connections {
+            listener = listener.max_connections(max);
+        }
+        if let Some(names) = &self.serializers {
+            let serializers = names
+                .iter()
+                .map(|name| {
+                    Serializer::from_name(name).ok_or_else(|| {
+                        invalid(&format!(
+                            "unknown serializer {name:?} (json, msgpack or cbor)"
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            listener = listener.serializers(serializers);
+        }
         match (&self.tls_cert, &self.tls_key) {
             (Some(cert), Some(key)) => {
                 let read = |p: &PathBuf| {
@@ -200,8 +198,23 @@ impl ListenerConfig {
 }
 
 impl RealmFileConfig {
-    fn realm(&self) -> RealmConfig {
+    fn realm(&self) -> Result<RealmConfig, RouterError> {
+        let invalid = |m: String| RouterError::Config(format!("realm {}: {m}", self.name));
         let mut realm = RealmConfig::new(self.name.clone());
+        if let Some(check) = &self.uri_check {
+            let check = UriCheck::parse(check)
+                .ok_or_else(|| invalid(format!("unknown uri_check {check:?} (loose or strict)")))?;
+            realm = realm.uri_check(check);
+        }
+        match self.request_ids.as_deref() {
+            None | Some("sequential") => {}
+            Some("any") => realm = realm.request_ids(RequestIds::Any),
+            Some(other) => {
+                return Err(invalid(format!(
+                    "unknown request_ids {other:?} (sequential or any)"
+                )))
+            }
+        }
         if let Some(role) = &self.anonymous_role {
             realm = realm.authenticator(Anonymous::new(role.clone()));
         }
@@ -237,7 +250,7 @@ impl RealmFileConfig {
         for role in &self.role {
             realm = realm.role(role.clone());
         }
-        realm
+        Ok(realm)
     }
 }
 
@@ -245,20 +258,60 @@ impl RealmFileConfig {
 mod tests {
     use super::*;
 
+    /// `docs/router.toml` parses, builds a router, and sets every key of the format (each
+    /// struct is taken apart field by field, so a new key fails here until the example has it).
     #[test]
-    fn the_documented_example_parses() {
-        let doc = include_str!("config.rs");
-        let example: String = doc
-            .lines()
-            .skip_while(|l| !l.starts_with("//! ```toml"))
-            .skip(1)
-            .take_while(|l| !l.starts_with("//! ```"))
-            .map(|l| l.trim_start_matches("//!").trim_start_matches(' '))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        let config: FileConfig = toml::from_str(&example).unwrap();
-        assert_eq!(config.listeners.len(), 1);
-        assert_eq!(config.realms[0].role.len(), 2);
-        config.builder().unwrap();
+    fn the_example_file_sets_every_key() {
+        let text = include_str!("../../docs/router.toml");
+        let config: FileConfig = toml::from_str(text).unwrap();
+        // The TLS listener's files are the reader's own: build without it.
+        let mut buildable = config.clone();
+        buildable.listeners.retain(|l| l.tls_cert.is_none());
+        buildable.builder().unwrap();
+        let FileConfig {
+            outbound_queue,
+            outbound_bytes,
+            handshake_timeout_ms,
+            listeners,
+            realms,
+        } = &config;
+        assert!(outbound_queue.is_some() && outbound_bytes.is_some());
+        assert!(handshake_timeout_ms.is_some());
+        for l in listeners {
+            let ListenerConfig {
+                protocol: _,
+                address,
+                unix,
+                max_message_size,
+                max_connections,
+                serializers,
+                tls_cert,
+                tls_key,
+            } = l;
+            assert!(address.is_some() || unix.is_some());
+            assert_eq!(tls_cert.is_some(), tls_key.is_some());
+            let _ = (max_message_size, max_connections, serializers);
+        }
+        assert!(listeners.iter().any(|l| l.unix.is_some()));
+        assert!(listeners.iter().any(|l| l.tls_cert.is_some()));
+        assert!(listeners.iter().any(|l| l.max_message_size.is_some()
+            && l.max_connections.is_some()
+            && l.serializers.is_some()));
+        let r = &realms[0];
+        let RealmFileConfig {
+            name: _,
+            anonymous_role,
+            uri_check,
+            request_ids,
+            ticket,
+            wampcra,
+            cryptosign,
+            role,
+        } = r;
+        assert!(anonymous_role.is_some() && uri_check.is_some() && request_ids.is_some());
+        assert!(!ticket.is_empty() && !cryptosign.is_empty() && role.len() >= 2);
+        assert!(wampcra
+            .iter()
+            .any(|p| p.salt.is_some() && p.iterations.is_some() && p.keylen.is_some()));
     }
 }

@@ -52,6 +52,20 @@ impl Serializer {
     /// Every serializer, in the order a client offers them by default.
     pub const ALL: [Serializer; 3] = [Serializer::MsgPack, Serializer::Cbor, Serializer::Json];
 
+    /// The short name configuration uses: `json`, `msgpack` or `cbor`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Serializer::Json => "json",
+            Serializer::MsgPack => "msgpack",
+            Serializer::Cbor => "cbor",
+        }
+    }
+
+    /// The serializer a short name names.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     /// The WebSocket subprotocol name (`wamp.2.json`...).
     pub fn subprotocol(self) -> &'static str {
         match self {
