@@ -10,6 +10,8 @@
 //!
 //! [`fetch`] reads a description from a running service (`<prefix>.describe`). The
 //! `wamp-codegen` command line does each of these; `wamp-codegen --help` lists them.
+//!
+//! The guide: [`guide`] (the workflow, what is generated, comparing versions).
 #![cfg_attr(
     test,
     allow(
@@ -21,6 +23,8 @@
 )]
 
 mod api;
+#[doc = include_str!("../../docs/codegen.md")]
+pub mod guide {}
 pub mod diff;
 pub mod fetch;
 pub mod golden;

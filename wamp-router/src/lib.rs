@@ -1,19 +1,30 @@
 //! An embedded WAMP router: run a spec-following router inside your process, for tests,
 //! examples, single-binary applications and edge devices.
 //!
-//! ```no_run
-//! use wamp_router::{Listener, Router};
+//! ```
+//! use wamp_core::session::Invocation;
+//! use wamp_core::{Arguments, Client};
+//! use wamp_router::{Listener, Protocol, Router};
 //!
 //! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let router = Router::builder()
 //!     .realm("realm1") // anonymous clients may do everything
-//!     .listener(Listener::websocket("127.0.0.1:8080"))
-//!     .listener(Listener::rawsocket("127.0.0.1:8081"))
+//!     .listener(Listener::websocket("127.0.0.1:0")) // a free port
 //!     .start()
 //!     .await?;
-//! // In-process: a wamp-core Session with no socket and no serialization.
-//! let session = router.connect("realm1").await?;
-//! let sum: i64 = session.call("com.example.add").args(&(2, 3)).await?.arguments.decode_value()?;
+//! // In process: a wamp-core Session with no socket and no serialization.
+//! let callee = router.connect("realm1").await?;
+//! let _add = callee
+//!     .register("com.example.add", |inv: Invocation| async move {
+//!         let (a, b): (i64, i64) = inv.args()?;
+//!         Ok(Arguments::value(&(a + b))?)
+//!     })
+//!     .await?;
+//! // Over WebSocket, as a client in another process would.
+//! let url = router.url(Protocol::WebSocket).unwrap_or_default().to_owned();
+//! let caller = Client::new(url, "realm1").connect().await?;
+//! let sum: i64 = caller.call("com.example.add").args(&(2, 3)).await?.value()?;
+//! assert_eq!(sum, 5);
 //! # Ok(()) }
 //! ```
 //!
@@ -33,6 +44,8 @@
 //! | dealer | exact, prefix and wildcard registrations (the spec's precedence); shared registrations (single, roundrobin, random, first, last); progressive call results and invocations; call canceling (skip, kill, killnowait); call timeout (enforced, or forwarded with `forward_timeout`); caller identification; registration revocation; session and registration meta API |
 //! | broker | exact, prefix and wildcard subscriptions; subscriber black/white listing by session, authid and authrole; publisher exclusion; publisher identification; acknowledgement; event retention; subscription revocation; session and subscription meta API |
 
+//!
+//! The guide: [`guide`] (realms, authentication, roles, limits, life cycle, the binary).
 #![cfg_attr(
     test,
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
@@ -40,6 +53,8 @@
 
 pub mod auth;
 pub mod authorization;
+#[doc = include_str!("../../docs/router.md")]
+pub mod guide {}
 pub mod config;
 mod connection;
 mod error;
