@@ -110,6 +110,20 @@
 //! | [`describe`], [`meta`] | interface descriptions; typed bindings of the meta API |
 //! | [`uri`], [`value`], [`error`] | URI rules, dynamic values and serde bridges, error types |
 //!
+//! Cargo features, all on by default (each builds alone too; CI checks each):
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `tls` | `wss://` and `tcps://` with rustls and the Mozilla roots (`Client::tls`, `transport::TlsConfig`) |
+//! | `msgpack` | the MessagePack serializer (`wamp.2.msgpack`) |
+//! | `cbor` | the CBOR serializer (`wamp.2.cbor`) |
+//! | `scram` | WAMP-SCRAM authentication, Argon2id and PBKDF2 (`Client::scram`) |
+//! | `cryptosign` | WAMP-Cryptosign authentication, Ed25519 (`Client::cryptosign`) |
+//!
+//! JSON, ticket, WAMP-CRA, WebSocket, RawSocket (TCP, Unix) and in-memory transports, typed
+//! services and descriptions are always there. A serializer left out is still named by
+//! [`Serializer`] but is not offered, and using it is a typed error.
+//!
 //! Nothing here panics on input from the network: malformed or out-of-order messages become a
 //! [`message::ProtocolViolation`] and the session is aborted with `wamp.error.protocol_violation`.
 #![cfg_attr(

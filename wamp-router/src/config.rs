@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::auth::{Anonymous, CryptosignAuth, TicketAuth, WampCraAuth};
+#[cfg(feature = "cryptosign")]
+use crate::auth::CryptosignAuth;
+use crate::auth::{Anonymous, TicketAuth, WampCraAuth};
 use crate::authorization::Role;
 use wamp_core::uri::UriCheck;
 use wamp_core::Serializer;
@@ -184,6 +186,11 @@ impl ListenerConfig {
             listener = listener.serializers(serializers);
         }
         match (&self.tls_cert, &self.tls_key) {
+            #[cfg(not(feature = "tls"))]
+            (Some(_), Some(_)) => {
+                return Err(invalid("TLS needs the cargo feature `tls` of wamp-router"))
+            }
+            #[cfg(feature = "tls")]
             (Some(cert), Some(key)) => {
                 let read = |p: &PathBuf| {
                     std::fs::read(p).map_err(|e| invalid(&format!("{}: {e}", p.display())))
@@ -241,6 +248,13 @@ impl RealmFileConfig {
                 });
             realm = realm.authenticator(auth);
         }
+        #[cfg(not(feature = "cryptosign"))]
+        if !self.cryptosign.is_empty() {
+            return Err(invalid(
+                "cryptosign principals need the cargo feature `cryptosign` of wamp-router".into(),
+            ));
+        }
+        #[cfg(feature = "cryptosign")]
         if !self.cryptosign.is_empty() {
             let auth = self.cryptosign.iter().fold(CryptosignAuth::new(), |a, p| {
                 a.principal(p.authid.clone(), &p.pubkey, p.role.clone())

@@ -45,6 +45,15 @@
 //! | broker | exact, prefix and wildcard subscriptions; subscriber black/white listing by session, authid and authrole; publisher exclusion; publisher identification; acknowledgement; event retention; subscription revocation; session and subscription meta API |
 
 //!
+//! Cargo features, all on by default (each builds alone too; CI checks each):
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `tls` | TLS listeners ([`Listener::tls`], `tls_config_from_pem`) |
+//! | `msgpack`, `cbor` | those serializers on listeners (JSON is always there) |
+//! | `cryptosign` | WAMP-Cryptosign authentication of clients (`auth::CryptosignAuth`) |
+//! | `config` | the TOML configuration file (`config`) and the `wamp-router` binary |
+//!
 //! The guide: [`guide`] (realms, authentication, roles, limits, life cycle, the binary).
 #![cfg_attr(
     test,
@@ -55,6 +64,7 @@ pub mod auth;
 pub mod authorization;
 #[doc = include_str!("../../docs/router.md")]
 pub mod guide {}
+#[cfg(feature = "config")]
 pub mod config;
 mod connection;
 mod error;
@@ -67,7 +77,9 @@ mod router;
 mod shared;
 mod timestamp;
 
-pub use listener::{tls_config_from_pem, Listener, Protocol, SESSION_READ_BUFFER};
+#[cfg(feature = "tls")]
+pub use listener::tls_config_from_pem;
+pub use listener::{Listener, Protocol, SESSION_READ_BUFFER};
 pub use realm::{RealmConfig, RealmStats, RequestIds, SLOW_CONSUMER};
 pub use router::{
     Router, RouterBuilder, RouterError, DEFAULT_OUTBOUND_BYTES, DEFAULT_OUTBOUND_QUEUE,

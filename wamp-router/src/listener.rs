@@ -41,6 +41,7 @@ enum Endpoint {
 pub struct Listener {
     protocol: Protocol,
     endpoint: Endpoint,
+    #[cfg(feature = "tls")]
     tls: Option<Arc<rustls::ServerConfig>>,
     max_message_size: usize,
     serializers: Vec<Serializer>,
@@ -52,7 +53,7 @@ impl std::fmt::Debug for Listener {
         f.debug_struct("Listener")
             .field("protocol", &self.protocol)
             .field("endpoint", &self.endpoint)
-            .field("tls", &self.tls.is_some())
+            .field("tls", &self.is_tls())
             .field("max_message_size", &self.max_message_size)
             .field("serializers", &self.serializers)
             .field("max_connections", &self.max_connections)
@@ -65,11 +66,29 @@ impl Listener {
         Self {
             protocol,
             endpoint,
+            #[cfg(feature = "tls")]
             tls: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             serializers: Serializer::ALL.to_vec(),
             max_connections: None,
         }
+    }
+
+    /// The TLS configuration, when the listener serves TLS.
+    #[cfg(feature = "tls")]
+    fn tls_config(&self) -> Option<&Arc<rustls::ServerConfig>> {
+        self.tls.as_ref()
+    }
+
+    /// Never TLS in a build without the `tls` feature.
+    #[cfg(not(feature = "tls"))]
+    fn tls_config(&self) -> Option<std::convert::Infallible> {
+        None
+    }
+
+    /// Whether the listener serves TLS.
+    pub(crate) fn is_tls(&self) -> bool {
+        self.tls_config().is_some()
     }
 
     /// WebSocket on a TCP address such as `127.0.0.1:8080` (port 0 picks a free port).
@@ -87,7 +106,8 @@ impl Listener {
         Self::new(Protocol::RawSocket, Endpoint::Unix(path.into()))
     }
 
-    /// Serves TLS with this configuration (see [`tls_config_from_pem`]).
+    /// Serves TLS with this configuration (see [`tls_config_from_pem`]; cargo feature `tls`).
+    #[cfg(feature = "tls")]
     pub fn tls(mut self, config: Arc<rustls::ServerConfig>) -> Self {
         self.tls = Some(config);
         self
@@ -117,7 +137,7 @@ impl Listener {
     }
 
     fn scheme(&self) -> &'static str {
-        match (self.protocol, &self.endpoint, self.tls.is_some()) {
+        match (self.protocol, &self.endpoint, self.is_tls()) {
             (_, Endpoint::Unix(_), _) => "unix",
             (Protocol::WebSocket, _, false) => "ws",
             (Protocol::WebSocket, _, true) => "wss",
@@ -138,7 +158,9 @@ pub struct Bound {
     pub addr: Option<SocketAddr>,
 }
 
-/// A rustls server configuration from a PEM certificate chain and a PEM private key.
+/// A rustls server configuration from a PEM certificate chain and a PEM private key (cargo
+/// feature `tls`).
+#[cfg(feature = "tls")]
 pub fn tls_config_from_pem(
     cert_chain_pem: &[u8],
     private_key_pem: &[u8],
@@ -228,7 +250,8 @@ async fn accept_tcp(
             // the session's, and a task keeps its largest state for its whole life (12 KiB
             // instead of 2 KiB per connection, measured by wamp-bench's memory figures).
             let transport = Box::pin(async {
-                match &listener.tls {
+                match listener.tls_config() {
+                    #[cfg(feature = "tls")]
                     Some(tls) => {
                         let acceptor = tokio_rustls::TlsAcceptor::from(tls.clone());
                         match tokio::time::timeout(ACCEPT_TIMEOUT, acceptor.accept(stream)).await {

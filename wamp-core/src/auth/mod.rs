@@ -6,12 +6,16 @@
 //! needs no authenticator. Implement the trait to plug in another method.
 
 mod cra;
+#[cfg(feature = "cryptosign")]
 mod cryptosign;
+#[cfg(feature = "scram")]
 mod scram;
 mod ticket;
 
 pub use cra::{derive_key as wampcra_derive_key, sign as wampcra_sign, WampCra};
+#[cfg(feature = "cryptosign")]
 pub use cryptosign::Cryptosign;
+#[cfg(feature = "scram")]
 pub use scram::{Scram, ScramFlavor};
 pub use ticket::Ticket;
 

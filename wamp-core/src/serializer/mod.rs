@@ -1,5 +1,9 @@
 //! The three serializers of the Basic Profile: JSON, MessagePack and CBOR.
 //!
+//! JSON is always there; MessagePack and CBOR come with the cargo features `msgpack` and `cbor`
+//! (on by default). The enum names all three in every build; [`Serializer::ALL`] lists those
+//! this build supports, and the others answer a typed error.
+//!
 //! A serializer turns a [`Message`] into bytes and back. Decoding refuses anything that is not a
 //! well-formed message of the spec with a [`DecodeError`]; nothing here panics on input.
 
@@ -49,8 +53,19 @@ pub struct EncodeError {
 }
 
 impl Serializer {
-    /// Every serializer, in the order a client offers them by default.
-    pub const ALL: [Serializer; 3] = [Serializer::MsgPack, Serializer::Cbor, Serializer::Json];
+    /// Every serializer this build supports, in the order a client offers them by default.
+    pub const ALL: &'static [Serializer] = &[
+        #[cfg(feature = "msgpack")]
+        Serializer::MsgPack,
+        #[cfg(feature = "cbor")]
+        Serializer::Cbor,
+        Serializer::Json,
+    ];
+
+    /// Whether this build supports the serializer (see the cargo features).
+    pub fn is_supported(self) -> bool {
+        Self::ALL.contains(&self)
+    }
 
     /// The short name configuration uses: `json`, `msgpack` or `cbor`.
     pub fn name(self) -> &'static str {
@@ -63,7 +78,7 @@ impl Serializer {
 
     /// The serializer a short name names.
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.name() == name)
+        Self::ALL.iter().copied().find(|s| s.name() == name)
     }
 
     /// The WebSocket subprotocol name (`wamp.2.json`...).
@@ -77,7 +92,7 @@ impl Serializer {
 
     /// The serializer for a WebSocket subprotocol name.
     pub fn from_subprotocol(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.subprotocol() == name)
+        Self::ALL.iter().copied().find(|s| s.subprotocol() == name)
     }
 
     /// The RawSocket serializer number (1 JSON, 2 MessagePack, 3 CBOR).
@@ -91,7 +106,7 @@ impl Serializer {
 
     /// The serializer for a RawSocket serializer number.
     pub fn from_rawsocket_id(id: u8) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.rawsocket_id() == id)
+        Self::ALL.iter().copied().find(|s| s.rawsocket_id() == id)
     }
 
     /// Whether the encoding is binary (WebSocket binary frames) rather than text.
@@ -107,13 +122,17 @@ impl Serializer {
         };
         let result = match self {
             Serializer::Json => serde_json::to_vec(&wire).map_err(|e| e.to_string()),
+            #[cfg(feature = "msgpack")]
             Serializer::MsgPack => rmp_serde::to_vec(&wire).map_err(|e| e.to_string()),
+            #[cfg(feature = "cbor")]
             Serializer::Cbor => {
                 let mut out = Vec::with_capacity(128);
                 ciborium::into_writer(&wire, &mut out)
                     .map(|()| out)
                     .map_err(|e| e.to_string())
             }
+            #[allow(unreachable_patterns)]
+            _ => Err(self.not_compiled()),
         };
         result.map_err(|reason| EncodeError {
             serializer: self,
@@ -137,6 +156,7 @@ impl Serializer {
                 de.end().map_err(|e| malformed(e.to_string()))?;
                 value
             }
+            #[cfg(feature = "msgpack")]
             Serializer::MsgPack => {
                 let mut reader = bytes;
                 let mut de = rmp_serde::Deserializer::new(&mut reader);
@@ -148,6 +168,7 @@ impl Serializer {
                 }
                 value
             }
+            #[cfg(feature = "cbor")]
             Serializer::Cbor => {
                 let mut reader = bytes;
                 let BinaryValue(value) =
@@ -157,14 +178,28 @@ impl Serializer {
                 }
                 value
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(malformed(self.not_compiled())),
         };
         Ok(Message::from_wire(value)?)
+    }
+
+    /// Why a serializer this build leaves out cannot be used.
+    #[allow(dead_code)]
+    fn not_compiled(self) -> String {
+        format!(
+            "{} is not compiled in (cargo feature `{}` of wamp-core)",
+            self.subprotocol(),
+            self.name()
+        )
     }
 }
 
 /// A [`crate::Value`] read from a binary format, for readers that take a type rather than a seed.
+#[cfg(feature = "cbor")]
 struct BinaryValue(crate::Value);
 
+#[cfg(feature = "cbor")]
 impl<'de> serde::Deserialize<'de> for BinaryValue {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         WireValueSeed::new(false).deserialize(d).map(BinaryValue)
@@ -200,7 +235,7 @@ mod tests {
 
     #[test]
     fn every_serializer_round_trips_binary_and_large_ids() {
-        for s in Serializer::ALL {
+        for &s in Serializer::ALL {
             let bytes = s.encode(&sample()).unwrap();
             assert_eq!(s.decode(&bytes).unwrap(), sample(), "{s}");
         }
@@ -216,7 +251,7 @@ mod tests {
             b"\x91",
             b"\x9f\xff",
         ];
-        for s in Serializer::ALL {
+        for &s in Serializer::ALL {
             for input in inputs {
                 assert!(s.decode(input).is_err(), "{s} accepted {input:?}");
             }

@@ -13,10 +13,16 @@ use super::driver::Driver;
 use super::join::{Credential, JoinRequest};
 use super::state::{ReconnectPolicy, SessionState};
 use super::{Session, SessionConfig, Shared};
-use crate::auth::{Authenticator, Cryptosign, KdfLimits, ScramFlavor, Ticket, WampCra};
+#[cfg(feature = "cryptosign")]
+use crate::auth::Cryptosign;
+#[cfg(feature = "scram")]
+use crate::auth::ScramFlavor;
+use crate::auth::{Authenticator, KdfLimits, Ticket, WampCra};
 use crate::error::Error;
 use crate::serializer::Serializer;
-use crate::transport::{BoxTransport, Keepalive, TlsConfig, TransportConfig, TransportError};
+#[cfg(feature = "tls")]
+use crate::transport::TlsConfig;
+use crate::transport::{BoxTransport, Keepalive, TransportConfig, TransportError};
 use crate::uri::UriCheck;
 use crate::value::{Dict, Value};
 
@@ -109,12 +115,15 @@ impl Client {
         self.authenticator(WampCra::new(secret))
     }
 
-    /// Offers WAMP-SCRAM authentication for the authid, in the flavor Crossbar.io speaks.
+    /// Offers WAMP-SCRAM authentication for the authid, in the flavor Crossbar.io speaks
+    /// (cargo feature `scram`).
+    #[cfg(feature = "scram")]
     pub fn scram(self, password: impl Into<String>) -> Self {
         self.scram_flavor(password, ScramFlavor::Crossbar)
     }
 
-    /// Offers WAMP-SCRAM authentication in the given flavor.
+    /// Offers WAMP-SCRAM authentication in the given flavor (cargo feature `scram`).
+    #[cfg(feature = "scram")]
     pub fn scram_flavor(mut self, password: impl Into<String>, flavor: ScramFlavor) -> Self {
         self.credentials.push(Credential::Scram {
             password: password.into(),
@@ -124,7 +133,9 @@ impl Client {
         self
     }
 
-    /// Offers WAMP-Cryptosign authentication with an Ed25519 private key seed.
+    /// Offers WAMP-Cryptosign authentication with an Ed25519 private key seed (cargo feature
+    /// `cryptosign`).
+    #[cfg(feature = "cryptosign")]
     pub fn cryptosign(self, seed: [u8; 32]) -> Self {
         self.authenticator(Cryptosign::new(seed))
     }
@@ -168,7 +179,8 @@ impl Client {
         self
     }
 
-    /// TLS settings for `wss://` and `tcps://`.
+    /// TLS settings for `wss://` and `tcps://` (cargo feature `tls`).
+    #[cfg(feature = "tls")]
     pub fn tls(mut self, tls: TlsConfig) -> Self {
         self.transport.tls = tls;
         self

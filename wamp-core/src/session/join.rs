@@ -2,7 +2,9 @@
 
 use futures::{SinkExt as _, StreamExt as _};
 
-use crate::auth::{AuthError, Authenticator, KdfLimits, Scram, ScramFlavor};
+use crate::auth::{AuthError, Authenticator, KdfLimits};
+#[cfg(feature = "scram")]
+use crate::auth::{Scram, ScramFlavor};
 use crate::error::{uris, Error};
 use crate::message::{
     keys, role_features, Abort, Feature, Hello, Id, Message, ProtocolViolation, Role,
@@ -79,6 +81,7 @@ pub(crate) enum Credential {
     /// while it answers a challenge on a blocking thread.)
     Ready(Option<Box<dyn Authenticator>>),
     /// WAMP-SCRAM: a fresh authenticator (with a fresh client nonce) for each join.
+    #[cfg(feature = "scram")]
     Scram {
         password: String,
         flavor: ScramFlavor,
@@ -89,6 +92,9 @@ pub(crate) enum Credential {
 impl Credential {
     /// Readies the credential for a new join.
     fn renew(&mut self, authid: Option<&str>) -> Result<(), AuthError> {
+        #[cfg(not(feature = "scram"))]
+        let _ = authid;
+        #[cfg(feature = "scram")]
         if let Credential::Scram {
             password,
             flavor,
@@ -108,6 +114,7 @@ impl Credential {
     fn slot(&mut self) -> &mut Option<Box<dyn Authenticator>> {
         match self {
             Credential::Ready(a) => a,
+            #[cfg(feature = "scram")]
             Credential::Scram { current, .. } => current,
         }
     }
@@ -150,9 +157,11 @@ impl Credential {
         match self {
             Credential::Ready(Some(a)) => a.method(),
             Credential::Ready(None) => "",
+            #[cfg(feature = "scram")]
             Credential::Scram {
                 current: Some(a), ..
             } => a.method(),
+            #[cfg(feature = "scram")]
             Credential::Scram { .. } => "wamp-scram",
         }
     }

@@ -13,6 +13,7 @@
 mod keepalive;
 pub mod memory;
 pub mod rawsocket;
+#[cfg(feature = "tls")]
 mod tls;
 pub mod websocket;
 
@@ -22,6 +23,7 @@ use futures::{Sink, Stream};
 
 pub(crate) use keepalive::Heartbeat;
 pub use keepalive::Keepalive;
+#[cfg(feature = "tls")]
 pub use tls::TlsConfig;
 
 use crate::message::Message;
@@ -139,7 +141,8 @@ pub struct TransportConfig {
     pub max_message_size: usize,
     /// How long connecting (TCP, TLS and the transport handshake) may take.
     pub connect_timeout: Duration,
-    /// TLS settings for `wss://` and `tcps://`.
+    /// TLS settings for `wss://` and `tcps://` (cargo feature `tls`).
+    #[cfg(feature = "tls")]
     pub tls: TlsConfig,
     /// Pings an idle peer and drops the connection when it stays silent (`None`: never).
     pub keepalive: Option<Keepalive>,
@@ -154,6 +157,7 @@ impl Default for TransportConfig {
             serializers: Serializer::ALL.to_vec(),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             connect_timeout: Duration::from_secs(10),
+            #[cfg(feature = "tls")]
             tls: TlsConfig::default(),
             keepalive: Some(Keepalive {
                 interval: Duration::from_secs(30),

@@ -119,21 +119,38 @@ pub(crate) async fn connect(
     request
         .headers_mut()
         .insert("Sec-WebSocket-Protocol", header);
-    let connector = if url.starts_with("wss:") {
-        Some(tokio_tungstenite::Connector::Rustls(
-            config.tls.client_config()?,
-        ))
-    } else {
-        None
+    #[cfg(feature = "tls")]
+    let connected = {
+        let connector = if url.starts_with("wss:") {
+            Some(tokio_tungstenite::Connector::Rustls(
+                config.tls.client_config()?,
+            ))
+        } else {
+            None
+        };
+        tokio_tungstenite::connect_async_tls_with_config(
+            request,
+            Some(websocket_config(config.max_message_size)),
+            true,
+            connector,
+        )
+        .await
     };
-    let (ws, response) = tokio_tungstenite::connect_async_tls_with_config(
-        request,
-        Some(websocket_config(config.max_message_size)),
-        true,
-        connector,
-    )
-    .await
-    .map_err(|e| map_ws_error(e, config.max_message_size))?;
+    #[cfg(not(feature = "tls"))]
+    let connected = {
+        if url.starts_with("wss:") {
+            return Err(TransportError::Tls(
+                "wss:// needs the cargo feature `tls` of wamp-core".into(),
+            ));
+        }
+        tokio_tungstenite::connect_async_with_config(
+            request,
+            Some(websocket_config(config.max_message_size)),
+            true,
+        )
+        .await
+    };
+    let (ws, response) = connected.map_err(|e| map_ws_error(e, config.max_message_size))?;
     let chosen = response
         .headers()
         .get("Sec-WebSocket-Protocol")

@@ -40,6 +40,7 @@
 
 mod anonymous;
 mod cra;
+#[cfg(feature = "cryptosign")]
 mod cryptosign;
 mod ticket;
 
@@ -52,6 +53,7 @@ use wamp_core::{Dict, Id};
 
 pub use anonymous::Anonymous;
 pub use cra::WampCraAuth;
+#[cfg(feature = "cryptosign")]
 pub use cryptosign::CryptosignAuth;
 pub use ticket::TicketAuth;
 

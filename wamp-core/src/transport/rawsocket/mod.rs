@@ -203,6 +203,11 @@ pub(crate) async fn connect_tcp(
     tcp.set_nodelay(true)?;
     match tls {
         None => finish(tcp, config).await,
+        #[cfg(not(feature = "tls"))]
+        Some(_) => Err(TransportError::Tls(
+            "tcps:// needs the cargo feature `tls` of wamp-core".into(),
+        )),
+        #[cfg(feature = "tls")]
         Some(name) => {
             let name = name.trim_start_matches('[').trim_end_matches(']');
             let server_name = rustls::pki_types::ServerName::try_from(name.to_owned())
