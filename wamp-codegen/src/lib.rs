@@ -11,7 +11,25 @@
 //! [`fetch`] reads a description from a running service (`<prefix>.describe`). The
 //! `wamp-codegen` command line does each of these; `wamp-codegen --help` lists them.
 //!
-//! The guide: [`guide`] (the workflow, what is generated, comparing versions).
+//! ```
+//! use wamp_codegen::{diff, markdown, rust, typescript, Document};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A description, as `<prefix>.describe` answers it or `FooClient::description()` gives it.
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../interfaces/com.example.calc.json");
+//! let document: Document = wamp_codegen::read_document(path)?;
+//! assert!(wamp_codegen::warnings(&document).is_empty()); // every schema is typed
+//!
+//! let client = rust::generate(&document)?; // a module with `CalculatorClient`
+//! assert!(client.contains("pub trait Calculator"));
+//! assert!(typescript::generate(&document).contains("export class CalculatorClient"));
+//! assert!(markdown::render(&document).contains("com.example.calc.add"));
+//! assert!(!diff::diff(&document, &document).is_breaking());
+//! # Ok(()) }
+//! ```
+//!
+//! The crate has no cargo features. The guide: [`guide`] (the workflow, what is generated,
+//! comparing versions).
 #![cfg_attr(
     test,
     allow(

@@ -12,6 +12,23 @@
 //! Every macro reports all its errors at once, each spanned at the offending token, and its code
 //! names the runtime only through absolute paths, so it compiles under `#![no_implicit_prelude]`
 //! and `#![deny(missing_docs)]` (user docs are carried over).
+//!
+//! ```
+//! use wamp_core::prelude::*;
+//!
+//! #[wamp_service(prefix = "com.example.greeter")]
+//! pub trait Greeter {
+//!     /// Greets someone.
+//!     async fn greet(&self, name: String) -> String;
+//! }
+//!
+//! // What a served `Greeter` registers, and what its description says.
+//! let description = GreeterClient::description();
+//! assert_eq!(description.procedures[0].uri, "com.example.greeter.greet");
+//! assert_eq!(description.procedures[0].docs, "Greets someone.");
+//! ```
+//!
+//! The crate has no cargo features; `wamp_core`'s crate docs run a service end to end.
 
 mod attr;
 mod ctxt;
