@@ -46,10 +46,8 @@ impl Raw {
                     Via::WebSocket(_) => Protocol::WebSocket,
                     _ => Protocol::RawSocket,
                 };
-                let config = TransportConfig {
-                    serializers: vec![s],
-                    ..TransportConfig::default()
-                };
+                let mut config = TransportConfig::default();
+                config.serializers = vec![s];
                 let url = router.url(protocol).expect("the router has this listener");
                 transport::connect(url, &config)
                     .await

@@ -347,6 +347,35 @@ fn changes_inside_a_type_never_go_unreported() {
     );
 }
 
+/// A change inside a referenced type does not hide one in the type that refers to it.
+#[test]
+fn a_change_in_a_referenced_type_does_not_hide_one_in_its_parent() {
+    let changes = shape_changes(|d| {
+        defs(d)["Member"]["properties"]["moderator"] = json!({"type": "string"});
+        defs(d)["Bundle"]["properties"]["adjacent"]["maxItems"] = json!(3);
+    });
+    assert!(changes.contains(&(Breaking, "type-changed")), "{changes:?}");
+    assert!(
+        changes.contains(&(Breaking, "schema-changed")),
+        "{changes:?}"
+    );
+}
+
+/// How schemars groups an enum's unit variants (one `enum` list, or a `const` each once they
+/// have docs) and the order of a tagged enum's variants are not changes.
+#[test]
+fn regrouped_or_reordered_tagged_variants_are_no_change() {
+    assert_eq!(
+        shape_changes(|d| {
+            let alternatives = defs(d)["External"]["oneOf"].as_array_mut().unwrap();
+            alternatives.remove(0);
+            alternatives.reverse();
+            alternatives.push(json!({"type": "string", "enum": ["Empty"]}));
+        }),
+        vec![]
+    );
+}
+
 #[test]
 fn the_command_exits_non_zero_on_a_breaking_change() {
     let dir = tempfile_dir();

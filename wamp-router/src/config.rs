@@ -176,10 +176,13 @@ impl ListenerConfig {
             let serializers = names
                 .iter()
                 .map(|name| {
-                    Serializer::from_name(name).ok_or_else(|| {
-                        invalid(&format!(
+                    Serializer::from_name(name).ok_or_else(|| match name.as_str() {
+                        "msgpack" | "cbor" => invalid(&format!(
+                            "serializer {name:?} needs the cargo feature `{name}` of wamp-router"
+                        )),
+                        _ => invalid(&format!(
                             "unknown serializer {name:?} (json, msgpack or cbor)"
-                        ))
+                        )),
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;

@@ -143,6 +143,9 @@ struct Differ<'a, 'r> {
     report: &'r mut Report,
     /// Named type pairs being compared (a recursive type is compared once).
     visiting: BTreeSet<(String, String, bool)>,
+    /// Changes reported at the schema or named type being compared now, not counting those
+    /// inside the named types it refers to (which are compared, and counted, on their own).
+    level_pushes: usize,
 }
 
 impl<'a, 'r> Differ<'a, 'r> {
@@ -158,10 +161,12 @@ impl<'a, 'r> Differ<'a, 'r> {
             new_types: Types::new(&new.defs),
             report,
             visiting: BTreeSet::new(),
+            level_pushes: 0,
         }
     }
 
     fn push(&mut self, severity: Severity, kind: &'static str, location: &str, message: String) {
+        self.level_pushes += 1;
         self.report.changes.push(Change {
             severity,
             kind,

@@ -29,14 +29,14 @@ impl Differ<'_, '_> {
     /// Compares two schemas by their types; if that finds nothing, by their whole JSON, so
     /// no change goes unreported.
     pub(super) fn schema(&mut self, o: &Json, n: &Json, flow: Direction, at: &str) {
-        let before = self.report.changes.len();
+        let outer = std::mem::replace(&mut self.level_pushes, 0);
         let ot = self.old_types.ty(o, "Inline");
         let nt = self.new_types.ty(n, "Inline");
         self.ty(&ot, &nt, flow, at);
-        if self.report.changes.len() > before {
-            return;
+        if self.level_pushes == 0 {
+            self.whole(o, n, at);
         }
-        self.whole(o, n, at);
+        self.level_pushes = outer;
     }
 
     /// Reports a difference between two schemas' JSON that the typed comparison missed.
@@ -146,17 +146,25 @@ impl Differ<'_, '_> {
         let (Some(os), Some(ns)) = (od, nd) else {
             return;
         };
-        let before = self.report.changes.len();
+        // Only what this type itself reports counts against the whole-schema check of a type
+        // that refers to it by `$ref` (the referenced type is checked on its own); a type
+        // defined inline is part of its parent's schema, so what it reports counts there.
+        let outer = std::mem::replace(&mut self.level_pushes, 0);
         self.shapes(a, b, &os, &ns, flow, at);
-        if self.report.changes.len() == before {
-            let find = |defs: &Map<String, Json>, name: &str| {
-                defs.iter()
-                    .find(|(k, _)| type_name(k) == name)
-                    .map(|(_, v)| v.clone())
-            };
-            if let (Some(o), Some(n)) = (find(&self.old.defs, a), find(&self.new.defs, b)) {
-                self.whole(&o, &n, at);
+        let here = self.level_pushes;
+        let find = |defs: &Map<String, Json>, name: &str| {
+            defs.iter()
+                .find(|(k, _)| type_name(k) == name)
+                .map(|(_, v)| v.clone())
+        };
+        match (find(&self.old.defs, a), find(&self.new.defs, b)) {
+            (Some(o), Some(n)) => {
+                if here == 0 {
+                    self.whole(&o, &n, at);
+                }
+                self.level_pushes = outer;
             }
+            _ => self.level_pushes = outer + here,
         }
     }
 

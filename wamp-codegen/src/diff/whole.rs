@@ -28,6 +28,9 @@ const SCHEMA_MAPS: &[&str] = &[
     "dependentSchemas",
 ];
 
+/// Keywords whose value is data, not a schema: compared as they are.
+const VALUES: &[&str] = &["const"];
+
 /// Keywords whose value is a set (order does not matter).
 const SETS: &[&str] = &["required", "enum", "type"];
 
@@ -43,6 +46,10 @@ pub(super) fn canonical(schema: &Json) -> Json {
         }
         let value = if key == "$ref" {
             Json::from("#")
+        } else if VALUES.contains(&key.as_str()) {
+            value.clone()
+        } else if key == "oneOf" {
+            one_of(value)
         } else if SCHEMA_MAPS.contains(&key.as_str()) {
             match value {
                 Json::Object(map) => {
@@ -69,6 +76,32 @@ pub(super) fn canonical(schema: &Json) -> Json {
         out.insert(key.clone(), value);
     }
     Json::Object(out)
+}
+
+/// A `oneOf` (schemars' tagged enums: exactly one alternative matches, so their order does
+/// not matter) with its alternatives sorted, and a group of string values
+/// (`{"type": "string", "enum": [..]}`) as one `const` alternative each, as schemars writes a
+/// unit variant once it has docs.
+fn one_of(value: &Json) -> Json {
+    let Json::Array(alternatives) = value else {
+        return value.clone();
+    };
+    let mut out = Vec::new();
+    for alternative in alternatives.iter().map(canonical) {
+        match alternative
+            .as_object()
+            .map(|o| (o.get("type"), o.get("enum"), o.len()))
+        {
+            Some((Some(t), Some(Json::Array(values)), 2)) if t == "string" => {
+                for v in values {
+                    out.push(serde_json::json!({"type": "string", "const": v}));
+                }
+            }
+            _ => out.push(alternative),
+        }
+    }
+    out.sort_by_key(|v| v.to_string());
+    Json::Array(out)
 }
 
 /// Where two canonical schemas first differ, as a JSON pointer (`""` for the root); `None`

@@ -210,9 +210,21 @@ fn internal_payload(alternative: &Json, tag: &str) -> Option<Json> {
     let mut object = alternative.as_object()?.clone();
     if let Some(Json::Object(p)) = object.get_mut("properties") {
         p.shift_remove(tag);
-        if p.is_empty() {
+    }
+    // Only the tag, and no other keys allowed: a unit variant. Otherwise (a newtype of a map:
+    // `additionalProperties`) the rest is the payload.
+    let only_tag = object
+        .get("properties")
+        .and_then(Json::as_object)
+        .is_some_and(|p| p.is_empty());
+    let open = object
+        .get("additionalProperties")
+        .is_some_and(|a| *a != Json::Bool(false));
+    if only_tag {
+        if !open {
             return None;
         }
+        object.shift_remove("properties");
     }
     if let Some(Json::Array(required)) = object.get_mut("required") {
         required.retain(|r| r != tag);

@@ -101,10 +101,16 @@ pub(crate) struct Types<'a> {
     /// How deep [`Types::ty`] is in one schema (a hostile description cannot recurse without
     /// bound).
     depth: usize,
+    /// How many more schemas may be typed: a description that fans out (a schema of several
+    /// types, each holding the nested rest) cannot take exponential time.
+    budget: usize,
 }
 
 /// Deeper than this, a schema is not typed.
 const MAX_DEPTH: usize = 64;
+
+/// The most schemas typed for one service (far more than any real description has).
+const MAX_SCHEMAS: usize = 100_000;
 
 /// Keys that annotate a schema without constraining it.
 const ANNOTATIONS: &[&str] = &[
@@ -129,6 +135,7 @@ impl<'a> Types<'a> {
             taken: defs.keys().map(|k| type_name(k)).collect(),
             warnings: Vec::new(),
             depth: 0,
+            budget: MAX_SCHEMAS,
         };
         for (name, schema) in defs {
             let def = types.def(&type_name(name), schema);
@@ -158,6 +165,13 @@ impl<'a> Types<'a> {
         if self.depth >= MAX_DEPTH {
             return self.untyped(hint, &format!("a schema nested deeper than {MAX_DEPTH}"));
         }
+        if self.budget == 0 {
+            return self.untyped(
+                hint,
+                &format!("a description of more than {MAX_SCHEMAS} schemas"),
+            );
+        }
+        self.budget -= 1;
         self.depth += 1;
         let ty = self.ty_of(schema, hint);
         self.depth -= 1;
@@ -213,15 +227,15 @@ impl<'a> Types<'a> {
                     [] => Ty::Null,
                     // `["string", "integer"]`: an untagged enum of one variant per type.
                     several => {
+                        let mut seen = Vec::new();
                         let alternatives: Vec<Json> = several
                             .iter()
-                            .map(|t| {
-                                let mut one = object.clone();
-                                one.insert("type".into(), (*t).clone());
-                                one.shift_remove("title");
-                                one.shift_remove("description");
-                                Json::Object(one)
+                            .filter(|t| {
+                                let new = !seen.contains(*t);
+                                seen.push(*t);
+                                new
                             })
+                            .map(|t| Json::Object(one_type(object, t)))
                             .collect();
                         let union = Json::Object(Map::from_iter([(
                             "anyOf".to_owned(),
@@ -397,6 +411,32 @@ fn has_properties(object: &Map<String, Json>) -> bool {
         .is_some_and(|p| !p.is_empty())
 }
 
+/// The part of a schema of several types (`["string", "object"]`) that is about one of them:
+/// the type, and only the keywords that apply to it (so that a string alternative does not
+/// become a struct, and no alternative carries the others' nested schemas).
+fn one_type(object: &Map<String, Json>, ty: &Json) -> Map<String, Json> {
+    let keys: &[&str] = match ty.as_str() {
+        Some("object") => &[
+            "properties",
+            "required",
+            "additionalProperties",
+            "patternProperties",
+        ],
+        Some("array") => &["items", "prefixItems", "minItems", "maxItems"],
+        Some("string") => &["enum", "format", "pattern", "minLength", "maxLength"],
+        Some("integer" | "number") => &["format", "minimum", "maximum"],
+        _ => &[],
+    };
+    let mut one = Map::new();
+    one.insert("type".into(), ty.clone());
+    for key in keys {
+        if let Some(value) = object.get(*key) {
+            one.insert((*key).to_owned(), value.clone());
+        }
+    }
+    one
+}
+
 fn is_string_enum(object: &Map<String, Json>) -> bool {
     object
         .get("enum")
@@ -519,6 +559,44 @@ mod tests {
         ));
         assert!(
             matches!(&variants[2].payload, VariantPayload::Struct(f) if f[0].key == "w" && f[0].ty == Ty::Int("u32") && !f[0].required)
+        );
+    }
+
+    #[test]
+    fn a_hostile_description_is_typed_in_bounded_time() {
+        // Each level may be an object, an array or a string, and nests the next once: typing
+        // each type's alternative with only its own keywords keeps this linear (it was 3^40).
+        let mut schema = json!({"type": "string"});
+        for _ in 0..40 {
+            schema = json!({"type": ["object", "array", "string"], "properties": {"a": schema}, "items": {"type": "integer"}});
+        }
+        let defs = serde_json::Map::new();
+        let mut types = Types::new(&defs);
+        let started = std::time::Instant::now();
+        assert!(matches!(types.ty(&schema, "Hostile"), Ty::Named(_)));
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert!(types.named.len() < 200, "{}", types.named.len());
+        // `oneOf: null` (not a list) is not an enum, and does not loop.
+        let odd = json!({"oneOf": null, "anyOf": [{"type": "integer"}, {"type": "string"}]});
+        assert!(matches!(types.ty(&odd, "Odd"), Ty::Named(_)));
+    }
+
+    #[test]
+    fn an_internally_tagged_newtype_of_a_map_keeps_its_payload() {
+        let defs = json!({"Msg": {"oneOf": [
+            {"type": "object", "properties": {"t": {"type": "string", "const": "Unit"}}, "required": ["t"]},
+            {"type": "object", "properties": {"t": {"type": "string", "const": "Map"}}, "required": ["t"],
+             "additionalProperties": {"type": "integer"}}
+        ]}});
+        let defs = defs.as_object().unwrap();
+        let types = Types::new(defs);
+        let Shape::Enum(Tagging::Internal { tag }, variants) = &types.named[0].shape else {
+            panic!("{:?}", types.named[0].shape)
+        };
+        assert_eq!(tag, "t");
+        assert!(matches!(variants[0].payload, VariantPayload::Unit));
+        assert!(
+            matches!(&variants[1].payload, VariantPayload::Newtype(Ty::Map(v)) if **v == Ty::Int("i64"))
         );
     }
 }

@@ -241,7 +241,11 @@ where
             .await
             .map_err(Ok);
     };
-    let deadline = tokio::time::Instant::now() + wait;
+    let now = tokio::time::Instant::now();
+    // `Duration::MAX` means "as long as it takes": a deadline that never comes.
+    let deadline = now
+        .checked_add(wait)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600));
     let mut delay = Duration::from_millis(10);
     loop {
         let call = build_call(session, procedure, arguments.clone(), options);

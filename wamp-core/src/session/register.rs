@@ -332,7 +332,6 @@ impl Registration {
 
     /// Unregisters and waits for the router's confirmation.
     pub async fn unregister(mut self) -> Result<(), Error> {
-        self.active = false;
         let (tx, rx) = oneshot::channel();
         self.session
             .send(Command::Unregister {
@@ -340,6 +339,9 @@ impl Registration {
                 reply: tx,
             })
             .await?;
+        // Sent: dropping the handle from now on (even if this future is dropped while it waits
+        // for the router) must not send a second UNREGISTER.
+        self.active = false;
         self.session.answer(rx).await
     }
 

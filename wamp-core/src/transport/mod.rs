@@ -131,8 +131,11 @@ impl TransportError {
     }
 }
 
-/// How to connect a byte-oriented transport.
+/// How to connect a byte-oriented transport. Start from `TransportConfig::default()` and set
+/// fields: the set of fields depends on cargo features (`tls`), so the struct cannot be built
+/// from a literal.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TransportConfig {
     /// Serializers to offer, in order of preference. RawSocket uses the first.
     pub serializers: Vec<Serializer>,

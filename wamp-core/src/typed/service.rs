@@ -145,8 +145,9 @@ pub enum ServeError {
     /// `wamp.error.procedure_already_exists` or `wamp.error.not_authorized`.
     #[error("the router refused {}", list(.0))]
     Refused(Vec<Refused>),
-    /// The session failed (closed, disconnected...).
-    #[error("the session failed while registering the service")]
+    /// Registering failed for another reason: the session closed, or this client refused a
+    /// request before sending it (an invalid URI, a feature the router does not announce).
+    #[error("registering the service failed")]
     Session(#[source] Error),
 }
 

@@ -255,7 +255,9 @@ impl CalculatorClient {
     /// again (backing off from 10 ms to 250 ms) until `wait` has passed. This closes the
     /// window after a reconnect, or a restart of the callee, in which this caller is
     /// back before the callee has registered again. Only that error is retried: such a
-    /// call reached no callee, so it never runs twice.
+    /// call reached no callee, so it never runs twice. (A progressive procedure's
+    /// stream is answered before the router routes the call, so it reports
+    /// `NoSuchProcedure` as its first item instead, and is not tried again.)
     pub fn with_wait_for_callee(self, wait: ::wamp_core::__private::Duration) -> Self {
         Self {
             wait_for_callee: ::wamp_core::__private::Some(wait),
