@@ -289,6 +289,9 @@ fn raw_outcome(
         Ok(r) if r.value::<u64>().ok() == Some(want) => Ok(true),
         Ok(r) => Err(format!("wrong result {:?}", r.arguments)),
         Err(Error::Disconnected(_)) => Err("disconnected".into()),
+        // The router closed the callee's session before the caller's: the dealer answers the
+        // call in flight `wamp.error.canceled` ("the callee left the realm"), a typed loss too.
+        Err(Error::Wamp(e)) if e.is("wamp.error.canceled") => Err("disconnected".into()),
         Err(Error::Wamp(e)) if e.is("wamp.error.no_such_procedure") => Ok(false),
         Err(e) => Err(format!("{e:?}")),
     }
@@ -302,6 +305,8 @@ fn typed_outcome(
         Ok(sum) if sum == want => Ok(true),
         Ok(sum) => Err(format!("wrong sum {sum}")),
         Err(CallError::Disconnected(_)) => Err("disconnected".into()),
+        // As above: the callee's session ended first, and the dealer canceled the call.
+        Err(CallError::Canceled) => Err("disconnected".into()),
         Err(CallError::NoSuchProcedure(_)) => Ok(false),
         Err(e) => Err(format!("{e:?}")),
     }
