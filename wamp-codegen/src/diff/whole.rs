@@ -8,17 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value as Json};
 
-/// Keys that document a schema without changing what it accepts.
-const ANNOTATIONS: &[&str] = &[
-    "description",
-    "title",
-    "examples",
-    "default",
-    "$comment",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-];
+use crate::types::ANNOTATIONS;
 
 /// Keywords whose value is a map of names to schemas (not a schema itself).
 const SCHEMA_MAPS: &[&str] = &[
