@@ -227,20 +227,15 @@ async fn progressive_results_stream_to_the_caller() {
     assert_eq!(last.as_deref(), Some("done"));
 }
 
-/// A callee speaking raw messages, announcing progressive call invocations.
+/// A callee speaking raw messages, announcing `features`.
 async fn raw_callee(
     router: &Router,
     procedure: &str,
+    features: &[Feature],
 ) -> wamp_core::transport::memory::MemoryTransport {
     let mut t = router.local_transport();
     let mut details = Dict::new();
-    details.insert(
-        "roles".into(),
-        features::roles(&[(
-            Role::Callee,
-            &[Feature::ProgressiveCallInvocations, Feature::CallCanceling],
-        )]),
-    );
+    details.insert("roles".into(), features::roles(&[(Role::Callee, features)]));
     t.send(Message::Hello(Hello {
         realm: "realm1".into(),
         details,
@@ -262,7 +257,8 @@ async fn raw_callee(
 #[tokio::test]
 async fn progressive_invocations_reach_the_same_callee_under_one_invocation_id() {
     let router = router().await;
-    let mut callee = raw_callee(&router, "com.upload").await;
+    let features = [Feature::ProgressiveCallInvocations, Feature::CallCanceling];
+    let mut callee = raw_callee(&router, "com.upload", &features).await;
     let caller = router.connect("realm1").await.unwrap();
     let mut call = caller
         .call("com.upload")
@@ -319,14 +315,8 @@ async fn progressive_invocations_reach_the_same_callee_under_one_invocation_id()
 #[tokio::test]
 async fn progressive_invocations_to_a_callee_without_the_feature_fail_cleanly() {
     let router = router().await;
-    let callee = router.connect("realm1").await.unwrap();
+    let mut callee = raw_callee(&router, "com.plain", &[Feature::CallCanceling]).await;
     let caller = router.connect("realm1").await.unwrap();
-    let _reg = callee
-        .register("com.plain", |_inv: Invocation| async {
-            Ok(Arguments::default())
-        })
-        .await
-        .unwrap();
     let mut call = caller
         .call("com.plain")
         .args(&(1,))
@@ -341,6 +331,9 @@ async fn progressive_invocations_to_a_callee_without_the_feature_fail_cleanly() 
         Some("wamp.error.feature_not_supported"),
         "{outcome:?}"
     );
+    // The callee saw none of it.
+    let quiet = tokio::time::timeout(Duration::from_millis(100), callee.next()).await;
+    assert!(quiet.is_err(), "{quiet:?}");
 }
 
 /// A callee that reports when its handler starts and when it is dropped (interrupted).
@@ -557,6 +550,9 @@ fn the_router_announces_exactly_what_it_implements() {
         let expected: Vec<(String, String)> = [
             ("broker", "event_retention"),
             ("broker", "pattern_based_subscription"),
+            ("broker", "payload_encryption_cryptobox"),
+            ("broker", "payload_passthru_mode"),
+            ("broker", "payload_transparency"),
             ("broker", "publisher_exclusion"),
             ("broker", "publisher_identification"),
             ("broker", "session_meta_api"),
@@ -564,9 +560,13 @@ fn the_router_announces_exactly_what_it_implements() {
             ("broker", "subscription_meta_api"),
             ("broker", "subscription_revocation"),
             ("dealer", "call_canceling"),
+            ("dealer", "call_reroute"),
             ("dealer", "call_timeout"),
             ("dealer", "caller_identification"),
             ("dealer", "pattern_based_registration"),
+            ("dealer", "payload_encryption_cryptobox"),
+            ("dealer", "payload_passthru_mode"),
+            ("dealer", "payload_transparency"),
             ("dealer", "progressive_call_invocations"),
             ("dealer", "progressive_call_results"),
             ("dealer", "registration_meta_api"),

@@ -231,26 +231,30 @@ async fn a_late_answer_to_a_canceled_invocation_is_dropped_quietly() {
     assert!(matches!(caller.recv().await, Some(Message::Result(_))));
 }
 
-/// Deviation 6: this router does not implement Payload Passthru Mode, so a passthru payload is
-/// refused as the spec says, never forwarded without its `ppt_*` options.
+/// Deviation 6 (fixed by implementing Payload Passthru Mode): a passthru payload from a caller
+/// that did not announce the feature is a protocol violation, as the spec says, on every
+/// transport; it is never forwarded (with or without its `ppt_*` options).
 #[tokio::test]
-async fn a_passthru_payload_is_refused_never_forwarded_stripped() {
+async fn a_passthru_payload_from_a_caller_that_did_not_announce_it_is_aborted() {
     let router = router().await;
     for via in EVERY_TRANSPORT {
         let mut callee = Raw::join(&router, via, CALLEE).await;
         callee.registered("com.ppt").await;
         let mut caller = Raw::join(&router, via, CALLER).await;
+        let request = caller.request();
         caller
-            .call(
-                "com.ppt",
-                opts(&[
+            .send(Message::Call(message::Call {
+                request,
+                options: opts(&[
                     (keys::PPT_SCHEME, "x_custom".into()),
                     (keys::PPT_SERIALIZER, "native".into()),
                 ]),
-            )
+                procedure: "com.ppt".into(),
+                payload: message::Payload::Passthru(vec![1, 2, 3]),
+            }))
             .await;
         let why = caller.expect_abort(uris::PROTOCOL_VIOLATION).await;
-        assert!(why.contains("passthru"), "{via:?}: {why}");
+        assert!(why.contains("payload_passthru_mode"), "{via:?}: {why}");
         callee.silent().await;
     }
 }

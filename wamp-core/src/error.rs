@@ -4,7 +4,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::auth::AuthError;
-use crate::message::{Arguments, ProtocolViolation};
+use crate::message::{Arguments, Passthru, ProtocolViolation};
 use crate::transport::TransportError;
 use crate::value::{self, Dict, Value, ValueError};
 
@@ -22,6 +22,9 @@ pub struct WampError {
     pub kwargs: Dict,
     /// The ERROR message's details.
     pub details: Dict,
+    /// A passthru payload in place of the arguments (Payload Passthru Mode), when the error
+    /// carries one; its attributes are written into (or were read from) the details.
+    pub passthru: Option<Box<Passthru>>,
 }
 
 fn describe_args(args: &[Value]) -> String {
@@ -39,6 +42,15 @@ impl WampError {
             args: Vec::new(),
             kwargs: Dict::new(),
             details: Dict::new(),
+            passthru: None,
+        }
+    }
+
+    /// An error whose payload is a passthru payload (Payload Passthru Mode).
+    pub fn with_passthru(uri: impl Into<String>, payload: Passthru) -> Self {
+        Self {
+            passthru: Some(Box::new(payload)),
+            ..Self::new(uri)
         }
     }
 

@@ -37,6 +37,9 @@ pub(crate) const ROUTER_ROLES: &[(Role, &[Feature])] = &[
         &[
             Feature::EventRetention,
             Feature::PatternBasedSubscription,
+            Feature::PayloadEncryptionCryptobox,
+            Feature::PayloadPassthruMode,
+            Feature::PayloadTransparency,
             Feature::PublisherExclusion,
             Feature::PublisherIdentification,
             Feature::SessionMetaApi,
@@ -49,9 +52,13 @@ pub(crate) const ROUTER_ROLES: &[(Role, &[Feature])] = &[
         Role::Dealer,
         &[
             Feature::CallCanceling,
+            Feature::CallReroute,
             Feature::CallTimeout,
             Feature::CallerIdentification,
             Feature::PatternBasedRegistration,
+            Feature::PayloadEncryptionCryptobox,
+            Feature::PayloadPassthruMode,
+            Feature::PayloadTransparency,
             Feature::ProgressiveCallInvocations,
             Feature::ProgressiveCallResults,
             Feature::RegistrationMetaApi,

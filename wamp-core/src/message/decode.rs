@@ -126,18 +126,38 @@ impl Reader {
         Ok(Arguments { args, kwargs })
     }
 
-    /// Reads the payload: arguments, or a legacy transparent payload (binary in place of the
-    /// argument list), which the `enc_algo` attribute must announce.
+    /// Reads the payload: arguments, or a passthru payload in the dialect the attributes
+    /// announce: the spec's `[bytes]` (with no `ArgumentsKw`), or Autobahn's bare bytes in place
+    /// of the argument list (accepted under either dialect's attributes, never without one).
     fn payload(&mut self, attributes: &Dict) -> Res<Payload> {
+        let dialect = Dialect::of(attributes);
         if matches!(self.items.as_slice().first(), Some(Value::Bytes(_))) {
-            if !attributes.contains_key(keys::ENC_ALGO)
-                && !attributes.contains_key(keys::PPT_SCHEME)
-            {
+            if dialect.is_none() {
                 return Err(self.violation("a binary payload needs enc_algo or ppt_scheme"));
             }
             if let Some(Value::Bytes(bytes)) = self.items.next() {
                 return Ok(Payload::Passthru(bytes));
             }
+        }
+        if dialect == Some(Dialect::Ppt) {
+            let rest = self.items.as_slice();
+            let kwargs_empty = match rest.get(1) {
+                None | Some(Value::Null) => true,
+                Some(Value::Map(m)) => m.is_empty(),
+                Some(_) => false,
+            };
+            let one_binary = matches!(rest.first(), Some(Value::Array(items)) if matches!(items.as_slice(), [Value::Bytes(_)]));
+            if one_binary && kwargs_empty {
+                if let Some(Value::Array(items)) = self.items.next() {
+                    self.items.next();
+                    if let Some(Value::Bytes(bytes)) = items.into_iter().next() {
+                        return Ok(Payload::Passthru(bytes));
+                    }
+                }
+            }
+            return Err(self.violation(
+                "a payload in passthru mode (ppt_scheme) must be one binary item in Arguments",
+            ));
         }
         self.arguments().map(Payload::Arguments)
     }

@@ -3,7 +3,7 @@
 use serde::ser::SerializeSeq;
 use serde::{Serialize, Serializer};
 
-use super::{Arguments, Message, Payload};
+use super::{Arguments, Dialect, Message, Payload};
 use crate::value::{Dict, Value, WireBytes, WireDict, WireList};
 
 /// One element of a message list.
@@ -13,6 +13,8 @@ enum Elem<'a> {
     Dict(&'a Dict),
     List(&'a [Value]),
     Bytes(&'a [u8]),
+    /// `[bytes]`: a passthru payload in the spec's dialect.
+    BytesList(&'a [u8]),
 }
 
 /// A message ready to serialize; `json` selects the JSON binary convention.
@@ -22,10 +24,14 @@ pub(crate) struct WireMessage<'a> {
 }
 
 /// Appends a payload: nothing when empty, `[args]` when only args, `[args, kwargs]` when kwargs
-/// are present (args then possibly empty), or the passthru bytes.
-fn push_payload<'a>(out: &mut Vec<Elem<'a>>, payload: &'a Payload) {
+/// are present (args then possibly empty), or the passthru bytes in the shape of the dialect
+/// the message's `attributes` announce: `[bytes]` for the spec's, bare bytes for Autobahn's.
+fn push_payload<'a>(out: &mut Vec<Elem<'a>>, attributes: &Dict, payload: &'a Payload) {
     match payload {
         Payload::Arguments(a) => push_arguments(out, a),
+        Payload::Passthru(bytes) if Dialect::of(attributes) == Some(Dialect::Ppt) => {
+            out.push(Elem::BytesList(bytes))
+        }
         Payload::Passthru(bytes) => out.push(Elem::Bytes(bytes)),
     }
 }
@@ -60,11 +66,11 @@ fn elements(message: &Message) -> Vec<Elem<'_>> {
                 Dict(&m.details),
                 Str(&m.error),
             ]);
-            push_payload(&mut out, &m.payload);
+            push_payload(&mut out, &m.details, &m.payload);
         }
         Message::Publish(m) => {
             out.extend([Int(m.request), Dict(&m.options), Str(&m.topic)]);
-            push_payload(&mut out, &m.payload);
+            push_payload(&mut out, &m.options, &m.payload);
         }
         Message::Published(m) => out.extend([Int(m.request), Int(m.publication)]),
         Message::Subscribe(m) => out.extend([Int(m.request), Dict(&m.options), Str(&m.topic)]),
@@ -78,17 +84,17 @@ fn elements(message: &Message) -> Vec<Elem<'_>> {
         }
         Message::Event(m) => {
             out.extend([Int(m.subscription), Int(m.publication), Dict(&m.details)]);
-            push_payload(&mut out, &m.payload);
+            push_payload(&mut out, &m.details, &m.payload);
         }
         Message::EventReceived(m) => out.push(Int(m.publication)),
         Message::Call(m) => {
             out.extend([Int(m.request), Dict(&m.options), Str(&m.procedure)]);
-            push_payload(&mut out, &m.payload);
+            push_payload(&mut out, &m.options, &m.payload);
         }
         Message::Cancel(m) => out.extend([Int(m.request), Dict(&m.options)]),
         Message::Result(m) => {
             out.extend([Int(m.request), Dict(&m.details)]);
-            push_payload(&mut out, &m.payload);
+            push_payload(&mut out, &m.details, &m.payload);
         }
         Message::Register(m) => out.extend([Int(m.request), Dict(&m.options), Str(&m.procedure)]),
         Message::Registered(m) => out.extend([Int(m.request), Int(m.registration)]),
@@ -101,12 +107,12 @@ fn elements(message: &Message) -> Vec<Elem<'_>> {
         }
         Message::Invocation(m) => {
             out.extend([Int(m.request), Int(m.registration), Dict(&m.details)]);
-            push_payload(&mut out, &m.payload);
+            push_payload(&mut out, &m.details, &m.payload);
         }
         Message::Interrupt(m) => out.extend([Int(m.request), Dict(&m.options)]),
         Message::Yield(m) => {
             out.extend([Int(m.request), Dict(&m.options)]);
-            push_payload(&mut out, &m.payload);
+            push_payload(&mut out, &m.options, &m.payload);
         }
     }
     out
@@ -124,6 +130,7 @@ impl Serialize for WireMessage<'_> {
                 Elem::Dict(d) => seq.serialize_element(&WireDict { dict: d, json })?,
                 Elem::List(items) => seq.serialize_element(&WireList { items, json })?,
                 Elem::Bytes(bytes) => seq.serialize_element(&WireBytes { bytes, json })?,
+                Elem::BytesList(bytes) => seq.serialize_element(&[WireBytes { bytes, json }])?,
             }
         }
         seq.end()

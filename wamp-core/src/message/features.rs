@@ -133,6 +133,13 @@ features! {
     TestamentMetaApi = "testament_meta_api" by [Dealer],
     /// Payloads the router does not look inside (`ppt_*` options).
     PayloadPassthruMode = "payload_passthru_mode" by [Caller, Callee, Publisher, Subscriber, Dealer, Broker],
+    /// Autobahn's and Crossbar.io's name for their older passthru dialect (`enc_*` options, see
+    /// [`passthru::Dialect::Transparent`](super::passthru::Dialect)); not in the spec's table.
+    PayloadTransparency = "payload_transparency" by [Caller, Callee, Publisher, Subscriber, Dealer, Broker],
+    /// Autobahn's and Crossbar.io's name for WAMP-cryptobox end-to-end encryption (`enc_algo =
+    /// "cryptobox"`); not in the spec's table. A router announces it when it forwards such
+    /// payloads, which it cannot read.
+    PayloadEncryptionCryptobox = "payload_encryption_cryptobox" by [Caller, Callee, Publisher, Subscriber, Dealer, Broker],
 }
 
 impl Feature {

@@ -13,6 +13,7 @@ mod decode;
 mod encode;
 pub mod features;
 pub mod keys;
+pub mod passthru;
 mod payload;
 mod policy;
 mod rules;
@@ -21,6 +22,7 @@ pub mod uris;
 pub use decode::ProtocolViolation;
 pub(crate) use encode::WireMessage;
 pub use features::{announces, role_features, Feature, Role};
+pub use passthru::{Dialect, Passthru};
 pub use payload::{Arguments, Payload};
 pub use policy::{is_extension, CancelMode, InvokePolicy, MatchPolicy};
 

@@ -241,6 +241,48 @@ mod tests {
         }
     }
 
+    /// Each passthru dialect in its own shape: the spec's `[bytes]`, Autobahn's bare bytes (the
+    /// JSON is what autobahn-python 26.11.1 writes for the same CALL); both read back.
+    #[test]
+    fn passthru_payloads_take_their_dialects_shape_in_json() {
+        use crate::message::Passthru;
+        let call = |p: &Passthru| {
+            let mut options = Dict::new();
+            p.write_attributes(&mut options);
+            Message::Call(Call {
+                request: 1,
+                options,
+                procedure: "com.x".into(),
+                payload: Payload::Passthru(p.payload.clone()),
+            })
+        };
+        let transparent = Passthru::transparent("cryptobox", vec![1, 2, 3]).serializer("json");
+        let spec = Passthru::new("x_test", vec![1, 2, 3]);
+        for (p, json) in [
+            (
+                &transparent,
+                r#"[48,1,{"enc_algo":"cryptobox","enc_serializer":"json"},"com.x","\u0000AQID"]"#,
+            ),
+            (
+                &spec,
+                r#"[48,1,{"ppt_scheme":"x_test"},"com.x",["\u0000AQID"]]"#,
+            ),
+        ] {
+            let bytes = Serializer::Json.encode(&call(p)).unwrap();
+            assert_eq!(std::str::from_utf8(&bytes).unwrap(), json);
+            for &s in Serializer::ALL {
+                let bytes = s.encode(&call(p)).unwrap();
+                assert_eq!(s.decode(&bytes).unwrap(), call(p), "{s}");
+            }
+        }
+        // The spec's dialect with anything but one binary item is malformed.
+        let bad = r#"[48,1,{"ppt_scheme":"x_test"},"com.x",[1,2]]"#;
+        assert!(Serializer::Json.decode(bad.as_bytes()).is_err());
+        // A plain JSON string payload under the spec's dialect is not bytes either.
+        let text = r#"[48,1,{"ppt_scheme":"x_test"},"com.x",["AQID"]]"#;
+        assert!(Serializer::Json.decode(text.as_bytes()).is_err());
+    }
+
     #[test]
     fn garbage_is_a_typed_error_not_a_panic() {
         let inputs: [&[u8]; 6] = [

@@ -14,7 +14,7 @@ use tracing::Instrument as _;
 
 use super::{send_in_background, set, CallReply, Command, Session};
 use crate::error::Error;
-use crate::message::{keys, Arguments, CancelMode, Feature, MatchPolicy, Payload, Role};
+use crate::message::{keys, Arguments, CancelMode, Feature, MatchPolicy, Passthru, Payload, Role};
 use crate::value::{Dict, Value, ValueError};
 
 /// The answer to a call: the result payload and its details.
@@ -22,8 +22,9 @@ use crate::value::{Dict, Value, ValueError};
 pub struct CallResult {
     /// The positional and keyword results.
     pub arguments: Arguments,
-    /// A passthru payload, when the callee used Payload Passthru Mode.
-    pub passthru: Option<Vec<u8>>,
+    /// A passthru payload, when the callee used Payload Passthru Mode (then `arguments` is
+    /// empty).
+    pub passthru: Option<Passthru>,
     /// The RESULT details.
     pub details: Dict,
     /// Whether this is a progressive (intermediate) result.
@@ -33,7 +34,7 @@ pub struct CallResult {
 impl CallResult {
     pub(crate) fn new(details: Dict, payload: Payload) -> Self {
         let progress = details.get(keys::PROGRESS) == Some(&Value::Bool(true));
-        let (arguments, passthru) = payload.into_parts();
+        let (arguments, passthru) = Passthru::split(&details, payload);
         Self {
             arguments,
             passthru,
@@ -65,6 +66,7 @@ pub struct CallBuilder {
     session: Session,
     procedure: String,
     arguments: Result<Arguments, ValueError>,
+    passthru: Option<Passthru>,
     options: Dict,
     timeout: Option<Duration>,
     cancel_mode: CancelMode,
@@ -85,6 +87,7 @@ impl CallBuilder {
             session,
             procedure,
             arguments: Ok(Arguments::default()),
+            passthru: None,
             options: Dict::new(),
             timeout: None,
             cancel_mode: CancelMode::default(),
@@ -115,16 +118,22 @@ impl CallBuilder {
         self
     }
 
-    fn prepare(&self) -> Result<Arguments, Error> {
+    fn prepare(&mut self) -> Result<Payload, Error> {
         self.session
             .check_uri(&self.procedure, MatchPolicy::Exact)?;
         self.session
             .require_options(Role::Dealer, &self.options, super::needs::CALL)?;
-        self.arguments.clone().map_err(Error::from)
+        let arguments = std::mem::replace(&mut self.arguments, Ok(Arguments::default()));
+        self.session.outgoing_payload(
+            Role::Dealer,
+            &mut self.options,
+            arguments,
+            self.passthru.as_ref(),
+        )
     }
 
     /// Sends the call and answers a guard that cancels it when dropped unfinished.
-    async fn start(self, reply: CallReply, arguments: Arguments) -> Result<CallGuard, Error> {
+    async fn start(self, reply: CallReply, payload: Payload) -> Result<CallGuard, Error> {
         let key = self.session.next_key();
         let (sent_tx, sent_rx) = oneshot::channel();
         self.session
@@ -132,7 +141,7 @@ impl CallBuilder {
                 key,
                 procedure: self.procedure,
                 options: self.options,
-                payload: Payload::Arguments(arguments),
+                payload,
                 reply,
                 sent: sent_tx,
             })
@@ -155,7 +164,7 @@ impl CallBuilder {
     pub async fn stream(mut self) -> Result<CallStream, Error> {
         self.session
             .require(Role::Dealer, Feature::ProgressiveCallResults)?;
-        let arguments = self.prepare()?;
+        let payload = self.prepare()?;
         set(&mut self.options, keys::RECEIVE_PROGRESS, true);
         let deadline = self.timeout.map(|t| Box::pin(tokio::time::sleep(t)));
         let timeout = self.timeout;
@@ -167,7 +176,7 @@ impl CallBuilder {
             lagged: lagged.clone(),
             last: last_tx,
         };
-        let guard = self.start(reply, arguments).await?;
+        let guard = self.start(reply, payload).await?;
         Ok(CallStream {
             progress,
             last: Some(last),
@@ -184,7 +193,7 @@ impl CallBuilder {
     pub async fn progressive(mut self) -> Result<ProgressiveCall, Error> {
         self.session
             .require(Role::Dealer, Feature::ProgressiveCallInvocations)?;
-        let arguments = self.prepare()?;
+        let payload = self.prepare()?;
         set(&mut self.options, keys::PROGRESS, true);
         let timeout = self.timeout;
         let base_options = {
@@ -193,7 +202,7 @@ impl CallBuilder {
             o
         };
         let (tx, rx) = oneshot::channel();
-        let guard = self.start(CallReply::Once(tx), arguments).await?;
+        let guard = self.start(CallReply::Once(tx), payload).await?;
         Ok(ProgressiveCall {
             guard,
             rx,
@@ -211,10 +220,11 @@ impl IntoFuture for CallBuilder {
         let span = tracing::debug_span!("wamp_call", procedure = %self.procedure);
         Box::pin(
             async move {
-                let arguments = self.prepare()?;
-                let timeout = self.timeout;
+                let mut this = self;
+                let payload = this.prepare()?;
+                let timeout = this.timeout;
                 let (tx, rx) = oneshot::channel();
-                let mut guard = self.start(CallReply::Once(tx), arguments).await?;
+                let mut guard = this.start(CallReply::Once(tx), payload).await?;
                 guard.result(rx, timeout).await
             }
             .instrument(span),

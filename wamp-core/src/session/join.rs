@@ -22,6 +22,8 @@ pub(crate) const CLIENT_ROLES: &[(Role, &[Feature])] = &[
             Feature::CallCanceling,
             Feature::ProgressiveCallResults,
             Feature::ProgressiveCallInvocations,
+            Feature::PayloadPassthruMode,
+            Feature::PayloadTransparency,
         ],
     ),
     (
@@ -32,9 +34,12 @@ pub(crate) const CLIENT_ROLES: &[(Role, &[Feature])] = &[
             Feature::CallTimeout,
             Feature::CallReroute,
             Feature::ProgressiveCallResults,
+            Feature::ProgressiveCallInvocations,
             Feature::PatternBasedRegistration,
             Feature::SharedRegistration,
             Feature::RegistrationRevocation,
+            Feature::PayloadPassthruMode,
+            Feature::PayloadTransparency,
         ],
     ),
     (
@@ -43,6 +48,8 @@ pub(crate) const CLIENT_ROLES: &[(Role, &[Feature])] = &[
             Feature::PublisherIdentification,
             Feature::PublisherExclusion,
             Feature::SubscriberBlackwhiteListing,
+            Feature::PayloadPassthruMode,
+            Feature::PayloadTransparency,
         ],
     ),
     (
@@ -51,6 +58,8 @@ pub(crate) const CLIENT_ROLES: &[(Role, &[Feature])] = &[
             Feature::PublisherIdentification,
             Feature::PatternBasedSubscription,
             Feature::SubscriptionRevocation,
+            Feature::PayloadPassthruMode,
+            Feature::PayloadTransparency,
         ],
     ),
 ];

@@ -43,6 +43,12 @@ macro_rules! payload_methods {
             self
         }
 
+        #[doc = concat!("Sends the ", $what, " in Payload Passthru Mode: these bytes, which the router forwards without looking inside, in place of any arguments. The router must announce the payload's dialect (`payload_passthru_mode` or `payload_transparency`).")]
+        pub fn passthru(mut self, payload: crate::message::Passthru) -> Self {
+            self.passthru = Some(payload);
+            self
+        }
+
         #[doc = concat!("Sets any option of the ", $what, " by name, as the spec names it.")]
         pub fn option(mut self, key: &str, value: impl Into<Value>) -> Self {
             super::set(&mut self.options, key, value);
@@ -55,6 +61,7 @@ mod call;
 mod client;
 mod connector;
 mod driver;
+mod inputs;
 mod join;
 mod publish;
 mod register;
@@ -71,10 +78,12 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 pub use crate::message::{CancelMode, InvokePolicy};
 pub use call::{CallBuilder, CallResult, CallStream, ProgressiveCall};
 pub use client::Client;
+pub use inputs::{Inputs, InvocationInput};
 pub use publish::PublishBuilder;
 pub(crate) use register::details as register_details;
 pub use register::{
-    Handler, HandlerResult, Invocation, RegisterBuilder, Registration, RegistrationEnd,
+    Handler, HandlerResult, Invocation, RegisterBuilder, Registration, RegistrationEnd, Reply,
+    ReplyHandler,
 };
 pub use state::{
     ReconnectPolicy, RestoreFailure, RestoreReport, SessionEvent, SessionEvents, SessionState,
@@ -259,7 +268,7 @@ pub(crate) enum Command {
     InvocationDone {
         connection: u64,
         request: Id,
-        outcome: Result<Arguments, WampError>,
+        outcome: Result<Reply, WampError>,
     },
     Leave {
         reason: String,
@@ -489,6 +498,23 @@ impl Session {
     }
 
     /// Fails unless the router announces `feature` for `role`.
+    /// The payload of a CALL or PUBLISH: the passthru payload if one was set (its attributes go
+    /// into `options`; the router must announce its dialect under `role`), else the arguments.
+    pub(crate) fn outgoing_payload(
+        &self,
+        role: crate::message::Role,
+        options: &mut Dict,
+        arguments: Result<Arguments, crate::value::ValueError>,
+        passthru: Option<&crate::message::Passthru>,
+    ) -> Result<Payload, Error> {
+        let Some(p) = passthru else {
+            return Ok(Payload::Arguments(arguments?));
+        };
+        self.require(role, p.dialect.feature())?;
+        p.write_attributes(options);
+        Ok(Payload::Passthru(p.payload.clone()))
+    }
+
     pub(crate) fn require(
         &self,
         role: crate::message::Role,

@@ -7,7 +7,7 @@ use tokio::sync::oneshot;
 
 use super::{list, Command, Session};
 use crate::error::Error;
-use crate::message::{keys, Arguments, Id, MatchPolicy, Payload, Role};
+use crate::message::{keys, Arguments, Id, MatchPolicy, Passthru, Role};
 use crate::value::{Dict, Value, ValueError};
 
 /// A PUBLISH being built. `.await` it: without `acknowledge` it completes once the event is
@@ -18,6 +18,7 @@ pub struct PublishBuilder {
     session: Session,
     topic: String,
     arguments: Result<Arguments, ValueError>,
+    passthru: Option<Passthru>,
     options: Dict,
 }
 
@@ -36,6 +37,7 @@ impl PublishBuilder {
             session,
             topic,
             arguments: Ok(Arguments::default()),
+            passthru: None,
             options: Dict::new(),
         }
     }
@@ -117,16 +119,22 @@ impl IntoFuture for PublishBuilder {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
+            let mut options = self.options;
             self.session.check_uri(&self.topic, MatchPolicy::Exact)?;
             self.session
-                .require_options(Role::Broker, &self.options, super::needs::PUBLISH)?;
-            let arguments = self.arguments?;
+                .require_options(Role::Broker, &options, super::needs::PUBLISH)?;
+            let payload = self.session.outgoing_payload(
+                Role::Broker,
+                &mut options,
+                self.arguments,
+                self.passthru.as_ref(),
+            )?;
             let (tx, rx) = oneshot::channel();
             self.session
                 .send(Command::Publish {
                     topic: self.topic,
-                    options: self.options,
-                    payload: Payload::Arguments(arguments),
+                    options,
+                    payload,
                     reply: tx,
                 })
                 .await?;

@@ -11,20 +11,44 @@ use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::inputs::Inputs;
 use super::{set, Command, Session};
 use crate::error::{Error, WampError};
-use crate::message::{keys, Arguments, Id, InvokePolicy, MatchPolicy, Role};
+use crate::message::{keys, Arguments, Id, InvokePolicy, MatchPolicy, Passthru, Role};
 use crate::value::{Dict, Value, ValueError};
 
 /// What a procedure handler returns: its result arguments, or a WAMP error.
 pub type HandlerResult = Result<Arguments, WampError>;
 
+/// What a handler answers an invocation with: result arguments, or a passthru payload.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// Positional and keyword results.
+    Arguments(Arguments),
+    /// A payload in Payload Passthru Mode; the caller must have announced its dialect, or it
+    /// gets `wamp.error.feature_not_supported` from a router that checks.
+    Passthru(Passthru),
+}
+
+impl From<Arguments> for Reply {
+    fn from(a: Arguments) -> Self {
+        Reply::Arguments(a)
+    }
+}
+
+impl From<Passthru> for Reply {
+    fn from(p: Passthru) -> Self {
+        Reply::Passthru(p)
+    }
+}
+
 /// Handles invocations of a registered procedure.
 ///
-/// Implemented for every `Fn(Invocation) -> impl Future<Output = HandlerResult>` closure.
+/// Implemented for every `Fn(Invocation) -> impl Future<Output = HandlerResult>` closure, and,
+/// through [`ReplyHandler`], for closures that may answer with a passthru payload.
 pub trait Handler: Send + Sync + 'static {
     /// Handles one invocation.
-    fn handle(&self, invocation: Invocation) -> BoxFuture<'static, HandlerResult>;
+    fn handle(&self, invocation: Invocation) -> BoxFuture<'static, Result<Reply, WampError>>;
 }
 
 impl<F, Fut> Handler for F
@@ -32,8 +56,36 @@ where
     F: Fn(Invocation) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = HandlerResult> + Send + 'static,
 {
-    fn handle(&self, invocation: Invocation) -> BoxFuture<'static, HandlerResult> {
-        Box::pin(self(invocation))
+    fn handle(&self, invocation: Invocation) -> BoxFuture<'static, Result<Reply, WampError>> {
+        let work = self(invocation);
+        Box::pin(async move { work.await.map(Reply::Arguments) })
+    }
+}
+
+/// A handler closure that answers with a [`Reply`]: arguments or a passthru payload.
+///
+/// ```no_run
+/// # async fn demo(session: wamp_core::Session) -> Result<(), wamp_core::Error> {
+/// use wamp_core::message::Passthru;
+/// use wamp_core::session::{Invocation, Reply, ReplyHandler};
+/// use wamp_core::WampError;
+///
+/// let echo = ReplyHandler(|invocation: Invocation| async move {
+///     let p = invocation.passthru.ok_or_else(|| WampError::new("com.example.not_passthru"))?;
+///     Ok::<_, WampError>(Reply::from(Passthru::new("x_echo", p.payload)))
+/// });
+/// session.register("com.example.echo", echo).await?.keep();
+/// # Ok(()) }
+/// ```
+pub struct ReplyHandler<F>(pub F);
+
+impl<F, Fut> Handler for ReplyHandler<F>
+where
+    F: Fn(Invocation) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Reply, WampError>> + Send + 'static,
+{
+    fn handle(&self, invocation: Invocation) -> BoxFuture<'static, Result<Reply, WampError>> {
+        Box::pin((self.0)(invocation))
     }
 }
 
@@ -41,8 +93,9 @@ where
 pub struct Invocation {
     /// The call's positional and keyword arguments.
     pub arguments: Arguments,
-    /// A passthru payload, when the caller used Payload Passthru Mode.
-    pub passthru: Option<Vec<u8>>,
+    /// A passthru payload, when the caller used Payload Passthru Mode (then `arguments` is
+    /// empty).
+    pub passthru: Option<crate::message::Passthru>,
     /// The INVOCATION details.
     pub details: Dict,
     /// The registration invoked.
@@ -50,6 +103,7 @@ pub struct Invocation {
     /// The procedure actually called: from the details for pattern registrations, else the
     /// registered procedure.
     pub procedure: String,
+    pub(crate) inputs: Option<Inputs>,
     pub(crate) request: Id,
     pub(crate) connection: u64,
     pub(crate) commands: mpsc::Sender<Command>,
@@ -79,6 +133,19 @@ impl Invocation {
     /// The caller's authrole, when disclosed.
     pub fn caller_authrole(&self) -> Option<&str> {
         details::caller_authrole(&self.details)
+    }
+
+    /// Whether this is a progressive call invocation: the caller sends more arguments, which
+    /// [`Invocation::inputs`] gives.
+    pub fn is_progressive(&self) -> bool {
+        self.details.get(keys::PROGRESS) == Some(&Value::Bool(true))
+    }
+
+    /// The further argument chunks of a progressive call invocation (the first chunk is
+    /// [`Invocation::arguments`]); `None` for an ordinary call, or once taken. The handler may
+    /// answer (and so end the call) before the last chunk: later chunks are discarded.
+    pub fn inputs(&mut self) -> Option<Inputs> {
+        self.inputs.take()
     }
 
     /// Whether the caller asked for progressive results.

@@ -26,8 +26,9 @@ pub struct Event {
     pub topic: String,
     /// The event's positional and keyword arguments.
     pub arguments: Arguments,
-    /// A passthru payload, when the publisher used Payload Passthru Mode.
-    pub passthru: Option<Vec<u8>>,
+    /// A passthru payload, when the publisher used Payload Passthru Mode (then `arguments` is
+    /// empty).
+    pub passthru: Option<crate::message::Passthru>,
     /// The EVENT details.
     pub details: Dict,
 }
@@ -40,7 +41,7 @@ impl Event {
             .and_then(Value::as_text)
             .unwrap_or(subscribed_topic)
             .to_owned();
-        let (arguments, passthru) = m.payload.into_parts();
+        let (arguments, passthru) = crate::message::Passthru::split(&m.details, m.payload);
         Self {
             subscription: m.subscription,
             publication: m.publication,

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use wamp_core::message::{code, keys, uris, Event, Payload, Published, Subscribe, Subscribed};
+use wamp_core::message::{code, keys, passthru, uris, Event, Payload, Published};
+use wamp_core::message::{Subscribe, Subscribed};
 use wamp_core::message::{Unsubscribe, Unsubscribed};
 use wamp_core::{Dict, Id, MatchPolicy, Message, Value};
 
@@ -198,6 +199,8 @@ impl Broker {
     ) {
         let audience = Audience::from_options(session, options);
         let mut details = Dict::new();
+        // Subscribers are not checked for the dialect: the spec leaves that to them.
+        passthru::forward(options, &mut details);
         if disclose_me(options) {
             if let Some(publisher) = sessions.identity(session) {
                 details.insert(keys::PUBLISHER.into(), id(session));

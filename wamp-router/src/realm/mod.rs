@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use rand::Rng as _;
-use wamp_core::message::{code, keys, uris, Error as ErrorMessage, Payload};
+use wamp_core::message::{code, keys, uris, Dialect, Error as ErrorMessage, Payload};
 use wamp_core::uri::{self, UriCheck};
 use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 
@@ -329,7 +329,6 @@ impl Realm {
                 &format!("invalid URI {uri:?}"),
             )
         };
-        refuse_passthru(&message)?;
         if self.config.request_ids == RequestIds::Sequential {
             if let Some(request) = new_request(&message) {
                 let continues = matches!(message, Message::Call(_))
@@ -396,7 +395,7 @@ impl Realm {
                 let State {
                     sessions, dealer, ..
                 } = &mut *state;
-                dealer.invocation_error(sessions, session, e)?;
+                dealer.invocation_error(sessions, &self.me, session, e)?;
             }
             Message::Cancel(c) => {
                 let State {
@@ -405,6 +404,11 @@ impl Realm {
                 dealer.cancel(sessions, session, c)?;
             }
             Message::Publish(p) => {
+                if let Some(d) = Dialect::of(&p.options) {
+                    if !state.sessions.features(session).publisher_passthru.has(d) {
+                        return Err(dealer::unannounced_passthru("PUBLISH", d));
+                    }
+                }
                 let ack = options::flag(&p.options, keys::ACKNOWLEDGE).unwrap_or(false);
                 let refusal =
                     if !uri::is_valid(&p.topic, check) || p.topic.starts_with(RESERVED_PREFIX) {
@@ -461,27 +465,6 @@ impl Realm {
         Self::publish_meta(&mut state, meta);
         Ok(Flow::Continue)
     }
-}
-
-/// This router does not implement Payload Passthru Mode (nor the older transparent payloads), so
-/// it does not announce it; a CALL, PUBLISH or YIELD that uses it anyway is a protocol violation
-/// (spec: `rfc/text/advanced/payload_passthru_mode.md`). Forwarding it without its `ppt_*`
-/// options would hand the receiver bytes it cannot read.
-fn refuse_passthru(message: &Message) -> Result<(), Violation> {
-    let (name, options) = match message {
-        Message::Call(m) => ("CALL", &m.options),
-        Message::Publish(m) => ("PUBLISH", &m.options),
-        Message::Yield(m) => ("YIELD", &m.options),
-        _ => return Ok(()),
-    };
-    for key in [keys::PPT_SCHEME, keys::ENC_ALGO] {
-        if options.contains_key(key) {
-            return Err(Violation(format!(
-                "{name} uses payload passthru mode ({key}), which this router does not announce"
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// The ID of a request a client starts (as opposed to one it answers or refers to).

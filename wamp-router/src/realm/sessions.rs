@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
-use wamp_core::message::{announces, keys, Feature, Role, MAX_ID};
+use wamp_core::message::{announces, keys, Dialect, Feature, Role, MAX_ID};
 use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
 
@@ -37,6 +37,34 @@ pub(crate) struct Features {
     pub(crate) callee_timeout: bool,
     pub(crate) callee_revocation: bool,
     pub(crate) subscriber_revocation: bool,
+    pub(crate) callee_reroute: bool,
+    pub(crate) caller_passthru: Dialects,
+    pub(crate) callee_passthru: Dialects,
+    pub(crate) publisher_passthru: Dialects,
+}
+
+/// The Payload Passthru dialects a client announced under one role.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Dialects {
+    ppt: bool,
+    transparent: bool,
+}
+
+impl Dialects {
+    fn announced(details: &Dict, role: Role) -> Self {
+        Self {
+            ppt: announces(details, role, Dialect::Ppt.feature()),
+            transparent: announces(details, role, Dialect::Transparent.feature()),
+        }
+    }
+
+    /// Whether the client announced `dialect` under this role.
+    pub(crate) fn has(self, dialect: Dialect) -> bool {
+        match dialect {
+            Dialect::Ppt => self.ppt,
+            Dialect::Transparent => self.transparent,
+        }
+    }
 }
 
 impl Features {
@@ -51,6 +79,10 @@ impl Features {
             callee_timeout: has(Role::Callee, Feature::CallTimeout),
             callee_revocation: has(Role::Callee, Feature::RegistrationRevocation),
             subscriber_revocation: has(Role::Subscriber, Feature::SubscriptionRevocation),
+            callee_reroute: has(Role::Callee, Feature::CallReroute),
+            caller_passthru: Dialects::announced(details, Role::Caller),
+            callee_passthru: Dialects::announced(details, Role::Callee),
+            publisher_passthru: Dialects::announced(details, Role::Publisher),
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::error::{uris, CloseReason, Error, WampError};
 use crate::message::{self, code, keys, Arguments, Feature, Id, Message, Payload, Role};
 use crate::session::register::LocalRegistration;
 use crate::session::subscribe::LocalSubscriber;
-use crate::session::Command;
+use crate::session::{Command, Reply};
 use crate::value::{Dict, Value};
 
 impl Driver {
@@ -189,7 +189,14 @@ impl Driver {
             } => {
                 // An invocation of an earlier connection answers nobody: its request ID may
                 // already name an invocation of this one.
-                if connection == self.connection && self.invocations.remove(&request).is_some() {
+                if connection != self.connection {
+                    return Ok(());
+                }
+                if let Some(running) = self.invocations.remove(&request) {
+                    if running.input.is_some() {
+                        // The caller may still send chunks: discard them when they come.
+                        self.ended_inputs.insert(request);
+                    }
                     self.answer_invocation(request, outcome).await?;
                 }
             }
@@ -319,21 +326,40 @@ impl Driver {
     pub(super) async fn answer_invocation(
         &mut self,
         request: Id,
-        outcome: Result<Arguments, WampError>,
+        outcome: Result<Reply, WampError>,
     ) -> Flow {
         let message = match outcome {
-            Ok(arguments) => Message::Yield(message::Yield {
+            Ok(Reply::Arguments(arguments)) => Message::Yield(message::Yield {
                 request,
                 options: Dict::new(),
                 payload: Payload::Arguments(arguments),
             }),
-            Err(e) => Message::Error(message::Error {
-                request_type: code::INVOCATION,
-                request,
-                details: e.details,
-                error: e.uri,
-                payload: Payload::Arguments(Arguments::new(e.args, e.kwargs)),
-            }),
+            Ok(Reply::Passthru(p)) => {
+                let mut options = Dict::new();
+                p.write_attributes(&mut options);
+                Message::Yield(message::Yield {
+                    request,
+                    options,
+                    payload: Payload::Passthru(p.payload),
+                })
+            }
+            Err(e) => {
+                let mut details = e.details;
+                let payload = match e.passthru {
+                    Some(p) => {
+                        p.write_attributes(&mut details);
+                        Payload::Passthru(p.payload)
+                    }
+                    None => Payload::Arguments(Arguments::new(e.args, e.kwargs)),
+                };
+                Message::Error(message::Error {
+                    request_type: code::INVOCATION,
+                    request,
+                    details,
+                    error: e.uri,
+                    payload,
+                })
+            }
         };
         if let Err(e) = self.send(message).await? {
             // The result could not be sent (too large, not encodable): tell the caller so.

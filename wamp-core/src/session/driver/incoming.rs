@@ -5,6 +5,9 @@ use std::sync::atomic::Ordering;
 
 use futures::{FutureExt as _, SinkExt as _};
 
+use tokio::sync::mpsc;
+
+use super::super::inputs::{Inputs, InvocationInput, Running};
 use super::super::register::{Invocation, RegistrationEnd};
 use super::super::subscribe::{Event, SubscriptionError};
 use super::super::{CallReply, CallResult, Command};
@@ -161,8 +164,11 @@ impl Driver {
             },
             Message::Invocation(m) => self.on_invocation(m).await?,
             Message::Interrupt(m) => {
-                if let Some(task) = self.invocations.remove(&m.request) {
-                    task.abort();
+                if let Some(running) = self.invocations.remove(&m.request) {
+                    running.task.abort();
+                    if running.input.is_some() {
+                        self.ended_inputs.insert(m.request);
+                    }
                     let reason = m
                         .options
                         .get(keys::REASON)
@@ -240,19 +246,15 @@ impl Driver {
     }
 
     async fn on_error(&mut self, m: message::Error) -> Flow {
-        let error = || WampError {
-            uri: m.error.clone(),
-            args: m
-                .payload
-                .arguments()
-                .map(|a| a.args.clone())
-                .unwrap_or_default(),
-            kwargs: m
-                .payload
-                .arguments()
-                .map(|a| a.kwargs.clone())
-                .unwrap_or_default(),
-            details: m.details.clone(),
+        let error = || {
+            let (arguments, passthru) = message::Passthru::split(&m.details, m.payload.clone());
+            WampError {
+                uri: m.error.clone(),
+                args: arguments.args,
+                kwargs: arguments.kwargs,
+                details: m.details.clone(),
+                passthru: passthru.map(Box::new),
+            }
         };
         if m.request_type == code::CALL {
             if let Some(call) = self.calls.remove(&m.request) {
@@ -287,13 +289,22 @@ impl Driver {
     }
 
     async fn on_invocation(&mut self, m: message::Invocation) -> Flow {
+        let progress = m.details.get(keys::PROGRESS) == Some(&Value::Bool(true));
+        if self.invocations.contains_key(&m.request) {
+            return self.on_input(m, progress).await;
+        }
+        if self.ended_inputs.is_late(m.request, !progress) {
+            tracing::debug!(
+                request = m.request,
+                "a chunk of a call that has ended, discarded"
+            );
+            return Ok(());
+        }
         let Some(slot) = self.registrations.get(&m.registration) else {
             let error = WampError::new(uris::NO_SUCH_REGISTRATION);
             return self.answer_invocation(m.request, Err(error)).await;
         };
-        if self.invocations.len() >= self.config.max_concurrent_invocations
-            && !self.invocations.contains_key(&m.request)
-        {
+        if self.invocations.len() >= self.config.max_concurrent_invocations {
             // Call Reroute: a callee that cannot take the invocation now answers `unavailable`,
             // and the dealer may try another callee.
             let error = WampError::with_message(
@@ -305,24 +316,21 @@ impl Driver {
             );
             return self.answer_invocation(m.request, Err(error)).await;
         }
-        if self.invocations.contains_key(&m.request) {
-            // A follow-up INVOCATION of a progressive call invocation, which this callee did not
-            // announce: refuse it rather than run the handler twice.
-            return self
-                .violation(format!(
-                    "INVOCATION {} reuses a running request ID",
-                    m.request
-                ))
-                .await;
-        }
         let procedure = m
             .details
             .get(keys::PROCEDURE)
             .and_then(Value::as_text)
             .unwrap_or(&slot.procedure)
             .to_owned();
-        let (arguments, passthru) = m.payload.into_parts();
+        let (arguments, passthru) = message::Passthru::split(&m.details, m.payload);
+        let (input, inputs) = if progress {
+            let (tx, rx) = mpsc::channel(self.config.event_buffer.max(1));
+            (Some(tx), Some(Inputs { rx }))
+        } else {
+            (None, None)
+        };
         let invocation = Invocation {
+            inputs,
             arguments,
             passthru,
             details: m.details,
@@ -366,7 +374,57 @@ impl Driver {
             },
             span,
         ));
-        self.invocations.insert(request, task.abort_handle());
+        let running = Running {
+            task: task.abort_handle(),
+            input,
+        };
+        self.invocations.insert(request, running);
+        Ok(())
+    }
+
+    /// A further INVOCATION of a running progressive call invocation: its arguments go to the
+    /// handler's [`Inputs`].
+    async fn on_input(&mut self, m: message::Invocation, progress: bool) -> Flow {
+        let request = m.request;
+        let Some(input) = self
+            .invocations
+            .get_mut(&request)
+            .and_then(|r| r.input.take())
+        else {
+            return self
+                .violation(format!(
+                    "INVOCATION {request} reuses the request ID of a running invocation whose \
+                     arguments are complete"
+                ))
+                .await;
+        };
+        let (arguments, passthru) = message::Passthru::split(&m.details, m.payload);
+        let chunk = InvocationInput {
+            arguments,
+            passthru,
+        };
+        // A handler that dropped its inputs ignores them: the chunk is discarded.
+        if let Err(mpsc::error::TrySendError::Full(_)) = input.try_send(chunk) {
+            if let Some(running) = self.invocations.remove(&request) {
+                running.task.abort();
+            }
+            if progress {
+                self.ended_inputs.insert(request);
+            }
+            let error = WampError::with_message(
+                uris::SLOW_CONSUMER,
+                format!(
+                    "the handler fell {} chunks behind the call's progressive inputs",
+                    self.config.event_buffer.max(1)
+                ),
+            );
+            return self.answer_invocation(request, Err(error)).await;
+        }
+        if progress {
+            if let Some(running) = self.invocations.get_mut(&request) {
+                running.input = Some(input);
+            }
+        }
         Ok(())
     }
 }

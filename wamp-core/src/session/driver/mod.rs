@@ -15,10 +15,10 @@ use std::time::Duration;
 
 use futures::{SinkExt as _, StreamExt as _};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
-use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
 use super::connector::Connector;
+use super::inputs::{Ended, Running};
 use super::register::{LocalRegistration, RegistrationEnd};
 use super::state::{SessionEvent, SessionState};
 use super::subscribe::{LocalSubscriber, SubscriptionError};
@@ -186,7 +186,9 @@ pub(crate) struct Driver {
     unsubscribing: HashSet<Id>,
     registrations: HashMap<Id, LocalRegistration>,
     local_registrations: HashMap<u64, Id>,
-    invocations: HashMap<Id, AbortHandle>,
+    invocations: HashMap<Id, Running>,
+    /// Progressive call invocations that ended before their caller's last chunk.
+    ended_inputs: Ended,
     /// Requests made while reconnecting, with the instant they give up.
     parked: VecDeque<(Instant, Command)>,
     /// SUBSCRIBE and REGISTER requests the lost connection left unanswered, to send again.
@@ -222,6 +224,7 @@ impl Driver {
             registrations: HashMap::new(),
             local_registrations: HashMap::new(),
             invocations: HashMap::new(),
+            ended_inputs: Ended::default(),
             parked: VecDeque::new(),
             resend: Vec::new(),
             restoring: None,
@@ -395,8 +398,8 @@ impl Driver {
                 .end
                 .send(Some(RegistrationEnd::SessionClosed(reason.clone())));
         }
-        for (_, task) in self.invocations.drain() {
-            task.abort();
+        for (_, running) in self.invocations.drain() {
+            running.task.abort();
         }
         self.set_state(SessionState::Closed(reason.clone()));
         let _ = self.closed.send(Some(reason));

@@ -141,9 +141,10 @@ impl Driver {
             }
         }
         self.unsubscribing.clear();
-        for (_, task) in self.invocations.drain() {
-            task.abort();
+        for (_, running) in self.invocations.drain() {
+            running.task.abort();
         }
+        self.ended_inputs.clear();
         self.restoring = None;
         self.leaving = None;
     }

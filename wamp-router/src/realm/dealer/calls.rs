@@ -8,15 +8,16 @@
 
 use std::collections::HashMap;
 use std::sync::Weak;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use wamp_core::message::{code, keys, uris, CancelMode, MatchPolicy, MAX_ID};
+use wamp_core::message::{code, keys, passthru, uris, CancelMode, Dialect, MatchPolicy, MAX_ID};
 use wamp_core::message::{Call, Cancel, Error, Interrupt, Invocation, Result as CallResult, Yield};
 use wamp_core::{Dict, Id, Message, Value};
 
 use super::super::options::{dict, flag, id, policy, text_value, uint};
 use super::super::sessions::{disclose_me, Sessions};
 use super::super::{error, Realm, Violation};
+use super::reroute::{Outgoing, Retry};
 use super::Dealer;
 
 /// One call waiting for its callee, keyed by `(callee, invocation)`.
@@ -31,6 +32,8 @@ struct PendingCall {
     /// A `kill` cancel is waiting for the callee's answer.
     killing: bool,
     timer: Option<tokio::task::AbortHandle>,
+    /// The CALL as it arrived, when another callee could take it ([`Retry::keep`]).
+    retry: Option<Box<Retry>>,
 }
 
 /// The INVOCATION request IDs issued to one callee.
@@ -127,6 +130,14 @@ impl Calls {
     }
 }
 
+/// A passthru payload from a session that did not announce its dialect: a protocol violation.
+pub(crate) fn unannounced_passthru(what: &str, dialect: Dialect) -> Violation {
+    Violation(format!(
+        "{what} uses payload passthru ({dialect:?} dialect) but the session did not announce {}",
+        dialect.feature()
+    ))
+}
+
 /// Sends INTERRUPT `killnowait` with a reason.
 fn interrupt(sessions: &mut Sessions, callee: Id, invocation: Id, reason: &str) {
     sessions.send(
@@ -182,50 +193,100 @@ impl Dealer {
             }
             *watermark = msg.request;
         }
-        let reply = |uri: &str, why: &str| error(code::CALL, msg.request, uri, why);
+        if let Some(dialect) = Dialect::of(&msg.options) {
+            if !caller_features.caller_passthru.has(dialect) {
+                return Err(unannounced_passthru("CALL", dialect));
+            }
+        }
         let Some(reg_id) = self.registrations.table.best_match(&msg.procedure) else {
             let why = format!("no callee registered procedure {}", msg.procedure);
-            sessions.send(session, reply(uris::NO_SUCH_PROCEDURE, &why));
+            let reply = error(code::CALL, msg.request, uris::NO_SUCH_PROCEDURE, &why);
+            sessions.send(session, reply);
             return Ok(());
         };
+        let out = Outgoing {
+            caller: session,
+            request: msg.request,
+            procedure: msg.procedure,
+            options: msg.options,
+            payload: msg.payload,
+            progress,
+            tried: Vec::new(),
+            started: Instant::now(),
+        };
+        self.route(sessions, realm, reg_id, out);
+        Ok(())
+    }
+
+    /// Invokes a callee of registration `reg_id` for a CALL (its first callee, or, for a
+    /// reroute, the next one the policy gives).
+    fn route(&mut self, sessions: &mut Sessions, realm: &Weak<Realm>, reg_id: Id, out: Outgoing) {
+        let reply = |uri: &str, why: &str| error(code::CALL, out.request, uri, why);
         let Some(reg) = self.registrations.get_mut(reg_id) else {
-            return Ok(());
+            let why = "every callee of the procedure left";
+            sessions.send(out.caller, reply(uris::NO_AVAILABLE_CALLEE, why));
+            return;
         };
-        let Some(callee) = reg.pick() else {
-            sessions.send(
-                session,
-                reply(uris::NO_AVAILABLE_CALLEE, "no callee available"),
-            );
-            return Ok(());
+        let picked = if out.tried.is_empty() {
+            reg.pick()
+        } else {
+            reg.pick_other(&out.tried)
+        };
+        let Some(callee) = picked else {
+            let why = if out.tried.is_empty() {
+                "no callee available"
+            } else {
+                "every callee answered that it is unavailable"
+            };
+            sessions.send(out.caller, reply(uris::NO_AVAILABLE_CALLEE, why));
+            return;
         };
         let features = sessions.features(callee.session);
-        if progress && !(features.callee_progressive_invocations && features.callee_cancel) {
+        if out.progress && !(features.callee_progressive_invocations && features.callee_cancel) {
             let why = "the callee does not support progressive call invocations";
-            sessions.send(session, reply(uris::FEATURE_NOT_SUPPORTED, why));
-            return Ok(());
+            sessions.send(out.caller, reply(uris::FEATURE_NOT_SUPPORTED, why));
+            return;
         }
-        let receive_progress = flag(&msg.options, keys::RECEIVE_PROGRESS).unwrap_or(false)
+        if let Some(dialect) = Dialect::of(&out.options) {
+            if !features.callee_passthru.has(dialect) {
+                let why = format!(
+                    "the callee did not announce {}, which the call's payload uses",
+                    dialect.feature()
+                );
+                sessions.send(out.caller, reply(uris::FEATURE_NOT_SUPPORTED, &why));
+                return;
+            }
+        }
+        let receive_progress = flag(&out.options, keys::RECEIVE_PROGRESS).unwrap_or(false)
             && features.callee_progressive_results;
         let mut details = Dict::new();
         if reg.policy != MatchPolicy::Exact {
-            details.insert(keys::PROCEDURE.into(), Value::Text(msg.procedure.clone()));
+            details.insert(keys::PROCEDURE.into(), Value::Text(out.procedure.clone()));
         }
         if receive_progress {
             details.insert(keys::RECEIVE_PROGRESS.into(), Value::Bool(true));
         }
-        if progress {
+        if out.progress {
             details.insert(keys::PROGRESS.into(), Value::Bool(true));
         }
-        if callee.disclose_caller || disclose_me(&msg.options) {
-            if let Some(caller) = sessions.identity(session) {
-                details.insert(keys::CALLER.into(), id(session));
+        passthru::forward(&out.options, &mut details);
+        if callee.disclose_caller || disclose_me(&out.options) {
+            if let Some(caller) = sessions.identity(out.caller) {
+                details.insert(keys::CALLER.into(), id(out.caller));
                 details.insert(keys::CALLER_AUTHID.into(), text_value(&caller.authid));
                 details.insert(keys::CALLER_AUTHROLE.into(), text_value(&caller.authrole));
             }
         }
+        let retry = Retry::keep(&out, reg);
         let invocation = self.calls.issued.entry(callee.session).or_default().next();
         let key = (callee.session, invocation);
-        let timeout = uint(&msg.options, keys::TIMEOUT).filter(|t| *t > 0);
+        // A timeout counts from the CALL, across reroutes.
+        let timeout = uint(&out.options, keys::TIMEOUT)
+            .filter(|t| *t > 0)
+            .map(|ms| {
+                let elapsed = u64::try_from(out.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                ms.saturating_sub(elapsed).max(1)
+            });
         let mut timer = None;
         if let Some(ms) = timeout {
             if callee.forward_timeout && features.callee_timeout {
@@ -249,23 +310,23 @@ impl Dealer {
                 request: invocation,
                 registration: reg_id,
                 details,
-                payload: msg.payload,
+                payload: out.payload,
             }),
         );
         self.calls.pending.insert(
             key,
             PendingCall {
-                caller: session,
-                caller_request: msg.request,
+                caller: out.caller,
+                caller_request: out.request,
                 registration: reg_id,
                 receive_progress,
-                input_open: progress,
+                input_open: out.progress,
                 killing: false,
                 timer,
+                retry,
             },
         );
-        self.calls.by_caller.insert((session, msg.request), key);
-        Ok(())
+        self.calls.by_caller.insert((out.caller, out.request), key);
     }
 
     /// A further CALL chunk of a progressive call invocation.
@@ -290,6 +351,9 @@ impl Dealer {
         if progress {
             details.insert(keys::PROGRESS.into(), Value::Bool(true));
         }
+        // The spec freezes a progressive call's options at its first CALL, but a chunk's
+        // passthru attributes describe that chunk's payload, which cannot be read without them.
+        passthru::forward(&msg.options, &mut details);
         let (callee, invocation) = key;
         sessions.send(
             callee,
@@ -309,16 +373,27 @@ impl Dealer {
         session: Id,
         msg: Yield,
     ) -> Result<(), Violation> {
+        let dialect = Dialect::of(&msg.options);
+        if let Some(d) = dialect.filter(|d| !sessions.features(session).callee_passthru.has(*d)) {
+            return Err(unannounced_passthru("YIELD", d));
+        }
         let Some(key) = self.calls.answered(session, msg.request, "YIELD")? else {
             return Ok(());
         };
-        if flag(&msg.options, keys::PROGRESS).unwrap_or(false) {
+        let progress = flag(&msg.options, keys::PROGRESS).unwrap_or(false);
+        if self.refuse_passthru_answer(sessions, key, dialect) {
+            return Ok(());
+        }
+        let mut details = Dict::new();
+        passthru::forward(&msg.options, &mut details);
+        if progress {
             if let Some(call) = self.calls.pending.get(&key).filter(|c| c.receive_progress) {
+                details.insert(keys::PROGRESS.into(), Value::Bool(true));
                 sessions.send(
                     call.caller,
                     Message::Result(CallResult {
                         request: call.caller_request,
-                        details: dict([(keys::PROGRESS, Value::Bool(true))]),
+                        details,
                         payload: msg.payload,
                     }),
                 );
@@ -330,7 +405,7 @@ impl Dealer {
                 call.caller,
                 Message::Result(CallResult {
                     request: call.caller_request,
-                    details: Dict::new(),
+                    details,
                     payload: msg.payload,
                 }),
             );
@@ -338,16 +413,86 @@ impl Dealer {
         Ok(())
     }
 
-    /// An ERROR from a callee answering an INVOCATION.
+    /// A callee answered a call in a passthru dialect its caller did not announce. The spec
+    /// says to answer the callee `feature_not_supported`, but defines no ERROR for a YIELD;
+    /// this dealer ends the call instead: the caller gets `feature_not_supported` (it could not
+    /// read the answer) and the callee, if it is still running, an INTERRUPT.
+    fn refuse_passthru_answer(
+        &mut self,
+        sessions: &mut Sessions,
+        key: (Id, Id),
+        dialect: Option<Dialect>,
+    ) -> bool {
+        let Some(dialect) = dialect else {
+            return false;
+        };
+        let caller = match self.calls.pending.get(&key) {
+            Some(call) if !sessions.features(call.caller).caller_passthru.has(dialect) => {
+                call.caller
+            }
+            _ => return false,
+        };
+        if let Some(call) = self.calls.finish(key) {
+            let why = format!(
+                "the callee answered in {}, which the caller did not announce",
+                dialect.feature()
+            );
+            let reply = error(
+                code::CALL,
+                call.caller_request,
+                uris::FEATURE_NOT_SUPPORTED,
+                &why,
+            );
+            sessions.send(caller, reply);
+            let (callee, invocation) = key;
+            if sessions.features(callee).callee_cancel {
+                interrupt(sessions, callee, invocation, uris::FEATURE_NOT_SUPPORTED);
+            }
+        }
+        true
+    }
+
+    /// An ERROR from a callee answering an INVOCATION: forwarded to the caller, or, for
+    /// `unavailable` from a callee that announced `call_reroute`, the call goes to another
+    /// callee ([`super::reroute`]).
     pub(crate) fn invocation_error(
         &mut self,
         sessions: &mut Sessions,
+        realm: &Weak<Realm>,
         session: Id,
         msg: Error,
     ) -> Result<(), Violation> {
+        let dialect = Dialect::of(&msg.details);
+        if let Some(d) = dialect.filter(|d| !sessions.features(session).callee_passthru.has(*d)) {
+            return Err(unannounced_passthru("ERROR", d));
+        }
         let Some(key) = self.calls.answered(session, msg.request, "ERROR")? else {
             return Ok(());
         };
+        if msg.error == uris::UNAVAILABLE && sessions.features(session).callee_reroute {
+            if let Some(call) = self.calls.finish(key) {
+                match call.retry {
+                    Some(retry) => {
+                        let out = retry.outgoing(call.caller, call.caller_request, session);
+                        self.route(sessions, realm, call.registration, out);
+                    }
+                    None => {
+                        let why = "the callee is unavailable and no other callee is left";
+                        let reply = error(
+                            code::CALL,
+                            call.caller_request,
+                            uris::NO_AVAILABLE_CALLEE,
+                            why,
+                        );
+                        sessions.send(call.caller, reply);
+                    }
+                }
+            }
+            return Ok(());
+        }
+        if self.refuse_passthru_answer(sessions, key, dialect) {
+            return Ok(());
+        }
         if let Some(call) = self.calls.finish(key) {
             sessions.send(
                 call.caller,

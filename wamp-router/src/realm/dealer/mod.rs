@@ -2,6 +2,9 @@
 //! and the calls in flight between callers and callees in [`calls`].
 
 mod calls;
+mod reroute;
+
+pub(crate) use calls::unannounced_passthru;
 
 use rand::Rng as _;
 use wamp_core::message::{code, keys, uris, InvokePolicy, Register, Registered, Unregister};
