@@ -573,6 +573,7 @@ fn the_router_announces_exactly_what_it_implements() {
             ("dealer", "registration_revocation"),
             ("dealer", "session_meta_api"),
             ("dealer", "shared_registration"),
+            ("dealer", "testament_meta_api"),
         ]
         .iter()
         .map(|(r, f)| ((*r).to_owned(), (*f).to_owned()))

@@ -17,6 +17,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::message::Id;
+use serde_json::Value as Json;
+
+/// A JSON object: keyword arguments and options in the typed meta bindings.
+pub type JsonMap = serde_json::Map<String, Json>;
+
 use crate::value::Dict;
 use crate::{wamp_service, WampError, WampEvent};
 
@@ -137,6 +142,123 @@ pub trait SessionMeta {
         #[wamp(kwarg)] reason: Option<String>,
         #[wamp(kwarg)] message: Option<String>,
     ) -> Result<Vec<Id>, WampError>;
+    /// Adds a testament: an event the router publishes when this session is detached or
+    /// destroyed (Testament Meta API; the dealer announces `testament_meta_api`). The spec
+    /// answers no value; Crossbar.io answers an ID.
+    async fn add_testament(
+        &self,
+        topic: String,
+        args: Vec<Json>,
+        kwargs: JsonMap,
+        #[wamp(kwarg)] publish_options: Option<JsonMap>,
+        #[wamp(kwarg)] scope: Option<TestamentScope>,
+    ) -> Result<Option<u64>, WampError>;
+    /// Removes this session's testaments of one scope (`destroyed` by default). The spec
+    /// answers no value; Crossbar.io answers how many it removed.
+    async fn flush_testaments(
+        &self,
+        #[wamp(kwarg)] scope: Option<TestamentScope>,
+    ) -> Result<Option<u64>, WampError>;
+}
+
+/// When a testament is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TestamentScope {
+    /// When the session is detached from its transport (with session resumption; a router
+    /// without it detaches and destroys at once, publishing `detached` testaments first).
+    Detached,
+    /// When the session is destroyed (the spec's default).
+    #[default]
+    Destroyed,
+}
+
+/// A testament to set on a [`Client`](crate::Client), which adds it after joining and again
+/// after each reconnect ([`Client::testament`](crate::Client::testament)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Testament {
+    /// The topic to publish on.
+    pub topic: String,
+    /// The event's positional arguments.
+    pub args: Vec<Json>,
+    /// The event's keyword arguments.
+    pub kwargs: JsonMap,
+    /// Publish options (`retain`, `exclude_authrole`...); the router may ignore some.
+    pub publish_options: JsonMap,
+    /// When to publish it.
+    pub scope: TestamentScope,
+}
+
+impl Testament {
+    /// A testament on `topic` with no payload, published when the session is destroyed.
+    pub fn new(topic: impl Into<String>) -> Self {
+        Self {
+            topic: topic.into(),
+            args: Vec::new(),
+            kwargs: JsonMap::new(),
+            publish_options: JsonMap::new(),
+            scope: TestamentScope::Destroyed,
+        }
+    }
+
+    /// The event's positional arguments, from a serializable tuple, array or `Vec`.
+    pub fn args<T: Serialize + ?Sized>(mut self, args: &T) -> Result<Self, serde_json::Error> {
+        self.args = match serde_json::to_value(args)? {
+            Json::Array(items) => items,
+            Json::Null => Vec::new(),
+            one => vec![one],
+        };
+        Ok(self)
+    }
+
+    /// The event's keyword arguments, from a serializable struct or map.
+    pub fn kwargs<T: Serialize + ?Sized>(mut self, kwargs: &T) -> Result<Self, serde_json::Error> {
+        self.kwargs = match serde_json::to_value(kwargs)? {
+            Json::Object(map) => map,
+            _ => return Err(serde::ser::Error::custom("kwargs must serialize as a map")),
+        };
+        Ok(self)
+    }
+
+    /// When to publish it.
+    pub fn scope(mut self, scope: TestamentScope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// Asks the router to retain the event (`publish_options.retain`).
+    pub fn retain(mut self) -> Self {
+        self.publish_options
+            .insert(crate::message::keys::RETAIN.into(), Json::Bool(true));
+        self
+    }
+
+    /// Adds the testament to `session`'s router; needs `testament_meta_api` from the dealer.
+    pub async fn add_to(&self, session: &crate::Session) -> Result<(), crate::Error> {
+        use crate::message::{Feature, Role};
+        session.require(Role::Dealer, Feature::TestamentMetaApi)?;
+        let options = (!self.publish_options.is_empty()).then(|| self.publish_options.clone());
+        SessionMetaClient::new(session.clone())
+            .add_testament(
+                self.topic.clone(),
+                self.args.clone(),
+                self.kwargs.clone(),
+                options,
+                Some(self.scope),
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                use crate::typed::CallError::*;
+                match e {
+                    Service(w) | NotAuthorized(w) | NoSuchProcedure(w) | InvalidArgument(w)
+                    | UnknownError(w) => crate::Error::Wamp(w),
+                    Other(e) => e,
+                    Disconnected(reason) => crate::Error::SessionClosed(reason),
+                    other => crate::Error::NotSent(other.to_string()),
+                }
+            })
+    }
 }
 
 /// The registration meta procedures (`wamp.registration.*`).

@@ -65,6 +65,7 @@ pub(crate) const ROUTER_ROLES: &[(Role, &[Feature])] = &[
             Feature::RegistrationRevocation,
             Feature::SessionMetaApi,
             Feature::SharedRegistration,
+            Feature::TestamentMetaApi,
         ],
     ),
 ];

@@ -11,6 +11,7 @@
 mod passthru;
 mod progressive;
 mod reroute;
+mod testament;
 
 use wamp_core::{Client, Serializer, Session};
 use wamp_router::{Protocol, Router};

@@ -50,6 +50,7 @@ pub struct Client {
     transport: TransportConfig,
     session: SessionConfig,
     dial: Option<Dial>,
+    testaments: Vec<crate::meta::Testament>,
 }
 
 impl std::fmt::Debug for Client {
@@ -84,6 +85,7 @@ impl Client {
             transport: TransportConfig::default(),
             session: SessionConfig::default(),
             dial: None,
+            testaments: Vec::new(),
         }
     }
 
@@ -276,6 +278,15 @@ impl Client {
         self
     }
 
+    /// A testament the router publishes when this session ends (Testament Meta API): added
+    /// right after joining, and again after each reconnect (a new session at the router). The
+    /// router must announce `testament_meta_api`, or connecting fails with
+    /// [`Error::Unsupported`]; one it refuses fails the connect too.
+    pub fn testament(mut self, testament: crate::meta::Testament) -> Self {
+        self.testaments.push(testament);
+        self
+    }
+
     /// Connects (to the URL, or with the [`Client::dial`] function) and joins the realm.
     pub async fn connect(mut self) -> Result<Session, Error> {
         let target = match self.dial.take() {
@@ -329,7 +340,7 @@ impl Client {
             connector,
         });
         tokio::spawn(driver.run().instrument(span));
-        Ok(Session {
+        let session = Session {
             shared: Arc::new(Shared {
                 commands: commands_tx,
                 info: info_rx,
@@ -339,6 +350,50 @@ impl Client {
                 closed: closed_rx,
                 next_key: AtomicU64::new(1),
             }),
-        })
+        };
+        if !self.testaments.is_empty() {
+            for t in &self.testaments {
+                if let Err(e) = t.add_to(&session).await {
+                    session.leave().await;
+                    return Err(e);
+                }
+            }
+            tokio::spawn(readd_testaments(
+                Arc::downgrade(&session.shared),
+                session.state(),
+                self.testaments,
+            ));
+        }
+        Ok(session)
+    }
+}
+
+/// Adds the testaments again each time the session joins after a reconnect; ends with the
+/// session (it holds no strong reference to it).
+async fn readd_testaments(
+    shared: std::sync::Weak<Shared>,
+    mut state: watch::Receiver<SessionState>,
+    testaments: Vec<crate::meta::Testament>,
+) {
+    let mut joined = 1;
+    while state.changed().await.is_ok() {
+        let connection = match &*state.borrow_and_update() {
+            SessionState::Joined { connection, .. } => *connection,
+            SessionState::Closed(_) => return,
+            _ => continue,
+        };
+        if connection <= joined {
+            continue;
+        }
+        joined = connection;
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        let session = Session { shared };
+        for t in &testaments {
+            if let Err(e) = t.add_to(&session).await {
+                tracing::warn!(topic = %t.topic, error = %e, "a testament was not added again after a reconnect");
+            }
+        }
     }
 }

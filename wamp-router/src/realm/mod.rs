@@ -10,6 +10,7 @@ mod membership;
 mod meta;
 pub(crate) mod options;
 mod sessions;
+mod testament;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
@@ -266,6 +267,9 @@ impl Realm {
         } = &mut *state;
         dealer.remove_session(sessions, &mut meta, session);
         broker.subscriptions.remove_session(&mut meta, session);
+        for t in entry.testaments.into_published() {
+            broker.publish(sessions, session, 0, &t.options, &t.topic, t.payload);
+        }
         meta.push((
             "wamp.session.on_leave",
             vec![
@@ -275,6 +279,37 @@ impl Realm {
             ],
         ));
         Self::publish_meta(&mut state, meta);
+    }
+
+    /// Answers `wamp.session.add_testament` and `wamp.session.flush_testaments`: a testament's
+    /// topic must be one the session may publish to, checked now rather than when it ends.
+    fn testament_call(&self, state: &mut State, session: Id, call: wamp_core::message::Call) {
+        let args = call.payload.arguments().cloned().unwrap_or_default();
+        let outcome = if call.procedure == testament::FLUSH {
+            testament::flush(state, session, &args)
+        } else {
+            testament::parse_add(&args).and_then(|(scope, t)| {
+                if !uri::is_valid(&t.topic, self.config.uri_check)
+                    || t.topic.starts_with(RESERVED_PREFIX)
+                {
+                    Err((uris::INVALID_URI, format!("invalid topic {:?}", t.topic)))
+                } else if !self.allowed(state, session, Action::Publish, &t.topic) {
+                    let why = format!("not authorized to publish to {}", t.topic);
+                    Err((uris::NOT_AUTHORIZED, why))
+                } else {
+                    testament::add(state, session, scope, t)
+                }
+            })
+        };
+        let reply = match outcome {
+            Ok(()) => Message::Result(wamp_core::message::Result {
+                request: call.request,
+                details: Dict::new(),
+                payload: Payload::default(),
+            }),
+            Err((uri, why)) => error(code::CALL, call.request, uri, &why),
+        };
+        state.sessions.send(session, reply);
     }
 
     /// Ends every session with GOODBYE (router shutdown).
@@ -351,6 +386,8 @@ impl Realm {
                 };
                 if let Some(reply) = reply {
                     state.sessions.send(session, reply);
+                } else if call.procedure == testament::ADD || call.procedure == testament::FLUSH {
+                    self.testament_call(&mut state, session, call);
                 } else if call.procedure.starts_with(RESERVED_PREFIX) {
                     meta::call(&mut state, &mut meta, session, call);
                 } else {

@@ -12,6 +12,7 @@ use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
 
 use super::options::{dict, flag, id, text_value};
+use super::testament::Testaments;
 use super::Violation;
 use crate::auth::Identity;
 
@@ -100,6 +101,8 @@ pub(crate) struct SessionEntry {
     capacity: usize,
     /// The last request ID the session started (0 before its first request).
     last_request: Id,
+    /// What to publish when the session ends (Testament Meta API).
+    pub(crate) testaments: Testaments,
 }
 
 impl SessionEntry {
@@ -123,6 +126,7 @@ impl SessionEntry {
             close: Some(close),
             capacity,
             last_request: 0,
+            testaments: Testaments::default(),
         }
     }
 
