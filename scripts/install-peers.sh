@@ -37,8 +37,11 @@ if "$venv/bin/python" -c 'import bjdata' 2>&1 | grep -q -E '_ARRAY_API|NumPy 1\.
   bj=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("bjdata"))' 2>/dev/null || true)
   if [ -n "$bj" ]; then
     log "rebuilding bjdata $bj against the installed numpy"
+    # Without build isolation the venv's own setuptools builds it: bjdata's setup needs 70.1+.
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "setuptools>=70.1" wheel >&2
     "$venv/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation --no-cache-dir \
-      --force-reinstall --no-deps "bjdata==$bj" >&2
+      --force-reinstall --no-deps "bjdata==$bj" >&2 \
+      || log "bjdata $bj did not rebuild: Crossbar runs, without UBJSON (the tests do not use it)"
   fi
 fi
 "$venv/bin/crossbar" version >/dev/null 2>&1 || { log "crossbar does not start"; exit 1; }
