@@ -35,6 +35,23 @@ pub mod session_meta {
             std::collections::BTreeMap<String, wamp_core::serde_json::Value>,
         >,
     }
+    /// When a testament is published.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        wamp_core::serde::Serialize,
+        wamp_core::serde::Deserialize,
+        wamp_core::schemars::JsonSchema
+    )]
+    #[serde(crate = "wamp_core::serde")]
+    #[schemars(crate = "wamp_core::schemars")]
+    pub enum TestamentScope {
+        #[serde(rename = "detached")]
+        Detached,
+        #[serde(rename = "destroyed")]
+        Destroyed,
+    }
     /// The errors the meta procedures declare.
     #[derive(Debug, Clone, PartialEq, wamp_core::WampError)]
     pub enum MetaError {
@@ -80,5 +97,29 @@ pub mod session_meta {
             #[wamp(kwarg)]
             message: Option<String>,
         ) -> Vec<u64>;
+        /// Adds a testament: an event the router publishes when this session is detached or
+        /// destroyed (Testament Meta API; the dealer announces `testament_meta_api`). The spec
+        /// answers no value; Crossbar.io answers an ID.
+        #[wamp(uri = "wamp.session.add_testament")]
+        async fn add_testament(
+            &self,
+            topic: String,
+            args: Vec<wamp_core::serde_json::Value>,
+            kwargs: std::collections::BTreeMap<String, wamp_core::serde_json::Value>,
+            #[wamp(kwarg)]
+            publish_options: Option<
+                std::collections::BTreeMap<String, wamp_core::serde_json::Value>,
+            >,
+            #[wamp(kwarg)]
+            scope: Option<TestamentScope>,
+        ) -> Option<u64>;
+        /// Removes this session's testaments of one scope (`destroyed` by default). The spec
+        /// answers no value; Crossbar.io answers how many it removed.
+        #[wamp(uri = "wamp.session.flush_testaments")]
+        async fn flush_testaments(
+            &self,
+            #[wamp(kwarg)]
+            scope: Option<TestamentScope>,
+        ) -> Option<u64>;
     }
 }

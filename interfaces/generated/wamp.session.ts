@@ -126,6 +126,11 @@ export interface SessionDetails {
 }
 
 /**
+ * When a testament is published.
+ */
+export type TestamentScope = "detached" | "destroyed";
+
+/**
  * The errors the meta procedures declare.
  */
 export type MetaError =
@@ -192,6 +197,27 @@ export class SessionMetaClient {
    */
   killByAuthid(authid: string, reason?: string | null, message?: string | null): Promise<number[]> {
     return call<number[], never>(this.session, "wamp.session.kill_by_authid", [authid], { "reason": reason, "message": message }, []);
+  }
+
+  /**
+   * Adds a testament: an event the router publishes when this session is detached or
+   * destroyed (Testament Meta API; the dealer announces `testament_meta_api`). The spec
+   * answers no value; Crossbar.io answers an ID.
+   *
+   * Calls `wamp.session.add_testament`.
+   */
+  addTestament(topic: string, args: unknown[], kwargs: { [key: string]: unknown }, publish_options?: { [key: string]: unknown } | null, scope?: TestamentScope | null): Promise<number | null> {
+    return call<number | null, never>(this.session, "wamp.session.add_testament", [topic, args, kwargs], { "publish_options": publish_options, "scope": scope }, []);
+  }
+
+  /**
+   * Removes this session's testaments of one scope (`destroyed` by default). The spec
+   * answers no value; Crossbar.io answers how many it removed.
+   *
+   * Calls `wamp.session.flush_testaments`.
+   */
+  flushTestaments(scope?: TestamentScope | null): Promise<number | null> {
+    return call<number | null, never>(this.session, "wamp.session.flush_testaments", [], { "scope": scope }, []);
   }
 
 }
