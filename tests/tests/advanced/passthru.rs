@@ -87,6 +87,15 @@ fn passthru_call(request: u64, dialect_key: &str) -> Message {
     })
 }
 
+/// A YIELD with the passthru payload `[9]` in the spec's dialect.
+fn passthru_yield(request: u64) -> Message {
+    Message::Yield(message::Yield {
+        request,
+        options: opts(&[(keys::PPT_SCHEME, "x_test".into())]),
+        payload: message::Payload::Passthru(vec![9]),
+    })
+}
+
 /// A caller that did not announce the dialect is aborted; a callee that did not announce it
 /// is never invoked, and the caller gets `feature_not_supported`.
 #[tokio::test]
@@ -131,13 +140,7 @@ async fn the_router_enforces_the_spec_rules_on_every_transport() {
 
         // A passthru YIELD to that caller goes through; to a caller without the dialect it
         // ends the call with feature_not_supported.
-        callee
-            .send(Message::Yield(message::Yield {
-                request: inv.request,
-                options: opts(&[(keys::PPT_SCHEME, "x_test".into())]),
-                payload: message::Payload::Passthru(vec![9]),
-            }))
-            .await;
+        callee.send(passthru_yield(inv.request)).await;
         match caller.recv().await {
             Some(Message::Result(r)) => {
                 assert_eq!(r.payload, message::Payload::Passthru(vec![9]));
@@ -151,13 +154,7 @@ async fn the_router_enforces_the_spec_rules_on_every_transport() {
         let mut plain = Raw::join(&router, via, &[(Role::Caller, &[])]).await;
         let request = plain.call("com.app.ppt", Dict::new()).await;
         let inv = callee.invocation().await;
-        callee
-            .send(Message::Yield(message::Yield {
-                request: inv.request,
-                options: opts(&[(keys::PPT_SCHEME, "x_test".into())]),
-                payload: message::Payload::Passthru(vec![9]),
-            }))
-            .await;
+        callee.send(passthru_yield(inv.request)).await;
         match plain.recv().await {
             Some(Message::Error(e)) => {
                 assert_eq!(

@@ -232,6 +232,25 @@ impl IntoFuture for CallBuilder {
     }
 }
 
+impl Session {
+    /// The payload of a CALL or PUBLISH: the passthru payload if one was set (its attributes go
+    /// into `options`; the router must announce its dialect under `role`), else the arguments.
+    pub(crate) fn outgoing_payload(
+        &self,
+        role: crate::message::Role,
+        options: &mut Dict,
+        arguments: Result<Arguments, crate::value::ValueError>,
+        passthru: Option<&crate::message::Passthru>,
+    ) -> Result<Payload, Error> {
+        let Some(p) = passthru else {
+            return Ok(Payload::Arguments(arguments?));
+        };
+        self.require(role, p.dialect.feature())?;
+        p.write_attributes(options);
+        Ok(Payload::Passthru(p.payload.clone()))
+    }
+}
+
 /// Cancels the call it guards when dropped before the call finished.
 struct CallGuard {
     session: Session,

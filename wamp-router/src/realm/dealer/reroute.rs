@@ -48,11 +48,13 @@ impl Retry {
     /// Keeps what `out` needs to be rerouted from `registration`, if it can be.
     pub(super) fn keep(out: &Outgoing, registration: &Registration) -> Option<Box<Retry>> {
         let shared = registration.extra.invoke != InvokePolicy::Single;
-        let others = registration
+        // The callee about to be invoked is one of the untried; another must be left.
+        let untried = registration
             .members
             .iter()
-            .any(|m| !out.tried.contains(&m.session));
-        (shared && others && registration.members.len() > 1 && !out.progress).then(|| {
+            .filter(|m| !out.tried.contains(&m.session))
+            .count();
+        (shared && untried > 1 && !out.progress).then(|| {
             Box::new(Retry {
                 procedure: out.procedure.clone(),
                 options: out.options.clone(),
