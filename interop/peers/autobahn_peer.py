@@ -9,8 +9,19 @@ ROLE is one of
   subscriber  subscribes to NAME, prints READY, then one EVENT {json} per event, COUNT events
   publisher   publishes COUNT events to NAME (acknowledged), prints DONE
   auth        prints JOINED {authid, authrole, authmethod}, calls NAME, prints CALLED {result|error}
+  e2ee_server with WAMP-cryptobox keys: registers NAME.py.add2 and NAME.py.fail, subscribes to
+              NAME.py.events, prints READY, then EVENT {args, kwargs, enc_algo} per event
+  e2ee_client with WAMP-cryptobox keys: calls NAME.rs.add2, NAME.rs.fail and NAME.bad.add2,
+              publishes COUNT events to NAME.rs.events, prints RESULT {json}
+  codec_server with a custom payload codec (enc_algo x_rot13, the payload JSON with every byte
+              rotated): registers NAME.echo, which answers what it got; prints READY
+  codec_client calls NAME.echo through the same codec, prints RESULT {json}
 URL is ws://host:port[/path], tcp://host:port or unix:///path; SERIALIZER is json, msgpack or cbor.
 A failure prints ERROR <reason> and exits non-zero. The peer exits when stdin closes.
+
+The e2ee roles read WAMP_PEER_KEYS, JSON {"y_priv": this peer's private key, "r_pub": the Rust
+side's public key} (base64). The Rust side is the responder under NAME.rs and NAME.bad, and the
+originator under NAME.py.
 
 With WAMP_PEER_AUTH set to JSON {"method": "ticket"|"wampcra"|"cryptosign", "authid": ...,
 "secret": ... (ticket or wampcra secret), "seed_hex": ... (cryptosign)}, the peer authenticates;
@@ -29,13 +40,45 @@ from autobahn.asyncio.wamp import ApplicationSession
 from autobahn.asyncio.websocket import WampWebSocketClientFactory
 from autobahn.wamp.exception import ApplicationError
 from autobahn.wamp.serializer import CBORSerializer, JsonSerializer, MsgPackSerializer
-from autobahn.wamp.types import CallOptions, ComponentConfig, PublishOptions, RegisterOptions
+from autobahn.wamp.types import (CallOptions, CallResult, ComponentConfig, PublishOptions, RegisterOptions,
+                                 SubscribeOptions)
 
 SERIALIZERS = {"json": JsonSerializer, "msgpack": MsgPackSerializer, "cbor": CBORSerializer}
 
 
 def say(*parts):
     print(*parts, flush=True)
+
+
+def key_ring(name):
+    """The WAMP-cryptobox keys of the e2ee roles (see the module's docs)."""
+    from autobahn.wamp.cryptobox import Key, KeyRing
+
+    keys = json.loads(os.environ["WAMP_PEER_KEYS"])
+    ring = KeyRing()
+    to_rust = Key(originator_priv=keys["y_priv"], responder_pub=keys["r_pub"])
+    ring.set_key(f"{name}.rs", to_rust)
+    ring.set_key(f"{name}.bad", to_rust)
+    ring.set_key(f"{name}.py", Key(originator_pub=keys["r_pub"], responder_priv=keys["y_priv"]))
+    return ring
+
+
+class Rot13Codec:
+    """A custom payload codec (autobahn's IPayloadCodec): JSON {"args", "kwargs"} with every byte
+    rotated by 13, sent as enc_algo "x_rot13". Not encryption: it shows that any codec's bytes
+    and attributes travel through the router untouched."""
+
+    def encode(self, is_originating, uri, args=None, kwargs=None):
+        from autobahn.wamp.types import EncodedPayload
+
+        plain = json.dumps({"args": list(args or []), "kwargs": kwargs or {}}).encode()
+        return EncodedPayload(bytes((b + 13) % 256 for b in plain), "x_rot13", "json")
+
+    def decode(self, is_originating, uri, encoded_payload):
+        if encoded_payload.enc_algo != "x_rot13":
+            raise Exception(f"unexpected enc_algo {encoded_payload.enc_algo}")
+        plain = json.loads(bytes((b - 13) % 256 for b in encoded_payload.payload))
+        return uri, plain["args"], plain["kwargs"]
 
 
 class Peer(ApplicationSession):
@@ -98,6 +141,23 @@ class Peer(ApplicationSession):
                     say("CALLED", json.dumps({"result": await self.call(name)}))
                 except ApplicationError as e:
                     say("CALLED", json.dumps({"error": e.error}))
+                self.leave()
+            elif role == "e2ee_server":
+                self.set_payload_codec(key_ring(name))
+                await self.e2ee_server(name)
+                say("READY", json.dumps({"session": details.session}))
+            elif role == "e2ee_client":
+                self.set_payload_codec(key_ring(name))
+                say("RESULT", json.dumps(await self.e2ee_client(name, count)))
+                self.leave()
+            elif role == "codec_server":
+                self.set_payload_codec(Rot13Codec())
+                await self.register(lambda *a, **kw: CallResult(*a, **kw), f"{name}.echo")
+                say("READY", json.dumps({"session": details.session}))
+            elif role == "codec_client":
+                self.set_payload_codec(Rot13Codec())
+                echoed = await self.call(f"{name}.echo", "hello", [1, 2], key="value")
+                say("RESULT", json.dumps({"args": list(echoed.results), "kwargs": echoed.kwresults}))
                 self.leave()
             elif role == "publisher":
                 for i in range(count):
@@ -176,6 +236,35 @@ class Peer(ApplicationSession):
         out["collected"] = await self.call(f"{prefix}.count", 3)
         return out
 
+    async def e2ee_server(self, name):
+        def add2(a, b, details=None):
+            if details.enc_algo != "cryptobox":
+                raise ApplicationError("com.example.error.not_encrypted", details.enc_algo)
+            return a + b
+
+        def fail():
+            raise ApplicationError(f"{name}.py.error.oops", "sealed failure", code=7)
+
+        def on_event(*args, details=None, **kwargs):
+            say("EVENT", json.dumps({"args": list(args), "kwargs": kwargs, "enc_algo": details.enc_algo}))
+
+        await self.register(add2, f"{name}.py.add2", options=RegisterOptions(details_arg="details"))
+        await self.register(fail, f"{name}.py.fail")
+        await self.subscribe(on_event, f"{name}.py.events", options=SubscribeOptions(details_arg="details"))
+
+    async def e2ee_client(self, name, count):
+        out = {"add2": await self.call(f"{name}.rs.add2", 2, 3)}
+        for key, uri in (("fail", f"{name}.rs.fail"), ("bad_key", f"{name}.bad.add2")):
+            try:
+                await self.call(uri, 2, 3)
+                out[key] = None
+            except ApplicationError as e:
+                out[key] = {"uri": e.error, "args": list(e.args), "kwargs": e.kwargs}
+        for i in range(count):
+            await self.publish(f"{name}.rs.events", i, secret=f"event {i}",
+                               options=PublishOptions(acknowledge=True))
+        return out
+
     def onDisconnect(self):
         done = self.config.extra["done"]
         if not done.done():
@@ -205,7 +294,7 @@ async def main():
     else:
         raise SystemExit(f"unsupported url {url}")
     waits = [done]
-    if role in ("callee", "subscriber"):
+    if role in ("callee", "subscriber", "e2ee_server", "codec_server"):
         # Long-running roles end when the test closes our stdin (or kills us).
         stdin_closed = loop.create_future()
 

@@ -65,7 +65,23 @@ impl Peer {
         name: &str,
         count: usize,
     ) -> Option<Peer> {
-        Self::spawn_with(kind, role, url, serializer, realm, name, count, None)
+        Self::spawn_with(kind, role, url, serializer, realm, name, count, &[])
+    }
+
+    /// Starts a peer as [`Peer::spawn`] does, with these environment variables (for example
+    /// `WAMP_PEER_KEYS` for the e2ee roles).
+    #[allow(clippy::too_many_arguments)]
+    pub fn spawn_env(
+        kind: PeerKind,
+        role: &str,
+        url: &str,
+        serializer: &str,
+        realm: &str,
+        name: &str,
+        count: usize,
+        env: &[(&str, String)],
+    ) -> Option<Peer> {
+        Self::spawn_with(kind, role, url, serializer, realm, name, count, env)
     }
 
     /// Starts a peer in role `auth`: it authenticates with `auth` (`{"method", "authid",
@@ -79,8 +95,8 @@ impl Peer {
         procedure: &str,
         auth: &serde_json::Value,
     ) -> Option<Peer> {
-        let env = Some(auth.to_string());
-        Self::spawn_with(kind, "auth", url, serializer, realm, procedure, 1, env)
+        let env = [("WAMP_PEER_AUTH", auth.to_string())];
+        Self::spawn_with(kind, "auth", url, serializer, realm, procedure, 1, &env)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -92,7 +108,7 @@ impl Peer {
         realm: &str,
         name: &str,
         count: usize,
-        auth: Option<String>,
+        env: &[(&str, String)],
     ) -> Option<Peer> {
         let mut command = match kind {
             PeerKind::Python => {
@@ -122,8 +138,8 @@ impl Peer {
                 c
             }
         };
-        if let Some(auth) = auth {
-            command.env("WAMP_PEER_AUTH", auth);
+        for (key, value) in env {
+            command.env(key, value);
         }
         command
             .args([role, url, serializer, realm, name, &count.to_string()])

@@ -215,6 +215,13 @@ pub enum Error {
     /// last report. The call goes on.
     #[error("{0} progressive result(s) dropped because the consumer did not keep up")]
     Lagged(u64),
+    /// End-to-end encryption was required (a typed `encrypted` procedure or topic, or
+    /// `.encrypted()` on the request), but the session's key ring has no key for the URI.
+    #[error("no end-to-end encryption key covers {uri}")]
+    NoKey {
+        /// The procedure or topic.
+        uri: String,
+    },
     /// The session already has the configured maximum of calls in flight.
     #[error("too many calls in flight (the limit is {limit})")]
     TooManyPendingCalls {

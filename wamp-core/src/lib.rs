@@ -140,6 +140,7 @@ pub use message::{Id, Message};
 pub use serializer::Serializer;
 pub use value::{Dict, Value};
 pub mod auth;
+pub mod cryptobox;
 pub mod describe;
 pub mod error;
 pub mod meta;

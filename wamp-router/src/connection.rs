@@ -326,7 +326,7 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
             }
             incoming = transport.next() => match incoming {
                 None => break,
-                Some(Ok(message)) => match realm.handle(id, message) {
+                Some(Ok(message)) => match realm.handle(id, logged(id, message)) {
                     Ok(Flow::Continue) => {}
                     Ok(Flow::Goodbye) => {
                         realm.leave(id);
@@ -455,4 +455,10 @@ async fn write_batch(
         }
     }
     transport.flush().await
+}
+
+/// Logs a message received from a joined session (at `trace`, the level for whole messages).
+fn logged(session: Id, message: Message) -> Message {
+    tracing::trace!(session, ?message, "received");
+    message
 }

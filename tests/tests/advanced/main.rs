@@ -1,5 +1,5 @@
 //! The Advanced Profile features of issue 17 through the embedded router: payload passthru in
-//! both dialects, call reroute, progressive call invocations on the callee side, testaments.
+//! both dialects, end-to-end encryption, call reroute, progressive call invocations on the callee side, testaments.
 //! One test binary, one module per feature.
 #![allow(
     clippy::unwrap_used,
@@ -8,6 +8,7 @@
     clippy::panic
 )]
 
+mod e2ee;
 mod passthru;
 mod progressive;
 mod reroute;

@@ -19,6 +19,28 @@
 use super::{keys, Arguments, Feature, Payload};
 use crate::value::{Dict, Value};
 
+/// The schemes (`ppt_scheme` / `enc_algo` values) this crate gives a meaning to.
+pub mod schemes {
+    /// WAMP-cryptobox end-to-end encryption, Autobahn's dialect (see [`crate::cryptobox`]).
+    pub const CRYPTOBOX: &str = "cryptobox";
+    /// The spec's end-to-end encryption scheme (`ppt_scheme = "wamp"`).
+    pub const WAMP: &str = "wamp";
+    /// An MQTT payload carried through WAMP.
+    pub const MQTT: &str = "mqtt";
+}
+
+/// The serializer names of `ppt_serializer` / `enc_serializer`.
+pub mod serializers {
+    /// JSON (WAMP-cryptobox's plaintext).
+    pub const JSON: &str = "json";
+    /// MessagePack.
+    pub const MSGPACK: &str = "msgpack";
+    /// CBOR.
+    pub const CBOR: &str = "cbor";
+    /// The payload as the application gave it, not serialized again (the spec's dialect).
+    pub const NATIVE: &str = "native";
+}
+
 /// Which Payload Passthru dialect a message uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {

@@ -13,7 +13,9 @@ use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument as _;
 
 use super::{send_in_background, set, CallReply, Command, Session};
+use crate::cryptobox::Side;
 use crate::error::Error;
+use crate::message::passthru::Dialect;
 use crate::message::{keys, Arguments, CancelMode, Feature, MatchPolicy, Passthru, Payload, Role};
 use crate::value::{Dict, Value, ValueError};
 
@@ -29,6 +31,9 @@ pub struct CallResult {
     pub details: Dict,
     /// Whether this is a progressive (intermediate) result.
     pub progress: bool,
+    /// Whether the result arrived end-to-end encrypted (and was opened with the session's key
+    /// ring).
+    pub encrypted: bool,
 }
 
 impl CallResult {
@@ -40,6 +45,7 @@ impl CallResult {
             passthru,
             details,
             progress,
+            encrypted: false,
         }
     }
 
@@ -67,6 +73,7 @@ pub struct CallBuilder {
     procedure: String,
     arguments: Result<Arguments, ValueError>,
     passthru: Option<Passthru>,
+    encrypted: bool,
     options: Dict,
     timeout: Option<Duration>,
     cancel_mode: CancelMode,
@@ -88,6 +95,7 @@ impl CallBuilder {
             procedure,
             arguments: Ok(Arguments::default()),
             passthru: None,
+            encrypted: false,
             options: Dict::new(),
             timeout: None,
             cancel_mode: CancelMode::default(),
@@ -124,12 +132,14 @@ impl CallBuilder {
         self.session
             .require_options(Role::Dealer, &self.options, super::needs::CALL)?;
         let arguments = std::mem::replace(&mut self.arguments, Ok(Arguments::default()));
-        self.session.outgoing_payload(
-            Role::Dealer,
-            &mut self.options,
+        self.session.outgoing_payload(Outgoing {
+            role: Role::Dealer,
+            uri: &self.procedure,
+            options: &mut self.options,
             arguments,
-            self.passthru.as_ref(),
-        )
+            passthru: self.passthru.as_ref(),
+            encrypted: self.encrypted,
+        })
     }
 
     /// Sends the call and answers a guard that cancels it when dropped unfinished.
@@ -196,9 +206,18 @@ impl CallBuilder {
         let payload = self.prepare()?;
         set(&mut self.options, keys::PROGRESS, true);
         let timeout = self.timeout;
+        // Further chunks carry arguments: sealed again when the first one was sealed by the
+        // key ring, and never another payload's passthru attributes.
+        let sealed = self.passthru.is_none() && Dialect::of(&self.options).is_some();
+        let seal_for = sealed.then(|| self.procedure.clone());
         let base_options = {
             let mut o = self.options.clone();
             o.remove(keys::PROGRESS);
+            for dialect in [Dialect::Ppt, Dialect::Transparent] {
+                for key in dialect.keys() {
+                    o.remove(*key);
+                }
+            }
             o
         };
         let (tx, rx) = oneshot::channel();
@@ -207,6 +226,7 @@ impl CallBuilder {
             guard,
             rx,
             options: base_options,
+            seal_for,
             timeout,
         })
     }
@@ -232,22 +252,62 @@ impl IntoFuture for CallBuilder {
     }
 }
 
+/// What goes into the payload of a CALL or PUBLISH.
+pub(crate) struct Outgoing<'a> {
+    /// The router role that must announce a passthru dialect used.
+    pub(crate) role: Role,
+    /// The procedure or topic, which picks the end-to-end encryption key.
+    pub(crate) uri: &'a str,
+    /// The message's options, where passthru attributes go.
+    pub(crate) options: &'a mut Dict,
+    pub(crate) arguments: Result<Arguments, ValueError>,
+    /// A passthru payload the application made itself (sent as it is).
+    pub(crate) passthru: Option<&'a Passthru>,
+    /// Whether end-to-end encryption is required.
+    pub(crate) encrypted: bool,
+}
+
 impl Session {
-    /// The payload of a CALL or PUBLISH: the passthru payload if one was set (its attributes go
-    /// into `options`; the router must announce its dialect under `role`), else the arguments.
-    pub(crate) fn outgoing_payload(
-        &self,
-        role: crate::message::Role,
-        options: &mut Dict,
-        arguments: Result<Arguments, crate::value::ValueError>,
-        passthru: Option<&crate::message::Passthru>,
-    ) -> Result<Payload, Error> {
-        let Some(p) = passthru else {
-            return Ok(Payload::Arguments(arguments?));
+    /// The payload of a CALL or PUBLISH: the passthru payload if one was set, else the arguments,
+    /// sealed when the key ring covers the URI. A passthru payload's attributes go into the
+    /// options, and the router must announce its dialect.
+    pub(crate) fn outgoing_payload(&self, out: Outgoing<'_>) -> Result<Payload, Error> {
+        let sealed;
+        let passthru = match out.passthru {
+            Some(p) => p,
+            None => {
+                let arguments = out.arguments?;
+                match self.seal(out.uri, &arguments, out.encrypted)? {
+                    Some(p) => {
+                        sealed = p;
+                        &sealed
+                    }
+                    None => return Ok(Payload::Arguments(arguments)),
+                }
+            }
         };
-        self.require(role, p.dialect.feature())?;
-        p.write_attributes(options);
-        Ok(Payload::Passthru(p.payload.clone()))
+        self.require(out.role, passthru.dialect.feature())?;
+        passthru.write_attributes(out.options);
+        Ok(Payload::Passthru(passthru.payload.clone()))
+    }
+
+    /// Seals arguments for `uri` as the originator, when the key ring covers it; `required`
+    /// makes a missing key an error.
+    pub(crate) fn seal(
+        &self,
+        uri: &str,
+        arguments: &Arguments,
+        required: bool,
+    ) -> Result<Option<Passthru>, Error> {
+        let ring = self.config().key_ring.as_deref();
+        let sealed = match ring {
+            Some(ring) => ring.seal(Side::Originator, uri, arguments)?,
+            None => None,
+        };
+        if sealed.is_none() && required {
+            return Err(Error::NoKey { uri: uri.into() });
+        }
+        Ok(sealed)
     }
 }
 
@@ -383,6 +443,8 @@ pub struct ProgressiveCall {
     guard: CallGuard,
     rx: oneshot::Receiver<Result<CallResult, Error>>,
     options: Dict,
+    /// The procedure, when every chunk is sealed for it.
+    seal_for: Option<String>,
     timeout: Option<Duration>,
 }
 
@@ -398,13 +460,24 @@ impl ProgressiveCall {
         if !last {
             set(&mut options, keys::PROGRESS, true);
         }
+        let payload = match &self.seal_for {
+            Some(procedure) => {
+                let sealed = self.guard.session.seal(procedure, &arguments, true)?;
+                let sealed = sealed.ok_or_else(|| Error::NoKey {
+                    uri: procedure.clone(),
+                })?;
+                sealed.write_attributes(&mut options);
+                Payload::Passthru(sealed.payload)
+            }
+            None => Payload::Arguments(arguments),
+        };
         let (sent_tx, sent_rx) = oneshot::channel();
         self.guard
             .session
             .send(Command::CallChunk {
                 key: self.guard.key,
                 options,
-                payload: Payload::Arguments(arguments),
+                payload,
                 sent: sent_tx,
             })
             .await?;

@@ -235,6 +235,14 @@ impl Client {
         self
     }
 
+    /// End-to-end encryption with these keys ([`crate::cryptobox`]): calls and publications to
+    /// the URIs they cover are sealed, and sealed results, errors, invocations and events are
+    /// opened.
+    pub fn key_ring(mut self, keys: crate::cryptobox::KeyRing) -> Self {
+        self.session.key_ring = Some(std::sync::Arc::new(keys));
+        self
+    }
+
     /// The most invocations this callee runs at once (default 4,096); more are answered with
     /// `wamp.error.unavailable`, which lets a dealer reroute them (Call Reroute).
     pub fn max_concurrent_invocations(mut self, invocations: usize) -> Self {

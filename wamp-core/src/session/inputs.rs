@@ -63,6 +63,8 @@ pub(crate) struct Running {
     pub(crate) task: AbortHandle,
     /// Where further chunks go while the caller's input is open.
     pub(crate) input: Option<mpsc::Sender<InvocationInput>>,
+    /// The procedure called, when its payload was sealed: its answers are sealed for it.
+    pub(crate) sealed_for: Option<String>,
 }
 
 /// The invocations that ended while their caller was still sending chunks, oldest first.

@@ -24,6 +24,7 @@ pub(crate) const CLIENT_ROLES: &[(Role, &[Feature])] = &[
             Feature::ProgressiveCallInvocations,
             Feature::PayloadPassthruMode,
             Feature::PayloadTransparency,
+            Feature::PayloadEncryptionCryptobox,
         ],
     ),
     (
@@ -40,6 +41,7 @@ pub(crate) const CLIENT_ROLES: &[(Role, &[Feature])] = &[
             Feature::RegistrationRevocation,
             Feature::PayloadPassthruMode,
             Feature::PayloadTransparency,
+            Feature::PayloadEncryptionCryptobox,
         ],
     ),
     (
@@ -50,6 +52,7 @@ pub(crate) const CLIENT_ROLES: &[(Role, &[Feature])] = &[
             Feature::SubscriberBlackwhiteListing,
             Feature::PayloadPassthruMode,
             Feature::PayloadTransparency,
+            Feature::PayloadEncryptionCryptobox,
         ],
     ),
     (
@@ -60,6 +63,7 @@ pub(crate) const CLIENT_ROLES: &[(Role, &[Feature])] = &[
             Feature::SubscriptionRevocation,
             Feature::PayloadPassthruMode,
             Feature::PayloadTransparency,
+            Feature::PayloadEncryptionCryptobox,
         ],
     ),
 ];

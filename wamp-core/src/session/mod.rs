@@ -49,6 +49,12 @@ macro_rules! payload_methods {
             self
         }
 
+        #[doc = concat!("Requires end-to-end encryption: the ", $what, " fails with [`Error::NoKey`](crate::Error::NoKey) rather than go out in the clear when the session's key ring has no key for its URI. (With a key, it is sealed whether or not this is asked.)")]
+        pub fn encrypted(mut self) -> Self {
+            self.encrypted = true;
+            self
+        }
+
         #[doc = concat!("Sets any option of the ", $what, " by name, as the spec names it.")]
         pub fn option(mut self, key: &str, value: impl Into<Value>) -> Self {
             super::set(&mut self.options, key, value);
@@ -114,6 +120,10 @@ pub struct SessionConfig {
     pub max_concurrent_invocations: usize,
     /// Whether and how a lost connection is retried (`None`: the session closes).
     pub reconnect: Option<ReconnectPolicy>,
+    /// End-to-end encryption keys ([`crate::cryptobox`]): calls and publications to the URIs
+    /// they cover are sealed, and sealed payloads that arrive are opened (`None`: payloads are
+    /// sent as they are, and sealed ones arrive as [`Passthru`](crate::message::Passthru)).
+    pub key_ring: Option<std::sync::Arc<crate::cryptobox::KeyRing>>,
 }
 
 impl Default for SessionConfig {
@@ -126,6 +136,7 @@ impl Default for SessionConfig {
             max_pending_calls: 65_536,
             max_concurrent_invocations: 4096,
             reconnect: None,
+            key_ring: None,
         }
     }
 }

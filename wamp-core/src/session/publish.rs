@@ -5,6 +5,7 @@ use std::pin::Pin;
 
 use tokio::sync::oneshot;
 
+use super::call::Outgoing;
 use super::{list, Command, Session};
 use crate::error::Error;
 use crate::message::{keys, Arguments, Id, MatchPolicy, Passthru, Role};
@@ -19,6 +20,7 @@ pub struct PublishBuilder {
     topic: String,
     arguments: Result<Arguments, ValueError>,
     passthru: Option<Passthru>,
+    encrypted: bool,
     options: Dict,
 }
 
@@ -38,6 +40,7 @@ impl PublishBuilder {
             topic,
             arguments: Ok(Arguments::default()),
             passthru: None,
+            encrypted: false,
             options: Dict::new(),
         }
     }
@@ -123,12 +126,14 @@ impl IntoFuture for PublishBuilder {
             self.session.check_uri(&self.topic, MatchPolicy::Exact)?;
             self.session
                 .require_options(Role::Broker, &options, super::needs::PUBLISH)?;
-            let payload = self.session.outgoing_payload(
-                Role::Broker,
-                &mut options,
-                self.arguments,
-                self.passthru.as_ref(),
-            )?;
+            let payload = self.session.outgoing_payload(Outgoing {
+                role: Role::Broker,
+                uri: &self.topic,
+                options: &mut options,
+                arguments: self.arguments,
+                passthru: self.passthru.as_ref(),
+                encrypted: self.encrypted,
+            })?;
             let (tx, rx) = oneshot::channel();
             self.session
                 .send(Command::Publish {

@@ -98,6 +98,9 @@ pub struct Invocation {
     pub passthru: Option<crate::message::Passthru>,
     /// The INVOCATION details.
     pub details: Dict,
+    /// Whether the call arrived end-to-end encrypted (and was opened with the session's key
+    /// ring); its result and errors are then sealed too.
+    pub encrypted: bool,
     /// The registration invoked.
     pub registration: Id,
     /// The procedure actually called: from the details for pattern registrations, else the

@@ -31,6 +31,9 @@ pub struct Event {
     pub passthru: Option<crate::message::Passthru>,
     /// The EVENT details.
     pub details: Dict,
+    /// Whether the event arrived end-to-end encrypted (and was opened with the session's key
+    /// ring).
+    pub encrypted: bool,
 }
 
 impl Event {
@@ -49,6 +52,7 @@ impl Event {
             arguments,
             passthru,
             details: m.details,
+            encrypted: false,
         }
     }
 
@@ -93,12 +97,21 @@ impl Event {
 }
 
 /// Something a subscription reports besides events.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SubscriptionError {
     /// The subscriber did not keep up: this many events were dropped since the last report.
     /// The subscription goes on.
     #[error("{0} event(s) dropped because the subscriber did not keep up")]
     Lagged(u64),
+    /// An end-to-end encrypted event arrived that the session's key ring cannot open (no key,
+    /// the wrong key, or sealed for another topic). The subscription goes on.
+    #[error("event {publication} could not be decrypted: {error}")]
+    Undecryptable {
+        /// The event's publication ID.
+        publication: Id,
+        /// Why (`wamp.error.encryption.decrypt_error` or `...trusted_uri_mismatch`).
+        error: Box<crate::error::WampError>,
+    },
     /// The router revoked the subscription. The stream ends after this.
     #[error("the router revoked the subscription: {reason}")]
     Revoked {
@@ -139,14 +152,23 @@ impl SubscriberState {
 /// The driver's side of one local subscriber.
 pub(crate) struct LocalSubscriber {
     pub(crate) local: u64,
-    pub(crate) tx: mpsc::Sender<Event>,
+    pub(crate) tx: mpsc::Sender<Result<Event, SubscriptionError>>,
     pub(crate) state: Arc<SubscriberState>,
 }
 
 impl LocalSubscriber {
     /// Hands an event over without waiting; a full buffer counts a lag.
     pub(crate) fn deliver(&self, event: Event) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(event) {
+        self.hand_over(Ok(event));
+    }
+
+    /// Reports an event that arrived but cannot be delivered (a sealed one that did not open).
+    pub(crate) fn report(&self, error: SubscriptionError) {
+        self.hand_over(Err(error));
+    }
+
+    fn hand_over(&self, item: Result<Event, SubscriptionError>) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(item) {
             self.state.lagged.fetch_add(1, Ordering::Relaxed);
             self.state.dropped.fetch_add(1, Ordering::Relaxed);
         }
@@ -257,7 +279,7 @@ pub struct Subscription {
     session: Session,
     local: u64,
     topic: String,
-    rx: mpsc::Receiver<Event>,
+    rx: mpsc::Receiver<Result<Event, SubscriptionError>>,
     state: Arc<SubscriberState>,
     ended: bool,
     active: bool,
@@ -315,7 +337,7 @@ impl Stream for Subscription {
             return Poll::Ready(Some(Err(SubscriptionError::Lagged(lagged))));
         }
         match self.rx.poll_recv(cx) {
-            Poll::Ready(Some(event)) => Poll::Ready(Some(Ok(event))),
+            Poll::Ready(Some(item)) => Poll::Ready(Some(item)),
             Poll::Ready(None) => {
                 self.ended = true;
                 self.active = false;

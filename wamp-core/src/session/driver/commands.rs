@@ -169,13 +169,26 @@ impl Driver {
                 request,
                 arguments,
             } => {
-                if connection == self.connection && self.invocations.contains_key(&request) {
+                let running = self.invocations.get(&request);
+                if let (true, Some(running)) = (connection == self.connection, running) {
                     let mut options = Dict::new();
                     options.insert(keys::PROGRESS.into(), Value::Bool(true));
+                    let payload = match running.sealed_for.clone() {
+                        Some(procedure) => {
+                            match self.seal_progress(&procedure, arguments, &mut options) {
+                                Ok(payload) => payload,
+                                Err(e) => {
+                                    tracing::warn!(request, error = %e, "progressive result not sealed, not sent");
+                                    return Ok(());
+                                }
+                            }
+                        }
+                        None => Payload::Arguments(arguments),
+                    };
                     let y = message::Yield {
                         request,
                         options,
-                        payload: Payload::Arguments(arguments),
+                        payload,
                     };
                     if let Err(e) = self.send(Message::Yield(y)).await? {
                         tracing::warn!(request, error = %e, "progressive result not sent");
@@ -197,6 +210,10 @@ impl Driver {
                         // The caller may still send chunks: discard them when they come.
                         self.ended_inputs.insert(request);
                     }
+                    let outcome = match &running.sealed_for {
+                        Some(procedure) => self.seal_answer(procedure, outcome),
+                        None => outcome,
+                    };
                     self.answer_invocation(request, outcome).await?;
                 }
             }

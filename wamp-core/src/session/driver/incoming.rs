@@ -12,6 +12,7 @@ use super::super::register::{Invocation, RegistrationEnd};
 use super::super::subscribe::{Event, SubscriptionError};
 use super::super::{CallReply, CallResult, Command};
 use super::{deliver_progress, reply_call, revocation, Driver, Flow, Pending, SubscriptionSlot};
+use crate::cryptobox::Side;
 use crate::error::{uris, CloseReason, Error, WampError};
 use crate::message::{self, code, keys, Id, Message};
 use crate::value::{Dict, Value};
@@ -24,7 +25,24 @@ impl Driver {
                     tracing::debug!(request = m.request, "RESULT for a call no longer pending");
                     return Ok(());
                 };
-                let result = CallResult::new(m.details, m.payload);
+                let mut result = CallResult::new(m.details, m.payload);
+                let procedure = call.procedure.as_str();
+                match self.open(
+                    Side::Originator,
+                    procedure,
+                    &mut result.arguments,
+                    &mut result.passthru,
+                ) {
+                    Ok(sealed) => result.encrypted = sealed,
+                    Err(e) => {
+                        // The call ends with the error; a later RESULT finds no call.
+                        if let Some(call) = self.calls.remove(&m.request) {
+                            self.call_keys.remove(&call.key);
+                            reply_call(call.reply, Err(Error::Wamp(e)));
+                        }
+                        return Ok(());
+                    }
+                }
                 if result.progress {
                     match &call.reply {
                         CallReply::Stream { .. } => deliver_progress(&call.reply, result),
@@ -144,7 +162,30 @@ impl Driver {
             },
             Message::Event(m) => match self.subscriptions.get(&m.subscription) {
                 Some(slot) => {
-                    let event = Event::new(m, &slot.topic);
+                    let mut event = Event::new(m, &slot.topic);
+                    match self.open(
+                        Side::Responder,
+                        &event.topic,
+                        &mut event.arguments,
+                        &mut event.passthru,
+                    ) {
+                        Ok(sealed) => event.encrypted = sealed,
+                        Err(e) => {
+                            tracing::warn!(
+                                publication = event.publication,
+                                topic = %event.topic,
+                                error = %e,
+                                "a sealed event did not open; it is reported to each subscriber"
+                            );
+                            for local in &slot.subscribers {
+                                local.report(SubscriptionError::Undecryptable {
+                                    publication: event.publication,
+                                    error: Box::new(e.clone()),
+                                });
+                            }
+                            return Ok(());
+                        }
+                    }
                     tracing::trace!(
                         subscription = event.subscription,
                         publication = event.publication,
@@ -246,6 +287,25 @@ impl Driver {
     }
 
     async fn on_error(&mut self, m: message::Error) -> Flow {
+        if m.request_type == code::CALL {
+            let Some(call) = self.calls.remove(&m.request) else {
+                return Ok(());
+            };
+            self.call_keys.remove(&call.key);
+            let (mut arguments, mut passthru) = message::Passthru::split(&m.details, m.payload);
+            let error = match self.open(Side::Originator, &m.error, &mut arguments, &mut passthru) {
+                Ok(_) => WampError {
+                    uri: m.error,
+                    args: arguments.args,
+                    kwargs: arguments.kwargs,
+                    details: m.details,
+                    passthru: passthru.map(Box::new),
+                },
+                Err(e) => e,
+            };
+            reply_call(call.reply, Err(Error::Wamp(error)));
+            return Ok(());
+        }
         let error = || {
             let (arguments, passthru) = message::Passthru::split(&m.details, m.payload.clone());
             WampError {
@@ -256,13 +316,6 @@ impl Driver {
                 passthru: passthru.map(Box::new),
             }
         };
-        if m.request_type == code::CALL {
-            if let Some(call) = self.calls.remove(&m.request) {
-                self.call_keys.remove(&call.key);
-                reply_call(call.reply, Err(Error::Wamp(error())));
-            }
-            return Ok(());
-        }
         if m.request_type == code::INVOCATION {
             return self
                 .violation("received ERROR for an INVOCATION; only callees send those".into())
@@ -322,17 +375,24 @@ impl Driver {
             .and_then(Value::as_text)
             .unwrap_or(&slot.procedure)
             .to_owned();
-        let (arguments, passthru) = message::Passthru::split(&m.details, m.payload);
+        let (mut arguments, mut passthru) = message::Passthru::split(&m.details, m.payload);
+        let encrypted = match self.open(Side::Responder, &procedure, &mut arguments, &mut passthru)
+        {
+            Ok(sealed) => sealed,
+            Err(e) => return self.answer_invocation(m.request, Err(e)).await,
+        };
         let (input, inputs) = if progress {
             let (tx, rx) = mpsc::channel(self.config.event_buffer.max(1));
             (Some(tx), Some(Inputs { rx }))
         } else {
             (None, None)
         };
+        let sealed_for = encrypted.then(|| procedure.clone());
         let invocation = Invocation {
             inputs,
             arguments,
             passthru,
+            encrypted,
             details: m.details,
             registration: m.registration,
             procedure,
@@ -377,6 +437,7 @@ impl Driver {
         let running = Running {
             task: task.abort_handle(),
             input,
+            sealed_for,
         };
         self.invocations.insert(request, running);
         Ok(())
@@ -398,7 +459,22 @@ impl Driver {
                 ))
                 .await;
         };
-        let (arguments, passthru) = message::Passthru::split(&m.details, m.payload);
+        let (mut arguments, mut passthru) = message::Passthru::split(&m.details, m.payload);
+        let procedure = self
+            .invocations
+            .get(&request)
+            .and_then(|r| r.sealed_for.clone());
+        if let Some(procedure) = procedure {
+            if let Err(e) = self.open(Side::Responder, &procedure, &mut arguments, &mut passthru) {
+                if let Some(running) = self.invocations.remove(&request) {
+                    running.task.abort();
+                }
+                if progress {
+                    self.ended_inputs.insert(request);
+                }
+                return self.answer_invocation(request, Err(e)).await;
+            }
+        }
         let chunk = InvocationInput {
             arguments,
             passthru,

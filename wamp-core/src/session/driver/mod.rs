@@ -7,6 +7,7 @@
 mod commands;
 mod incoming;
 mod reconnect;
+mod sealing;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::Ordering;
