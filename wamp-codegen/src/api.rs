@@ -66,6 +66,8 @@ pub(crate) struct Topic {
     pub(crate) uri: String,
     pub(crate) docs: String,
     pub(crate) event: EventType,
+    /// Whether events travel end-to-end encrypted.
+    pub(crate) encrypted: bool,
 }
 
 #[derive(Debug)]
@@ -148,6 +150,7 @@ impl<'a> Api<'a> {
                     uri: t.uri.clone(),
                     docs: t.docs.clone(),
                     event,
+                    encrypted: t.encrypted,
                 }
             })
             .collect();

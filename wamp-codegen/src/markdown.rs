@@ -50,6 +50,9 @@ fn render_service(out: &mut String, api: &Api<'_>) {
         if d.disclose_caller {
             facts.push("asks for the caller's identity".into());
         }
+        if d.encrypted {
+            facts.push("end-to-end encrypted (WAMP-cryptobox): callers need a key".into());
+        }
         if d.cancel != CancelMode::Kill {
             facts.push(format!("cancel mode {}", d.cancel.name()));
         }
@@ -111,6 +114,9 @@ fn render_service(out: &mut String, api: &Api<'_>) {
         for t in &api.topics {
             let _ = writeln!(out, "### `{}`\n", t.uri);
             paragraph(out, &t.docs);
+            if t.encrypted {
+                out.push_str("End-to-end encrypted (WAMP-cryptobox): publishers and subscribers need a key.\n\n");
+            }
             match &t.event {
                 EventType::Named(name, kind) => {
                     let how = match kind {

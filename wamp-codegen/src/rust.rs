@@ -19,7 +19,7 @@ use wamp_core::message::{CancelMode, InvokePolicy};
 use wamp_core::uri::UriCheck;
 use wamp_core::MatchPolicy;
 
-use crate::api::{Api, EventType, ParamKind};
+use crate::api::{Api, EventType, ParamKind, Topic};
 use crate::types::{snake_name, Field, Shape, Tagging, Ty, TypeDef, VariantPayload};
 use crate::GenerateError;
 
@@ -76,7 +76,7 @@ fn service_module(api: &Api<'_>) -> String {
             EventType::Named(name, kind) if name == &def.name => Some((t, *kind)),
             _ => None,
         });
-        type_def(&mut out, def, event.map(|(t, kind)| (t.uri.as_str(), kind)));
+        type_def(&mut out, def, event);
     }
     for topic in &api.topics {
         if let EventType::Fields(name, fields) = &topic.event {
@@ -84,9 +84,10 @@ fn service_module(api: &Api<'_>) -> String {
             out.push_str(DERIVE);
             let _ = writeln!(
                 out,
-                "#[derive(wamp_core::WampEvent)]\n#[wamp(topic = {:?}, payload = \"args\"{})]",
+                "#[derive(wamp_core::WampEvent)]\n#[wamp(topic = {:?}, payload = \"args\"{}{})]",
                 topic.uri,
-                loose(&topic.uri, MatchPolicy::Exact)
+                loose(&topic.uri, MatchPolicy::Exact),
+                sealed(topic.encrypted)
             );
             if fields.iter().all(|f| f.key.starts_with('_')) {
                 let tys: Vec<String> = fields
@@ -176,6 +177,9 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
         if desc.disclose_caller {
             keys.push("disclose_caller".into());
         }
+        if desc.encrypted {
+            keys.push("encrypted".into());
+        }
         if desc.cancel != CancelMode::Kill {
             keys.push(format!("cancel = {:?}", desc.cancel.name()));
         }
@@ -229,7 +233,16 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
     out.push_str("}\n");
 }
 
-fn type_def(out: &mut String, def: &TypeDef, event: Option<(&str, PayloadKind)>) {
+/// The `encrypted` key of an event type's attribute, when it has it.
+fn sealed(encrypted: bool) -> &'static str {
+    if encrypted {
+        ", encrypted"
+    } else {
+        ""
+    }
+}
+
+fn type_def(out: &mut String, def: &TypeDef, event: Option<(&Topic, PayloadKind)>) {
     doc(out, &def.docs);
     if let Shape::Alias(ty) = &def.shape {
         let _ = writeln!(out, "pub type {} = {};", def.name, rust_type(ty));
@@ -237,6 +250,7 @@ fn type_def(out: &mut String, def: &TypeDef, event: Option<(&str, PayloadKind)>)
     }
     out.push_str(DERIVE);
     if let Some((topic, kind)) = event {
+        let (encrypted, topic) = (topic.encrypted, topic.uri.as_str());
         let payload = match kind {
             PayloadKind::Kwargs => "kwargs",
             PayloadKind::Args => "args",
@@ -244,8 +258,9 @@ fn type_def(out: &mut String, def: &TypeDef, event: Option<(&str, PayloadKind)>)
         };
         let _ = writeln!(
             out,
-            "#[derive(wamp_core::WampEvent)]\n#[wamp(topic = {topic:?}, payload = {payload:?}{})]",
-            loose(topic, MatchPolicy::Exact)
+            "#[derive(wamp_core::WampEvent)]\n#[wamp(topic = {topic:?}, payload = {payload:?}{}{})]",
+            loose(topic, MatchPolicy::Exact),
+            sealed(encrypted)
         );
     }
     match &def.shape {

@@ -273,6 +273,34 @@ fn options_topics_and_enums() {
 const SHAPES: &str = include_str!("../../interfaces/com.typed.shapes.json");
 
 /// The changes from the shapes description to `edit(shapes)`.
+/// Turning end-to-end encryption on or off refuses someone: callers without a key, or encrypted
+/// callers (and subscribers) that refuse payloads in the clear. The generated code follows it.
+#[test]
+fn encryption_on_or_off_is_breaking_and_generated() {
+    assert_eq!(
+        changes(|d| procedure(d, "add")["encrypted"] = json!(true)),
+        vec![(Breaking, "encryption-changed")]
+    );
+    assert_eq!(
+        changes(|d| d["services"][0]["topics"][0]["encrypted"] = json!(true)),
+        vec![(Breaking, "encryption-changed")]
+    );
+    let mut sealed = base();
+    procedure(&mut sealed, "add")["encrypted"] = json!(true);
+    sealed["services"][0]["topics"][0]["encrypted"] = json!(true);
+    let sealed = Document::from_json_value(sealed).unwrap();
+    let rust = wamp_codegen::rust::generate(&sealed).unwrap();
+    assert!(
+        rust.contains("uri = \"com.typed.calc.add\", encrypted"),
+        "{rust}"
+    );
+    assert!(rust.contains("payload = \"kwargs\", encrypted)]"), "{rust}");
+    let markdown = wamp_codegen::markdown::render(&sealed);
+    assert!(markdown.contains("end-to-end encrypted (WAMP-cryptobox)"));
+    let ts = wamp_codegen::typescript::generate(&sealed);
+    assert!(ts.contains("autobahn-js does not implement"));
+}
+
 fn shape_changes(edit: impl FnOnce(&mut Value)) -> Vec<(Severity, &'static str)> {
     let base: Value = serde_json::from_str(SHAPES).unwrap();
     let old = Document::from_json_value(base.clone()).unwrap();

@@ -103,6 +103,7 @@ use proc_macro::TokenStream;
 /// - `describe = false`: `serve` does not answer `<prefix>.describe`.
 /// - `uri_check = "loose"`: hold the prefix and every procedure URI to the spec's loose rule
 ///   instead of the strict one (below).
+/// - `encrypted`: every method is end-to-end encrypted (the `encrypted` method key, below).
 ///
 /// # URIs
 /// URIs are checked at compile time. By default they must be *strict* (the spec's SHOULD):
@@ -148,6 +149,7 @@ use proc_macro::TokenStream;
 /// | `disclose_caller` | asks the dealer for the caller's identity (see `Context`) |
 /// | `cancel = "kill"` (`skip`, `killnowait`) | how the client cancels on timeout or drop (default `kill`) |
 /// | `uri_check = "loose"` (`strict`) | the rule this method's URI is held to (default: the service's) |
+/// | `encrypted` | end-to-end encrypted (WAMP-cryptobox, `wamp_core::cryptobox`): the client seals each call or fails with `Error::NoKey` and refuses a result in the clear; the callee refuses calls in the clear with `wamp_rs.error.encryption_required`; the description says so. The keys are the session's key ring |
 ///
 /// Parameter attributes: `#[wamp(kwarg)]` sends that one parameter by name; `#[wamp(kwargs)]` makes
 /// a struct parameter the whole `kwargs` dictionary.
@@ -224,7 +226,9 @@ pub fn derive_wamp_error(input: TokenStream) -> TokenStream {
 /// `#[wamp(payload = "...")]` picks the mapping: `"kwargs"` (the serde form as `kwargs`; the
 /// default for named fields), `"args"` (each field positionally, in order; the default for tuple
 /// and unit structs) or `"value"` (the serde form as `args[0]`; the default for enums).
-/// The topic is strict unless `#[wamp(uri_check = "loose")]`.
+/// The topic is strict unless `#[wamp(uri_check = "loose")]`. With `#[wamp(encrypted)]` the event
+/// travels end-to-end encrypted (WAMP-cryptobox): `publish_event` seals it or fails with
+/// `Error::NoKey`, typed subscriptions refuse events in the clear, and the description says so.
 /// Generates `impl wamp_core::typed::WampEvent`.
 #[proc_macro_derive(WampEvent, attributes(wamp))]
 pub fn derive_wamp_event(input: TokenStream) -> TokenStream {

@@ -13,6 +13,7 @@ mod passthru;
 mod progressive;
 mod reroute;
 mod testament;
+mod typed_e2ee;
 
 use wamp_core::{Client, Serializer, Session};
 use wamp_router::{Protocol, Router};

@@ -254,6 +254,14 @@ impl<'a, 'r> Differ<'a, 'r> {
                 ),
             );
         }
+        if o.encrypted != n.encrypted {
+            let what = if n.encrypted {
+                "is now end-to-end encrypted: callers without a key are refused"
+            } else {
+                "is no longer end-to-end encrypted: encrypted callers refuse its results in the clear"
+            };
+            self.push(Severity::Breaking, "encryption-changed", at, what.into());
+        }
         if o.timeout_ms != n.timeout_ms {
             self.push(
                 Severity::Compatible,
@@ -449,6 +457,21 @@ impl<'a, 'r> Differ<'a, 'r> {
 
     fn topic(&mut self, o: &TopicDescription, n: &TopicDescription) {
         let at = o.uri.as_str();
+        if o.encrypted != n.encrypted {
+            self.push(
+                Severity::Breaking,
+                "encryption-changed",
+                at,
+                format!(
+                    "events {} end-to-end encrypted",
+                    if n.encrypted {
+                        "are now"
+                    } else {
+                        "are no longer"
+                    }
+                ),
+            );
+        }
         if o.payload != n.payload {
             self.push(
                 Severity::Breaking,

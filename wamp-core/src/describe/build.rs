@@ -177,6 +177,7 @@ impl ServiceBuilder {
                 result: None,
                 progress: None,
                 error: None,
+                encrypted: false,
             },
             service: self,
             positional: Vec::new(),
@@ -247,6 +248,12 @@ impl ProcedureBuilder<'_> {
         p.timeout_ms = timeout_ms;
         p.disclose_caller = disclose_caller;
         p.cancel = cancel;
+        self
+    }
+
+    /// Marks the procedure end-to-end encrypted.
+    pub fn encrypted(mut self) -> Self {
+        self.procedure.encrypted = true;
         self
     }
 

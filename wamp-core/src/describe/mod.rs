@@ -203,6 +203,10 @@ pub struct ProcedureDescription {
     /// The error type (an entry of the service's `errors`) the procedure declares.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Whether calls, results and errors travel end-to-end encrypted (WAMP-cryptobox): the
+    /// callee refuses a call in the clear, and callers need a key (never described here).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub encrypted: bool,
 }
 
 /// A declared event topic.
@@ -224,6 +228,10 @@ pub struct TopicDescription {
     /// The EVENT's keyword arguments (`kwargs` payloads).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kwargs: Option<Json>,
+    /// Whether events travel end-to-end encrypted (WAMP-cryptobox): typed subscribers drop
+    /// events in the clear, and publishers and subscribers need a key (never described here).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub encrypted: bool,
 }
 
 /// How a typed event's payload travels (`#[wamp(payload = ...)]`).

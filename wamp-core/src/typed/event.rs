@@ -27,6 +27,11 @@ pub trait WampEvent: Sized + Send + 'static {
     /// The topic the event is published to.
     const TOPIC: &'static str;
 
+    /// Whether the event travels end-to-end encrypted (`#[wamp(encrypted)]`): it is published
+    /// sealed or not at all ([`Error::NoKey`](crate::Error::NoKey)), and typed subscriptions
+    /// refuse events in the clear ([`EventError::NotEncrypted`]).
+    const ENCRYPTED: bool = false;
+
     /// The event's arguments.
     fn to_arguments(&self) -> Result<Arguments, ValueError>;
 
@@ -46,6 +51,7 @@ pub trait WampEvent: Sized + Send + 'static {
             payload: crate::describe::PayloadKind::Value,
             args: None,
             kwargs: None,
+            encrypted: Self::ENCRYPTED,
         }
     }
 }
@@ -116,6 +122,15 @@ pub enum EventError {
         /// Why it did not decode.
         error: ValueError,
     },
+    /// An event of an encrypted type (`#[wamp(encrypted)]`) arrived in the clear: anyone on the
+    /// route could have written it. The subscription goes on.
+    #[error("an event on {topic} arrived in the clear, but its type is end-to-end encrypted")]
+    NotEncrypted {
+        /// The event's topic.
+        topic: String,
+        /// Its publication ID.
+        publication: Id,
+    },
     /// What the untyped subscription underneath reported.
     #[error(transparent)]
     Subscription(#[from] SubscriptionError),
@@ -166,6 +181,12 @@ fn decode_event<E: WampEvent>(
     item: Result<Event, SubscriptionError>,
 ) -> Result<(E, EventDetails), EventError> {
     let event = item?;
+    if E::ENCRYPTED && !event.encrypted {
+        return Err(EventError::NotEncrypted {
+            topic: event.topic,
+            publication: event.publication,
+        });
+    }
     let payload = E::from_arguments(&event.arguments).map_err(|error| EventError::Decode {
         topic: event.topic.clone(),
         error,
@@ -187,8 +208,14 @@ impl Session {
     /// Publishes a typed event to its topic. Await the builder as for [`Session::publish`]; its
     /// options (acknowledge, exclude_me...) apply.
     pub fn publish_event<E: WampEvent>(&self, event: &E) -> PublishBuilder {
-        self.publish(E::TOPIC)
-            .arguments_result(event.to_arguments())
+        let publish = self
+            .publish(E::TOPIC)
+            .arguments_result(event.to_arguments());
+        if E::ENCRYPTED {
+            publish.encrypted()
+        } else {
+            publish
+        }
     }
 
     /// Subscribes to the topic of `E`; the stream yields decoded events.
@@ -313,6 +340,13 @@ impl Subscriptions {
                     Err(EventError::Decode { topic, error }) => {
                         stats.undecodable.fetch_add(1, Ordering::Relaxed);
                         tracing::warn!(%topic, %error, "an event did not decode for its handler");
+                    }
+                    Err(
+                        e @ (EventError::NotEncrypted { .. }
+                        | EventError::Subscription(SubscriptionError::Undecryptable { .. })),
+                    ) => {
+                        stats.undecodable.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!(error = %e, "an event did not reach its handler");
                     }
                     Err(EventError::Subscription(SubscriptionError::Lagged(n))) => {
                         stats.lagged.fetch_add(n, Ordering::Relaxed);

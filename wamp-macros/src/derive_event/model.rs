@@ -33,6 +33,8 @@ pub(crate) struct EventType {
     pub(crate) asked: Option<(String, LitStr)>,
     /// The payload mapping: as asked, or the default for the type's shape.
     pub(crate) payload: Payload,
+    /// `#[wamp(encrypted)]`: the event travels end-to-end encrypted.
+    pub(crate) encrypted: bool,
 }
 
 impl EventType {
@@ -41,11 +43,16 @@ impl EventType {
         let mut topic: Option<LitStr> = None;
         let mut asked: Option<(String, LitStr)> = None;
         let mut uri_check = UriCheck::Strict;
-        let mut keys = Keys::new(ctxt, &["topic", "payload", "uri_check"]);
+        let mut encrypted = false;
+        let mut keys = Keys::new(ctxt, &["topic", "payload", "uri_check", "encrypted"]);
         attr::parse_wamp_attrs(ctxt, &input.attrs, &mut keys, |key, meta| {
             match key {
                 "topic" => topic = Some(attr::string(meta)?),
                 "uri_check" => uri_check = UriCheck::parse(&attr::choice(meta, UriCheck::NAMES)?.0),
+                "encrypted" => {
+                    attr::flag(meta)?;
+                    encrypted = true;
+                }
                 _ => asked = Some(attr::choice(meta, &["kwargs", "args", "value"])?),
             }
             Ok(())
@@ -73,6 +80,7 @@ impl EventType {
             union,
             asked,
             payload,
+            encrypted,
         }
     }
 }

@@ -66,10 +66,17 @@ pub(crate) fn render(event: &EventType) -> TokenStream {
     };
     let name = ident.to_string();
     let docs = &event.docs;
+    let encrypted = event.encrypted;
+    let encrypted_const = encrypted.then(|| {
+        quote!(
+            const ENCRYPTED: bool = true;
+        )
+    });
     let (impl_generics, ty_generics, where_clause) = event.generics.split_for_impl();
     quote! {
         impl #impl_generics #p::WampEvent for #ident #ty_generics #where_clause {
             const TOPIC: &'static str = #topic;
+            #encrypted_const
 
             #[allow(unused_variables)]
             fn to_arguments(&self) -> #p::Result<#p::Arguments, #p::ValueError> {
@@ -89,6 +96,7 @@ pub(crate) fn render(event: &EventType) -> TokenStream {
                     payload: #p::PayloadKind::#kind,
                     args: #args,
                     kwargs: #kwargs,
+                    encrypted: #encrypted,
                 }
             }
         }

@@ -156,6 +156,7 @@ fn method(
         ),
         _ => (quote!(#p::Result<#ok, #p::CallError<#err>>), quote!(call)),
     };
+    let encrypted = method.encrypted;
     // A pattern registration answers many URIs: the caller names the one it calls.
     let (procedure_param, procedure, procedure_doc) =
         if method.policy == crate::vocab::MatchPolicy::Exact {
@@ -181,6 +182,7 @@ fn method(
                 timeout: #p::Option::or(self.timeout, #timeout),
                 wait_for_callee: self.wait_for_callee,
                 cancel: #p::CancelMode::#cancel,
+                encrypted: #encrypted,
             };
             #p::#call(&self.session, #procedure, arguments, options, (#codec, #errors)).await
         }
@@ -202,6 +204,7 @@ fn description(service: &Service, p: &TokenStream) -> TokenStream {
         let invoke = m.invoke.variant();
         let cancel = m.cancel.variant();
         let disclose = m.disclose_caller;
+        let sealed = m.encrypted.then(|| quote!(.encrypted()));
         let timeout = match m.timeout_ms {
             Some(ms) => quote!(#p::Some(#ms)),
             None => quote!(#p::None),
@@ -249,6 +252,7 @@ fn description(service: &Service, p: &TokenStream) -> TokenStream {
                 #(#params)*
                 #answer
                 #error
+                #sealed
                 .finish();
         }
     });

@@ -43,6 +43,8 @@ pub(crate) struct Method {
     pub(crate) timeout_ms: Option<u64>,
     pub(crate) disclose_caller: bool,
     pub(crate) cancel: CancelMode,
+    /// End-to-end encrypted: the method's `encrypted`, or the service's.
+    pub(crate) encrypted: bool,
 }
 
 /// How a parameter travels.
@@ -108,7 +110,11 @@ impl Service {
         let mut events = Vec::new();
         let mut describe = true;
         let mut uri_check = UriCheck::Strict;
-        let mut keys = Keys::new(ctxt, &["prefix", "events", "describe", "uri_check"]);
+        let mut encrypted = false;
+        let mut keys = Keys::new(
+            ctxt,
+            &["prefix", "events", "describe", "uri_check", "encrypted"],
+        );
         let parser = syn::meta::parser(|meta| {
             match keys.key(&meta)?.as_deref() {
                 Some("prefix") => prefix = Some(attr::string(&meta)?),
@@ -116,6 +122,10 @@ impl Service {
                     uri_check = UriCheck::parse(&attr::choice(&meta, UriCheck::NAMES)?.0)
                 }
                 Some("describe") => describe = attr::boolean(&meta)?,
+                Some("encrypted") => {
+                    attr::flag(&meta)?;
+                    encrypted = true;
+                }
                 Some("events") => {
                     let content;
                     syn::parenthesized!(content in meta.input);
@@ -150,7 +160,8 @@ impl Service {
         for trait_item in &item.items {
             match trait_item {
                 TraitItem::Fn(f) => {
-                    if let Some(method) = Method::parse(ctxt, &prefix, uri_check, f) {
+                    if let Some(mut method) = Method::parse(ctxt, &prefix, uri_check, f) {
+                        method.encrypted |= encrypted;
                         if let Some(first) = methods.iter().find(|m| m.uri == method.uri) {
                             ctxt.error(
                                 &f.sig.ident,
@@ -196,6 +207,7 @@ impl Method {
         let mut invoke = InvokePolicy::Single;
         let mut timeout_ms = None;
         let mut disclose_caller = false;
+        let mut encrypted = false;
         let mut kwargs = false;
         let mut cancel = CancelMode::Kill;
         let mut uri_check = uri_check;
@@ -209,6 +221,7 @@ impl Method {
                 "invoke",
                 "timeout_ms",
                 "disclose_caller",
+                "encrypted",
                 "cancel",
                 "uri_check",
             ],
@@ -229,6 +242,10 @@ impl Method {
                 "disclose_caller" => {
                     attr::flag(meta)?;
                     disclose_caller = true;
+                }
+                "encrypted" => {
+                    attr::flag(meta)?;
+                    encrypted = true;
                 }
                 "cancel" => cancel = CancelMode::parse(&attr::choice(meta, CancelMode::NAMES)?.0),
                 "uri_check" => uri_check = UriCheck::parse(&attr::choice(meta, UriCheck::NAMES)?.0),
@@ -273,6 +290,7 @@ impl Method {
             timeout_ms,
             disclose_caller,
             cancel,
+            encrypted,
         })
     }
 }

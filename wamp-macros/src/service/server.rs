@@ -104,6 +104,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
         .filter(|p| matches!(p.kind, ParamKind::Positional(_) | ParamKind::Keyword(_)))
         .count();
     let disclose = method.disclose_caller;
+    let encrypted = method.encrypted;
     let decode = method.params.iter().enumerate().map(|(i, param)| {
         let var = format_ident!("__arg{}", i);
         let ty = &param.ty;
@@ -151,6 +152,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
                     invoke: #p::InvokePolicy::#invoke,
                     disclose_caller: #disclose,
                     summary: #summary,
+                    encrypted: #encrypted,
                 },
                 #p::handler(move |invocation: #p::Invocation| {
                     let this = #p::Clone::clone(&this);

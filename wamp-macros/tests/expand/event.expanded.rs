@@ -51,6 +51,7 @@ impl ::wamp_core::__private::WampEvent for Moved {
                 ::wamp_core::__private::array_schema(items, gen)
             }),
             kwargs: ::wamp_core::__private::None,
+            encrypted: false,
         }
     }
 }

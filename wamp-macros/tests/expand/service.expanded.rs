@@ -57,6 +57,7 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                             invoke: ::wamp_core::__private::InvokePolicy::Single,
                             disclose_caller: false,
                             summary: "Adds two numbers.",
+                            encrypted: false,
                         },
                         ::wamp_core::__private::handler(move |
                             invocation: ::wamp_core::__private::Invocation|
@@ -101,6 +102,7 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                             invoke: ::wamp_core::__private::InvokePolicy::Single,
                             disclose_caller: false,
                             summary: "Divides, the client sending keyword arguments.",
+                            encrypted: false,
                         },
                         ::wamp_core::__private::handler(move |
                             invocation: ::wamp_core::__private::Invocation|
@@ -145,6 +147,7 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                             invoke: ::wamp_core::__private::InvokePolicy::Single,
                             disclose_caller: false,
                             summary: "Counts, as progressive results.",
+                            encrypted: false,
                         },
                         ::wamp_core::__private::handler(move |
                             invocation: ::wamp_core::__private::Invocation|
@@ -189,6 +192,7 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                             invoke: ::wamp_core::__private::InvokePolicy::RoundRobin,
                             disclose_caller: true,
                             summary: "Any sensor, disclosing the caller.",
+                            encrypted: false,
                         },
                         ::wamp_core::__private::handler(move |
                             invocation: ::wamp_core::__private::Invocation|
@@ -288,6 +292,7 @@ impl CalculatorClient {
             ),
             wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::Kill,
+            encrypted: false,
         };
         ::wamp_core::__private::call(
                 &self.session,
@@ -322,6 +327,7 @@ impl CalculatorClient {
             ),
             wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::KillNoWait,
+            encrypted: false,
         };
         ::wamp_core::__private::call(
                 &self.session,
@@ -352,6 +358,7 @@ impl CalculatorClient {
             ),
             wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::Kill,
+            encrypted: false,
         };
         ::wamp_core::__private::call_stream(
                 &self.session,
@@ -387,6 +394,7 @@ impl CalculatorClient {
             ),
             wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::Kill,
+            encrypted: false,
         };
         ::wamp_core::__private::call(
                 &self.session,
