@@ -38,7 +38,10 @@ if "$venv/bin/python" -c 'import bjdata' 2>&1 | grep -q -E '_ARRAY_API|NumPy 1\.
   if [ -n "$bj" ]; then
     log "rebuilding bjdata $bj against the installed numpy"
     # Without build isolation the venv's own setuptools builds it: bjdata's setup needs 70.1+.
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "setuptools>=70.1" wheel >&2
+    # Reinstalled, not upgraded: the venv's setuptools can be a newer dist-info over older files
+    # (no setuptools/command/bdist_wheel.py), which an upgrade leaves as it is.
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+      "setuptools>=70.1" wheel >&2
     "$venv/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation --no-cache-dir \
       --force-reinstall --no-deps "bjdata==$bj" >&2 \
       || log "bjdata $bj did not rebuild: Crossbar runs, without UBJSON (the tests do not use it)"

@@ -80,6 +80,9 @@ pub mod registration_meta {
         /// `wamp.error.no_such_subscription`, with the router's message.
         #[wamp(uri = "wamp.error.no_such_subscription")]
         NoSuchSubscription(Option<String>),
+        /// `wamp.error.history_unavailable`: no event history is kept for the subscription.
+        #[wamp(uri = "wamp.error.history_unavailable")]
+        HistoryUnavailable(Option<String>),
     }
     /// The registration meta procedures (`wamp.registration.*`).
     #[wamp_core::wamp_service(prefix = "wamp.registration")]

@@ -137,10 +137,11 @@ export type MetaError =
   | { uri: "wamp.error.no_such_session"; name: "NoSuchSession"; args: [string | null]; kwargs: { [key: string]: unknown } }
   | { uri: "wamp.error.no_such_registration"; name: "NoSuchRegistration"; args: [string | null]; kwargs: { [key: string]: unknown } }
   | { uri: "wamp.error.no_such_subscription"; name: "NoSuchSubscription"; args: [string | null]; kwargs: { [key: string]: unknown } }
+  | { uri: "wamp.error.history_unavailable"; name: "HistoryUnavailable"; args: [string | null]; kwargs: { [key: string]: unknown } }
   ;
 
 /** The URIs of [[MetaError]]. */
-export const MetaErrorVariants: readonly ErrorVariant[] = [{ uri: "wamp.error.no_such_session", name: "NoSuchSession" }, { uri: "wamp.error.no_such_registration", name: "NoSuchRegistration" }, { uri: "wamp.error.no_such_subscription", name: "NoSuchSubscription" }];
+export const MetaErrorVariants: readonly ErrorVariant[] = [{ uri: "wamp.error.no_such_session", name: "NoSuchSession" }, { uri: "wamp.error.no_such_registration", name: "NoSuchRegistration" }, { uri: "wamp.error.no_such_subscription", name: "NoSuchSubscription" }, { uri: "wamp.error.history_unavailable", name: "HistoryUnavailable" }];
 
 /**
  * Typed client of `wamp.session`.

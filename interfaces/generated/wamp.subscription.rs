@@ -68,6 +68,93 @@ pub mod subscription_meta {
         #[serde(default)]
         pub invoke: Option<String>,
     }
+    /// The conditions of `wamp.subscription.get_events`, all optional and combined (AND).
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        wamp_core::serde::Serialize,
+        wamp_core::serde::Deserialize,
+        wamp_core::schemars::JsonSchema
+    )]
+    #[serde(crate = "wamp_core::serde")]
+    #[schemars(crate = "wamp_core::schemars")]
+    pub struct HistoryQuery {
+        /// Newest first.
+        #[serde(default)]
+        pub reverse: Option<bool>,
+        /// At most this many events.
+        #[serde(default)]
+        pub limit: Option<u64>,
+        /// At or after this RFC 3339 time.
+        #[serde(default)]
+        pub from_time: Option<String>,
+        /// After this RFC 3339 time.
+        #[serde(default)]
+        pub after_time: Option<String>,
+        /// Before this RFC 3339 time.
+        #[serde(default)]
+        pub before_time: Option<String>,
+        /// At or before this RFC 3339 time.
+        #[serde(default)]
+        pub until_time: Option<String>,
+        /// Only events of this topic (for pattern subscriptions).
+        #[serde(default)]
+        pub topic: Option<String>,
+        /// From this publication on, including it.
+        #[serde(default)]
+        pub from_publication: Option<u64>,
+        /// After this publication.
+        #[serde(default)]
+        pub after_publication: Option<u64>,
+        /// Before this publication.
+        #[serde(default)]
+        pub before_publication: Option<u64>,
+        /// Up to this publication, including it.
+        #[serde(default)]
+        pub until_publication: Option<u64>,
+    }
+    /// One event of a subscription's history: the spec's fields, and Crossbar.io's (`time_ns`,
+    /// `topic`) where it answers those instead.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        wamp_core::serde::Serialize,
+        wamp_core::serde::Deserialize,
+        wamp_core::schemars::JsonSchema
+    )]
+    #[serde(crate = "wamp_core::serde")]
+    #[schemars(crate = "wamp_core::schemars")]
+    pub struct HistoryEvent {
+        /// When the router received it (RFC 3339; the spec's field).
+        #[serde(default)]
+        pub timestamp: Option<String>,
+        /// When the router received it, in nanoseconds since the Unix epoch (Crossbar.io's field).
+        #[serde(default)]
+        pub time_ns: Option<u64>,
+        /// The subscription it was kept for.
+        #[serde(default)]
+        pub subscription: Option<u64>,
+        /// The publication ID.
+        pub publication: u64,
+        /// The topic (Crossbar.io's field; the spec's router puts it in `details` for patterns).
+        #[serde(default)]
+        pub topic: Option<String>,
+        /// The EVENT details.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub details: Option<
+            std::collections::BTreeMap<String, wamp_core::serde_json::Value>,
+        >,
+        /// The positional arguments.
+        #[serde(default)]
+        pub args: Option<Vec<wamp_core::serde_json::Value>>,
+        /// The keyword arguments.
+        #[serde(default)]
+        pub kwargs: Option<
+            std::collections::BTreeMap<String, wamp_core::serde_json::Value>,
+        >,
+    }
     /// The errors the meta procedures declare.
     #[derive(Debug, Clone, PartialEq, wamp_core::WampError)]
     pub enum MetaError {
@@ -80,6 +167,9 @@ pub mod subscription_meta {
         /// `wamp.error.no_such_subscription`, with the router's message.
         #[wamp(uri = "wamp.error.no_such_subscription")]
         NoSuchSubscription(Option<String>),
+        /// `wamp.error.history_unavailable`: no event history is kept for the subscription.
+        #[wamp(uri = "wamp.error.history_unavailable")]
+        HistoryUnavailable(Option<String>),
     }
     /// The subscription meta procedures (`wamp.subscription.*`).
     #[wamp_core::wamp_service(prefix = "wamp.subscription")]
@@ -109,5 +199,15 @@ pub mod subscription_meta {
         /// How many sessions are subscribed under a subscription.
         #[wamp(uri = "wamp.subscription.count_subscribers")]
         async fn count_subscribers(&self, subscription: u64) -> Result<u64, MetaError>;
+        /// Event History: the events the router kept for a subscription, filtered by `query`
+        /// (the broker announces `event_history`). Crossbar.io takes only `limit` and answers newest
+        /// first in its own fields (see [`HistoryEvent`]).
+        #[wamp(uri = "wamp.subscription.get_events")]
+        async fn get_events(
+            &self,
+            subscription: u64,
+            #[wamp(kwargs)]
+            query: HistoryQuery,
+        ) -> Result<Vec<HistoryEvent>, MetaError>;
     }
 }

@@ -88,6 +88,9 @@ def make_tls(node):
     return ca_path
 
 
+HISTORY_REALM = "history"
+
+
 def permissions(prefix, disclose):
     return [{
         "uri": prefix, "match": "prefix",
@@ -162,6 +165,18 @@ def main():
                     {"name": "user", "permissions": permissions("", True)},
                     {"name": "restricted", "permissions": permissions(c["restricted"]["allowed_prefix"], False)},
                 ],
+            }, {
+                # Event history for tests/tests/advanced/history.rs, in a realm of its own: with a
+                # store, Crossbar.io 26.10.1's wamp.session.get fails ("'RealmStoreMemory' object
+                # has no attribute 'get_session_by_session_id'"). It keeps an event once per
+                # subscriber it reached, so the test keeps one subscriber.
+                "name": HISTORY_REALM,
+                "roles": [{"name": "anonymous", "permissions": permissions("", False)}],
+                "store": {
+                    "type": "memory",
+                    "limit": 1000,
+                    "event-history": [{"uri": "com.history.crossbar", "match": "exact", "limit": 1000}],
+                },
             }],
             "transports": transports,
         }],
@@ -170,6 +185,7 @@ def main():
         json.dump(config, f, indent=2)
     info = {
         "realm": c["realm"],
+        "history_realm": HISTORY_REALM,
         "ws": f"ws://127.0.0.1:{ports['ws']}",
         "ws_auth": f"ws://127.0.0.1:{ports['ws_auth']}",
         "tcp": f"tcp://127.0.0.1:{ports['tcp']}",

@@ -106,6 +106,8 @@ pub async fn embedded() -> Embedded {
     let tcp = url(1);
     let endpoints = Crossbar {
         realm: cred("realm", ""),
+        // The embedded interop realm keeps no event history (the history tests configure theirs).
+        history_realm: cred("realm", ""),
         ws_auth: ws.clone(),
         ws,
         tcp_auth: tcp.clone(),

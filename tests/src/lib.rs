@@ -27,6 +27,9 @@ use serde::Deserialize;
 pub struct Crossbar {
     /// The realm.
     pub realm: String,
+    /// The realm that keeps event history (`com.history.crossbar`).
+    #[serde(default)]
+    pub history_realm: String,
     /// Anonymous WebSocket.
     pub ws: String,
     /// Authenticated WebSocket (ticket, wampcra, scram, cryptosign).

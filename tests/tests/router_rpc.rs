@@ -548,6 +548,7 @@ fn the_router_announces_exactly_what_it_implements() {
         let session = router.connect("realm1").await.unwrap();
         // The whole announced set, compared as one: a feature added or dropped fails here.
         let expected: Vec<(String, String)> = [
+            ("broker", "event_history"),
             ("broker", "event_retention"),
             ("broker", "pattern_based_subscription"),
             ("broker", "payload_encryption_cryptobox"),

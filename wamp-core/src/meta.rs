@@ -37,6 +37,9 @@ pub enum MetaError {
     /// `wamp.error.no_such_subscription`, with the router's message.
     #[wamp(uri = "wamp.error.no_such_subscription")]
     NoSuchSubscription(Option<String>),
+    /// `wamp.error.history_unavailable`: no event history is kept for the subscription.
+    #[wamp(uri = "wamp.error.history_unavailable")]
+    HistoryUnavailable(Option<String>),
 }
 
 impl std::fmt::Display for MetaError {
@@ -45,6 +48,7 @@ impl std::fmt::Display for MetaError {
             MetaError::NoSuchSession(m) => ("no such session", m),
             MetaError::NoSuchRegistration(m) => ("no such registration", m),
             MetaError::NoSuchSubscription(m) => ("no such subscription", m),
+            MetaError::HistoryUnavailable(m) => ("no event history", m),
         };
         match message {
             Some(m) => write!(f, "{what}: {m}"),
@@ -303,6 +307,92 @@ pub trait SubscriptionMeta {
     async fn list_subscribers(&self, subscription: Id) -> Result<Vec<Id>, MetaError>;
     /// How many sessions are subscribed under a subscription.
     async fn count_subscribers(&self, subscription: Id) -> Result<u64, MetaError>;
+    /// Event History: the events the router kept for a subscription, filtered by `query`
+    /// (the broker announces `event_history`). Crossbar.io takes only `limit` and answers newest
+    /// first in its own fields (see [`HistoryEvent`]).
+    async fn get_events(
+        &self,
+        subscription: Id,
+        #[wamp(kwargs)] query: HistoryQuery,
+    ) -> Result<Vec<HistoryEvent>, MetaError>;
+}
+
+/// The conditions of `wamp.subscription.get_events`, all optional and combined (AND).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct HistoryQuery {
+    /// Newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverse: Option<bool>,
+    /// At most this many events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// At or after this RFC 3339 time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_time: Option<String>,
+    /// After this RFC 3339 time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_time: Option<String>,
+    /// Before this RFC 3339 time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_time: Option<String>,
+    /// At or before this RFC 3339 time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_time: Option<String>,
+    /// Only events of this topic (for pattern subscriptions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// From this publication on, including it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_publication: Option<Id>,
+    /// After this publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_publication: Option<Id>,
+    /// Before this publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_publication: Option<Id>,
+    /// Up to this publication, including it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_publication: Option<Id>,
+}
+
+impl HistoryQuery {
+    /// The last `n` events, newest first.
+    pub fn last(n: u64) -> Self {
+        Self {
+            reverse: Some(true),
+            limit: Some(n),
+            ..Self::default()
+        }
+    }
+}
+
+/// One event of a subscription's history: the spec's fields, and Crossbar.io's (`time_ns`,
+/// `topic`) where it answers those instead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct HistoryEvent {
+    /// When the router received it (RFC 3339; the spec's field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// When the router received it, in nanoseconds since the Unix epoch (Crossbar.io's field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_ns: Option<u64>,
+    /// The subscription it was kept for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<Id>,
+    /// The publication ID.
+    pub publication: Id,
+    /// The topic (Crossbar.io's field; the spec's router puts it in `details` for patterns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// The EVENT details.
+    #[serde(default)]
+    pub details: JsonMap,
+    /// The positional arguments.
+    #[serde(default)]
+    pub args: Option<Vec<Json>>,
+    /// The keyword arguments.
+    #[serde(default)]
+    pub kwargs: Option<JsonMap>,
 }
 
 /// `wamp.session.on_join`: a session joined (`args = [details]`).

@@ -35,6 +35,7 @@ pub(crate) const ROUTER_ROLES: &[(Role, &[Feature])] = &[
     (
         Role::Broker,
         &[
+            Feature::EventHistory,
             Feature::EventRetention,
             Feature::PatternBasedSubscription,
             Feature::PayloadEncryptionCryptobox,

@@ -1,5 +1,6 @@
-//! ISO 8601 UTC timestamps (`2026-11-21T10:00:00.123Z`) for meta API `created` fields and
-//! WAMP-CRA challenges, without a calendar dependency.
+//! ISO 8601 UTC timestamps (`2026-11-21T10:00:00.123Z`) for meta API `created` fields, event
+//! history and WAMP-CRA challenges, and RFC 3339 parsing for the event history's time filters,
+//! without a calendar dependency.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -11,7 +12,8 @@ pub(crate) fn now() -> String {
     format_millis(since.as_millis())
 }
 
-fn format_millis(millis: u128) -> String {
+/// Milliseconds since the Unix epoch as ISO 8601 UTC with milliseconds.
+pub(crate) fn format_millis(millis: u128) -> String {
     let secs = millis / 1000;
     let days = i64::try_from(secs / 86_400).unwrap_or(0);
     let rem = secs % 86_400;
@@ -23,6 +25,71 @@ fn format_millis(millis: u128) -> String {
         rem % 60,
         millis % 1000
     )
+}
+
+/// Milliseconds since the Unix epoch of an RFC 3339 timestamp
+/// (`2026-11-21T10:00:00Z`, `2026-11-21t10:00:00.5+01:00`...); `None` when it is not one or is
+/// before 1970. Fractions finer than a millisecond are cut.
+pub(crate) fn parse_millis(text: &str) -> Option<u128> {
+    let b = text.as_bytes();
+    let digits = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        part.iter().all(u8::is_ascii_digit).then_some(())?;
+        std::str::from_utf8(part).ok()?.parse().ok()
+    };
+    let sep = |at: usize, c: &[u8]| b.get(at).is_some_and(|x| c.contains(x));
+    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
+        return None;
+    }
+    let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
+    let (hour, minute, second) = (digits(11, 2)?, digits(14, 2)?, digits(17, 2)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+        return None;
+    }
+    if second > 60 {
+        return None;
+    }
+    let mut at = 19;
+    let mut millis = 0i64;
+    if sep(at, b".") {
+        at += 1;
+        let start = at;
+        while b.get(at).is_some_and(u8::is_ascii_digit) {
+            at += 1;
+        }
+        let fraction = text.get(start..at)?;
+        if fraction.is_empty() {
+            return None;
+        }
+        let first3: String = fraction.chars().chain("00".chars()).take(3).collect();
+        millis = first3.parse().ok()?;
+    }
+    let offset_minutes = match b.get(at) {
+        Some(b'Z' | b'z') if at + 1 == b.len() => 0,
+        Some(sign @ (b'+' | b'-')) if at + 6 == b.len() && sep(at + 3, b":") => {
+            let minutes = digits(at + 1, 2)? * 60 + digits(at + 4, 2)?;
+            if *sign == b'+' {
+                minutes
+            } else {
+                -minutes
+            }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    let total = ((days * 24 + hour) * 60 + minute - offset_minutes) * 60 + second;
+    u128::try_from(total * 1000 + millis).ok()
+}
+
+/// Howard Hinnant's civil-to-days algorithm.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Howard Hinnant's days-to-civil algorithm.
@@ -52,5 +119,32 @@ mod tests {
             super::format_millis(951_782_400_000),
             "2000-02-29T00:00:00.000Z"
         );
+    }
+
+    #[test]
+    fn parses_what_it_formats_and_rfc3339_offsets() {
+        use super::{format_millis, parse_millis};
+        for millis in [0, 951_782_400_000, 1_795_262_400_123] {
+            assert_eq!(parse_millis(&format_millis(millis)), Some(millis));
+        }
+        assert_eq!(
+            parse_millis("2026-11-21T13:00:00.1234+01:00"),
+            Some(1_795_262_400_123)
+        );
+        assert_eq!(
+            parse_millis("2026-11-21t12:00:00z"),
+            Some(1_795_262_400_000)
+        );
+        for bad in [
+            "",
+            "2026-11-21",
+            "2026-13-01T00:00:00Z",
+            "2026-11-21T12:00:00",
+            "2026-11-21T12:00:00.Z",
+            "1969-12-31T23:59:59Z",
+            "2026-11-21T12:00:00+0100",
+        ] {
+            assert_eq!(parse_millis(bad), None, "{bad}");
+        }
     }
 }

@@ -9,6 +9,7 @@
 )]
 
 mod e2ee;
+mod history;
 mod passthru;
 mod progressive;
 mod reroute;

@@ -124,3 +124,44 @@ pub const ID: &str = "id";
 pub const CREATED: &str = "created";
 /// Meta API details: a registration's or subscription's URI.
 pub const URI: &str = "uri";
+
+/// Event History, `wamp.subscription.get_events`: the keyword arguments of the query and the
+/// fields of each event answered (wamp-proto `rfc/text/advanced/pubsub_event_history.md`).
+pub mod history {
+    /// The procedure.
+    pub const GET_EVENTS: &str = "wamp.subscription.get_events";
+    /// Newest first.
+    pub const REVERSE: &str = "reverse";
+    /// At most this many events.
+    pub const LIMIT: &str = "limit";
+    /// At or after this RFC 3339 time.
+    pub const FROM_TIME: &str = "from_time";
+    /// After this time.
+    pub const AFTER_TIME: &str = "after_time";
+    /// Before this time.
+    pub const BEFORE_TIME: &str = "before_time";
+    /// At or before this time.
+    pub const UNTIL_TIME: &str = "until_time";
+    /// Only events of this topic (for pattern subscriptions); also Crossbar.io's event field.
+    pub const TOPIC: &str = "topic";
+    /// From this publication on, including it.
+    pub const FROM_PUBLICATION: &str = "from_publication";
+    /// After this publication.
+    pub const AFTER_PUBLICATION: &str = "after_publication";
+    /// Before this publication.
+    pub const BEFORE_PUBLICATION: &str = "before_publication";
+    /// Up to this publication, including it.
+    pub const UNTIL_PUBLICATION: &str = "until_publication";
+    /// An event's RFC 3339 time.
+    pub const TIMESTAMP: &str = "timestamp";
+    /// An event's subscription.
+    pub const SUBSCRIPTION: &str = "subscription";
+    /// An event's publication ID.
+    pub const PUBLICATION: &str = "publication";
+    /// An event's details.
+    pub const DETAILS: &str = "details";
+    /// An event's positional arguments.
+    pub const ARGS: &str = "args";
+    /// An event's keyword arguments.
+    pub const KWARGS: &str = "kwargs";
+}

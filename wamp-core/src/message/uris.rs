@@ -71,6 +71,10 @@ pub const DECRYPT_ERROR: &str = "wamp.error.encryption.decrypt_error";
 /// autobahn-python's `ApplicationError.ENC_TRUSTED_URI_MISMATCH`.
 pub const TRUSTED_URI_MISMATCH: &str = "wamp.error.encryption.trusted_uri_mismatch";
 
+/// No event history is kept for the subscription asked about. Not in the spec (which names no
+/// error for it): Crossbar.io's `wamp.subscription.get_events` (`crossbar/router/service.py`).
+pub const HISTORY_UNAVAILABLE: &str = "wamp.error.history_unavailable";
+
 /// The namespace of the URIs this project adds (never `wamp.`, which the spec reserves).
 pub const OWN_PREFIX: &str = "wamp_rs.";
 /// The ABORT reason for a session whose outbound queue overflowed (a slow consumer). Neither the
@@ -111,6 +115,7 @@ pub const ALL: &[&str] = &[
     RUNTIME_ERROR,
     DECRYPT_ERROR,
     TRUSTED_URI_MISMATCH,
+    HISTORY_UNAVAILABLE,
     SLOW_CONSUMER,
     ENCRYPTION_REQUIRED,
 ];
@@ -151,7 +156,12 @@ mod tests {
             KILLED,
         ];
         // Used by Autobahn, cited at the constant.
-        const CITED: &[&str] = &[RUNTIME_ERROR, DECRYPT_ERROR, TRUSTED_URI_MISMATCH];
+        const CITED: &[&str] = &[
+            RUNTIME_ERROR,
+            DECRYPT_ERROR,
+            TRUSTED_URI_MISMATCH,
+            HISTORY_UNAVAILABLE,
+        ];
         for uri in ALL {
             assert!(
                 crate::uri::is_valid(uri, crate::uri::UriCheck::Strict),

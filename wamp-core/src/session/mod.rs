@@ -67,6 +67,7 @@ mod call;
 mod client;
 mod connector;
 mod driver;
+mod history;
 mod inputs;
 mod join;
 mod publish;

@@ -10,6 +10,7 @@ use futures::Stream;
 use serde::de::DeserializeOwned;
 use tokio::sync::{mpsc, oneshot};
 
+use super::history::{self, Replay};
 use super::{send_in_background, set, Command, Session};
 use crate::error::{CloseReason, Error};
 use crate::message::{self, keys, Arguments, Id, MatchPolicy, Role};
@@ -34,6 +35,9 @@ pub struct Event {
     /// Whether the event arrived end-to-end encrypted (and was opened with the session's key
     /// ring).
     pub encrypted: bool,
+    /// Whether the event was replayed from the router's event history (see
+    /// [`SubscribeBuilder::history`]) rather than delivered live.
+    pub from_history: bool,
 }
 
 impl Event {
@@ -53,6 +57,7 @@ impl Event {
             passthru,
             details: m.details,
             encrypted: false,
+            from_history: false,
         }
     }
 
@@ -182,6 +187,7 @@ pub struct SubscribeBuilder {
     topic: String,
     options: Dict,
     policy: MatchPolicy,
+    history: Option<u64>,
 }
 
 impl std::fmt::Debug for SubscribeBuilder {
@@ -200,6 +206,7 @@ impl SubscribeBuilder {
             topic,
             options: Dict::new(),
             policy: MatchPolicy::Exact,
+            history: None,
         }
     }
 
@@ -213,6 +220,15 @@ impl SubscribeBuilder {
     /// Asks the broker to deliver the topic's retained event, if any, on subscribing.
     pub fn get_retained(mut self) -> Self {
         set(&mut self.options, keys::GET_RETAINED, true);
+        self
+    }
+
+    /// Replays the last `last` events the router kept for the subscription (Event History,
+    /// `wamp.subscription.get_events`) before the live ones, with no gap and no duplicate
+    /// between them; replayed events have [`Event::from_history`] set. Subscribing fails when
+    /// the router keeps no history for the topic (`wamp.error.history_unavailable`).
+    pub fn history(mut self, last: u64) -> Self {
+        self.history = Some(last);
         self
     }
 
@@ -248,16 +264,23 @@ impl IntoFuture for SubscribeBuilder {
                     reply: reply_tx,
                 })
                 .await?;
-            self.session.answer(reply_rx).await?;
-            Ok(Subscription {
+            let subscription = self.session.answer(reply_rx).await?;
+            let mut made = Subscription {
                 session: self.session,
                 local,
                 topic: self.topic,
                 rx,
                 state,
+                replay: Replay::default(),
                 ended: false,
                 active: true,
-            })
+            };
+            if let Some(last) = self.history {
+                // A failure drops (and so unsubscribes) the subscription.
+                made.replay =
+                    history::fetch(&made.session, subscription, &made.topic, last).await?;
+            }
+            Ok(made)
         })
     }
 }
@@ -281,6 +304,8 @@ pub struct Subscription {
     topic: String,
     rx: mpsc::Receiver<Result<Event, SubscriptionError>>,
     state: Arc<SubscriberState>,
+    /// History to replay first, and the live duplicates of it to drop.
+    replay: Replay,
     ended: bool,
     active: bool,
 }
@@ -336,7 +361,16 @@ impl Stream for Subscription {
         if lagged > 0 {
             return Poll::Ready(Some(Err(SubscriptionError::Lagged(lagged))));
         }
-        match self.rx.poll_recv(cx) {
+        if let Some(replayed) = self.replay.next() {
+            return Poll::Ready(Some(replayed));
+        }
+        let item = loop {
+            match self.rx.poll_recv(cx) {
+                Poll::Ready(Some(Ok(event))) if self.replay.repeats(&event) => continue,
+                other => break other,
+            }
+        };
+        match item {
             Poll::Ready(Some(item)) => Poll::Ready(Some(item)),
             Poll::Ready(None) => {
                 self.ended = true;

@@ -71,6 +71,7 @@ pub struct EventDetails {
     publisher_authid: Option<String>,
     publisher_authrole: Option<String>,
     retained: bool,
+    from_history: bool,
 }
 
 impl EventDetails {
@@ -84,6 +85,7 @@ impl EventDetails {
             publisher_authid: event.publisher_authid().map(str::to_owned),
             publisher_authrole: event.publisher_authrole().map(str::to_owned),
             retained: event.retained(),
+            from_history: event.from_history,
             details: event.details.clone(),
         }
     }
@@ -106,6 +108,11 @@ impl EventDetails {
     /// Whether the broker delivered a retained event on subscribing.
     pub fn retained(&self) -> bool {
         self.retained
+    }
+
+    /// Whether the event was replayed from the router's event history before the live ones.
+    pub fn from_history(&self) -> bool {
+        self.from_history
     }
 }
 
@@ -221,6 +228,15 @@ impl Session {
     /// Subscribes to the topic of `E`; the stream yields decoded events.
     pub async fn subscribe_event<E: WampEvent>(&self) -> Result<EventStream<E>, Error> {
         self.subscribe(E::TOPIC).typed().await
+    }
+
+    /// Subscribes to the topic of `E`, replaying the last `last` events the router kept before
+    /// the live ones, with no gap and no duplicate (see [`SubscribeBuilder::history`]).
+    pub async fn subscribe_event_with_history<E: WampEvent>(
+        &self,
+        last: u64,
+    ) -> Result<EventStream<E>, Error> {
+        self.subscribe(E::TOPIC).history(last).typed().await
     }
 
     /// Subscribes every handler of a set (see `#[subscribe]`); the handlers run until the

@@ -1,5 +1,6 @@
 //! The broker: subscriptions (exact, prefix, wildcard) and event dispatch with subscriber
-//! black/white listing, publisher exclusion and identification, acknowledgement and retention.
+//! black/white listing, publisher exclusion and identification, acknowledgement, retention and
+//! event history.
 
 use std::collections::HashMap;
 
@@ -8,6 +9,7 @@ use wamp_core::message::{Subscribe, Subscribed};
 use wamp_core::message::{Unsubscribe, Unsubscribed};
 use wamp_core::{Dict, Id, MatchPolicy, Message, Value};
 
+use super::history::{History, HistoryRule, Readers};
 use super::membership::{Group, Groups, Kind};
 use super::options::{flag, id, id_list, policy, text_list, text_value};
 use super::sessions::{disclose_me, SessionEntry, Sessions};
@@ -72,23 +74,24 @@ struct Retained {
     payload: Payload,
 }
 
-/// Subscriptions and retained events.
+/// Subscriptions, retained events and event history.
 #[derive(Debug)]
 pub(crate) struct Broker {
     pub(crate) subscriptions: Groups<Id, ()>,
     retained: HashMap<String, Retained>,
-}
-
-impl Default for Broker {
-    fn default() -> Self {
-        Self {
-            subscriptions: Groups::new(Kind::Subscription),
-            retained: HashMap::new(),
-        }
-    }
+    pub(crate) history: History,
 }
 
 impl Broker {
+    /// A broker keeping history for `history`'s topics.
+    pub(crate) fn new(history: &[HistoryRule]) -> Self {
+        Self {
+            subscriptions: Groups::new(Kind::Subscription),
+            retained: HashMap::new(),
+            history: History::new(history),
+        }
+    }
+
     pub(crate) fn subscribe(
         &mut self,
         sessions: &mut Sessions,
@@ -212,6 +215,17 @@ impl Broker {
             }
         }
         let publication = self.dispatch(sessions, topic, &audience, &details, &payload);
+        // Session lists do not outlive their sessions: such events are not kept (the spec).
+        if audience.exclude.is_empty() && audience.eligible.is_none() {
+            let readers = Readers {
+                exclude_authid: audience.exclude_authid.clone(),
+                exclude_authrole: audience.exclude_authrole.clone(),
+                eligible_authid: audience.eligible_authid.clone(),
+                eligible_authrole: audience.eligible_authrole.clone(),
+            };
+            self.history
+                .record(topic, publication, &details, &payload, readers);
+        }
         if flag(options, keys::RETAIN).unwrap_or(false) {
             self.retained.insert(
                 topic.to_owned(),

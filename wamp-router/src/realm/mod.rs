@@ -6,6 +6,7 @@
 
 mod broker;
 mod dealer;
+mod history;
 mod membership;
 mod meta;
 pub(crate) mod options;
@@ -22,6 +23,7 @@ use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 
 use crate::auth::{Anonymous, Authenticator};
 use crate::authorization::{Action, Role};
+pub use history::HistoryRule;
 pub use sessions::SLOW_CONSUMER;
 pub(crate) use sessions::{outbound, Close, Outbound, SessionEntry};
 
@@ -33,6 +35,7 @@ pub struct RealmConfig {
     pub(crate) roles: HashMap<String, Role>,
     pub(crate) uri_check: UriCheck,
     pub(crate) request_ids: RequestIds,
+    pub(crate) history: Vec<HistoryRule>,
 }
 
 /// Which request IDs a realm accepts from its clients.
@@ -63,6 +66,7 @@ impl std::fmt::Debug for RealmConfig {
             .field("roles", &self.roles.keys().collect::<Vec<_>>())
             .field("uri_check", &self.uri_check)
             .field("request_ids", &self.request_ids)
+            .field("history", &self.history)
             .finish()
     }
 }
@@ -77,6 +81,7 @@ impl RealmConfig {
             roles: HashMap::new(),
             uri_check: UriCheck::Loose,
             request_ids: RequestIds::Sequential,
+            history: Vec::new(),
         }
     }
 
@@ -111,6 +116,13 @@ impl RealmConfig {
     /// default).
     pub fn request_ids(mut self, rule: RequestIds) -> Self {
         self.request_ids = rule;
+        self
+    }
+
+    /// Keeps event history for the topics a rule covers (Event History; read with
+    /// `wamp.subscription.get_events`).
+    pub fn event_history(mut self, rule: HistoryRule) -> Self {
+        self.history.push(rule);
         self
     }
 
@@ -207,12 +219,13 @@ const RESERVED_PREFIX: &str = "wamp.";
 
 impl Realm {
     pub(crate) fn new(config: RealmConfig) -> Arc<Self> {
+        let broker = broker::Broker::new(&config.history);
         Arc::new_cyclic(|me| Self {
             config,
             state: Mutex::new(State {
                 sessions: Default::default(),
                 dealer: Default::default(),
-                broker: Default::default(),
+                broker,
             }),
             me: me.clone(),
         })
@@ -388,6 +401,12 @@ impl Realm {
                     state.sessions.send(session, reply);
                 } else if call.procedure == testament::ADD || call.procedure == testament::FLUSH {
                     self.testament_call(&mut state, session, call);
+                } else if call.procedure == history::GET_EVENTS {
+                    let may = |state: &State, uri: &str| {
+                        self.allowed(state, session, Action::Subscribe, uri)
+                    };
+                    let reply = history::answer(&mut state, session, &call, may);
+                    state.sessions.send(session, reply);
                 } else if call.procedure.starts_with(RESERVED_PREFIX) {
                     meta::call(&mut state, &mut meta, session, call);
                 } else {
