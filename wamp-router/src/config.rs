@@ -12,7 +12,7 @@ use crate::authorization::Role;
 use wamp_core::uri::UriCheck;
 use wamp_core::Serializer;
 
-use crate::{Listener, RealmConfig, RequestIds, Router, RouterBuilder, RouterError};
+use crate::{HistoryRule, Listener, RealmConfig, RequestIds, Router, RouterBuilder, RouterError};
 
 /// The whole file.
 #[derive(Debug, Clone, Deserialize)]
@@ -78,6 +78,24 @@ pub struct RealmFileConfig {
     /// Roles.
     #[serde(default)]
     pub role: Vec<Role>,
+    /// Topics that keep event history.
+    #[serde(default)]
+    pub event_history: Vec<HistoryFileRule>,
+}
+
+/// Event history for a topic or pattern (see [`crate::HistoryRule`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryFileRule {
+    /// The topic, or the pattern under `match`.
+    pub topic: String,
+    /// `exact` (the default), `prefix` or `wildcard`.
+    #[serde(rename = "match")]
+    pub match_policy: Option<String>,
+    /// How many events are kept at most.
+    pub limit: usize,
+    /// How long an event is kept at most, in seconds.
+    pub max_age_secs: Option<u64>,
 }
 
 /// A ticket principal.
@@ -228,6 +246,21 @@ impl RealmFileConfig {
         if let Some(role) = &self.anonymous_role {
             realm = realm.authenticator(Anonymous::new(role.clone()));
         }
+        for h in &self.event_history {
+            let mut rule = HistoryRule::new(h.topic.clone(), h.limit);
+            if let Some(m) = &h.match_policy {
+                let policy = wamp_core::MatchPolicy::parse(m).ok_or_else(|| {
+                    invalid(format!(
+                        "unknown event_history match {m:?} (exact, prefix or wildcard)"
+                    ))
+                })?;
+                rule = rule.match_policy(policy);
+            }
+            if let Some(secs) = h.max_age_secs {
+                rule = rule.max_age(std::time::Duration::from_secs(secs));
+            }
+            realm = realm.event_history(rule);
+        }
         if !self.ticket.is_empty() {
             let auth = self.ticket.iter().fold(TicketAuth::new(), |a, p| {
                 a.principal(p.authid.clone(), p.ticket.clone(), p.role.clone())
@@ -324,8 +357,12 @@ mod tests {
             wampcra,
             cryptosign,
             role,
+            event_history,
         } = r;
         assert!(anonymous_role.is_some() && uri_check.is_some() && request_ids.is_some());
+        assert!(event_history
+            .iter()
+            .any(|h| h.match_policy.is_some() && h.max_age_secs.is_some()));
         assert!(!ticket.is_empty() && !cryptosign.is_empty() && role.len() >= 2);
         assert!(wampcra
             .iter()
