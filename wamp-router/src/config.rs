@@ -52,6 +52,10 @@ pub struct ListenerConfig {
     pub tls_cert: Option<PathBuf>,
     /// PEM private key file, to serve TLS.
     pub tls_key: Option<PathBuf>,
+    /// Ping a session idle this long, in milliseconds (with `keepalive_timeout_ms`).
+    pub keepalive_interval_ms: Option<u64>,
+    /// Drop a pinged session that answers nothing within this long, in milliseconds.
+    pub keepalive_timeout_ms: Option<u64>,
 }
 
 /// One realm.
@@ -189,6 +193,20 @@ impl ListenerConfig {
         }
         if let Some(max) = self.max_connections {
             listener = listener.max_connections(max);
+        }
+        match (self.keepalive_interval_ms, self.keepalive_timeout_ms) {
+            (Some(interval), Some(timeout)) => {
+                listener = listener.keepalive(
+                    std::time::Duration::from_millis(interval),
+                    std::time::Duration::from_millis(timeout),
+                );
+            }
+            (None, None) => {}
+            _ => {
+                return Err(invalid(
+                    "keepalive_interval_ms and keepalive_timeout_ms go together",
+                ))
+            }
         }
         if let Some(names) = &self.serializers {
             let serializers = names
@@ -337,8 +355,14 @@ mod tests {
                 serializers,
                 tls_cert,
                 tls_key,
+                keepalive_interval_ms,
+                keepalive_timeout_ms,
             } = l;
             assert!(address.is_some() || unix.is_some());
+            assert_eq!(
+                keepalive_interval_ms.is_some(),
+                keepalive_timeout_ms.is_some()
+            );
             assert_eq!(tls_cert.is_some(), tls_key.is_some());
             let _ = (max_message_size, max_connections, serializers);
         }
@@ -346,7 +370,8 @@ mod tests {
         assert!(listeners.iter().any(|l| l.tls_cert.is_some()));
         assert!(listeners.iter().any(|l| l.max_message_size.is_some()
             && l.max_connections.is_some()
-            && l.serializers.is_some()));
+            && l.serializers.is_some()
+            && l.keepalive_interval_ms.is_some()));
         let r = &realms[0];
         let RealmFileConfig {
             name: _,

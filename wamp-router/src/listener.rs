@@ -15,7 +15,7 @@ use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, 
 use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 use wamp_core::transport::rawsocket::{self, RawSocketTransport};
 use wamp_core::transport::websocket::{websocket_config, WebSocketTransport};
-use wamp_core::transport::{BoxTransport, DEFAULT_MAX_MESSAGE_SIZE};
+use wamp_core::transport::{BoxTransport, Keepalive, DEFAULT_MAX_MESSAGE_SIZE};
 use wamp_core::{Dict, Serializer, Value};
 
 use crate::error::RouterError;
@@ -46,6 +46,7 @@ pub struct Listener {
     max_message_size: usize,
     serializers: Vec<Serializer>,
     max_connections: Option<usize>,
+    keepalive: Option<Keepalive>,
 }
 
 impl std::fmt::Debug for Listener {
@@ -57,6 +58,7 @@ impl std::fmt::Debug for Listener {
             .field("max_message_size", &self.max_message_size)
             .field("serializers", &self.serializers)
             .field("max_connections", &self.max_connections)
+            .field("keepalive", &self.keepalive)
             .finish()
     }
 }
@@ -71,6 +73,7 @@ impl Listener {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             serializers: Serializer::ALL.to_vec(),
             max_connections: None,
+            keepalive: None,
         }
     }
 
@@ -127,6 +130,15 @@ impl Listener {
     /// WebSocket with HTTP 503; the sessions already there are not affected.
     pub fn max_connections(mut self, connections: usize) -> Self {
         self.max_connections = Some(connections);
+        self
+    }
+
+    /// Pings a session whose peer sent nothing for `interval` (a WebSocket ping, a RawSocket
+    /// PING) and drops it when nothing comes back within `timeout`: a peer that vanished
+    /// without closing its connection is then detected, and its session ends (its testaments
+    /// are published). Off by default.
+    pub fn keepalive(mut self, interval: Duration, timeout: Duration) -> Self {
+        self.keepalive = Some(Keepalive { interval, timeout });
         self
     }
 
@@ -409,8 +421,10 @@ where
                         .map_err(|e| tracing::debug!(error = %e, "RawSocket handshake failed"))
                         .ok()?;
                 let accepted = rawsocket::accepted_length(max);
-                let transport: BoxTransport =
-                    Box::new(RawSocketTransport::new(stream, serializer, accepted, peer_max));
+                let transport: BoxTransport = Box::new(
+                    RawSocketTransport::new(stream, serializer, accepted, peer_max)
+                        .with_keepalive(listener.keepalive),
+                );
                 Some((transport, "rawsocket", serializer))
             }
             Protocol::WebSocket => {
@@ -454,8 +468,9 @@ where
                 .map_err(|e| tracing::debug!(error = %e, "WebSocket handshake failed"))
                 .ok()?;
                 let serializer = chosen?;
-                let transport: BoxTransport =
-                    Box::new(WebSocketTransport::new(ws, serializer, max));
+                let transport: BoxTransport = Box::new(
+                    WebSocketTransport::new(ws, serializer, max).with_keepalive(listener.keepalive),
+                );
                 Some((transport, "websocket", serializer))
             }
         }

@@ -166,3 +166,46 @@ async fn the_router_enforces_the_spec_rules_on_every_transport() {
         }
     }
 }
+
+/// Crossbar.io 26.10.1 forwards only Autobahn's dialect (it drops `ppt_*` keys) and announces
+/// only `payload_transparency`: a payload in the spec's dialect is refused before it is sent,
+/// and one in Autobahn's goes through.
+#[tokio::test]
+async fn the_spec_dialect_is_refused_before_sending_to_crossbar() {
+    let cb = wamp_tests::require_crossbar!();
+    let session = wamp_core::Client::new(&cb.ws, &cb.realm)
+        .connect()
+        .await
+        .unwrap();
+    let echo = ReplyHandler(|inv: Invocation| async move {
+        Ok::<_, WampError>(Reply::from(inv.passthru.expect("a passthru payload")))
+    });
+    let procedure = wamp_tests::unique("com.ppt.echo");
+    session
+        .register(procedure.as_str(), echo)
+        .await
+        .unwrap()
+        .keep();
+    let refused = session
+        .call(procedure.as_str())
+        .passthru(Passthru::new("x_test", bytes()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            wamp_core::Error::Unsupported {
+                role: Role::Dealer,
+                feature: Feature::PayloadPassthruMode
+            }
+        ),
+        "{refused}"
+    );
+    let transparent = Passthru::transparent("x_test", bytes()).serializer("json");
+    let echoed = session
+        .call(procedure.as_str())
+        .passthru(transparent.clone())
+        .await
+        .unwrap();
+    assert_eq!(echoed.passthru, Some(transparent));
+}

@@ -1,11 +1,17 @@
 //! The Testament Meta API: testaments published when a session ends (GOODBYE or killed),
 //! `detached` before `destroyed`, each in the order added; flushing; refusals; the client
-//! builder's testament.
+//! builder's testament, added again after a reconnect; a session the router's keepalive drops;
+//! the same through Crossbar.io.
+
+use std::time::Duration;
 
 use futures::StreamExt as _;
 use wamp_core::message::uris;
 use wamp_core::meta::{SessionMetaClient, Testament, TestamentScope};
+use wamp_core::session::{ReconnectPolicy, SessionState};
 use wamp_core::{Client, Session};
+use wamp_router::Protocol;
+use wamp_tests::proxy::{Mode, Proxy};
 
 use super::router;
 
@@ -106,4 +112,128 @@ async fn a_client_builder_testament_is_published_when_the_session_is_killed() {
         .await
         .unwrap();
     assert_eq!(next_word(&mut events).await, "gone");
+}
+
+/// A router whose WebSocket listener pings idle sessions every 100 ms and drops those that
+/// answer nothing within 200 ms.
+async fn keepalive_router() -> wamp_router::Router {
+    wamp_tests::trace();
+    wamp_router::Router::builder()
+        .realm("realm1")
+        .listener(
+            wamp_router::Listener::websocket("127.0.0.1:0")
+                .keepalive(Duration::from_millis(100), Duration::from_millis(200)),
+        )
+        .start()
+        .await
+        .unwrap()
+}
+
+/// The `host:port` of the router's listener.
+fn address(router: &wamp_router::Router) -> String {
+    router.endpoints()[0].addr.unwrap().to_string()
+}
+
+/// A peer that vanishes without closing its connection is dropped by the router's keepalive,
+/// and its testament is published.
+#[tokio::test]
+async fn a_session_the_keepalive_drops_has_its_testament_published() {
+    let router = keepalive_router().await;
+    let url = router.url(Protocol::WebSocket).unwrap().to_owned();
+    let watcher = Client::new(&url, "realm1").connect().await.unwrap();
+    let mut events = watcher.subscribe("com.app.will").await.unwrap();
+    let proxy = Proxy::start(&address(&router)).await;
+    let session = Client::new(format!("ws://{}", proxy.addr()), "realm1")
+        .no_keepalive()
+        .connect()
+        .await
+        .unwrap();
+    add(&session, "vanished", TestamentScope::Destroyed).await;
+    proxy.set_mode(Mode::Freeze);
+    assert_eq!(next_word(&mut events).await, "vanished");
+    // The watcher, which answers pings, is still there.
+    assert!(watcher.state().borrow().is_joined());
+}
+
+/// The client builder's testament is added again on each new session after a reconnect: the
+/// lost session's is published when the connection breaks, the new one's when it is killed.
+#[tokio::test]
+async fn the_client_builder_testament_is_added_again_after_a_reconnect() {
+    let router = keepalive_router().await;
+    let url = router.url(Protocol::WebSocket).unwrap().to_owned();
+    let watcher = Client::new(&url, "realm1").connect().await.unwrap();
+    let mut events = watcher.subscribe("com.app.will").await.unwrap();
+    let proxy = Proxy::start(&address(&router)).await;
+    let will = Testament::new("com.app.will").args(&("gone",)).unwrap();
+    let session = Client::new(format!("ws://{}", proxy.addr()), "realm1")
+        .testament(will)
+        .reconnect(
+            ReconnectPolicy::default()
+                .initial_delay(Duration::from_millis(20))
+                .max_delay(Duration::from_millis(200)),
+        )
+        .connect()
+        .await
+        .unwrap();
+    let first = session.info().id;
+    proxy.cut_all();
+    assert_eq!(next_word(&mut events).await, "gone");
+    let mut state = session.state();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        state
+            .wait_for(|s| matches!(s, SessionState::Joined { connection, .. } if *connection >= 2)),
+    )
+    .await
+    .expect("the session joined again")
+    .unwrap();
+    let second = session.info().id;
+    assert_ne!(first, second);
+    // The testament goes out on the new session as the joined state is announced; give that
+    // one round trip on loopback ample time.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    SessionMetaClient::new(watcher.clone())
+        .kill(second, None, None)
+        .await
+        .unwrap();
+    assert_eq!(next_word(&mut events).await, "gone");
+}
+
+/// Crossbar.io 26.10.1 announces `testament_meta_api`: testaments added with the typed binding
+/// are published when the session leaves, and a client builder's when it is killed.
+#[tokio::test]
+async fn testaments_through_crossbar() {
+    let cb = wamp_tests::require_crossbar!();
+    let topic = wamp_tests::unique("com.will");
+    let watcher = Client::new(&cb.ws, &cb.realm).connect().await.unwrap();
+    let mut events = watcher.subscribe(topic.as_str()).await.unwrap();
+    let session = Client::new(&cb.ws, &cb.realm).connect().await.unwrap();
+    for (word, scope) in [
+        ("destroyed", TestamentScope::Destroyed),
+        ("detached", TestamentScope::Detached),
+    ] {
+        Testament::new(topic.as_str())
+            .args(&(word,))
+            .unwrap()
+            .scope(scope)
+            .add_to(&session)
+            .await
+            .unwrap();
+    }
+    session.leave().await;
+    let mut words = vec![next_word(&mut events).await, next_word(&mut events).await];
+    words.sort();
+    assert_eq!(words, ["destroyed", "detached"]);
+
+    let will = Testament::new(topic.as_str()).args(&("killed",)).unwrap();
+    let doomed = Client::new(&cb.ws, &cb.realm)
+        .testament(will)
+        .connect()
+        .await
+        .unwrap();
+    SessionMetaClient::new(watcher.clone())
+        .kill(doomed.info().id, None, None)
+        .await
+        .unwrap();
+    assert_eq!(next_word(&mut events).await, "killed");
 }
