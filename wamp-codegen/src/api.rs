@@ -13,6 +13,8 @@ pub(crate) enum ParamKind {
     Keyword,
     /// The whole keyword dictionary.
     Kwargs,
+    /// A stream: every positional argument of every CALL of the call is one item.
+    Input,
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +219,16 @@ pub(crate) fn positional(types: &mut Types<'_>, schema: &Json, hint: &str) -> Ve
 /// the one that is the whole `kwargs` (a titled `kwargs` schema).
 pub(crate) fn params(types: &mut Types<'_>, desc: &ProcedureDescription) -> Vec<Param> {
     let hint = type_name(&desc.name);
+    if let Some(item) = &desc.input {
+        let name = item.get("title").and_then(Json::as_str).unwrap_or("items");
+        return vec![Param {
+            name: name.to_owned(),
+            ty: types.ty(item, &format!("{hint}Input")),
+            schema: item.clone(),
+            kind: ParamKind::Input,
+            required: true,
+        }];
+    }
     let items = desc
         .args
         .get("prefixItems")

@@ -70,6 +70,9 @@ fn render_service(out: &mut String, api: &Api<'_>) {
                     }
                     ParamKind::Keyword => format!("`kwargs.{}`", param.name),
                     ParamKind::Kwargs => "the whole `kwargs`".into(),
+                    ParamKind::Input => {
+                        "each positional argument of each CALL: a stream, sent as progressive call invocations".into()
+                    }
                 };
                 let _ = writeln!(
                     out,

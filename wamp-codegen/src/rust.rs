@@ -195,6 +195,13 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
                     ParamKind::Positional => "",
                     ParamKind::Keyword => "#[wamp(kwarg)] ",
                     ParamKind::Kwargs => "#[wamp(kwargs)] ",
+                    ParamKind::Input => {
+                        return format!(
+                            "{}: impl wamp_core::typed::Stream<Item = {}> + Send",
+                            escape_ident(&snake_name(&p.name)),
+                            rust_type(&p.ty)
+                        )
+                    }
                 };
                 let ty = if p.required || matches!(p.ty, Ty::Option(_)) {
                     rust_type(&p.ty)

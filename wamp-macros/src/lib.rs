@@ -129,6 +129,15 @@ use proc_macro::TokenStream;
 /// progressive procedure: each item is a progressive result, the client gets a typed stream and
 /// dropping it cancels the call.
 ///
+/// A method whose only parameter (besides a `Context`) is `items: impl Stream<Item = T>` takes
+/// a stream: the client sends it item by item as progressive call invocations (one CALL with
+/// `progress = true` per item, then an empty last one) and the method reads the items as they
+/// come. Every positional argument of every CALL is one item, so a caller that sends all items
+/// in one plain CALL is served too, and the client does exactly that when the dealer does not
+/// announce `progressive_call_invocations` (Crossbar.io). The trait's parameter is made `Send`:
+/// write `impl Stream<Item = T> + Send` in the implementation. An item that does not decode ends
+/// the stream and fails the call with `wamp.error.invalid_argument`.
+///
 /// Parameters travel positionally, in order. A parameter of type `Context`
 /// (`wamp_core::typed::Context`) is filled in by the callee with the invocation's details and is
 /// not part of the client's signature. Who called is in it only when the method has

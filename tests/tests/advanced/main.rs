@@ -15,6 +15,7 @@ mod progressive;
 mod reroute;
 mod testament;
 mod typed_e2ee;
+mod typed_input;
 
 use wamp_core::{Client, Serializer, Session};
 use wamp_router::{Protocol, Router};

@@ -270,7 +270,20 @@ impl<'a, 'r> Differ<'a, 'r> {
                 format!("timeout {:?} ms (was {:?} ms)", n.timeout_ms, o.timeout_ms),
             );
         }
-        self.arguments(o, n);
+        match (&o.input, &n.input) {
+            (None, None) => self.arguments(o, n),
+            (Some(os), Some(ns)) => self.schema(os, ns, Direction::Input, &format!("{at} input")),
+            (_, now) => self.push(
+                Severity::Breaking,
+                "input-changed",
+                at,
+                if now.is_some() {
+                    "now takes a stream of items in place of its parameters".into()
+                } else {
+                    "no longer takes a stream of items".into()
+                },
+            ),
+        }
         match (&o.progress, &n.progress) {
             (Some(_), None) => self.push(
                 Severity::Breaking,

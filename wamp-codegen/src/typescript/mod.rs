@@ -127,7 +127,12 @@ fn client_class(out: &mut String, api: &Api<'_>) {
         }
         let last_required = p.params.iter().rposition(|x| x.required);
         for (i, param) in p.params.iter().enumerate() {
-            let ty = param_type(&param.ty, param.required);
+            let ty = if param.kind == ParamKind::Input {
+                // Sent at once, each item a positional argument (one CALL).
+                format!("{}[]", wrap_array(&ts_type(&param.ty)))
+            } else {
+                param_type(&param.ty, param.required)
+            };
             let optional = last_required.is_none_or(|last| i > last) && !param.required;
             let name = ts_ident(&param.name);
             params.push(if optional {
@@ -139,8 +144,11 @@ fn client_class(out: &mut String, api: &Api<'_>) {
         let args: Vec<String> = p
             .params
             .iter()
-            .filter(|x| x.kind == ParamKind::Positional)
-            .map(|x| ts_ident(&x.name))
+            .filter_map(|x| match x.kind {
+                ParamKind::Positional => Some(ts_ident(&x.name)),
+                ParamKind::Input => Some(format!("...{}", ts_ident(&x.name))),
+                _ => None,
+            })
             .collect();
         let kwargs = match p.params.iter().find(|x| x.kind == ParamKind::Kwargs) {
             Some(whole) => format!(

@@ -33,9 +33,11 @@ pub use crate::value::{to_value, Dict, Value, ValueError};
 pub use schemars::{JsonSchema, SchemaGenerator};
 
 mod codec;
+mod input;
 mod sealed;
 
 pub use codec::{errors, schema, wire, Codec, Described, ErrorType, Errors, Wire};
+pub use input::{call_input, input_stream, InputFailure, InputStream};
 
 use crate::describe;
 use crate::error::uris;

@@ -176,6 +176,7 @@ impl ServiceBuilder {
                 kwargs: Json::Null,
                 result: None,
                 progress: None,
+                input: None,
                 error: None,
                 encrypted: false,
             },
@@ -251,6 +252,14 @@ impl ProcedureBuilder<'_> {
         self
     }
 
+    /// The stream parameter `name`: each positional argument of each of the call's CALLs is
+    /// one item of this schema (progressive call invocations).
+    pub fn input(mut self, name: &str, schema: impl FnOnce(&mut SchemaGenerator) -> Json) -> Self {
+        let item = schema(&mut self.service.gen);
+        self.procedure.input = Some(titled(item, name));
+        self
+    }
+
     /// Marks the procedure end-to-end encrypted.
     pub fn encrypted(mut self) -> Self {
         self.procedure.encrypted = true;
@@ -312,6 +321,13 @@ impl ProcedureBuilder<'_> {
     /// Adds the procedure to the service.
     pub fn finish(mut self) {
         let gen = &self.service.gen;
+        if let Some(item) = &self.procedure.input {
+            // Any number of items, positionally.
+            self.procedure.args = serde_json::json!({"type": "array", "items": item});
+            self.procedure.kwargs = object_schema(Vec::new(), gen);
+            self.service.service.procedures.push(self.procedure);
+            return;
+        }
         self.procedure.args = array_schema(
             self.positional
                 .iter()

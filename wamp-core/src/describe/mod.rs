@@ -200,6 +200,10 @@ pub struct ProcedureDescription {
     /// caller that does not ask for progress gets them all as one list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<Json>,
+    /// For a procedure whose parameter is a stream (progressive call invocations), the schema
+    /// of each item: every positional argument of every CALL of the call is one item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Json>,
     /// The error type (an entry of the service's `errors`) the procedure declares.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

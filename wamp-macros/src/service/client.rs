@@ -123,9 +123,10 @@ fn method(
         .collect();
     let inputs = params.iter().map(|param| {
         let ident = &param.ident;
-        let ty = &param.ty;
+        let ty = super::server::sendable(&param.ty, p);
         quote!(#ident: #ty)
     });
+    let input = params.iter().find(|param| param.kind == ParamKind::Input);
     let pushes = params.iter().map(|param| {
         let ident = &param.ident;
         let name = ident.to_string().trim_start_matches("r#").to_owned();
@@ -172,19 +173,33 @@ fn method(
                 quote!(#[doc = ""] #[doc = #doc]),
             )
         };
+    let send = match input {
+        // The stream goes out item by item (progressive call invocations).
+        Some(input) => {
+            let ident = &input.ident;
+            let item = super::model::input_item(&input.ty).unwrap_or(&input.ty);
+            let wire = bounds::wire(item, p);
+            quote! {
+                #p::call_input(&self.session, #procedure, #ident, #wire, __options, (#codec, #errors)).await
+            }
+        }
+        None => quote! {
+            let mut arguments = #p::ArgsBuilder::new();
+            #(#pushes)*
+            #p::#call(&self.session, #procedure, arguments, __options, (#codec, #errors)).await
+        },
+    };
     quote! {
         #(#docs)*
         #procedure_doc
         #vis async fn #ident(&self, #procedure_param #(#inputs),*) -> #output {
-            let mut arguments = #p::ArgsBuilder::new();
-            #(#pushes)*
-            let options = #p::CallOptions {
+            let __options = #p::CallOptions {
                 timeout: #p::Option::or(self.timeout, #timeout),
                 wait_for_callee: self.wait_for_callee,
                 cancel: #p::CancelMode::#cancel,
                 encrypted: #encrypted,
             };
-            #p::#call(&self.session, #procedure, arguments, options, (#codec, #errors)).await
+            #send
         }
     }
 }
@@ -218,6 +233,11 @@ fn description(service: &Service, p: &TokenStream) -> TokenStream {
                 ParamKind::Keyword(_) => Some(quote!(.keyword(#name, #schema))),
                 ParamKind::KwargsStruct => Some(quote!(.kwargs(#name, #schema))),
                 ParamKind::Context => None,
+                ParamKind::Input => {
+                    let item = super::model::input_item(ty).unwrap_or(ty);
+                    let schema = probe(item);
+                    Some(quote!(.input(#name, #schema)))
+                }
             }
         });
         let answer = match &m.output {

@@ -58,6 +58,9 @@ pub(crate) enum ParamKind {
     KwargsStruct,
     /// The invocation's [`Context`], filled in by the callee glue.
     Context,
+    /// `impl Stream<Item = T>`: every positional argument of every CALL of the call
+    /// (progressive call invocations).
+    Input,
 }
 
 pub(crate) struct Param {
@@ -279,6 +282,14 @@ impl Method {
 
         let params = parse_params(ctxt, sig, kwargs);
         let output = parse_output(ctxt, &sig.output);
+        if let (Some(input), Some(Output::Stream { .. })) =
+            (params.iter().find(|p| p.kind == ParamKind::Input), &output)
+        {
+            ctxt.error(
+                &input.ident,
+                "a method takes a stream or answers one, not both",
+            );
+        }
         Some(Method {
             ident: sig.ident.clone(),
             uri,
@@ -324,10 +335,19 @@ fn parse_params(ctxt: &Ctxt, sig: &syn::Signature, kwargs_mode: bool) -> Vec<Par
             Ok(())
         });
         let is_context = last_segment_is(&typed.ty, "Context");
-        if let Some(problem) = check::unsupported_param_type(&typed.ty) {
+        let is_input = input_item(&typed.ty).is_some();
+        if let Some(problem) = check::unsupported_param_type(&typed.ty).filter(|_| !is_input) {
             ctxt.error(&typed.ty, problem);
         }
-        let kind = if is_context {
+        let kind = if is_input {
+            if param_kwarg || param_struct || kwargs_mode {
+                ctxt.error(
+                    &typed.ty,
+                    "a stream parameter takes the call's positional arguments: it cannot be a keyword",
+                );
+            }
+            ParamKind::Input
+        } else if is_context {
             if let Some(first) = &context_param {
                 ctxt.error(
                     &typed.ty,
@@ -358,6 +378,18 @@ fn parse_params(ctxt: &Ctxt, sig: &syn::Signature, kwargs_mode: bool) -> Vec<Par
             ty: (*typed.ty).clone(),
             kind,
         });
+    }
+    if let Some(input) = params.iter().find(|p| p.kind == ParamKind::Input) {
+        let others = params
+            .iter()
+            .filter(|p| !matches!(p.kind, ParamKind::Context))
+            .count();
+        if others > 1 {
+            ctxt.error(
+                &input.ident,
+                format!("`{}` is a stream of every argument of the call: it must be the method's only parameter (besides a `Context`)", input.ident),
+            );
+        }
     }
     if let Some(whole) = &struct_param {
         if let Some(keyword) = params
@@ -436,6 +468,15 @@ fn parse_output(ctxt: &Ctxt, output: &ReturnType) -> Option<Output> {
         unit: is_unit(ty),
         ty: ty.clone(),
     })
+}
+
+/// `T` of a parameter of type `impl Stream<Item = T>`.
+pub(crate) fn input_item(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::ImplTrait(imp) => imp.bounds.iter().find_map(stream_item),
+        Type::Paren(p) => input_item(&p.elem),
+        _ => None,
+    }
 }
 
 /// `Item` of an `impl Stream<Item = X>` bound.

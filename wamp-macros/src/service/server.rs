@@ -28,6 +28,11 @@ pub(crate) fn render(service: &Service) -> TokenStream {
         for input in &mut f.sig.inputs {
             if let FnArg::Typed(t) = input {
                 t.attrs.retain(|a| !is_wamp(a));
+                // A stream parameter, made `Send` as the method's future must be.
+                if crate::service::model::input_item(&t.ty).is_some() {
+                    let ty = sendable(&t.ty, &p);
+                    *t.ty = syn::parse_quote!(#ty);
+                }
             }
         }
         f.sig.asyncness = None;
@@ -39,14 +44,7 @@ pub(crate) fn render(service: &Service) -> TokenStream {
             },
             // The stream type as written (its `Stream` import stays used), made `Send`.
             Output::Stream { .. } => match &f.sig.output {
-                syn::ReturnType::Type(_, ty) => match &**ty {
-                    syn::Type::ImplTrait(imp) if has_send(imp) => quote!(#imp),
-                    syn::Type::ImplTrait(imp) => {
-                        let bounds = &imp.bounds;
-                        quote!(impl #bounds + #p::Send)
-                    }
-                    other => quote!(#other),
-                },
+                syn::ReturnType::Type(_, ty) => sendable(ty, &p),
                 syn::ReturnType::Default => quote!(()),
             },
         };
@@ -103,6 +101,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
         .iter()
         .filter(|p| matches!(p.kind, ParamKind::Positional(_) | ParamKind::Keyword(_)))
         .count();
+    let has_input = method.params.iter().any(|p| p.kind == ParamKind::Input);
     let disclose = method.disclose_caller;
     let encrypted = method.encrypted;
     let decode = method.params.iter().enumerate().map(|(i, param)| {
@@ -120,6 +119,13 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
             ParamKind::Context => quote! {
                 let #var: #ty = #p::Context::requested(&invocation, #disclose);
             },
+            ParamKind::Input => {
+                let item = crate::service::model::input_item(ty).unwrap_or(ty);
+                let wire = bounds::wire(item, p);
+                quote! {
+                    let #var = #p::input_stream(&mut invocation, #name, #wire, &__failure);
+                }
+            }
         }
     });
     let vars = (0..method.params.len()).map(|i| format_ident!("__arg{}", i));
@@ -139,6 +145,24 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
             #p::serve_stream_with(&invocation, #p::infallible_stream(#call), #ok, #errors).await
         },
     };
+    let body = if has_input {
+        // Every argument is an item; one that does not decode ends the stream and fails the
+        // call once the method returns.
+        quote! {
+            let mut invocation = invocation;
+            let __failure = #p::InputFailure::default();
+            #(#decode)*
+            let __reply = #reply;
+            __failure.check()?;
+            __reply
+        }
+    } else {
+        quote! {
+            #p::check_arity(&invocation.arguments, #positional, #uri)?;
+            #(#decode)*
+            #reply
+        }
+    };
     let policy = method.policy.variant();
     let invoke = method.invoke.variant();
     let summary = method.docs.lines().next().unwrap_or_default();
@@ -157,13 +181,23 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
                 #p::handler(move |invocation: #p::Invocation| {
                     let this = #p::Clone::clone(&this);
                     async move {
-                        #p::check_arity(&invocation.arguments, #positional, #uri)?;
-                        #(#decode)*
-                        #reply
+                        #body
                     }
                 }),
             ));
         }
+    }
+}
+
+/// An `impl Trait` type with `+ Send` added when it does not say it; any other type as it is.
+pub(crate) fn sendable(ty: &syn::Type, p: &TokenStream) -> TokenStream {
+    match ty {
+        syn::Type::ImplTrait(imp) if has_send(imp) => quote!(#imp),
+        syn::Type::ImplTrait(imp) => {
+            let bounds = &imp.bounds;
+            quote!(impl #bounds + #p::Send)
+        }
+        other => quote!(#other),
     }
 }
 

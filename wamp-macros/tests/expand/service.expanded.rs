@@ -282,10 +282,7 @@ impl CalculatorClient {
         i64,
         ::wamp_core::__private::CallError<CalcError>,
     > {
-        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
-        arguments.positional(&a, ::wamp_core::__private::wire::<i64>());
-        arguments.positional(&b, ::wamp_core::__private::wire::<i64>());
-        let options = ::wamp_core::__private::CallOptions {
+        let __options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
                 ::wamp_core::__private::None,
@@ -294,11 +291,14 @@ impl CalculatorClient {
             cancel: ::wamp_core::__private::CancelMode::Kill,
             encrypted: false,
         };
+        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
+        arguments.positional(&a, ::wamp_core::__private::wire::<i64>());
+        arguments.positional(&b, ::wamp_core::__private::wire::<i64>());
         ::wamp_core::__private::call(
                 &self.session,
                 "com.example.calc.add",
                 arguments,
-                options,
+                __options,
                 (
                     ::wamp_core::__private::wire::<i64>(),
                     ::wamp_core::__private::errors::<CalcError>(),
@@ -315,10 +315,7 @@ impl CalculatorClient {
         i64,
         ::wamp_core::__private::CallError<CalcError>,
     > {
-        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
-        arguments.keyword("dividend", &dividend, ::wamp_core::__private::wire::<i64>());
-        arguments.keyword("divisor", &divisor, ::wamp_core::__private::wire::<i64>());
-        let options = ::wamp_core::__private::CallOptions {
+        let __options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
                 ::wamp_core::__private::Some(
@@ -329,11 +326,14 @@ impl CalculatorClient {
             cancel: ::wamp_core::__private::CancelMode::KillNoWait,
             encrypted: false,
         };
+        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
+        arguments.keyword("dividend", &dividend, ::wamp_core::__private::wire::<i64>());
+        arguments.keyword("divisor", &divisor, ::wamp_core::__private::wire::<i64>());
         ::wamp_core::__private::call(
                 &self.session,
                 "com.example.calc.divide",
                 arguments,
-                options,
+                __options,
                 (
                     ::wamp_core::__private::wire::<i64>(),
                     ::wamp_core::__private::errors::<CalcError>(),
@@ -349,9 +349,7 @@ impl CalculatorClient {
         ::wamp_core::__private::ProgressStream<u32, ::wamp_core::__private::Infallible>,
         ::wamp_core::__private::CallError<::wamp_core::__private::Infallible>,
     > {
-        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
-        arguments.positional(&to, ::wamp_core::__private::wire::<u32>());
-        let options = ::wamp_core::__private::CallOptions {
+        let __options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
                 ::wamp_core::__private::None,
@@ -360,11 +358,13 @@ impl CalculatorClient {
             cancel: ::wamp_core::__private::CancelMode::Kill,
             encrypted: false,
         };
+        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
+        arguments.positional(&to, ::wamp_core::__private::wire::<u32>());
         ::wamp_core::__private::call_stream(
                 &self.session,
                 "com.example.calc.count",
                 arguments,
-                options,
+                __options,
                 (
                     ::wamp_core::__private::wire::<u32>(),
                     ::wamp_core::__private::errors::<
@@ -385,9 +385,7 @@ impl CalculatorClient {
         (),
         ::wamp_core::__private::CallError<::wamp_core::__private::Infallible>,
     > {
-        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
-        arguments.spread(&query, ::wamp_core::__private::wire::<Query>());
-        let options = ::wamp_core::__private::CallOptions {
+        let __options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
                 ::wamp_core::__private::None,
@@ -396,11 +394,13 @@ impl CalculatorClient {
             cancel: ::wamp_core::__private::CancelMode::Kill,
             encrypted: false,
         };
+        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
+        arguments.spread(&query, ::wamp_core::__private::wire::<Query>());
         ::wamp_core::__private::call(
                 &self.session,
                 procedure,
                 arguments,
-                options,
+                __options,
                 (
                     ::wamp_core::__private::wire::<()>(),
                     ::wamp_core::__private::errors::<
