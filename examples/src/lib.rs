@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::{Stream, StreamExt as _};
 use wamp_core::message::{Feature, Role};
 use wamp_core::{Client, Session};
-use wamp_router::{Listener, Protocol, Router};
+use wamp_router::{Listener, Protocol, RealmConfig, Router};
 
 /// A router the example runs against, kept alive while this value lives.
 pub struct Target {
@@ -23,6 +23,14 @@ pub struct Target {
 impl Target {
     /// The router named on the command line, or an embedded one on a free port.
     pub async fn from_args() -> anyhow::Result<Self> {
+        Self::from_args_with(|realm| realm).await
+    }
+
+    /// As [`Target::from_args`], the embedded router's realm set up by `realm` (event history,
+    /// for example).
+    pub async fn from_args_with(
+        realm: impl FnOnce(RealmConfig) -> RealmConfig,
+    ) -> anyhow::Result<Self> {
         let mut argv = std::env::args().skip(1);
         if let Some(url) = argv.next() {
             let realm = argv.next().unwrap_or_else(|| "realm1".into());
@@ -33,7 +41,7 @@ impl Target {
             });
         }
         let router = Router::builder()
-            .realm("realm1")
+            .realm_config(realm(RealmConfig::anonymous("realm1")))
             .listener(Listener::websocket("127.0.0.1:0"))
             .start()
             .await?;
