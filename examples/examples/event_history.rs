@@ -35,8 +35,10 @@ async fn main() -> anyhow::Result<()> {
     let mut got = Vec::new();
     for _ in 0..4 {
         let event = next("a story", &mut news).await??;
-        let headline: String = event.arguments.decode_kwargs::<serde_json::Value>()?["headline"]
-            .as_str()
+        let kwargs: serde_json::Value = event.arguments.decode_kwargs()?;
+        let headline = kwargs
+            .get("headline")
+            .and_then(serde_json::Value::as_str)
             .unwrap_or_default()
             .to_owned();
         got.push((headline, event.from_history));
