@@ -8,6 +8,10 @@
 set -euo pipefail
 
 CROSSBAR_VERSION=26.10.1
+# Crossbar 26.10.1 takes any autobahn >= 26.10.2, and pip would pick the newest: pinned, so that
+# the interop tests run against the autobahn-python they name.
+AUTOBAHN_PY_VERSION=26.10.2
+AUTOBAHN_PY_EXTRAS="compress,encryption,scram,serialization,twisted"
 AUTOBAHN_JS_VERSION=26.3.1
 WS_VERSION=8.18.3
 TYPESCRIPT_VERSION=5.9.3
@@ -26,7 +30,13 @@ if [ ! -x "$venv/bin/crossbar" ] || ! "$venv/bin/python" -c 'import crossbar, au
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip wheel setuptools >&2
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "crossbar==$CROSSBAR_VERSION" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "crossbar==$CROSSBAR_VERSION" \
+    "autobahn[$AUTOBAHN_PY_EXTRAS]==$AUTOBAHN_PY_VERSION" >&2
+fi
+if [ "$("$venv/bin/python" -c 'import autobahn; print(autobahn.__version__)' 2>/dev/null)" != "$AUTOBAHN_PY_VERSION" ]; then
+  log "installing autobahn-python $AUTOBAHN_PY_VERSION into $venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    "autobahn[$AUTOBAHN_PY_EXTRAS]==$AUTOBAHN_PY_VERSION" >&2
 fi
 
 # The bjdata sdist is built against NumPy 1.x in pip's isolated build env and fails to import under

@@ -64,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
             e.kwargs
                 .as_ref()?
                 .get("headline")?
-                .as_str()
+                .as_text()
                 .map(str::to_owned)
         })
         .collect();

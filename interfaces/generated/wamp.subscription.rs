@@ -146,7 +146,7 @@ pub mod subscription_meta {
         pub details: Option<
             std::collections::BTreeMap<String, wamp_core::serde_json::Value>,
         >,
-        /// The positional arguments.
+        /// The positional arguments (binary kept as binary: a passthru or sealed event is its bytes).
         #[serde(default)]
         pub args: Option<Vec<wamp_core::serde_json::Value>>,
         /// The keyword arguments.

@@ -230,7 +230,7 @@ export interface HistoryEvent {
    */
   details?: { [key: string]: unknown } | null;
   /**
-   * The positional arguments.
+   * The positional arguments (binary kept as binary: a passthru or sealed event is its bytes).
    */
   args?: unknown[] | null;
   /**

@@ -16,7 +16,9 @@
 //! - It travels in Autobahn's passthru dialect: `enc_algo = "cryptobox"`,
 //!   `enc_serializer = "json"`, no key ID ([`Dialect::Transparent`]).
 //! - A [`KeyRing`] finds a key by the longest *character* prefix of the URI (Autobahn's rule: a
-//!   key for `com.myapp` also covers `com.myapp2.x`), then its default key.
+//!   key for `com.myapp` also covers `com.myapp2.x`), then its default key. URIs under `wamp.`
+//!   are never sealed (Autobahn would seal them with a default key, and the router, which
+//!   answers them, could not read them).
 //!
 //! Set a key ring with [`SessionConfig::key_ring`](crate::session::SessionConfig::key_ring):
 //! calls and publications to covered URIs are then sealed, and sealed payloads that arrive are
@@ -38,6 +40,8 @@ use crate::message::{Arguments, Passthru};
 use crate::value::{map_to_dict, Value, WireDict, WireList, WireValueSeed};
 
 const NONCE_LEN: usize = 24;
+/// The namespace the spec reserves for the router's own procedures and topics.
+const RESERVED: &str = "wamp.";
 const TAG_LEN: usize = 16;
 
 /// A key that cannot be used: what is wrong with it.
@@ -246,11 +250,15 @@ impl KeyRing {
     }
 
     /// The key for `uri`: the one with the longest prefix of it (the default key has `""`).
+    /// URIs under `wamp.` have none: the router answers those procedures itself (the meta API,
+    /// event history, testaments) and must read their arguments.
     fn key(&self, uri: &str) -> Option<&Key> {
+        if uri.starts_with(RESERVED) {
+            return None;
+        }
         (0..=uri.len())
             .rev()
-            .filter(|end| uri.is_char_boundary(*end))
-            .find_map(|end| self.keys.get(&uri[..end]))
+            .find_map(|end| self.keys.get(uri.get(..end)?))
             .map(|k| &**k)
     }
 
@@ -490,6 +498,10 @@ mod tests {
         assert_eq!(key("com.myapp2.x"), key("com.myapp"));
         assert_ne!(key("com.myapp.secret.x"), key("com.myapp.x"));
         assert_eq!(key("org.x"), None);
+        // The router's own procedures are never sealed, even with a default key.
+        let with_default = ring.clone().with_key("", Key::shared(&a).unwrap());
+        assert!(with_default.covers(Side::Originator, "org.x"));
+        assert!(!with_default.covers(Side::Originator, "wamp.subscription.get_events"));
         // A shared key seals and opens on both sides, bytes included.
         let args = Arguments::new(vec![Value::Bytes(vec![0, 255])], Default::default());
         let sealed = ring

@@ -387,12 +387,14 @@ pub struct HistoryEvent {
     /// The EVENT details.
     #[serde(default)]
     pub details: JsonMap,
-    /// The positional arguments.
+    /// The positional arguments (binary kept as binary: a passthru or sealed event is its bytes).
     #[serde(default)]
-    pub args: Option<Vec<Json>>,
+    #[schemars(with = "Option<Vec<Json>>")]
+    pub args: Option<Vec<crate::Value>>,
     /// The keyword arguments.
     #[serde(default)]
-    pub kwargs: Option<JsonMap>,
+    #[schemars(with = "Option<JsonMap>")]
+    pub kwargs: Option<Dict>,
 }
 
 /// `wamp.session.on_join`: a session joined (`args = [details]`).

@@ -43,7 +43,15 @@ pub(crate) fn parse_millis(text: &str) -> Option<u128> {
     }
     let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
     let (hour, minute, second) = (digits(11, 2)?, digits(14, 2)?, digits(17, 2)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=12).contains(&month) || !(1..=days_in_month).contains(&day) || hour > 23 || minute > 59
+    {
         return None;
     }
     if second > 60 {
@@ -67,7 +75,11 @@ pub(crate) fn parse_millis(text: &str) -> Option<u128> {
     let offset_minutes = match b.get(at) {
         Some(b'Z' | b'z') if at + 1 == b.len() => 0,
         Some(sign @ (b'+' | b'-')) if at + 6 == b.len() && sep(at + 3, b":") => {
-            let minutes = digits(at + 1, 2)? * 60 + digits(at + 4, 2)?;
+            let (h, m) = (digits(at + 1, 2)?, digits(at + 4, 2)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let minutes = h * 60 + m;
             if *sign == b'+' {
                 minutes
             } else {
@@ -143,6 +155,8 @@ mod tests {
             "2026-11-21T12:00:00.Z",
             "1969-12-31T23:59:59Z",
             "2026-11-21T12:00:00+0100",
+            "2026-02-30T00:00:00Z",
+            "2026-11-21T12:00:00+99:99",
         ] {
             assert_eq!(parse_millis(bad), None, "{bad}");
         }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use serde_json::json;
 use wamp_core::message::uris;
-use wamp_core::meta::{HistoryQuery, MetaError, SubscriptionMetaClient};
+use wamp_core::meta::{HistoryEvent, HistoryQuery, MetaError, SubscriptionMetaClient};
 use wamp_core::session::Subscription;
 use wamp_core::typed::CallError;
 use wamp_core::{Client, MatchPolicy, Session};
@@ -45,6 +45,12 @@ async fn publish(session: &Session, topic: &str, n: u64) -> u64 {
         .await
         .unwrap()
         .unwrap()
+}
+
+/// A listed event's `n`.
+fn n_of(event: &HistoryEvent) -> u64 {
+    let n = event.kwargs.as_ref().unwrap()["n"].as_integer().unwrap();
+    u64::try_from(n).unwrap()
 }
 
 /// The next event's `n`, and whether it was replayed.
@@ -165,12 +171,7 @@ async fn get_events_filters_as_the_spec_says() {
         .match_policy(MatchPolicy::Prefix)
         .await
         .unwrap();
-    let ns = |events: &[wamp_core::meta::HistoryEvent]| -> Vec<u64> {
-        events
-            .iter()
-            .map(|e| e.kwargs.as_ref().unwrap()["n"].as_u64().unwrap())
-            .collect()
-    };
+    let ns = |events: &[HistoryEvent]| -> Vec<u64> { events.iter().map(n_of).collect() };
     let all = meta
         .get_events(tree.id(), HistoryQuery::default())
         .await
@@ -263,7 +264,7 @@ async fn history_and_retained_events_agree_and_old_events_expire() {
         .unwrap();
     assert_eq!(last[0].publication, retained);
     assert_eq!(last[0].publication, kept.publication);
-    assert_eq!(last[0].kwargs.as_ref().unwrap()["n"], json!(2));
+    assert_eq!(n_of(&last[0]), 2);
 
     // `com.hist.brief` keeps events for 50 ms.
     publish(&publisher, "com.hist.brief", 1).await;
@@ -316,10 +317,7 @@ async fn history_through_crossbar() {
         .unwrap();
     // Crossbar.io's own fields, newest first.
     assert!(listed.iter().all(|e| e.time_ns.is_some()));
-    let ns: Vec<_> = listed
-        .iter()
-        .map(|e| e.kwargs.as_ref().unwrap()["n"].as_u64().unwrap())
-        .collect();
+    let ns: Vec<_> = listed.iter().map(n_of).collect();
     assert_eq!(ns, [3, 2]);
 
     let mut replayed = later.subscribe(TOPIC).history(2).await.unwrap();

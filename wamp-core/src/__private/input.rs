@@ -66,9 +66,23 @@ pub fn input_stream<T>(
     codec: Codec<T>,
     failure: &InputFailure,
 ) -> InputStream<T> {
+    let inputs = invocation.inputs();
+    if invocation.passthru.is_some() || !invocation.arguments.kwargs.is_empty() {
+        let message = format!(
+            "`{name}` takes positional items only, not keyword arguments or a passthru payload"
+        );
+        failure.fail(WampError::with_message(uris::INVALID_ARGUMENT, message));
+        return InputStream {
+            pending: VecDeque::new(),
+            inputs: None,
+            codec,
+            failure: failure.clone(),
+            name,
+        };
+    }
     InputStream {
         pending: std::mem::take(&mut invocation.arguments.args).into(),
-        inputs: invocation.inputs(),
+        inputs,
         codec,
         failure: failure.clone(),
         name,
@@ -99,6 +113,17 @@ impl<T> Stream for InputStream<T> {
                 return Poll::Ready(None);
             };
             match inputs.poll_next_unpin(cx) {
+                Poll::Ready(Some(chunk))
+                    if chunk.passthru.is_some() || !chunk.arguments.kwargs.is_empty() =>
+                {
+                    let message = format!(
+                        "`{}` takes positional items only, not keyword arguments or a passthru payload",
+                        self.name
+                    );
+                    self.failure
+                        .fail(WampError::with_message(uris::INVALID_ARGUMENT, message));
+                    self.inputs = None;
+                }
                 Poll::Ready(Some(chunk)) => self.pending.extend(chunk.arguments.args),
                 Poll::Ready(None) => self.inputs = None,
                 Poll::Pending => return Poll::Pending,
@@ -133,13 +158,19 @@ where
         };
         let start = super::build_call(session, procedure, one(first), options);
         let mut call = start.progressive().await.map_err(failed)?;
+        let mut unsent = None;
         while let Some(next) = items.next().await {
-            // A call the callee already answered takes no more: its answer is the outcome.
-            if call.send(one(vec![encode(&next)?])).await.is_err() {
+            // An item that cannot go out ends the call: with its outcome when the callee
+            // already answered, else with the error (never with part of the input).
+            if let Err(e) = call.send(one(vec![encode(&next)?])).await {
+                unsent = Some(e);
                 break;
             }
         }
-        call.finish(Arguments::default()).await.map_err(failed)?
+        match unsent {
+            Some(e) => call.end_with(e).map_err(failed)?,
+            None => call.finish(Arguments::default()).await.map_err(failed)?,
+        }
     } else {
         let mut all = Vec::new();
         while let Some(next) = items.next().await {

@@ -314,7 +314,12 @@ pub async fn call_stream<T, E>(
             Ok(e) => CallError::from_error_with(e, errors.from_wamp),
             Err(e) => CallError::Decode(e),
         })?;
-    Ok(ProgressStream::new(stream))
+    let stream = ProgressStream::new(stream);
+    Ok(if options.encrypted {
+        stream.sealed()
+    } else {
+        stream
+    })
 }
 
 /// How the generated glue registers one procedure.

@@ -20,13 +20,18 @@ impl Handler for OnlySealed {
         if invocation.encrypted {
             return self.0.handle(invocation);
         }
-        let error = WampError::with_message(
-            uris::ENCRYPTION_REQUIRED,
-            format!(
-                "{} is end-to-end encrypted; this call arrived in the clear",
-                invocation.procedure
+        let procedure = &invocation.procedure;
+        let error = match &invocation.passthru {
+            // Sealed, but this session has no key ring that opens it.
+            Some(p) if crate::cryptobox::is_cryptobox(p) => WampError::with_message(
+                uris::DECRYPT_ERROR,
+                format!("no key of this callee opens calls to {procedure}"),
             ),
-        );
+            _ => WampError::with_message(
+                uris::ENCRYPTION_REQUIRED,
+                format!("{procedure} is end-to-end encrypted; this call arrived in the clear"),
+            ),
+        };
         Box::pin(async move { Err(error) })
     }
 }

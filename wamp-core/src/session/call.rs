@@ -489,6 +489,22 @@ impl ProgressiveCall {
         self.chunk(arguments, false).await
     }
 
+    /// Gives up sending input: answers the call's outcome if it already ended (the callee
+    /// answered early, or the dealer failed it), else `error`, canceling the call.
+    pub fn end_with(self, error: Error) -> Result<CallResult, Error> {
+        let ProgressiveCall {
+            mut guard, mut rx, ..
+        } = self;
+        match rx.try_recv() {
+            Ok(outcome) => {
+                guard.done = true;
+                outcome
+            }
+            // Dropping the guard sends the CANCEL.
+            Err(_) => Err(error),
+        }
+    }
+
     /// Sends the last part of the input and waits for the result. If the call already ended (the
     /// dealer or callee answered early, for example with an error), answers that outcome.
     pub async fn finish(mut self, arguments: Arguments) -> Result<CallResult, Error> {

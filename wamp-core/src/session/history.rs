@@ -4,8 +4,7 @@
 //!
 //! The subscription is made first and only then is the history asked for, so every event is
 //! either in the history (published before the router answered) or delivered live (published
-//! after the SUBSCRIBE), and some are both: those live duplicates, which come before any newer
-//! live event, are dropped by publication ID.
+//! after the SUBSCRIBE), and some are both: see [`Replay::merge`].
 //!
 //! Two routers answer differently. The spec's (announcing `event_history`, as `wamp-router`
 //! does) is asked with `reverse` and `limit` and answers `{timestamp, subscription,
@@ -22,31 +21,59 @@ use crate::message::keys::{self, history as k};
 use crate::message::{Arguments, Feature, Id, Passthru, ProtocolViolation, Role};
 use crate::value::{as_u64, map_to_dict, Dict, Value};
 
-/// Replayed history, and what of it live delivery may repeat.
+/// An event as a subscription yields it (or a sealed one that did not open).
+pub(crate) type Item = Result<Event, SubscriptionError>;
+
+/// The publication an item is about, if any.
+fn publication_of(item: &Item) -> Option<Id> {
+    match item {
+        Ok(event) => Some(event.publication),
+        Err(SubscriptionError::Undecryptable { publication, .. }) => Some(*publication),
+        Err(_) => None,
+    }
+}
+
+/// What a subscription yields before its live events, and which live events repeat it.
 #[derive(Debug, Default)]
 pub(crate) struct Replay {
-    events: VecDeque<Result<Event, SubscriptionError>>,
-    /// The replayed publications, until the first live event that is not one of them.
-    seen: Option<HashSet<Id>>,
+    events: VecDeque<Item>,
+    /// Replayed publications that may still come live (to be dropped then).
+    pending: HashSet<Id>,
 }
 
 impl Replay {
-    /// The next replayed event (or a sealed one that did not open), if any is left.
-    pub(crate) fn next(&mut self) -> Option<Result<Event, SubscriptionError>> {
+    /// The next item to yield before the live ones, if any is left.
+    pub(crate) fn next(&mut self) -> Option<Item> {
         self.events.pop_front()
     }
 
-    /// Whether a live event was replayed already (and is to be dropped).
-    pub(crate) fn repeats(&mut self, live: &Event) -> bool {
-        match &self.seen {
-            Some(seen) if seen.contains(&live.publication) => true,
-            Some(_) => {
-                // Live events come in order: once one is new, all later ones are.
-                self.seen = None;
-                false
+    /// Whether a live item repeats a replayed one (and is to be dropped).
+    pub(crate) fn repeats(&mut self, live: &Item) -> bool {
+        publication_of(live).is_some_and(|p| self.pending.remove(&p))
+    }
+
+    /// Merges the history (oldest first) with the live items delivered before the router
+    /// answered. Those live items were published after the SUBSCRIBE and before the answer, and
+    /// every event published later comes live after them, so: the replayed events that are not
+    /// among them, then them. A replayed event that still comes live later (a router that
+    /// sends the answer before some earlier event) is dropped then; `pending` holds at most
+    /// `last` IDs.
+    pub(crate) fn merge(history: Vec<Item>, delivered: Vec<Item>) -> Self {
+        let delivered_ids: HashSet<Id> = delivered.iter().filter_map(publication_of).collect();
+        let mut events = VecDeque::with_capacity(history.len() + delivered.len());
+        let mut pending = HashSet::new();
+        for item in history {
+            match publication_of(&item) {
+                Some(p) if delivered_ids.contains(&p) => continue,
+                Some(p) => {
+                    pending.insert(p);
+                }
+                None => {}
             }
-            None => false,
+            events.push_back(item);
         }
+        events.extend(delivered);
+        Self { events, pending }
     }
 }
 
@@ -56,7 +83,7 @@ pub(crate) async fn fetch(
     subscription: Id,
     topic: &str,
     last: u64,
-) -> Result<Replay, Error> {
+) -> Result<Vec<Item>, Error> {
     let mut query = Dict::new();
     query.insert(k::LIMIT.into(), Value::from(last));
     if session
@@ -79,8 +106,11 @@ pub(crate) async fn fetch(
     let mut seen = HashSet::new();
     let mut events = VecDeque::new();
     for item in items {
-        let event = read(session, item, subscription, topic)
-            .ok_or_else(|| malformed("an event without its publication ID"))?;
+        let event = read(session, item, subscription, topic).ok_or_else(|| {
+            malformed(
+                "an event that does not read (no publication ID, or a field of the wrong type)",
+            )
+        })?;
         let publication = match &event {
             Ok(e) => e.publication,
             Err(SubscriptionError::Undecryptable { publication, .. }) => *publication,
@@ -91,10 +121,7 @@ pub(crate) async fn fetch(
             events.push_front(event);
         }
     }
-    Ok(Replay {
-        events,
-        seen: Some(seen),
-    })
+    Ok(events.into())
 }
 
 /// One listed event as the [`Event`] live delivery would have given, opened with the session's
@@ -167,4 +194,57 @@ fn read(
         encrypted,
         from_history: true,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(publication: Id) -> Item {
+        Ok(Event {
+            subscription: 1,
+            publication,
+            topic: "t".into(),
+            arguments: Arguments::default(),
+            passthru: None,
+            details: Dict::new(),
+            encrypted: false,
+            from_history: true,
+        })
+    }
+
+    fn drain(replay: &mut Replay, live: &[Id]) -> Vec<Id> {
+        let mut out = Vec::new();
+        while let Some(item) = replay.next() {
+            out.extend(publication_of(&item));
+        }
+        for p in live {
+            let item = event(*p);
+            if !replay.repeats(&item) {
+                out.push(*p);
+            }
+        }
+        out
+    }
+
+    /// More events came between the SUBSCRIBE and the answer than were asked for: the history
+    /// holds only the newest of them, and every one is still yielded once, in order.
+    #[test]
+    fn a_window_larger_than_the_history_is_yielded_once_in_order() {
+        // Published: 1 and 2 before subscribing, 3 and 4 between, 5 after the answer.
+        let history = vec![event(4)];
+        let delivered = vec![event(3), event(4)];
+        let mut replay = Replay::merge(history, delivered);
+        assert_eq!(drain(&mut replay, &[5]), [3, 4, 5]);
+    }
+
+    #[test]
+    fn history_before_the_subscription_comes_first_and_late_copies_are_dropped() {
+        let history = vec![event(1), event(2), event(3)];
+        let delivered = vec![event(3)];
+        let mut replay = Replay::merge(history, delivered);
+        // A router that answered before sending 2 live: its late copy is dropped.
+        assert_eq!(drain(&mut replay, &[2, 4]), [1, 2, 3, 4]);
+        assert_eq!(replay.pending, HashSet::from([1]));
+    }
 }

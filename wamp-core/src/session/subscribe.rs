@@ -275,10 +275,15 @@ impl IntoFuture for SubscribeBuilder {
                 ended: false,
                 active: true,
             };
-            if let Some(last) = self.history {
+            if let Some(last) = self.history.filter(|n| *n > 0) {
                 // A failure drops (and so unsubscribes) the subscription.
-                made.replay =
-                    history::fetch(&made.session, subscription, &made.topic, last).await?;
+                let kept = history::fetch(&made.session, subscription, &made.topic, last).await?;
+                // What was delivered live before the answer (see `Replay::merge`).
+                let mut delivered = Vec::new();
+                while let Ok(item) = made.rx.try_recv() {
+                    delivered.push(item);
+                }
+                made.replay = Replay::merge(kept, delivered);
             }
             Ok(made)
         })
@@ -366,7 +371,7 @@ impl Stream for Subscription {
         }
         let item = loop {
             match self.rx.poll_recv(cx) {
-                Poll::Ready(Some(Ok(event))) if self.replay.repeats(&event) => continue,
+                Poll::Ready(Some(item)) if self.replay.repeats(&item) => continue,
                 other => break other,
             }
         };

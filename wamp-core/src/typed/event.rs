@@ -189,6 +189,21 @@ fn decode_event<E: WampEvent>(
 ) -> Result<(E, EventDetails), EventError> {
     let event = item?;
     if E::ENCRYPTED && !event.encrypted {
+        if event
+            .passthru
+            .as_ref()
+            .is_some_and(crate::cryptobox::is_cryptobox)
+        {
+            // Sealed, but this session has no key that opens it.
+            let error = crate::error::WampError::with_message(
+                crate::error::uris::DECRYPT_ERROR,
+                format!("no key of this session opens events on {}", event.topic),
+            );
+            return Err(EventError::Subscription(SubscriptionError::Undecryptable {
+                publication: event.publication,
+                error: Box::new(error),
+            }));
+        }
         return Err(EventError::NotEncrypted {
             topic: event.topic,
             publication: event.publication,

@@ -22,6 +22,8 @@ use crate::value::{self, Value};
 pub struct ProgressStream<T, E> {
     inner: CallStream,
     done: bool,
+    /// Every result must arrive sealed (an `encrypted` method).
+    sealed: bool,
     _types: PhantomData<fn() -> (T, E)>,
 }
 
@@ -39,8 +41,16 @@ impl<T, E> ProgressStream<T, E> {
         Self {
             inner,
             done: false,
+            sealed: false,
             _types: PhantomData,
         }
+    }
+
+    /// Refuses results that arrive in the clear (an end-to-end encrypted method): the stream
+    /// ends with `wamp_rs.error.encryption_required`.
+    pub fn sealed(mut self) -> Self {
+        self.sealed = true;
+        self
     }
 
     /// Cancels the call now with the given mode; the stream then ends with the dealer's answer.
@@ -68,6 +78,14 @@ impl<T: DeserializeOwned, E: ServiceError> Stream for ProgressStream<T, E> {
             Some(Err(e)) => {
                 self.done = true;
                 Poll::Ready(Some(Err(CallError::from_error(e))))
+            }
+            Some(Ok(result)) if self.sealed && !result.encrypted => {
+                self.done = true;
+                let error = crate::error::WampError::with_message(
+                    crate::error::uris::ENCRYPTION_REQUIRED,
+                    "a result of an end-to-end encrypted procedure arrived in the clear",
+                );
+                Poll::Ready(Some(Err(CallError::from_error(error.into()))))
             }
             Some(Ok(result)) => {
                 if !result.progress {

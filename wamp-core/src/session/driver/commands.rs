@@ -178,8 +178,16 @@ impl Driver {
                             match self.seal_progress(&procedure, arguments, &mut options) {
                                 Ok(payload) => payload,
                                 Err(e) => {
-                                    tracing::warn!(request, error = %e, "progressive result not sealed, not sent");
-                                    return Ok(());
+                                    // Not sent in the clear, and not dropped quietly: the
+                                    // invocation ends with the error.
+                                    tracing::warn!(request, error = %e, "a progressive result could not be sealed");
+                                    if let Some(running) = self.invocations.remove(&request) {
+                                        running.task.abort();
+                                        if running.input.is_some() {
+                                            self.ended_inputs.insert(request);
+                                        }
+                                    }
+                                    return self.answer_invocation(request, Err(e)).await;
                                 }
                             }
                         }

@@ -354,6 +354,10 @@ impl Driver {
             return Ok(());
         }
         let Some(slot) = self.registrations.get(&m.registration) else {
+            if progress {
+                // The rest of this call's chunks are discarded, not taken for new calls.
+                self.ended_inputs.insert(m.request);
+            }
             let error = WampError::new(uris::NO_SUCH_REGISTRATION);
             return self.answer_invocation(m.request, Err(error)).await;
         };
@@ -379,7 +383,12 @@ impl Driver {
         let encrypted = match self.open(Side::Responder, &procedure, &mut arguments, &mut passthru)
         {
             Ok(sealed) => sealed,
-            Err(e) => return self.answer_invocation(m.request, Err(e)).await,
+            Err(e) => {
+                if progress {
+                    self.ended_inputs.insert(m.request);
+                }
+                return self.answer_invocation(m.request, Err(e)).await;
+            }
         };
         let (input, inputs) = if progress {
             let (tx, rx) = mpsc::channel(self.config.event_buffer.max(1));
@@ -465,7 +474,18 @@ impl Driver {
             .get(&request)
             .and_then(|r| r.sealed_for.clone());
         if let Some(procedure) = procedure {
-            if let Err(e) = self.open(Side::Responder, &procedure, &mut arguments, &mut passthru) {
+            // A call that began sealed goes on sealed: a chunk in the clear could come from
+            // anyone on the route.
+            let opened = match self.open(Side::Responder, &procedure, &mut arguments, &mut passthru)
+            {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(WampError::with_message(
+                    uris::ENCRYPTION_REQUIRED,
+                    format!("a chunk of a sealed call to {procedure} arrived in the clear"),
+                )),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = opened {
                 if let Some(running) = self.invocations.remove(&request) {
                     running.task.abort();
                 }
