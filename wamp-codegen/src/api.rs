@@ -70,6 +70,8 @@ pub(crate) struct Topic {
     pub(crate) event: EventType,
     /// Whether events travel end-to-end encrypted.
     pub(crate) encrypted: bool,
+    /// `#[deprecated]` on the event type: its note.
+    pub(crate) deprecated: Option<String>,
 }
 
 #[derive(Debug)]
@@ -153,6 +155,7 @@ impl<'a> Api<'a> {
                     docs: t.docs.clone(),
                     event,
                     encrypted: t.encrypted,
+                    deprecated: t.deprecated.clone(),
                 }
             })
             .collect();

@@ -35,6 +35,11 @@ fn render_service(out: &mut String, api: &Api<'_>) {
         let _ = writeln!(out, "### `{}`\n", d.uri);
         paragraph(out, &d.docs);
         let mut facts = vec![format!("method `{}`", d.name)];
+        match d.deprecated.as_deref() {
+            Some("") => facts.push("**deprecated**".into()),
+            Some(note) => facts.push(format!("**deprecated**: {note}")),
+            None => {}
+        }
         if d.match_policy != MatchPolicy::Exact {
             facts.push(format!(
                 "{} match: call any URI the pattern covers",
@@ -117,6 +122,13 @@ fn render_service(out: &mut String, api: &Api<'_>) {
         for t in &api.topics {
             let _ = writeln!(out, "### `{}`\n", t.uri);
             paragraph(out, &t.docs);
+            match t.deprecated.as_deref() {
+                Some("") => out.push_str("**Deprecated.**\n\n"),
+                Some(note) => {
+                    let _ = writeln!(out, "**Deprecated:** {note}\n");
+                }
+                None => {}
+            }
             if t.encrypted {
                 out.push_str("End-to-end encrypted (WAMP-cryptobox): publishers and subscribers need a key.\n\n");
             }

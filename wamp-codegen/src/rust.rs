@@ -81,6 +81,7 @@ fn service_module(api: &Api<'_>) -> String {
     for topic in &api.topics {
         if let EventType::Fields(name, fields) = &topic.event {
             doc(&mut out, &topic.docs);
+            deprecated(&mut out, topic.deprecated.as_deref());
             out.push_str(DERIVE);
             let _ = writeln!(
                 out,
@@ -186,6 +187,7 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
         if !service_loose && !loose(&desc.uri, desc.match_policy).is_empty() {
             keys.push("uri_check = \"loose\"".into());
         }
+        deprecated(out, desc.deprecated.as_deref());
         let _ = writeln!(out, "#[wamp({})]", keys.join(", "));
         let params: Vec<String> = procedure
             .params
@@ -240,6 +242,17 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
     out.push_str("}\n");
 }
 
+/// `#[deprecated]`, with its note when there is one.
+fn deprecated(out: &mut String, note: Option<&str>) {
+    match note {
+        Some("") => out.push_str("#[deprecated]\n"),
+        Some(note) => {
+            let _ = writeln!(out, "#[deprecated(note = {note:?})]");
+        }
+        None => {}
+    }
+}
+
 /// The `encrypted` key of an event type's attribute, when it has it.
 fn sealed(encrypted: bool) -> &'static str {
     if encrypted {
@@ -254,6 +267,9 @@ fn type_def(out: &mut String, def: &TypeDef, event: Option<(&Topic, PayloadKind)
     if let Shape::Alias(ty) = &def.shape {
         let _ = writeln!(out, "pub type {} = {};", def.name, rust_type(ty));
         return;
+    }
+    if let Some((topic, _)) = event {
+        deprecated(out, topic.deprecated.as_deref());
     }
     out.push_str(DERIVE);
     if let Some((topic, kind)) = event {

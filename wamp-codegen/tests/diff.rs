@@ -301,6 +301,43 @@ fn encryption_on_or_off_is_breaking_and_generated() {
     assert!(ts.contains("autobahn-js does not implement"));
 }
 
+/// Deprecating is compatible, and so is removing what was deprecated; removing anything else
+/// breaks. The generated code and the reference say it.
+#[test]
+fn deprecation_is_compatible_and_so_is_removing_what_was_deprecated() {
+    assert_eq!(
+        changes(|d| procedure(d, "add")["deprecated"] = json!("use plus")),
+        vec![(Compatible, "deprecated")]
+    );
+    assert_eq!(
+        changes(|d| d["services"][0]["topics"][0]["deprecated"] = json!("")),
+        vec![(Compatible, "deprecated")]
+    );
+    let mut deprecated = base();
+    procedure(&mut deprecated, "add")["deprecated"] = json!("use plus");
+    let mut removed = deprecated.clone();
+    removed["services"][0]["procedures"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|p| p["name"] != "add");
+    let old = Document::from_json_value(deprecated.clone()).unwrap();
+    let new = Document::from_json_value(removed).unwrap();
+    assert_eq!(
+        diff(&old, &new).kinds(),
+        vec![(Compatible, "deprecated-procedure-removed")]
+    );
+    deprecated["services"][0]["topics"][0]["deprecated"] = json!("");
+    let doc = Document::from_json_value(deprecated).unwrap();
+    let rust = wamp_codegen::rust::generate(&doc).unwrap();
+    assert!(
+        rust.contains("#[deprecated(note = \"use plus\")]"),
+        "{rust}"
+    );
+    assert!(rust.contains("#[deprecated]\n"), "{rust}");
+    assert!(wamp_codegen::typescript::generate(&doc).contains("@deprecated use plus"));
+    assert!(wamp_codegen::markdown::render(&doc).contains("**deprecated**: use plus"));
+}
+
 fn shape_changes(edit: impl FnOnce(&mut Value)) -> Vec<(Severity, &'static str)> {
     let base: Value = serde_json::from_str(SHAPES).unwrap();
     let old = Document::from_json_value(base.clone()).unwrap();

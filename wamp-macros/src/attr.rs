@@ -115,6 +115,35 @@ pub(crate) fn docs(attrs: &[syn::Attribute]) -> String {
     lines.join("\n").trim_matches('\n').to_owned()
 }
 
+/// What a `#[deprecated]` among `attrs` says: `None` when there is none, else its note (empty
+/// for a bare `#[deprecated]`; `#[deprecated = ".."]` and `#[deprecated(note = "..")]` give it).
+pub(crate) fn deprecation(attrs: &[syn::Attribute]) -> Option<String> {
+    let attr = attrs.iter().find(|a| a.path().is_ident("deprecated"))?;
+    Some(match &attr.meta {
+        syn::Meta::Path(_) => String::new(),
+        syn::Meta::NameValue(nv) => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => s.value(),
+            _ => String::new(),
+        },
+        syn::Meta::List(_) => {
+            let mut note = String::new();
+            // `since` and any other key are left to rustc; only the note is described.
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("note") {
+                    note = string(&meta)?.value();
+                } else if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
+                Ok(())
+            });
+            note
+        }
+    })
+}
+
 /// A key given alone, with no value: refuses `key = ...`.
 pub(crate) fn flag(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {

@@ -179,6 +179,13 @@ impl<'a, 'r> Differ<'a, 'r> {
         for o in &self.old.procedures {
             match self.new.procedures.iter().find(|n| n.uri == o.uri) {
                 Some(n) => self.procedure(o, n),
+                // Removing what was deprecated is what the deprecation announced.
+                None if o.deprecated.is_some() => self.push(
+                    Severity::Compatible,
+                    "deprecated-procedure-removed",
+                    &o.uri,
+                    format!("the deprecated procedure `{}` is gone", o.name),
+                ),
                 None => self.push(
                     Severity::Breaking,
                     "procedure-removed",
@@ -200,6 +207,12 @@ impl<'a, 'r> Differ<'a, 'r> {
         for o in &self.old.topics {
             match self.new.topics.iter().find(|n| n.uri == o.uri) {
                 Some(n) => self.topic(o, n),
+                None if o.deprecated.is_some() => self.push(
+                    Severity::Compatible,
+                    "deprecated-topic-removed",
+                    &o.uri,
+                    format!("the deprecated event `{}` is no longer declared", o.name),
+                ),
                 None => self.push(
                     Severity::Breaking,
                     "topic-removed",
@@ -222,6 +235,7 @@ impl<'a, 'r> Differ<'a, 'r> {
 
     fn procedure(&mut self, o: &ProcedureDescription, n: &ProcedureDescription) {
         let at = o.uri.as_str();
+        self.deprecation(at, o.deprecated.as_deref(), n.deprecated.as_deref());
         if o.name != n.name {
             self.push(
                 Severity::Compatible,
@@ -468,8 +482,32 @@ impl<'a, 'r> Differ<'a, 'r> {
         }
     }
 
+    /// A deprecation added or lifted: compatible either way (the wire is unchanged).
+    fn deprecation(&mut self, at: &str, old: Option<&str>, new: Option<&str>) {
+        match (old, new) {
+            (None, Some(note)) => self.push(
+                Severity::Compatible,
+                "deprecated",
+                at,
+                if note.is_empty() {
+                    "now deprecated".into()
+                } else {
+                    format!("now deprecated: {note}")
+                },
+            ),
+            (Some(_), None) => self.push(
+                Severity::Compatible,
+                "undeprecated",
+                at,
+                "no longer deprecated".into(),
+            ),
+            _ => {}
+        }
+    }
+
     fn topic(&mut self, o: &TopicDescription, n: &TopicDescription) {
         let at = o.uri.as_str();
+        self.deprecation(at, o.deprecated.as_deref(), n.deprecated.as_deref());
         if o.encrypted != n.encrypted {
             self.push(
                 Severity::Breaking,

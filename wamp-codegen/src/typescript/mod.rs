@@ -181,6 +181,9 @@ fn client_class(out: &mut String, api: &Api<'_>) {
             if docs.is_empty() { "" } else { "\n\n" },
             d.uri
         );
+        if let Some(note) = &d.deprecated {
+            let _ = write!(docs, "\n@deprecated {note}");
+        }
         if d.encrypted {
             // autobahn-js has no WAMP-cryptobox: the callee refuses calls in the clear.
             let _ = write!(docs, "\n\nThe procedure is end-to-end encrypted (WAMP-cryptobox), which autobahn-js does not implement: the callee answers `wamp_rs.error.encryption_required`.");

@@ -179,6 +179,7 @@ impl ServiceBuilder {
                 input: None,
                 error: None,
                 encrypted: false,
+                deprecated: None,
             },
             service: self,
             positional: Vec::new(),
@@ -257,6 +258,12 @@ impl ProcedureBuilder<'_> {
     pub fn input(mut self, name: &str, schema: impl FnOnce(&mut SchemaGenerator) -> Json) -> Self {
         let item = schema(&mut self.service.gen);
         self.procedure.input = Some(titled(item, name));
+        self
+    }
+
+    /// Marks the procedure deprecated, with a note (empty when there is none).
+    pub fn deprecated(mut self, note: &str) -> Self {
+        self.procedure.deprecated = Some(note.to_owned());
         self
     }
 

@@ -211,6 +211,9 @@ pub struct ProcedureDescription {
     /// callee refuses a call in the clear, and callers need a key (never described here).
     #[serde(default, skip_serializing_if = "is_default")]
     pub encrypted: bool,
+    /// `#[deprecated]`: the note (empty when it has none); absent when not deprecated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
 }
 
 /// A declared event topic.
@@ -236,6 +239,9 @@ pub struct TopicDescription {
     /// events in the clear, and publishers and subscribers need a key (never described here).
     #[serde(default, skip_serializing_if = "is_default")]
     pub encrypted: bool,
+    /// `#[deprecated]` on the event type: the note (empty when it has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
 }
 
 /// How a typed event's payload travels (`#[wamp(payload = ...)]`).

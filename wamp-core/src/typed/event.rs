@@ -52,6 +52,7 @@ pub trait WampEvent: Sized + Send + 'static {
             args: None,
             kwargs: None,
             encrypted: Self::ENCRYPTED,
+            deprecated: None,
         }
     }
 }

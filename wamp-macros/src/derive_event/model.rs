@@ -35,6 +35,8 @@ pub(crate) struct EventType {
     pub(crate) payload: Payload,
     /// `#[wamp(encrypted)]`: the event travels end-to-end encrypted.
     pub(crate) encrypted: bool,
+    /// `#[deprecated]`: its note (empty when it has none).
+    pub(crate) deprecated: Option<String>,
 }
 
 impl EventType {
@@ -74,6 +76,7 @@ impl EventType {
             ident: input.ident.clone(),
             generics: input.generics.clone(),
             docs: attr::docs(&input.attrs),
+            deprecated: attr::deprecation(&input.attrs),
             topic,
             uri_check,
             fields,

@@ -67,6 +67,10 @@ pub(crate) fn render(event: &EventType) -> TokenStream {
     let name = ident.to_string();
     let docs = &event.docs;
     let encrypted = event.encrypted;
+    let deprecated = match &event.deprecated {
+        Some(note) => quote!(#p::Some(#p::ToString::to_string(#note))),
+        None => quote!(#p::None),
+    };
     let encrypted_const = encrypted.then(|| {
         quote!(
             const ENCRYPTED: bool = true;
@@ -74,6 +78,8 @@ pub(crate) fn render(event: &EventType) -> TokenStream {
     });
     let (impl_generics, ty_generics, where_clause) = event.generics.split_for_impl();
     quote! {
+        // Deriving for a deprecated event type is no use of it.
+        #[allow(deprecated)]
         impl #impl_generics #p::WampEvent for #ident #ty_generics #where_clause {
             const TOPIC: &'static str = #topic;
             #encrypted_const
@@ -97,6 +103,7 @@ pub(crate) fn render(event: &EventType) -> TokenStream {
                     args: #args,
                     kwargs: #kwargs,
                     encrypted: #encrypted,
+                    deprecated: #deprecated,
                 }
             }
         }

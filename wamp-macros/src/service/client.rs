@@ -23,7 +23,12 @@ pub(crate) fn render(service: &Service) -> TokenStream {
         TraitItem::Fn(f) => Some(
             f.attrs
                 .iter()
-                .filter(|a| !is_wamp(a) && (a.path().is_ident("doc") || a.path().is_ident("cfg")))
+                .filter(|a| {
+                    !is_wamp(a)
+                        && ["doc", "cfg", "deprecated"]
+                            .iter()
+                            .any(|name| a.path().is_ident(name))
+                })
                 .collect::<Vec<_>>(),
         ),
         _ => None,
@@ -220,6 +225,7 @@ fn description(service: &Service, p: &TokenStream) -> TokenStream {
         let cancel = m.cancel.variant();
         let disclose = m.disclose_caller;
         let sealed = m.encrypted.then(|| quote!(.encrypted()));
+        let deprecated = m.deprecated.as_ref().map(|note| quote!(.deprecated(#note)));
         let timeout = match m.timeout_ms {
             Some(ms) => quote!(#p::Some(#ms)),
             None => quote!(#p::None),
@@ -273,6 +279,7 @@ fn description(service: &Service, p: &TokenStream) -> TokenStream {
                 #answer
                 #error
                 #sealed
+                #deprecated
                 .finish();
         }
     });

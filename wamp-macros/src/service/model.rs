@@ -45,6 +45,8 @@ pub(crate) struct Method {
     pub(crate) cancel: CancelMode,
     /// End-to-end encrypted: the method's `encrypted`, or the service's.
     pub(crate) encrypted: bool,
+    /// `#[deprecated]`: its note (empty when it has none).
+    pub(crate) deprecated: Option<String>,
 }
 
 /// How a parameter travels.
@@ -294,6 +296,7 @@ impl Method {
             ident: sig.ident.clone(),
             uri,
             docs: attr::docs(&f.attrs),
+            deprecated: attr::deprecation(&f.attrs),
             params,
             output: output?,
             policy,

@@ -72,6 +72,8 @@ pub(crate) fn render(service: &Service) -> TokenStream {
     );
     item.items.push(syn::parse_quote! {
         #[doc = #serve_doc]
+        // Serving a deprecated method is no use of it.
+        #[allow(deprecated)]
         fn serve(
             self,
             session: &#p::Session,

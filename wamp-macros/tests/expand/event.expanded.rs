@@ -1,3 +1,4 @@
+#[allow(deprecated)]
 impl ::wamp_core::__private::WampEvent for Moved {
     const TOPIC: &'static str = "com.example.moved";
     #[allow(unused_variables)]
@@ -52,6 +53,7 @@ impl ::wamp_core::__private::WampEvent for Moved {
             }),
             kwargs: ::wamp_core::__private::None,
             encrypted: false,
+            deprecated: ::wamp_core::__private::None,
         }
     }
 }

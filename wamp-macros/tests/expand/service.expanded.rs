@@ -29,6 +29,7 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
         query: Query,
     ) -> impl ::wamp_core::__private::Future<Output = ()> + ::wamp_core::__private::Send;
     ///Registers every procedure of [`Calculator`] on `session`, served by `self`. It also registers `com.example.calc.describe`, answering the service's interface description. Dropping the returned handle unregisters them. If the router refuses any, those it accepted are unregistered again and the error names every procedure refused.
+    #[allow(deprecated)]
     fn serve(
         self,
         session: &::wamp_core::__private::Session,
