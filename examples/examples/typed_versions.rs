@@ -71,9 +71,10 @@ async fn main() -> anyhow::Result<()> {
         totals.calls.load(std::sync::atomic::Ordering::Relaxed),
         2,
     )?;
-    let described = TotalsV1Client::description().procedures[0]
-        .deprecated
-        .clone();
+    let described = TotalsV1Client::description()
+        .procedures
+        .first()
+        .and_then(|p| p.deprecated.clone());
     check(
         "v1 add is described as deprecated",
         described.as_deref(),
