@@ -319,8 +319,41 @@ async fn patterns_shared_registrations_and_disclosure(cb: &Crossbar) {
     );
 }
 
+/// Per-call options on a generated client's call: a timeout shorter or longer than the
+/// method's, the cancel mode, `disclose_me`; the same on a progressive call.
+async fn per_call_options(cb: &Crossbar) {
+    let f = fixture(cb).await;
+    let c = &f.client;
+    // `sleep` times out after 300 ms by its `timeout_ms`; this call may take two seconds.
+    c.sleep(450).timeout(Duration::from_secs(2)).await.unwrap();
+    let short = c.sleep(400).timeout(Duration::from_millis(50)).await;
+    assert!(matches!(short, Err(CallError::Timeout)), "{short:?}");
+    assert_eq!(
+        c.add(20, 22)
+            .cancel_mode(wamp_core::message::CancelMode::Skip)
+            .disclose_me()
+            .await
+            .unwrap(),
+        42
+    );
+    let items: Vec<u32> = c
+        .count(3)
+        .timeout(Duration::from_secs(5))
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(items, [1, 2, 3]);
+}
+
 mod embedded {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn per_call_options() {
+        super::per_call_options(&router().await.endpoints).await;
+    }
 
     async fn router() -> Routed {
         trace();
@@ -360,5 +393,6 @@ mod crossbar {
         super::other_failures_are_distinct(cb).await;
         super::progressive_streams_and_cancel_on_drop(cb).await;
         super::patterns_shared_registrations_and_disclosure(cb).await;
+        super::per_call_options(cb).await;
     }
 }

@@ -29,6 +29,7 @@ pub use crate::typed::{decode_result, serve_stream, ProgressStream};
 pub use crate::typed::{CallError, ServiceError};
 pub use crate::typed::{Context, Refused, ServeError, ServiceClient, ServiceHandle};
 pub use crate::typed::{EventDetails, HandlerSet, Subscriptions, WampEvent};
+pub use crate::typed::{TypedCall, TypedStreamCall};
 pub use crate::value::{to_value, Dict, Value, ValueError};
 pub use schemars::{JsonSchema, SchemaGenerator};
 
@@ -209,6 +210,8 @@ pub struct CallOptions {
     /// The method is `encrypted`: the call is sealed or not sent, and a result in the clear is
     /// refused.
     pub encrypted: bool,
+    /// Asks the dealer to disclose the caller (`disclose_me`), set per call.
+    pub disclose_me: bool,
 }
 
 fn build_call(
@@ -223,6 +226,9 @@ fn build_call(
         .cancel_mode(options.cancel);
     if options.encrypted {
         call = call.encrypted();
+    }
+    if options.disclose_me {
+        call = call.disclose_me();
     }
     if let Some(timeout) = options.timeout {
         call = call.timeout(timeout);

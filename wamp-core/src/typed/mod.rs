@@ -8,6 +8,7 @@
 //! |---|---|
 //! | [`CallError`] | a failed typed call: the service's own error `E`, or timeout, canceled, disconnected, not authorized, an undeclared URI... |
 //! | [`ServiceError`] | an error type mapped to error URIs (`#[derive(WampError)]`) |
+//! | [`TypedCall`], [`TypedStreamCall`] | what a generated client method answers: await it, or set per-call options first (`timeout`, `disclose_me`, `cancel_mode`) |
 //! | [`ProgressStream`] | the caller's typed stream of a progressive procedure; dropping it cancels |
 //! | [`Context`] | invocation details a service method may take as a parameter |
 //! | [`ServiceHandle`] | a registered service; dropping it unregisters |
@@ -25,11 +26,13 @@
 //! | a stream of `T` | one progressive RESULT per item, then an empty final RESULT; a caller that did not ask for progress gets `[items...]` as `args[0]` |
 //! | an event struct with named fields | `kwargs` (by its serde form); tuple fields: `args`; `#[wamp(payload = "value")]`: the whole value as `args[0]` |
 
+mod call;
 mod error;
 mod event;
 pub(crate) mod progress;
 mod service;
 
+pub use call::{TypedCall, TypedStreamCall};
 pub use error::{CallError, ServiceError};
 pub use event::{EventDetails, EventError, EventStream, HandlerSet, Subscriptions, WampEvent};
 pub use progress::{decode_result, serve_stream, ProgressStream};

@@ -155,13 +155,15 @@ fn method(
     // The call's types through their codecs (see `bounds`).
     let codec = bounds::wire(ok, p);
     let errors = bounds::errors(method.output.err(), p);
+    // A call builder: awaited, it makes the call; its methods set per-call options first.
     let (output, call) = match &method.output {
         Output::Stream { .. } => (
-            quote!(#p::Result<#p::ProgressStream<#ok, #err>, #p::CallError<#err>>),
-            quote!(call_stream),
+            quote!(#p::TypedStreamCall<#ok, #err>),
+            quote!(TypedStreamCall),
         ),
-        _ => (quote!(#p::Result<#ok, #p::CallError<#err>>), quote!(call)),
+        _ => (quote!(#p::TypedCall<#ok, #err>), quote!(TypedCall)),
     };
+    let input_output = quote!(#p::Result<#ok, #p::CallError<#err>>);
     let encrypted = method.encrypted;
     // A pattern registration answers many URIs: the caller names the one it calls.
     let (procedure_param, procedure, procedure_doc) =
@@ -178,31 +180,46 @@ fn method(
                 quote!(#[doc = ""] #[doc = #doc]),
             )
         };
-    let send = match input {
+    let (asyncness, output, send) = match input {
         // The stream goes out item by item (progressive call invocations).
         Some(input) => {
             let ident = &input.ident;
             let item = super::model::input_item(&input.ty).unwrap_or(&input.ty);
             let wire = bounds::wire(item, p);
-            quote! {
-                #p::call_input(&self.session, #procedure, #ident, #wire, __options, (#codec, #errors)).await
-            }
+            (
+                quote!(async),
+                input_output,
+                quote! {
+                    #p::call_input(&self.session, #procedure, #ident, #wire, __options, (#codec, #errors)).await
+                },
+            )
         }
-        None => quote! {
-            let mut arguments = #p::ArgsBuilder::new();
-            #(#pushes)*
-            #p::#call(&self.session, #procedure, arguments, __options, (#codec, #errors)).await
-        },
+        None => (
+            quote!(),
+            output,
+            quote! {
+                let mut arguments = #p::ArgsBuilder::new();
+                #(#pushes)*
+                #p::#call::new(
+                    #p::Clone::clone(&self.session),
+                    #p::ToString::to_string(#procedure),
+                    arguments,
+                    __options,
+                    (#codec, #errors),
+                )
+            },
+        ),
     };
     quote! {
         #(#docs)*
         #procedure_doc
-        #vis async fn #ident(&self, #procedure_param #(#inputs),*) -> #output {
+        #vis #asyncness fn #ident(&self, #procedure_param #(#inputs),*) -> #output {
             let __options = #p::CallOptions {
                 timeout: #p::Option::or(self.timeout, #timeout),
                 wait_for_callee: self.wait_for_callee,
                 cancel: #p::CancelMode::#cancel,
                 encrypted: #encrypted,
+                disclose_me: false,
             };
             #send
         }

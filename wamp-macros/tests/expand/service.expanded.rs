@@ -275,14 +275,11 @@ impl CalculatorClient {
         <Self as ::wamp_core::__private::ServiceClient>::description()
     }
     /// Adds two numbers.
-    pub async fn add(
+    pub fn add(
         &self,
         a: i64,
         b: i64,
-    ) -> ::wamp_core::__private::Result<
-        i64,
-        ::wamp_core::__private::CallError<CalcError>,
-    > {
+    ) -> ::wamp_core::__private::TypedCall<i64, CalcError> {
         let __options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
@@ -291,31 +288,28 @@ impl CalculatorClient {
             wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::Kill,
             encrypted: false,
+            disclose_me: false,
         };
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
         arguments.positional(&a, ::wamp_core::__private::wire::<i64>());
         arguments.positional(&b, ::wamp_core::__private::wire::<i64>());
-        ::wamp_core::__private::call(
-                &self.session,
-                "com.example.calc.add",
-                arguments,
-                __options,
-                (
-                    ::wamp_core::__private::wire::<i64>(),
-                    ::wamp_core::__private::errors::<CalcError>(),
-                ),
-            )
-            .await
+        ::wamp_core::__private::TypedCall::new(
+            ::wamp_core::__private::Clone::clone(&self.session),
+            ::wamp_core::__private::ToString::to_string("com.example.calc.add"),
+            arguments,
+            __options,
+            (
+                ::wamp_core::__private::wire::<i64>(),
+                ::wamp_core::__private::errors::<CalcError>(),
+            ),
+        )
     }
     /// Divides, the client sending keyword arguments.
-    pub async fn divide(
+    pub fn divide(
         &self,
         dividend: i64,
         divisor: i64,
-    ) -> ::wamp_core::__private::Result<
-        i64,
-        ::wamp_core::__private::CallError<CalcError>,
-    > {
+    ) -> ::wamp_core::__private::TypedCall<i64, CalcError> {
         let __options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
@@ -326,29 +320,29 @@ impl CalculatorClient {
             wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::KillNoWait,
             encrypted: false,
+            disclose_me: false,
         };
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
         arguments.keyword("dividend", &dividend, ::wamp_core::__private::wire::<i64>());
         arguments.keyword("divisor", &divisor, ::wamp_core::__private::wire::<i64>());
-        ::wamp_core::__private::call(
-                &self.session,
-                "com.example.calc.divide",
-                arguments,
-                __options,
-                (
-                    ::wamp_core::__private::wire::<i64>(),
-                    ::wamp_core::__private::errors::<CalcError>(),
-                ),
-            )
-            .await
+        ::wamp_core::__private::TypedCall::new(
+            ::wamp_core::__private::Clone::clone(&self.session),
+            ::wamp_core::__private::ToString::to_string("com.example.calc.divide"),
+            arguments,
+            __options,
+            (
+                ::wamp_core::__private::wire::<i64>(),
+                ::wamp_core::__private::errors::<CalcError>(),
+            ),
+        )
     }
     /// Counts, as progressive results.
-    pub async fn count(
+    pub fn count(
         &self,
         to: u32,
-    ) -> ::wamp_core::__private::Result<
-        ::wamp_core::__private::ProgressStream<u32, ::wamp_core::__private::Infallible>,
-        ::wamp_core::__private::CallError<::wamp_core::__private::Infallible>,
+    ) -> ::wamp_core::__private::TypedStreamCall<
+        u32,
+        ::wamp_core::__private::Infallible,
     > {
         let __options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
@@ -358,34 +352,29 @@ impl CalculatorClient {
             wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::Kill,
             encrypted: false,
+            disclose_me: false,
         };
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
         arguments.positional(&to, ::wamp_core::__private::wire::<u32>());
-        ::wamp_core::__private::call_stream(
-                &self.session,
-                "com.example.calc.count",
-                arguments,
-                __options,
-                (
-                    ::wamp_core::__private::wire::<u32>(),
-                    ::wamp_core::__private::errors::<
-                        ::wamp_core::__private::Infallible,
-                    >(),
-                ),
-            )
-            .await
+        ::wamp_core::__private::TypedStreamCall::new(
+            ::wamp_core::__private::Clone::clone(&self.session),
+            ::wamp_core::__private::ToString::to_string("com.example.calc.count"),
+            arguments,
+            __options,
+            (
+                ::wamp_core::__private::wire::<u32>(),
+                ::wamp_core::__private::errors::<::wamp_core::__private::Infallible>(),
+            ),
+        )
     }
     /// Any sensor, disclosing the caller.
     ///
     ///`procedure` is the URI called, one that the pattern `com.example.sensor` (Prefix match) covers.
-    pub async fn read(
+    pub fn read(
         &self,
         procedure: &str,
         query: Query,
-    ) -> ::wamp_core::__private::Result<
-        (),
-        ::wamp_core::__private::CallError<::wamp_core::__private::Infallible>,
-    > {
+    ) -> ::wamp_core::__private::TypedCall<(), ::wamp_core::__private::Infallible> {
         let __options = ::wamp_core::__private::CallOptions {
             timeout: ::wamp_core::__private::Option::or(
                 self.timeout,
@@ -394,22 +383,20 @@ impl CalculatorClient {
             wait_for_callee: self.wait_for_callee,
             cancel: ::wamp_core::__private::CancelMode::Kill,
             encrypted: false,
+            disclose_me: false,
         };
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
         arguments.spread(&query, ::wamp_core::__private::wire::<Query>());
-        ::wamp_core::__private::call(
-                &self.session,
-                procedure,
-                arguments,
-                __options,
-                (
-                    ::wamp_core::__private::wire::<()>(),
-                    ::wamp_core::__private::errors::<
-                        ::wamp_core::__private::Infallible,
-                    >(),
-                ),
-            )
-            .await
+        ::wamp_core::__private::TypedCall::new(
+            ::wamp_core::__private::Clone::clone(&self.session),
+            ::wamp_core::__private::ToString::to_string(procedure),
+            arguments,
+            __options,
+            (
+                ::wamp_core::__private::wire::<()>(),
+                ::wamp_core::__private::errors::<::wamp_core::__private::Infallible>(),
+            ),
+        )
     }
 }
 impl ::wamp_core::__private::ServiceClient for CalculatorClient {
