@@ -347,8 +347,98 @@ async fn per_call_options(cb: &Crossbar) {
     assert_eq!(items, [1, 2, 3]);
 }
 
+/// A second service for composing: its state is the implementation's own fields, shared with
+/// every handler without any `Arc` in user code.
+#[wamp_core::wamp_service(prefix = "com.typed.greeter")]
+trait Greeter {
+    /// Greets.
+    async fn greet(&self, name: String) -> String;
+}
+
+struct Greetings {
+    greeting: String,
+}
+
+impl Greeter for Greetings {
+    async fn greet(&self, name: String) -> String {
+        format!("{}, {name}", self.greeting)
+    }
+}
+
+/// Several services on one session with one handle, and a part of a service: the rest is not
+/// registered, its `describe` says only what is served, and dropping the handle unregisters
+/// all of it.
+async fn composed_services(cb: &Crossbar) {
+    let callee = anonymous(cb).await;
+    let caller = anonymous(cb).await;
+    let missing = Calc::named("x")
+        .service()
+        .only(&["add", "nonexistent"])
+        .serve(&callee)
+        .await;
+    assert!(
+        matches!(&missing, Err(wamp_core::typed::ServeError::NoSuchMethod(m)) if m == &["nonexistent"]),
+        "{missing:?}"
+    );
+    let bundle = Calc::named("part").service().only(&["add", "divide"]).and(
+        Greetings {
+            greeting: "hello".into(),
+        }
+        .service(),
+    );
+    let served: Vec<String> = bundle.procedures().map(str::to_owned).collect();
+    assert_eq!(
+        served,
+        [
+            "com.typed.calc.add",
+            "com.typed.calc.divide",
+            "com.typed.greeter.greet"
+        ]
+    );
+    let handle = bundle.serve(&callee).await.unwrap();
+    let calc = CalculatorClient::new(caller.clone());
+    assert_eq!(calc.add(1, 2).await.unwrap(), 3);
+    assert!(matches!(
+        calc.nothing().await,
+        Err(CallError::NoSuchProcedure(_))
+    ));
+    let greeter = GreeterClient::new(caller.clone());
+    assert_eq!(greeter.greet("you".into()).await.unwrap(), "hello, you");
+    let described: wamp_core::describe::Document = caller
+        .call("com.typed.calc.describe")
+        .await
+        .unwrap()
+        .value()
+        .unwrap();
+    let names: Vec<_> = described.services[0]
+        .procedures
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["add", "divide"]);
+    drop(handle);
+    let gone = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let Err(CallError::NoSuchProcedure(_)) = greeter.greet("x".into()).await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(
+        gone.is_ok(),
+        "dropping the handle unregisters every service"
+    );
+}
+
 mod embedded {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn composed_services() {
+        super::composed_services(&router().await.endpoints).await;
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn per_call_options() {
@@ -394,5 +484,6 @@ mod crossbar {
         super::progressive_streams_and_cancel_on_drop(cb).await;
         super::patterns_shared_registrations_and_disclosure(cb).await;
         super::per_call_options(cb).await;
+        super::composed_services(cb).await;
     }
 }

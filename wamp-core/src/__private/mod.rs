@@ -29,7 +29,7 @@ pub use crate::typed::{decode_result, serve_stream, ProgressStream};
 pub use crate::typed::{CallError, ServiceError};
 pub use crate::typed::{Context, Refused, ServeError, ServiceClient, ServiceHandle};
 pub use crate::typed::{EventDetails, HandlerSet, Subscriptions, WampEvent};
-pub use crate::typed::{TypedCall, TypedStreamCall};
+pub use crate::typed::{ServiceBundle, TypedCall, TypedStreamCall};
 pub use crate::value::{to_value, Dict, Value, ValueError};
 pub use schemars::{JsonSchema, SchemaGenerator};
 
@@ -339,6 +339,8 @@ pub struct RegisterOptions {
     pub disclose_caller: bool,
     /// The first line of the method's docs, sent as the `_description` option when not empty.
     pub summary: &'static str,
+    /// The Rust method's name (what `ServiceBundle::only` picks by).
+    pub method: &'static str,
     /// The method is `encrypted`: calls in the clear are refused with
     /// `wamp_rs.error.encryption_required`.
     pub encrypted: bool,
@@ -347,7 +349,7 @@ pub struct RegisterOptions {
 /// One procedure for [`register_all`]: its URI, options and handler.
 pub type Procedure = (String, RegisterOptions, Arc<dyn crate::session::Handler>);
 
-/// Registers every procedure of a service, then (unless `description` is `None`) the
+/// Registers every procedure of each service, then (unless its description is `None`) its
 /// `<prefix>.describe` procedure answering the description. The REGISTERs go out together; if
 /// the router refuses any, those it accepted are unregistered again and the error names every
 /// procedure refused ([`ServeError::Refused`]).
@@ -357,34 +359,39 @@ pub type Procedure = (String, RegisterOptions, Arc<dyn crate::session::Handler>)
 /// [`crate::describe::REGISTER_DOC_OPTION`]).
 pub async fn register_all(
     session: &Session,
-    mut procedures: Vec<Procedure>,
-    description: Option<ServiceDescription>,
+    services: Vec<(Vec<Procedure>, Option<ServiceDescription>)>,
 ) -> Result<ServiceHandle, ServeError> {
-    let interface = description.as_ref().map(ServiceDescription::describe_uri);
-    if let Some(description) = description {
-        procedures.push(describe_procedure(description));
+    let mut all = Vec::new();
+    for (mut procedures, description) in services {
+        let interface = description.as_ref().map(ServiceDescription::describe_uri);
+        if let Some(description) = description {
+            procedures.push(describe_procedure(description));
+        }
+        all.extend(procedures.into_iter().map(|p| (p, interface.clone())));
     }
-    let requests = procedures.into_iter().map(|(procedure, options, handler)| {
-        let handler = if options.encrypted {
-            sealed::only_sealed(handler)
-        } else {
-            handler
-        };
-        let mut register = session
-            .register_shared(procedure.as_str(), handler)
-            .match_policy(options.policy)
-            .invoke(options.invoke);
-        if options.disclose_caller {
-            register = register.disclose_caller();
-        }
-        if !options.summary.is_empty() {
-            register = register.option(describe::REGISTER_DOC_OPTION, options.summary);
-        }
-        if let Some(interface) = &interface {
-            register = register.option(describe::REGISTER_INTERFACE_OPTION, interface.as_str());
-        }
-        async move { (procedure, register.await) }
-    });
+    let requests = all
+        .into_iter()
+        .map(|((procedure, options, handler), interface)| {
+            let handler = if options.encrypted {
+                sealed::only_sealed(handler)
+            } else {
+                handler
+            };
+            let mut register = session
+                .register_shared(procedure.as_str(), handler)
+                .match_policy(options.policy)
+                .invoke(options.invoke);
+            if options.disclose_caller {
+                register = register.disclose_caller();
+            }
+            if !options.summary.is_empty() {
+                register = register.option(describe::REGISTER_DOC_OPTION, options.summary);
+            }
+            if let Some(interface) = &interface {
+                register = register.option(describe::REGISTER_INTERFACE_OPTION, interface.as_str());
+            }
+            async move { (procedure, register.await) }
+        });
     let answers = futures::future::join_all(requests).await;
     let mut registrations = Vec::with_capacity(answers.len());
     let mut refused = Vec::new();
@@ -419,6 +426,7 @@ fn describe_procedure(description: ServiceDescription) -> Procedure {
             invoke: InvokePolicy::RoundRobin,
             disclose_caller: false,
             encrypted: false,
+            method: "describe",
             summary: "The interface description of this service (a wamp-interface document).",
         },
         handler(move |invocation: Invocation| {

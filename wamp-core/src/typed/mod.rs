@@ -12,6 +12,7 @@
 //! | [`ProgressStream`] | the caller's typed stream of a progressive procedure; dropping it cancels |
 //! | [`Context`] | invocation details a service method may take as a parameter |
 //! | [`ServiceHandle`] | a registered service; dropping it unregisters |
+//! | [`ServiceBundle`] | services before registering: `impl.service()`, a part with `only`, several with `and`, then `serve` |
 //! | [`ServiceClient`] | what every generated client implements |
 //! | [`WampEvent`], [`EventStream`], [`EventDetails`] | typed events (`#[derive(WampEvent)]`) |
 //! | [`HandlerSet`], [`Subscriptions`] | `#[subscribe]` handlers and their running subscriptions |
@@ -26,12 +27,14 @@
 //! | a stream of `T` | one progressive RESULT per item, then an empty final RESULT; a caller that did not ask for progress gets `[items...]` as `args[0]` |
 //! | an event struct with named fields | `kwargs` (by its serde form); tuple fields: `args`; `#[wamp(payload = "value")]`: the whole value as `args[0]` |
 
+mod bundle;
 mod call;
 mod error;
 mod event;
 pub(crate) mod progress;
 mod service;
 
+pub use bundle::ServiceBundle;
 pub use call::{TypedCall, TypedStreamCall};
 pub use error::{CallError, ServiceError};
 pub use event::{EventDetails, EventError, EventStream, HandlerSet, Subscriptions, WampEvent};

@@ -141,6 +141,9 @@ impl ServiceHandle {
 /// Why `serve` did not register a service. Nothing of the service stays registered.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// `only` named methods that no service of the bundle has.
+    #[error("no such method: {}", .0.join(", "))]
+    NoSuchMethod(Vec<String>),
     /// The router refused these procedures (each with its ERROR), for example
     /// `wamp.error.procedure_already_exists` or `wamp.error.not_authorized`.
     #[error("the router refused {}", list(.0))]
@@ -165,7 +168,7 @@ impl ServeError {
     pub fn refused(&self) -> &[Refused] {
         match self {
             ServeError::Refused(refused) => refused,
-            ServeError::Session(_) => &[],
+            ServeError::Session(_) | ServeError::NoSuchMethod(_) => &[],
         }
     }
 }

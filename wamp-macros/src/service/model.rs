@@ -15,7 +15,7 @@ use crate::uri;
 use crate::vocab::{CancelMode, InvokePolicy, MatchPolicy, UriCheck};
 
 /// Method names the generated code uses itself.
-pub(crate) const RESERVED: &[&str] = &["serve", "new", "with_timeout"];
+pub(crate) const RESERVED: &[&str] = &["serve", "service", "new", "with_timeout"];
 
 /// A whole service.
 pub(crate) struct Service {

@@ -70,10 +70,26 @@ pub(crate) fn render(service: &Service) -> TokenStream {
          Dropping the returned handle unregisters them. If the router refuses any, those it \
          accepted are unregistered again and the error names every procedure refused."
     );
+    let service_doc = format!(
+        "Every procedure of [`{trait_name}`], served by `self`, ready to register: `serve` it, \
+         keep some methods with `only`, or add other services with `and`."
+    );
     item.items.push(syn::parse_quote! {
-        #[doc = #serve_doc]
+        #[doc = #service_doc]
         // Serving a deprecated method is no use of it.
         #[allow(deprecated)]
+        fn service(self) -> #p::ServiceBundle
+        where
+            Self: #p::Sized,
+        {
+            let this = #p::Arc::new(self);
+            let mut procedures = #p::Vec::with_capacity(#count);
+            #(#handlers)*
+            #p::ServiceBundle::new(procedures, #description)
+        }
+    });
+    item.items.push(syn::parse_quote! {
+        #[doc = #serve_doc]
         fn serve(
             self,
             session: &#p::Session,
@@ -82,12 +98,8 @@ pub(crate) fn render(service: &Service) -> TokenStream {
             Self: #p::Sized,
         {
             let session = #p::Clone::clone(session);
-            let this = #p::Arc::new(self);
-            async move {
-                let mut procedures = #p::Vec::with_capacity(#count);
-                #(#handlers)*
-                #p::register_all(&session, procedures, #description).await
-            }
+            let service = Self::service(self);
+            async move { service.serve(&session).await }
         }
     });
     quote! { #item }
@@ -168,6 +180,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
     let policy = method.policy.variant();
     let invoke = method.invoke.variant();
     let summary = method.docs.lines().next().unwrap_or_default();
+    let method_name = method.name();
     quote! {
         {
             let this = #p::Clone::clone(&this);
@@ -178,6 +191,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
                     invoke: #p::InvokePolicy::#invoke,
                     disclose_caller: #disclose,
                     summary: #summary,
+                    method: #method_name,
                     encrypted: #encrypted,
                 },
                 #p::handler(move |invocation: #p::Invocation| {

@@ -28,8 +28,197 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
         ctx: Context,
         query: Query,
     ) -> impl ::wamp_core::__private::Future<Output = ()> + ::wamp_core::__private::Send;
-    ///Registers every procedure of [`Calculator`] on `session`, served by `self`. It also registers `com.example.calc.describe`, answering the service's interface description. Dropping the returned handle unregisters them. If the router refuses any, those it accepted are unregistered again and the error names every procedure refused.
+    ///Every procedure of [`Calculator`], served by `self`, ready to register: `serve` it, keep some methods with `only`, or add other services with `and`.
     #[allow(deprecated)]
+    fn service(self) -> ::wamp_core::__private::ServiceBundle
+    where
+        Self: ::wamp_core::__private::Sized,
+    {
+        let this = ::wamp_core::__private::Arc::new(self);
+        let mut procedures = ::wamp_core::__private::Vec::with_capacity(4usize);
+        {
+            let this = ::wamp_core::__private::Clone::clone(&this);
+            procedures
+                .push((
+                    ::wamp_core::__private::ToString::to_string("com.example.calc.add"),
+                    ::wamp_core::__private::RegisterOptions {
+                        policy: ::wamp_core::__private::MatchPolicy::Exact,
+                        invoke: ::wamp_core::__private::InvokePolicy::Single,
+                        disclose_caller: false,
+                        summary: "Adds two numbers.",
+                        method: "add",
+                        encrypted: false,
+                    },
+                    ::wamp_core::__private::handler(move |
+                        invocation: ::wamp_core::__private::Invocation|
+                    {
+                        let this = ::wamp_core::__private::Clone::clone(&this);
+                        async move {
+                            ::wamp_core::__private::check_arity(
+                                &invocation.arguments,
+                                2usize,
+                                "com.example.calc.add",
+                            )?;
+                            let __arg0: i64 = ::wamp_core::__private::arg(
+                                &invocation.arguments,
+                                ::wamp_core::__private::Some(0usize),
+                                "a",
+                                ::wamp_core::__private::wire::<i64>(),
+                            )?;
+                            let __arg1: i64 = ::wamp_core::__private::arg(
+                                &invocation.arguments,
+                                ::wamp_core::__private::Some(1usize),
+                                "b",
+                                ::wamp_core::__private::wire::<i64>(),
+                            )?;
+                            ::wamp_core::__private::reply_result(
+                                this.add(__arg0, __arg1).await,
+                                ::wamp_core::__private::wire::<i64>(),
+                                ::wamp_core::__private::errors::<CalcError>(),
+                            )
+                        }
+                    }),
+                ));
+        }
+        {
+            let this = ::wamp_core::__private::Clone::clone(&this);
+            procedures
+                .push((
+                    ::wamp_core::__private::ToString::to_string(
+                        "com.example.calc.divide",
+                    ),
+                    ::wamp_core::__private::RegisterOptions {
+                        policy: ::wamp_core::__private::MatchPolicy::Exact,
+                        invoke: ::wamp_core::__private::InvokePolicy::Single,
+                        disclose_caller: false,
+                        summary: "Divides, the client sending keyword arguments.",
+                        method: "divide",
+                        encrypted: false,
+                    },
+                    ::wamp_core::__private::handler(move |
+                        invocation: ::wamp_core::__private::Invocation|
+                    {
+                        let this = ::wamp_core::__private::Clone::clone(&this);
+                        async move {
+                            ::wamp_core::__private::check_arity(
+                                &invocation.arguments,
+                                2usize,
+                                "com.example.calc.divide",
+                            )?;
+                            let __arg0: i64 = ::wamp_core::__private::arg(
+                                &invocation.arguments,
+                                ::wamp_core::__private::Some(0usize),
+                                "dividend",
+                                ::wamp_core::__private::wire::<i64>(),
+                            )?;
+                            let __arg1: i64 = ::wamp_core::__private::arg(
+                                &invocation.arguments,
+                                ::wamp_core::__private::Some(1usize),
+                                "divisor",
+                                ::wamp_core::__private::wire::<i64>(),
+                            )?;
+                            ::wamp_core::__private::reply_result(
+                                this.divide(__arg0, __arg1).await,
+                                ::wamp_core::__private::wire::<i64>(),
+                                ::wamp_core::__private::errors::<CalcError>(),
+                            )
+                        }
+                    }),
+                ));
+        }
+        {
+            let this = ::wamp_core::__private::Clone::clone(&this);
+            procedures
+                .push((
+                    ::wamp_core::__private::ToString::to_string(
+                        "com.example.calc.count",
+                    ),
+                    ::wamp_core::__private::RegisterOptions {
+                        policy: ::wamp_core::__private::MatchPolicy::Exact,
+                        invoke: ::wamp_core::__private::InvokePolicy::Single,
+                        disclose_caller: false,
+                        summary: "Counts, as progressive results.",
+                        method: "count",
+                        encrypted: false,
+                    },
+                    ::wamp_core::__private::handler(move |
+                        invocation: ::wamp_core::__private::Invocation|
+                    {
+                        let this = ::wamp_core::__private::Clone::clone(&this);
+                        async move {
+                            ::wamp_core::__private::check_arity(
+                                &invocation.arguments,
+                                1usize,
+                                "com.example.calc.count",
+                            )?;
+                            let __arg0: u32 = ::wamp_core::__private::arg(
+                                &invocation.arguments,
+                                ::wamp_core::__private::Some(0usize),
+                                "to",
+                                ::wamp_core::__private::wire::<u32>(),
+                            )?;
+                            ::wamp_core::__private::serve_stream_with(
+                                    &invocation,
+                                    ::wamp_core::__private::infallible_stream(
+                                        this.count(__arg0).await,
+                                    ),
+                                    ::wamp_core::__private::wire::<u32>(),
+                                    ::wamp_core::__private::errors::<
+                                        ::wamp_core::__private::Infallible,
+                                    >(),
+                                )
+                                .await
+                        }
+                    }),
+                ));
+        }
+        {
+            let this = ::wamp_core::__private::Clone::clone(&this);
+            procedures
+                .push((
+                    ::wamp_core::__private::ToString::to_string("com.example.sensor"),
+                    ::wamp_core::__private::RegisterOptions {
+                        policy: ::wamp_core::__private::MatchPolicy::Prefix,
+                        invoke: ::wamp_core::__private::InvokePolicy::RoundRobin,
+                        disclose_caller: true,
+                        summary: "Any sensor, disclosing the caller.",
+                        method: "read",
+                        encrypted: false,
+                    },
+                    ::wamp_core::__private::handler(move |
+                        invocation: ::wamp_core::__private::Invocation|
+                    {
+                        let this = ::wamp_core::__private::Clone::clone(&this);
+                        async move {
+                            ::wamp_core::__private::check_arity(
+                                &invocation.arguments,
+                                0usize,
+                                "com.example.sensor",
+                            )?;
+                            let __arg0: Context = ::wamp_core::__private::Context::requested(
+                                &invocation,
+                                true,
+                            );
+                            let __arg1: Query = ::wamp_core::__private::kwargs_arg(
+                                &invocation.arguments,
+                                "query",
+                                ::wamp_core::__private::wire::<Query>(),
+                            )?;
+                            ::wamp_core::__private::reply_unit(
+                                this.read(__arg0, __arg1).await,
+                            )
+                        }
+                    }),
+                ));
+        }
+        ::wamp_core::__private::ServiceBundle::new(
+            procedures,
+            ::wamp_core::__private::Some(
+                <CalculatorClient as ::wamp_core::__private::ServiceClient>::description(),
+            ),
+        )
+    }
+    ///Registers every procedure of [`Calculator`] on `session`, served by `self`. It also registers `com.example.calc.describe`, answering the service's interface description. Dropping the returned handle unregisters them. If the router refuses any, those it accepted are unregistered again and the error names every procedure refused.
     fn serve(
         self,
         session: &::wamp_core::__private::Session,
@@ -43,193 +232,8 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
         Self: ::wamp_core::__private::Sized,
     {
         let session = ::wamp_core::__private::Clone::clone(session);
-        let this = ::wamp_core::__private::Arc::new(self);
-        async move {
-            let mut procedures = ::wamp_core::__private::Vec::with_capacity(4usize);
-            {
-                let this = ::wamp_core::__private::Clone::clone(&this);
-                procedures
-                    .push((
-                        ::wamp_core::__private::ToString::to_string(
-                            "com.example.calc.add",
-                        ),
-                        ::wamp_core::__private::RegisterOptions {
-                            policy: ::wamp_core::__private::MatchPolicy::Exact,
-                            invoke: ::wamp_core::__private::InvokePolicy::Single,
-                            disclose_caller: false,
-                            summary: "Adds two numbers.",
-                            encrypted: false,
-                        },
-                        ::wamp_core::__private::handler(move |
-                            invocation: ::wamp_core::__private::Invocation|
-                        {
-                            let this = ::wamp_core::__private::Clone::clone(&this);
-                            async move {
-                                ::wamp_core::__private::check_arity(
-                                    &invocation.arguments,
-                                    2usize,
-                                    "com.example.calc.add",
-                                )?;
-                                let __arg0: i64 = ::wamp_core::__private::arg(
-                                    &invocation.arguments,
-                                    ::wamp_core::__private::Some(0usize),
-                                    "a",
-                                    ::wamp_core::__private::wire::<i64>(),
-                                )?;
-                                let __arg1: i64 = ::wamp_core::__private::arg(
-                                    &invocation.arguments,
-                                    ::wamp_core::__private::Some(1usize),
-                                    "b",
-                                    ::wamp_core::__private::wire::<i64>(),
-                                )?;
-                                ::wamp_core::__private::reply_result(
-                                    this.add(__arg0, __arg1).await,
-                                    ::wamp_core::__private::wire::<i64>(),
-                                    ::wamp_core::__private::errors::<CalcError>(),
-                                )
-                            }
-                        }),
-                    ));
-            }
-            {
-                let this = ::wamp_core::__private::Clone::clone(&this);
-                procedures
-                    .push((
-                        ::wamp_core::__private::ToString::to_string(
-                            "com.example.calc.divide",
-                        ),
-                        ::wamp_core::__private::RegisterOptions {
-                            policy: ::wamp_core::__private::MatchPolicy::Exact,
-                            invoke: ::wamp_core::__private::InvokePolicy::Single,
-                            disclose_caller: false,
-                            summary: "Divides, the client sending keyword arguments.",
-                            encrypted: false,
-                        },
-                        ::wamp_core::__private::handler(move |
-                            invocation: ::wamp_core::__private::Invocation|
-                        {
-                            let this = ::wamp_core::__private::Clone::clone(&this);
-                            async move {
-                                ::wamp_core::__private::check_arity(
-                                    &invocation.arguments,
-                                    2usize,
-                                    "com.example.calc.divide",
-                                )?;
-                                let __arg0: i64 = ::wamp_core::__private::arg(
-                                    &invocation.arguments,
-                                    ::wamp_core::__private::Some(0usize),
-                                    "dividend",
-                                    ::wamp_core::__private::wire::<i64>(),
-                                )?;
-                                let __arg1: i64 = ::wamp_core::__private::arg(
-                                    &invocation.arguments,
-                                    ::wamp_core::__private::Some(1usize),
-                                    "divisor",
-                                    ::wamp_core::__private::wire::<i64>(),
-                                )?;
-                                ::wamp_core::__private::reply_result(
-                                    this.divide(__arg0, __arg1).await,
-                                    ::wamp_core::__private::wire::<i64>(),
-                                    ::wamp_core::__private::errors::<CalcError>(),
-                                )
-                            }
-                        }),
-                    ));
-            }
-            {
-                let this = ::wamp_core::__private::Clone::clone(&this);
-                procedures
-                    .push((
-                        ::wamp_core::__private::ToString::to_string(
-                            "com.example.calc.count",
-                        ),
-                        ::wamp_core::__private::RegisterOptions {
-                            policy: ::wamp_core::__private::MatchPolicy::Exact,
-                            invoke: ::wamp_core::__private::InvokePolicy::Single,
-                            disclose_caller: false,
-                            summary: "Counts, as progressive results.",
-                            encrypted: false,
-                        },
-                        ::wamp_core::__private::handler(move |
-                            invocation: ::wamp_core::__private::Invocation|
-                        {
-                            let this = ::wamp_core::__private::Clone::clone(&this);
-                            async move {
-                                ::wamp_core::__private::check_arity(
-                                    &invocation.arguments,
-                                    1usize,
-                                    "com.example.calc.count",
-                                )?;
-                                let __arg0: u32 = ::wamp_core::__private::arg(
-                                    &invocation.arguments,
-                                    ::wamp_core::__private::Some(0usize),
-                                    "to",
-                                    ::wamp_core::__private::wire::<u32>(),
-                                )?;
-                                ::wamp_core::__private::serve_stream_with(
-                                        &invocation,
-                                        ::wamp_core::__private::infallible_stream(
-                                            this.count(__arg0).await,
-                                        ),
-                                        ::wamp_core::__private::wire::<u32>(),
-                                        ::wamp_core::__private::errors::<
-                                            ::wamp_core::__private::Infallible,
-                                        >(),
-                                    )
-                                    .await
-                            }
-                        }),
-                    ));
-            }
-            {
-                let this = ::wamp_core::__private::Clone::clone(&this);
-                procedures
-                    .push((
-                        ::wamp_core::__private::ToString::to_string(
-                            "com.example.sensor",
-                        ),
-                        ::wamp_core::__private::RegisterOptions {
-                            policy: ::wamp_core::__private::MatchPolicy::Prefix,
-                            invoke: ::wamp_core::__private::InvokePolicy::RoundRobin,
-                            disclose_caller: true,
-                            summary: "Any sensor, disclosing the caller.",
-                            encrypted: false,
-                        },
-                        ::wamp_core::__private::handler(move |
-                            invocation: ::wamp_core::__private::Invocation|
-                        {
-                            let this = ::wamp_core::__private::Clone::clone(&this);
-                            async move {
-                                ::wamp_core::__private::check_arity(
-                                    &invocation.arguments,
-                                    0usize,
-                                    "com.example.sensor",
-                                )?;
-                                let __arg0: Context = ::wamp_core::__private::Context::requested(
-                                    &invocation,
-                                    true,
-                                );
-                                let __arg1: Query = ::wamp_core::__private::kwargs_arg(
-                                    &invocation.arguments,
-                                    "query",
-                                    ::wamp_core::__private::wire::<Query>(),
-                                )?;
-                                ::wamp_core::__private::reply_unit(
-                                    this.read(__arg0, __arg1).await,
-                                )
-                            }
-                        }),
-                    ));
-            }
-            ::wamp_core::__private::register_all(
-                    &session,
-                    procedures,
-                    ::wamp_core::__private::Some(
-                        <CalculatorClient as ::wamp_core::__private::ServiceClient>::description(),
-                    ),
-                )
-                .await
-        }
+        let service = Self::service(self);
+        async move { service.serve(&session).await }
     }
 }
 ///Typed caller of [`Calculator`] (`com.example.calc`): one method per procedure, each answering the procedure's result or a [`CallError`](::wamp_core::typed::CallError).
