@@ -80,13 +80,14 @@ function call<T, E>(
   args: unknown[],
   kwargs: { [key: string]: unknown },
   declared: readonly ErrorVariant[],
+  options: { [key: string]: unknown } = {},
 ): Promise<T> {
   trimArgs(args);
   for (const key of Object.keys(kwargs)) {
     if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
   }
   return new Promise<T>((resolve, reject) => {
-    session.call(procedure, args, kwargs).then(
+    session.call(procedure, args, kwargs, options).then(
       (result) => resolve(unwrapResult(result) as T),
       (error) => reject(callError<E>(error, declared)),
     );

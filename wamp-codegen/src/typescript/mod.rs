@@ -192,13 +192,18 @@ fn client_class(out: &mut String, api: &Api<'_>) {
             let _ = write!(docs, "\n@throws {{WampCallError<{error_type}>}} with `declared` set for the procedure's own errors.");
         }
         doc(out, "  ", &docs);
+        // The method's `timeout_ms` goes to the dealer as `CALL.Options.timeout`.
+        let options = d
+            .timeout_ms
+            .map(|ms| format!(", {{ timeout: {ms} }}"))
+            .unwrap_or_default();
         match &p.progress {
             Some(item) => {
                 let item = ts_type(item);
                 params.push(format!("onProgress?: (item: {item}) => void"));
                 let _ = writeln!(
                     out,
-                    "  {}({}): Promise<{}[]> {{\n    return callProgressive<{item}, {error_type}>(this.session, {target}, [{}], {kwargs}, {declared}, onProgress);\n  }}\n",
+                    "  {}({}): Promise<{}[]> {{\n    return callProgressive<{item}, {error_type}>(this.session, {target}, [{}], {kwargs}, {declared}, onProgress{options});\n  }}\n",
                     camel(&d.name),
                     params.join(", "),
                     wrap_array(&item),
@@ -209,7 +214,7 @@ fn client_class(out: &mut String, api: &Api<'_>) {
                 let result = p.result.as_ref().map_or("void".to_owned(), ts_type);
                 let _ = writeln!(
                     out,
-                    "  {}({}): Promise<{result}> {{\n    return call<{result}, {error_type}>(this.session, {target}, [{}], {kwargs}, {declared});\n  }}\n",
+                    "  {}({}): Promise<{result}> {{\n    return call<{result}, {error_type}>(this.session, {target}, [{}], {kwargs}, {declared}{options});\n  }}\n",
                     camel(&d.name),
                     params.join(", "),
                     args.join(", ")

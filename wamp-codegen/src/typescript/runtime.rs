@@ -84,13 +84,14 @@ function call<T, E>(
   args: unknown[],
   kwargs: { [key: string]: unknown },
   declared: readonly ErrorVariant[],
+  options: { [key: string]: unknown } = {},
 ): Promise<T> {
   trimArgs(args);
   for (const key of Object.keys(kwargs)) {
     if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
   }
   return new Promise<T>((resolve, reject) => {
-    session.call(procedure, args, kwargs).then(
+    session.call(procedure, args, kwargs, options).then(
       (result) => resolve(unwrapResult(result) as T),
       (error) => reject(callError<E>(error, declared)),
     );
@@ -107,14 +108,15 @@ function callProgressive<T, E>(
   kwargs: { [key: string]: unknown },
   declared: readonly ErrorVariant[],
   onProgress: ((item: T) => void) | undefined,
+  options: { [key: string]: unknown } = {},
 ): Promise<T[]> {
   if (onProgress === undefined) {
-    return call<T[], E>(session, procedure, args, kwargs, declared);
+    return call<T[], E>(session, procedure, args, kwargs, declared, options);
   }
   const items: T[] = [];
   trimArgs(args);
   return new Promise<T[]>((resolve, reject) => {
-    session.call(procedure, args, kwargs, { receive_progress: true }).then(
+    session.call(procedure, args, kwargs, { ...options, receive_progress: true }).then(
       () => resolve(items),
       (error) => reject(callError<E>(error, declared)),
       (progress) => {
