@@ -67,25 +67,36 @@ pub fn input_stream<T>(
     failure: &InputFailure,
 ) -> InputStream<T> {
     let inputs = invocation.inputs();
-    if invocation.passthru.is_some() || !invocation.arguments.kwargs.is_empty() {
-        let message = format!(
-            "`{name}` takes positional items only, not keyword arguments or a passthru payload"
-        );
-        failure.fail(WampError::with_message(uris::INVALID_ARGUMENT, message));
-        return InputStream {
-            pending: VecDeque::new(),
-            inputs: None,
-            codec,
-            failure: failure.clone(),
-            name,
-        };
-    }
-    InputStream {
+    let positional = invocation.passthru.is_none() && invocation.arguments.kwargs.is_empty();
+    let mut stream = InputStream {
         pending: std::mem::take(&mut invocation.arguments.args).into(),
         inputs,
         codec,
         failure: failure.clone(),
         name,
+    };
+    if !positional {
+        stream.refuse_non_positional();
+    }
+    stream
+}
+
+impl<T> InputStream<T> {
+    /// Fails the call with `wamp.error.invalid_argument` and ends the stream.
+    fn refuse(&mut self, message: String) {
+        self.failure
+            .fail(WampError::with_message(uris::INVALID_ARGUMENT, message));
+        self.pending.clear();
+        self.inputs = None;
+    }
+
+    /// A CALL carried keyword arguments or a passthru payload, which are no items.
+    fn refuse_non_positional(&mut self) {
+        let message = format!(
+            "`{}` takes positional items only, not keyword arguments or a passthru payload",
+            self.name
+        );
+        self.refuse(message);
     }
 }
 
@@ -101,10 +112,7 @@ impl<T> Stream for InputStream<T> {
                     Ok(item) => Poll::Ready(Some(item)),
                     Err(e) => {
                         let message = format!("an item of `{}`: {e}", self.name);
-                        self.failure
-                            .fail(WampError::with_message(uris::INVALID_ARGUMENT, message));
-                        self.pending.clear();
-                        self.inputs = None;
+                        self.refuse(message);
                         Poll::Ready(None)
                     }
                 };
@@ -116,13 +124,7 @@ impl<T> Stream for InputStream<T> {
                 Poll::Ready(Some(chunk))
                     if chunk.passthru.is_some() || !chunk.arguments.kwargs.is_empty() =>
                 {
-                    let message = format!(
-                        "`{}` takes positional items only, not keyword arguments or a passthru payload",
-                        self.name
-                    );
-                    self.failure
-                        .fail(WampError::with_message(uris::INVALID_ARGUMENT, message));
-                    self.inputs = None;
+                    self.refuse_non_positional();
                 }
                 Poll::Ready(Some(chunk)) => self.pending.extend(chunk.arguments.args),
                 Poll::Ready(None) => self.inputs = None,

@@ -111,10 +111,8 @@ pub(crate) async fn fetch(
                 "an event that does not read (no publication ID, or a field of the wrong type)",
             )
         })?;
-        let publication = match &event {
-            Ok(e) => e.publication,
-            Err(SubscriptionError::Undecryptable { publication, .. }) => *publication,
-            Err(_) => continue,
+        let Some(publication) = publication_of(&event) else {
+            continue;
         };
         let room = events.len() < usize::try_from(last).unwrap_or(usize::MAX);
         if seen.insert(publication) && room {

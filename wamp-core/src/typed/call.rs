@@ -13,33 +13,33 @@ use crate::message::CancelMode;
 use crate::session::Session;
 use crate::typed::{CallError, ProgressStream};
 
-/// The options a typed call can change for itself.
+/// The options a typed call can change for itself, kept at `$($options).+`.
 macro_rules! per_call_options {
-    () => {
+    ($($options:ident).+) => {
         /// Times this call out after `timeout` (instead of the method's `timeout_ms` or the
         /// client's `with_timeout`): sent to the dealer as `timeout`, and enforced here.
         pub fn timeout(mut self, timeout: Duration) -> Self {
-            self.options.timeout = Some(timeout);
+            self.$($options).+.timeout = Some(timeout);
             self
         }
 
         /// Asks the dealer to disclose this caller to the callee (`disclose_me`).
         pub fn disclose_me(mut self) -> Self {
-            self.options.disclose_me = true;
+            self.$($options).+.disclose_me = true;
             self
         }
 
         /// How this call is canceled when it times out or is dropped unfinished (instead of
         /// the method's `cancel` mode).
         pub fn cancel_mode(mut self, mode: CancelMode) -> Self {
-            self.options.cancel = mode;
+            self.$($options).+.cancel = mode;
             self
         }
 
         /// Tries this call again while it is answered `wamp.error.no_such_procedure`, until
         /// `wait` has passed (see the client's `with_wait_for_callee`).
         pub fn wait_for_callee(mut self, wait: Duration) -> Self {
-            self.options.wait_for_callee = Some(wait);
+            self.$($options).+.wait_for_callee = Some(wait);
             self
         }
     };
@@ -82,7 +82,7 @@ impl<T, E> TypedCall<T, E> {
         }
     }
 
-    per_call_options!();
+    per_call_options!(options);
 }
 
 impl<T: Send + 'static, E: Send + 'static> IntoFuture for TypedCall<T, E> {
@@ -132,26 +132,7 @@ impl<T, E> TypedStreamCall<T, E> {
         }
     }
 
-    /// Times this call out after `timeout`, for its whole stream.
-    pub fn timeout(self, timeout: Duration) -> Self {
-        Self {
-            inner: self.inner.timeout(timeout),
-        }
-    }
-
-    /// Asks the dealer to disclose this caller to the callee (`disclose_me`).
-    pub fn disclose_me(self) -> Self {
-        Self {
-            inner: self.inner.disclose_me(),
-        }
-    }
-
-    /// How this call is canceled when its stream is dropped unfinished or times out.
-    pub fn cancel_mode(self, mode: CancelMode) -> Self {
-        Self {
-            inner: self.inner.cancel_mode(mode),
-        }
-    }
+    per_call_options!(inner.options);
 }
 
 impl<T: Send + 'static, E: Send + 'static> IntoFuture for TypedStreamCall<T, E> {
