@@ -58,6 +58,9 @@ fn render_service(out: &mut String, api: &Api<'_>) {
         if d.encrypted {
             facts.push("end-to-end encrypted (WAMP-cryptobox): callers need a key".into());
         }
+        if d.idempotent {
+            facts.push("idempotent: a call may be retried".into());
+        }
         if d.cancel != CancelMode::Kill {
             facts.push(format!("cancel mode {}", d.cancel.name()));
         }

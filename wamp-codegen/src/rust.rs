@@ -181,6 +181,9 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
         if desc.encrypted {
             keys.push("encrypted".into());
         }
+        if desc.idempotent {
+            keys.push("idempotent".into());
+        }
         if desc.cancel != CancelMode::Kill {
             keys.push(format!("cancel = {:?}", desc.cancel.name()));
         }

@@ -340,6 +340,30 @@ fn deprecation_is_compatible_and_so_is_removing_what_was_deprecated() {
     assert!(wamp_codegen::markdown::render(&doc).contains("**deprecated**: use plus"));
 }
 
+/// Marking a procedure idempotent is compatible (clients may start retrying it); unmarking it
+/// is breaking (clients built for it may still retry). The flag reaches the generated Rust and
+/// the reference.
+#[test]
+fn idempotence_added_is_compatible_and_removed_is_breaking() {
+    assert_eq!(
+        changes(|d| procedure(d, "add")["idempotent"] = json!(true)),
+        vec![(Compatible, "idempotent")]
+    );
+    let mut marked = base();
+    procedure(&mut marked, "add")["idempotent"] = json!(true);
+    let old = Document::from_json_value(marked.clone()).unwrap();
+    let new = Document::from_json_value(base()).unwrap();
+    assert_eq!(
+        diff(&old, &new).kinds(),
+        vec![(Breaking, "idempotent-removed")]
+    );
+    let rust = wamp_codegen::rust::generate(&old).unwrap();
+    assert!(rust.contains("idempotent"), "{rust}");
+    assert!(wamp_codegen::markdown::render(&old)
+        .to_lowercase()
+        .contains("idempotent: a call may be retried"));
+}
+
 fn shape_changes(edit: impl FnOnce(&mut Value)) -> Vec<(Severity, &'static str)> {
     let base: Value = serde_json::from_str(SHAPES).unwrap();
     let old = Document::from_json_value(base.clone()).unwrap();

@@ -145,6 +145,7 @@ pub mod describe;
 pub mod error;
 pub mod meta;
 pub mod session;
+pub mod trace;
 pub mod transport;
 pub mod typed;
 

@@ -276,6 +276,21 @@ impl<'a, 'r> Differ<'a, 'r> {
             };
             self.push(Severity::Breaking, "encryption-changed", at, what.into());
         }
+        match (o.idempotent, n.idempotent) {
+            (false, true) => self.push(
+                Severity::Compatible,
+                "idempotent",
+                at,
+                "is now idempotent: clients may retry it".into(),
+            ),
+            (true, false) => self.push(
+                Severity::Breaking,
+                "idempotent-removed",
+                at,
+                "is no longer idempotent, but clients built for it may still retry it".into(),
+            ),
+            _ => {}
+        }
         if o.timeout_ms != n.timeout_ms {
             self.push(
                 Severity::Compatible,

@@ -2,7 +2,7 @@
 //! notice. Everything generated code names goes through `::wamp_core::__private`, so the user's
 //! crate needs no other dependency and no import.
 
-pub use core::convert::Infallible;
+pub use core::convert::{Infallible, Into};
 pub use core::future::{Future, IntoFuture};
 pub use core::marker::{Send, Sized, Sync};
 pub use core::option::Option::{self, None, Some};
@@ -25,6 +25,9 @@ pub use crate::describe::{
 pub use crate::error::{Error, WampError};
 pub use crate::message::{Arguments, CancelMode, InvokePolicy, MatchPolicy};
 pub use crate::session::{CallBuilder, HandlerResult, Invocation, Session};
+pub use crate::typed::middleware::{
+    Answer, BoxError, CallStack, Caller, Layer, OutgoingCall, Service,
+};
 pub use crate::typed::{decode_result, serve_stream, ProgressStream};
 pub use crate::typed::{CallError, ServiceError};
 pub use crate::typed::{Context, Refused, ServeError, ServiceClient, ServiceHandle};
@@ -212,6 +215,10 @@ pub struct CallOptions {
     pub encrypted: bool,
     /// Asks the dealer to disclose the caller (`disclose_me`), set per call.
     pub disclose_me: bool,
+    /// The client method's Rust name (what caller layers see).
+    pub method: &'static str,
+    /// The method is `#[wamp(idempotent)]`: a caller layer may make the call again.
+    pub idempotent: bool,
 }
 
 fn build_call(
@@ -240,21 +247,18 @@ fn build_call(
 /// `wait_for_callee` allows (backing off from 10 ms to 250 ms). Only
 /// `wamp.error.no_such_procedure` is tried again: such a call reached no callee, so trying it
 /// again cannot run it twice.
-async fn call_waiting<R, F>(
+pub(crate) async fn call_waiting<R, F>(
     session: &Session,
     procedure: &str,
-    arguments: ArgsBuilder,
+    arguments: Arguments,
     options: CallOptions,
     send: impl Fn(CallBuilder) -> F,
-) -> Result<R, Result<Error, ValueError>>
+) -> Result<R, Error>
 where
     F: Future<Output = Result<R, Error>>,
 {
-    let arguments = arguments.finish().map_err(Err)?;
     let Some(wait) = options.wait_for_callee else {
-        return send(build_call(session, procedure, arguments, options))
-            .await
-            .map_err(Ok);
+        return send(build_call(session, procedure, arguments, options)).await;
     };
     let now = tokio::time::Instant::now();
     // `Duration::MAX` means "as long as it takes": a deadline that never comes.
@@ -272,31 +276,31 @@ where
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_millis(250));
             }
-            other => return other.map_err(Ok),
+            other => return other,
         }
     }
 }
 
 /// Makes a typed call and decodes its single result.
 pub async fn call<T, E>(
-    session: &Session,
+    caller: &Caller,
     procedure: &str,
     arguments: ArgsBuilder,
     options: CallOptions,
     (codec, errors): (Codec<T>, Errors<E>),
 ) -> Result<T, CallError<E>> {
-    let result = call_waiting(
-        session,
-        procedure,
-        arguments,
-        options,
-        IntoFuture::into_future,
-    )
-    .await
-    .map_err(|e| match e {
-        Ok(e) => CallError::from_error_with(e, errors.from_wamp),
-        Err(e) => CallError::Decode(e),
-    })?;
+    let arguments = arguments.finish().map_err(CallError::Decode)?;
+    let answer = caller.send(procedure, arguments, options, false).await;
+    let result = match answer {
+        Ok(Answer::Result(result)) => result,
+        Ok(Answer::Stream(_)) => {
+            return Err(CallError::from_error_with(
+                Error::NotSent(format!("a layer answered {procedure} with a stream")),
+                errors.from_wamp,
+            ))
+        }
+        Err(e) => return Err(CallError::from_error_with(e, errors.from_wamp)),
+    };
     if options.encrypted && !result.encrypted {
         return Err(CallError::from_error_with(
             sealed::result_in_the_clear(procedure),
@@ -308,18 +312,23 @@ pub async fn call<T, E>(
 
 /// Makes a typed call to a progressive procedure.
 pub async fn call_stream<T, E>(
-    session: &Session,
+    caller: &Caller,
     procedure: &str,
     arguments: ArgsBuilder,
     options: CallOptions,
     (_, errors): (Codec<T>, Errors<E>),
 ) -> Result<ProgressStream<T, E>, CallError<E>> {
-    let stream = call_waiting(session, procedure, arguments, options, |call| call.stream())
-        .await
-        .map_err(|e| match e {
-            Ok(e) => CallError::from_error_with(e, errors.from_wamp),
-            Err(e) => CallError::Decode(e),
-        })?;
+    let arguments = arguments.finish().map_err(CallError::Decode)?;
+    let stream = match caller.send(procedure, arguments, options, true).await {
+        Ok(Answer::Stream(stream)) => stream,
+        Ok(Answer::Result(_)) => {
+            return Err(CallError::from_error_with(
+                Error::NotSent(format!("a layer answered {procedure} with a single result")),
+                errors.from_wamp,
+            ))
+        }
+        Err(e) => return Err(CallError::from_error_with(e, errors.from_wamp)),
+    };
     let stream = ProgressStream::new(stream);
     Ok(if options.encrypted {
         stream.sealed()

@@ -180,6 +180,7 @@ impl ServiceBuilder {
                 error: None,
                 encrypted: false,
                 deprecated: None,
+                idempotent: false,
             },
             service: self,
             positional: Vec::new(),
@@ -264,6 +265,12 @@ impl ProcedureBuilder<'_> {
     /// Marks the procedure deprecated, with a note (empty when there is none).
     pub fn deprecated(mut self, note: &str) -> Self {
         self.procedure.deprecated = Some(note.to_owned());
+        self
+    }
+
+    /// Marks the procedure idempotent: calling it twice does no harm.
+    pub fn idempotent(mut self) -> Self {
+        self.procedure.idempotent = true;
         self
     }
 

@@ -214,6 +214,10 @@ pub struct ProcedureDescription {
     /// `#[deprecated]`: the note (empty when it has none); absent when not deprecated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<String>,
+    /// `#[wamp(idempotent)]`: calling twice does no harm, so clients may retry a call whose
+    /// answer was lost.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub idempotent: bool,
 }
 
 /// A declared event topic.

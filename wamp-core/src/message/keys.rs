@@ -165,3 +165,16 @@ pub mod history {
     /// An event's keyword arguments.
     pub const KWARGS: &str = "kwargs";
 }
+
+/// Trace propagation: the W3C Trace Context headers as CALL and PUBLISH options, forwarded by
+/// the router as INVOCATION and EVENT details (see [`crate::trace`]). Not in the spec, and no
+/// WAMP implementation had a convention (autobahn-python, autobahn-js, Crossbar.io, nexus,
+/// Bondy and connectanum carry none), so the names follow the spec's rule for
+/// implementation-specific keys (`_[a-z0-9_]{3,}`, `rfc/text/basic/messages.md`) and the W3C
+/// header names.
+pub mod trace {
+    /// The W3C `traceparent`: `00-<trace id>-<parent span id>-<flags>`.
+    pub const TRACEPARENT: &str = "_traceparent";
+    /// The W3C `tracestate`: vendor entries, passed on unchanged.
+    pub const TRACESTATE: &str = "_tracestate";
+}

@@ -17,6 +17,7 @@ use crate::cryptobox::Side;
 use crate::error::Error;
 use crate::message::passthru::Dialect;
 use crate::message::{keys, Arguments, CancelMode, Feature, MatchPolicy, Passthru, Payload, Role};
+use crate::trace::TraceContext;
 use crate::value::{Dict, Value, ValueError};
 
 /// The answer to a call: the result payload and its details.
@@ -118,6 +119,12 @@ impl CallBuilder {
     /// Asks the dealer to disclose this caller's identity to the callee.
     pub fn disclose_me(self) -> Self {
         self.option(keys::DISCLOSE_ME, true)
+    }
+
+    /// Sends this trace context (instead of the current span's, see [`crate::trace`]).
+    pub fn trace_context(mut self, context: &TraceContext) -> Self {
+        context.write(&mut self.options);
+        self
     }
 
     /// How a cancel (on drop or timeout) asks the dealer to stop the call.
@@ -237,7 +244,8 @@ impl IntoFuture for CallBuilder {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        let span = tracing::debug_span!("wamp_call", procedure = %self.procedure);
+        let span =
+            tracing::debug_span!("wamp_call", procedure = %self.procedure, otel.kind = "client");
         Box::pin(
             async move {
                 let mut this = self;
@@ -272,11 +280,19 @@ impl Session {
     /// sealed when the key ring covers the URI. A passthru payload's attributes go into the
     /// options, and the router must announce its dialect.
     pub(crate) fn outgoing_payload(&self, out: Outgoing<'_>) -> Result<Payload, Error> {
+        // The trace context: given to the builder, or the current span's (`crate::trace`).
+        let trace = TraceContext::from_dict(out.options).or_else(TraceContext::current);
+        if let Some(trace) = &trace {
+            trace.write(out.options);
+        }
         let sealed;
         let passthru = match out.passthru {
             Some(p) => p,
             None => {
-                let arguments = out.arguments?;
+                let mut arguments = out.arguments?;
+                if let (Some(trace), true) = (&trace, self.config().trace_in_payload) {
+                    trace.write(&mut arguments.kwargs);
+                }
                 match self.seal(out.uri, &arguments, out.encrypted)? {
                     Some(p) => {
                         sealed = p;

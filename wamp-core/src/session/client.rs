@@ -243,6 +243,16 @@ impl Client {
         self
     }
 
+    /// Also carries the trace context of each call and publication in its `kwargs`
+    /// (`_traceparent`, `_tracestate`), for routers that strip the options it normally travels
+    /// in, such as Crossbar.io 26.10.1 (see [`crate::trace`]). Only where every callee and
+    /// subscriber is wamp-rs, which takes the keys out again: another peer sees them as two
+    /// more keyword arguments.
+    pub fn trace_in_payload(mut self) -> Self {
+        self.session.trace_in_payload = true;
+        self
+    }
+
     /// The most invocations this callee runs at once (default 4,096); more are answered with
     /// `wamp.error.unavailable`, which lets a dealer reroute them (Call Reroute).
     pub fn max_concurrent_invocations(mut self, invocations: usize) -> Self {

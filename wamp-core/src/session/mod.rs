@@ -125,6 +125,9 @@ pub struct SessionConfig {
     /// they cover are sealed, and sealed payloads that arrive are opened (`None`: payloads are
     /// sent as they are, and sealed ones arrive as [`Passthru`](crate::message::Passthru)).
     pub key_ring: Option<std::sync::Arc<crate::cryptobox::KeyRing>>,
+    /// Also carry the trace context in CALL and PUBLISH `kwargs`, for routers that strip the
+    /// options (see [`crate::trace`]; default off).
+    pub trace_in_payload: bool,
 }
 
 impl Default for SessionConfig {
@@ -138,6 +141,7 @@ impl Default for SessionConfig {
             max_concurrent_invocations: 4096,
             reconnect: None,
             key_ring: None,
+            trace_in_payload: false,
         }
     }
 }

@@ -114,6 +114,12 @@ impl PublishBuilder {
     pub fn retain(self) -> Self {
         self.option(keys::RETAIN, true)
     }
+
+    /// Sends this trace context (instead of the current span's, see [`crate::trace`]).
+    pub fn trace_context(mut self, context: &crate::trace::TraceContext) -> Self {
+        context.write(&mut self.options);
+        self
+    }
 }
 
 impl IntoFuture for PublishBuilder {

@@ -106,6 +106,9 @@ pub struct Invocation {
     /// The procedure actually called: from the details for pattern registrations, else the
     /// registered procedure.
     pub procedure: String,
+    /// Values that middleware layers put here for the handler (see
+    /// [`crate::typed::middleware`]); a typed method reads them from its `Context`.
+    pub extensions: http::Extensions,
     pub(crate) inputs: Option<Inputs>,
     pub(crate) request: Id,
     pub(crate) connection: u64,

@@ -1,10 +1,12 @@
 //! Services ready to register: one trait's procedures, a part of them, or several services at
 //! once, registered together and held by one [`ServiceHandle`].
 
+use super::middleware::{layer_procedures, BoxError, Handlers, Layer, Service};
 use super::{ServeError, ServiceHandle};
 use crate::__private::{register_all, Procedure};
 use crate::describe::ServiceDescription;
 use crate::session::Session;
+use crate::session::{Invocation, Reply};
 
 /// One service's procedures and description, before registering.
 struct Part {
@@ -81,6 +83,43 @@ impl ServiceBundle {
                 .retain(|(_, options, _)| methods.contains(&options.method));
             if let Some(d) = &mut part.description {
                 d.procedures.retain(|p| methods.contains(&p.name.as_str()));
+            }
+        }
+        self
+    }
+
+    /// Puts every procedure of the bundle (as it stands: add services with `and` before) behind
+    /// `layer`, a `tower::Layer` (see [`crate::typed::middleware`]). One stack serves them
+    /// all, so a concurrency limit or a rate holds across the bundle; a layer tells the methods
+    /// apart by the [`Method`](super::middleware::Method) extension or the procedure. Called
+    /// again, the new layer wraps the earlier: it sees an invocation first. Several layers in
+    /// the usual order: pass one `tower::ServiceBuilder`.
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<Handlers>,
+        L::Service: Service<Invocation, Response = Reply> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Invocation>>::Error: Into<BoxError>,
+        <L::Service as Service<Invocation>>::Future: Send + 'static,
+    {
+        let counts: Vec<usize> = self.parts.iter().map(|p| p.procedures.len()).collect();
+        let all = self
+            .parts
+            .iter_mut()
+            .flat_map(|p| std::mem::take(&mut p.procedures))
+            .collect();
+        let mut layered = layer_procedures(all, layer).into_iter();
+        for (part, count) in self.parts.iter_mut().zip(counts) {
+            part.procedures = layered.by_ref().take(count).collect();
+        }
+        self
+    }
+
+    /// Asks the dealer to disclose the caller of every procedure (as `#[wamp(disclose_caller)]`
+    /// does for one): what [`RequireRoleLayer`](super::middleware::RequireRoleLayer) needs.
+    pub fn disclose_caller(mut self) -> Self {
+        for part in &mut self.parts {
+            for (_, options, _) in &mut part.procedures {
+                options.disclose_caller = true;
             }
         }
         self

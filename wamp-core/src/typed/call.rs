@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::__private::{call, call_stream, ArgsBuilder, CallOptions, Codec, Errors};
 use crate::message::CancelMode;
-use crate::session::Session;
+use crate::typed::middleware::Caller;
 use crate::typed::{CallError, ProgressStream};
 
 /// The options a typed call can change for itself, kept at `$($options).+`.
@@ -48,7 +48,7 @@ macro_rules! per_call_options {
 /// A typed call to a procedure answering one result `T` (or its error `E`). Await it.
 #[must_use = "a call does nothing until awaited"]
 pub struct TypedCall<T, E> {
-    session: Session,
+    caller: Caller,
     procedure: String,
     arguments: ArgsBuilder,
     options: CallOptions,
@@ -67,14 +67,14 @@ impl<T, E> std::fmt::Debug for TypedCall<T, E> {
 impl<T, E> TypedCall<T, E> {
     /// A call of `procedure` (the generated client makes these).
     pub fn new(
-        session: Session,
+        caller: Caller,
         procedure: String,
         arguments: ArgsBuilder,
         options: CallOptions,
         codecs: (Codec<T>, Errors<E>),
     ) -> Self {
         Self {
-            session,
+            caller,
             procedure,
             arguments,
             options,
@@ -92,7 +92,7 @@ impl<T: Send + 'static, E: Send + 'static> IntoFuture for TypedCall<T, E> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             call(
-                &self.session,
+                &self.caller,
                 &self.procedure,
                 self.arguments,
                 self.options,
@@ -121,14 +121,14 @@ impl<T, E> std::fmt::Debug for TypedStreamCall<T, E> {
 impl<T, E> TypedStreamCall<T, E> {
     /// A call of the progressive `procedure` (the generated client makes these).
     pub fn new(
-        session: Session,
+        caller: Caller,
         procedure: String,
         arguments: ArgsBuilder,
         options: CallOptions,
         codecs: (Codec<T>, Errors<E>),
     ) -> Self {
         Self {
-            inner: TypedCall::new(session, procedure, arguments, options, codecs),
+            inner: TypedCall::new(caller, procedure, arguments, options, codecs),
         }
     }
 
@@ -142,7 +142,7 @@ impl<T: Send + 'static, E: Send + 'static> IntoFuture for TypedStreamCall<T, E> 
     fn into_future(self) -> Self::IntoFuture {
         let c = self.inner;
         Box::pin(async move {
-            call_stream(&c.session, &c.procedure, c.arguments, c.options, c.codecs).await
+            call_stream(&c.caller, &c.procedure, c.arguments, c.options, c.codecs).await
         })
     }
 }

@@ -14,6 +14,8 @@ use crate::error::Error;
 use crate::message::MatchPolicy;
 use crate::message::{Arguments, Id};
 use crate::session::{Event, PublishBuilder, SubscribeBuilder, Subscription, SubscriptionError};
+use crate::typed::middleware::events::{Delivery, ErasedHandler, EventHandlers, EventPipeline};
+use crate::typed::middleware::{BoxError, Layer, Service};
 use crate::value::{Dict, ValueError};
 use crate::Session;
 
@@ -58,7 +60,7 @@ pub trait WampEvent: Sized + Send + 'static {
 }
 
 /// Everything about a received event besides its payload.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct EventDetails {
     /// The concrete topic (for pattern subscriptions, the one the event was published to).
     pub topic: String,
@@ -73,6 +75,7 @@ pub struct EventDetails {
     publisher_authrole: Option<String>,
     retained: bool,
     from_history: bool,
+    extensions: http::Extensions,
 }
 
 impl EventDetails {
@@ -88,7 +91,18 @@ impl EventDetails {
             retained: event.retained(),
             from_history: event.from_history,
             details: event.details.clone(),
+            extensions: http::Extensions::new(),
         }
+    }
+
+    /// The same details carrying `extensions` (what event layers set).
+    pub fn with_extensions(self, extensions: http::Extensions) -> Self {
+        Self { extensions, ..self }
+    }
+
+    /// What the event layers put into the delivery's extensions (empty without layers).
+    pub fn extensions(&self) -> &http::Extensions {
+        &self.extensions
     }
 
     /// The publisher's session ID, when disclosed.
@@ -265,6 +279,26 @@ impl Session {
         handlers.subscribe_into(self, &mut subscriptions).await?;
         Ok(subscriptions)
     }
+
+    /// Subscribes every handler of a set, as [`Session::subscribe_handlers`] does, with each
+    /// event going through `layer` (a `tower::Layer`, see [`crate::typed::middleware`]) before
+    /// its handler. The layer's state (a concurrency limit, a rate) holds across the set.
+    pub async fn subscribe_handlers_layered<L>(
+        &self,
+        handlers: impl HandlerSet,
+        layer: L,
+    ) -> Result<Subscriptions, Error>
+    where
+        L: Layer<EventHandlers>,
+        L::Service: Service<Delivery, Response = ()> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Delivery>>::Error: Into<BoxError>,
+        <L::Service as Service<Delivery>>::Future: Send + 'static,
+    {
+        let mut subscriptions = Subscriptions::default();
+        subscriptions.pipeline = Some(EventPipeline::new(layer));
+        handlers.subscribe_into(self, &mut subscriptions).await?;
+        Ok(subscriptions)
+    }
 }
 
 impl SubscribeBuilder {
@@ -317,11 +351,26 @@ tuple_handler_sets!(A B C D E F G);
 tuple_handler_sets!(A B C D E F G H);
 
 /// Running event handlers. Dropping it stops them and unsubscribes.
-#[derive(Debug, Default)]
+#[derive(Default)]
 #[must_use = "dropping the handle unsubscribes every handler"]
 pub struct Subscriptions {
     tasks: Vec<(String, tokio::task::JoinHandle<()>)>,
     stats: Arc<HandlerStats>,
+    /// The layers every event goes through, when set.
+    pipeline: Option<EventPipeline>,
+}
+
+impl std::fmt::Debug for Subscriptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscriptions")
+            .field(
+                "topics",
+                &self.tasks.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            )
+            .field("stats", &self.stats)
+            .field("layered", &self.pipeline.is_some())
+            .finish()
+    }
 }
 
 /// Counters of what handlers could not handle: nothing is dropped silently.
@@ -333,6 +382,20 @@ struct HandlerStats {
     /// Set when the handle is dropped: a task still in the middle of a poll (abort takes effect
     /// only after it) then runs no further handler.
     stopped: std::sync::atomic::AtomicBool,
+}
+
+impl HandlerStats {
+    /// Counts an event that did not decode (or arrived in the clear for an encrypted type) as
+    /// undecodable, and any other error (the handler's, or a layer's refusal) as failed.
+    fn record(&self, topic: &str, error: &BoxError) {
+        if let Some(e) = error.downcast_ref::<EventError>() {
+            self.undecodable.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(%topic, error = %e, "an event did not reach its handler");
+        } else {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(%topic, %error, "an event handler failed");
+        }
+    }
 }
 
 impl Subscriptions {
@@ -350,39 +413,47 @@ impl Subscriptions {
         F: Fn(E, EventDetails) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
     {
-        let mut events: EventStream<E> = session
-            .subscribe(topic)
-            .match_policy(policy)
-            .typed()
-            .await?;
+        let mut events = session.subscribe(topic).match_policy(policy).await?;
+        let handler = Arc::new(handler);
+        let erased: ErasedHandler = Arc::new(move |delivery: Delivery| {
+            let handler = handler.clone();
+            Box::pin(async move {
+                let (event, details) = decode_event::<E>(Ok(delivery.event))?;
+                let details = details.with_extensions(delivery.extensions);
+                handler(event, details).await.map_err(BoxError::from)
+            })
+        });
+        let dispatch = match &self.pipeline {
+            Some(pipeline) => pipeline.add(erased),
+            None => erased,
+        };
         let stats = self.stats.clone();
         let task = tokio::spawn(async move {
-            while let Some(item) = events.next_with_details().await {
+            while let Some(item) = events.next().await {
                 if stats.stopped.load(Ordering::Acquire) {
                     break;
                 }
                 match item {
-                    Ok((event, details)) => {
-                        let topic = details.topic.clone();
-                        if let Err(e) = handler(event, details).await {
-                            stats.failed.fetch_add(1, Ordering::Relaxed);
-                            tracing::warn!(%topic, error = %e, "an event handler failed");
+                    Ok(event) => {
+                        let topic = event.topic.clone();
+                        // The handler's span continues the publisher's trace.
+                        let span = crate::trace::event_span(&event);
+                        let delivery = Delivery {
+                            event,
+                            extensions: http::Extensions::new(),
+                        };
+                        let handled = tracing::Instrument::instrument(dispatch(delivery), span);
+                        if let Err(error) = handled.await {
+                            stats.record(&topic, &error);
                         }
                     }
-                    Err(EventError::Decode { topic, error }) => {
-                        stats.undecodable.fetch_add(1, Ordering::Relaxed);
-                        tracing::warn!(%topic, %error, "an event did not decode for its handler");
-                    }
-                    Err(
-                        e @ (EventError::NotEncrypted { .. }
-                        | EventError::Subscription(SubscriptionError::Undecryptable { .. })),
-                    ) => {
-                        stats.undecodable.fetch_add(1, Ordering::Relaxed);
-                        tracing::warn!(error = %e, "an event did not reach its handler");
-                    }
-                    Err(EventError::Subscription(SubscriptionError::Lagged(n))) => {
+                    Err(SubscriptionError::Lagged(n)) => {
                         stats.lagged.fetch_add(n, Ordering::Relaxed);
                         tracing::warn!(dropped = n, "an event handler did not keep up");
+                    }
+                    Err(e @ SubscriptionError::Undecryptable { .. }) => {
+                        stats.undecodable.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!(error = %e, "an event did not reach its handler");
                     }
                     Err(e) => tracing::info!(error = %e, "an event handler's subscription ended"),
                 }

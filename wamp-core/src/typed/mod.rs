@@ -16,6 +16,7 @@
 //! | [`ServiceClient`] | what every generated client implements |
 //! | [`WampEvent`], [`EventStream`], [`EventDetails`] | typed events (`#[derive(WampEvent)]`) |
 //! | [`HandlerSet`], [`Subscriptions`] | `#[subscribe]` handlers and their running subscriptions |
+//! | [`middleware`] | `tower` layers around a service's methods, a client's calls, event handlers |
 //!
 //! The wire mapping, in both directions (so Autobahn and other untyped peers interoperate):
 //!
@@ -31,6 +32,7 @@ mod bundle;
 mod call;
 mod error;
 mod event;
+pub mod middleware;
 pub(crate) mod progress;
 mod service;
 

@@ -15,12 +15,13 @@ use crate::value::Dict;
 /// Who called is known only when the method asks the dealer for it with
 /// `#[wamp(disclose_caller)]` (and the dealer agrees): [`Context::disclosure`] says which, so
 /// that a `None` from [`Context::caller`] and its siblings is never a silent surprise.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Context {
     procedure: String,
     registration: Id,
     details: Dict,
     disclosure: Disclosure,
+    extensions: http::Extensions,
 }
 
 /// Whether the caller's identity is in a [`Context`].
@@ -56,7 +57,22 @@ impl Context {
             registration: invocation.registration,
             details: invocation.details.clone(),
             disclosure,
+            extensions: invocation.extensions.clone(),
         }
+    }
+
+    /// What middleware layers put into the invocation's extensions (see
+    /// [`crate::typed::middleware`]): `ctx.extensions().get::<T>()`. Empty without layers.
+    pub fn extensions(&self) -> &http::Extensions {
+        &self.extensions
+    }
+
+    /// The Rust name of the method invoked, when the service is layered (the
+    /// [`Method`](crate::typed::middleware::Method) extension).
+    pub fn method(&self) -> Option<&'static str> {
+        self.extensions
+            .get::<crate::typed::middleware::Method>()
+            .map(|m| m.0)
     }
 
     /// Whether the caller is known, and if not, why.

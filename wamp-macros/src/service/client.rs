@@ -51,7 +51,7 @@ pub(crate) fn render(service: &Service) -> TokenStream {
         #[doc = #doc]
         #[derive(::core::clone::Clone, ::core::fmt::Debug)]
         #vis struct #client {
-            session: #p::Session,
+            caller: #p::Caller,
             timeout: #p::Option<#p::Duration>,
             wait_for_callee: #p::Option<#p::Duration>,
         }
@@ -60,7 +60,23 @@ pub(crate) fn render(service: &Service) -> TokenStream {
         impl #client {
             /// A client calling over `session`.
             #vis fn new(session: #p::Session) -> Self {
-                Self { session, timeout: #p::None, wait_for_callee: #p::None }
+                Self { caller: #p::Caller::new(session), timeout: #p::None, wait_for_callee: #p::None }
+            }
+
+            /// The same client with its calls going through `layer` (a `tower::Layer` over
+            /// [`CallStack`](::wamp_core::typed::middleware::CallStack)) around the layers it
+            /// had: a retry of idempotent methods, metrics, a timeout. Without any, calls go
+            /// straight to the session. Calls of a method taking a stream parameter do not pass
+            /// through layers.
+            #vis fn layer<L>(self, layer: L) -> Self
+            where
+                L: #p::Layer<#p::CallStack>,
+                L::Service: #p::Service<#p::OutgoingCall, Response = #p::Answer>
+                    + #p::Clone + #p::Send + #p::Sync + 'static,
+                <L::Service as #p::Service<#p::OutgoingCall>>::Error: #p::Into<#p::BoxError>,
+                <L::Service as #p::Service<#p::OutgoingCall>>::Future: #p::Send + 'static,
+            {
+                Self { caller: self.caller.layer(layer), ..self }
             }
 
             /// The same client with every call timing out after `timeout` (instead of each
@@ -100,7 +116,7 @@ pub(crate) fn render(service: &Service) -> TokenStream {
             }
 
             fn session(&self) -> &#p::Session {
-                &self.session
+                self.caller.session()
             }
 
             // Each schema is `|g| schema::<T>(g)`, spanned at `T` (see `bounds`), which clippy
@@ -165,6 +181,8 @@ fn method(
     };
     let input_output = quote!(#p::Result<#ok, #p::CallError<#err>>);
     let encrypted = method.encrypted;
+    let idempotent = method.idempotent;
+    let method_name = ident.to_string().trim_start_matches("r#").to_owned();
     // A pattern registration answers many URIs: the caller names the one it calls.
     let (procedure_param, procedure, procedure_doc) =
         if method.policy == crate::vocab::MatchPolicy::Exact {
@@ -190,7 +208,7 @@ fn method(
                 quote!(async),
                 input_output,
                 quote! {
-                    #p::call_input(&self.session, #procedure, #ident, #wire, __options, (#codec, #errors)).await
+                    #p::call_input(self.caller.session(), #procedure, #ident, #wire, __options, (#codec, #errors)).await
                 },
             )
         }
@@ -201,7 +219,7 @@ fn method(
                 let mut arguments = #p::ArgsBuilder::new();
                 #(#pushes)*
                 #p::#call::new(
-                    #p::Clone::clone(&self.session),
+                    #p::Clone::clone(&self.caller),
                     #p::ToString::to_string(#procedure),
                     arguments,
                     __options,
@@ -220,6 +238,8 @@ fn method(
                 cancel: #p::CancelMode::#cancel,
                 encrypted: #encrypted,
                 disclose_me: false,
+                method: #method_name,
+                idempotent: #idempotent,
             };
             #send
         }
@@ -242,6 +262,7 @@ fn description(service: &Service, p: &TokenStream) -> TokenStream {
         let cancel = m.cancel.variant();
         let disclose = m.disclose_caller;
         let sealed = m.encrypted.then(|| quote!(.encrypted()));
+        let idempotent = m.idempotent.then(|| quote!(.idempotent()));
         let deprecated = m.deprecated.as_ref().map(|note| quote!(.deprecated(#note)));
         let timeout = match m.timeout_ms {
             Some(ms) => quote!(#p::Some(#ms)),
@@ -296,6 +317,7 @@ fn description(service: &Service, p: &TokenStream) -> TokenStream {
                 #answer
                 #error
                 #sealed
+                #idempotent
                 #deprecated
                 .finish();
         }

@@ -47,6 +47,8 @@ pub(crate) struct Method {
     pub(crate) encrypted: bool,
     /// `#[deprecated]`: its note (empty when it has none).
     pub(crate) deprecated: Option<String>,
+    /// `idempotent`: calling twice does no harm, so a caller layer may retry.
+    pub(crate) idempotent: bool,
 }
 
 /// How a parameter travels.
@@ -213,6 +215,7 @@ impl Method {
         let mut timeout_ms = None;
         let mut disclose_caller = false;
         let mut encrypted = false;
+        let mut idempotent = false;
         let mut kwargs = false;
         let mut cancel = CancelMode::Kill;
         let mut uri_check = uri_check;
@@ -227,6 +230,7 @@ impl Method {
                 "timeout_ms",
                 "disclose_caller",
                 "encrypted",
+                "idempotent",
                 "cancel",
                 "uri_check",
             ],
@@ -251,6 +255,10 @@ impl Method {
                 "encrypted" => {
                     attr::flag(meta)?;
                     encrypted = true;
+                }
+                "idempotent" => {
+                    attr::flag(meta)?;
+                    idempotent = true;
                 }
                 "cancel" => cancel = CancelMode::parse(&attr::choice(meta, CancelMode::NAMES)?.0),
                 "uri_check" => uri_check = UriCheck::parse(&attr::choice(meta, UriCheck::NAMES)?.0),
@@ -305,6 +313,7 @@ impl Method {
             disclose_caller,
             cancel,
             encrypted,
+            idempotent,
         })
     }
 }

@@ -239,7 +239,7 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
 ///Typed caller of [`Calculator`] (`com.example.calc`): one method per procedure, each answering the procedure's result or a [`CallError`](::wamp_core::typed::CallError).
 #[derive(::core::clone::Clone, ::core::fmt::Debug)]
 pub struct CalculatorClient {
-    session: ::wamp_core::__private::Session,
+    caller: ::wamp_core::__private::Caller,
     timeout: ::wamp_core::__private::Option<::wamp_core::__private::Duration>,
     wait_for_callee: ::wamp_core::__private::Option<::wamp_core::__private::Duration>,
 }
@@ -247,9 +247,34 @@ impl CalculatorClient {
     /// A client calling over `session`.
     pub fn new(session: ::wamp_core::__private::Session) -> Self {
         Self {
-            session,
+            caller: ::wamp_core::__private::Caller::new(session),
             timeout: ::wamp_core::__private::None,
             wait_for_callee: ::wamp_core::__private::None,
+        }
+    }
+    /// The same client with its calls going through `layer` (a `tower::Layer` over
+    /// [`CallStack`](::wamp_core::typed::middleware::CallStack)) around the layers it
+    /// had: a retry of idempotent methods, metrics, a timeout. Without any, calls go
+    /// straight to the session. Calls of a method taking a stream parameter do not pass
+    /// through layers.
+    pub fn layer<L>(self, layer: L) -> Self
+    where
+        L: ::wamp_core::__private::Layer<::wamp_core::__private::CallStack>,
+        L::Service: ::wamp_core::__private::Service<
+                ::wamp_core::__private::OutgoingCall,
+                Response = ::wamp_core::__private::Answer,
+            > + ::wamp_core::__private::Clone + ::wamp_core::__private::Send
+            + ::wamp_core::__private::Sync + 'static,
+        <L::Service as ::wamp_core::__private::Service<
+            ::wamp_core::__private::OutgoingCall,
+        >>::Error: ::wamp_core::__private::Into<::wamp_core::__private::BoxError>,
+        <L::Service as ::wamp_core::__private::Service<
+            ::wamp_core::__private::OutgoingCall,
+        >>::Future: ::wamp_core::__private::Send + 'static,
+    {
+        Self {
+            caller: self.caller.layer(layer),
+            ..self
         }
     }
     /// The same client with every call timing out after `timeout` (instead of each
@@ -293,12 +318,14 @@ impl CalculatorClient {
             cancel: ::wamp_core::__private::CancelMode::Kill,
             encrypted: false,
             disclose_me: false,
+            method: "add",
+            idempotent: true,
         };
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
         arguments.positional(&a, ::wamp_core::__private::wire::<i64>());
         arguments.positional(&b, ::wamp_core::__private::wire::<i64>());
         ::wamp_core::__private::TypedCall::new(
-            ::wamp_core::__private::Clone::clone(&self.session),
+            ::wamp_core::__private::Clone::clone(&self.caller),
             ::wamp_core::__private::ToString::to_string("com.example.calc.add"),
             arguments,
             __options,
@@ -325,12 +352,14 @@ impl CalculatorClient {
             cancel: ::wamp_core::__private::CancelMode::KillNoWait,
             encrypted: false,
             disclose_me: false,
+            method: "divide",
+            idempotent: false,
         };
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
         arguments.keyword("dividend", &dividend, ::wamp_core::__private::wire::<i64>());
         arguments.keyword("divisor", &divisor, ::wamp_core::__private::wire::<i64>());
         ::wamp_core::__private::TypedCall::new(
-            ::wamp_core::__private::Clone::clone(&self.session),
+            ::wamp_core::__private::Clone::clone(&self.caller),
             ::wamp_core::__private::ToString::to_string("com.example.calc.divide"),
             arguments,
             __options,
@@ -357,11 +386,13 @@ impl CalculatorClient {
             cancel: ::wamp_core::__private::CancelMode::Kill,
             encrypted: false,
             disclose_me: false,
+            method: "count",
+            idempotent: false,
         };
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
         arguments.positional(&to, ::wamp_core::__private::wire::<u32>());
         ::wamp_core::__private::TypedStreamCall::new(
-            ::wamp_core::__private::Clone::clone(&self.session),
+            ::wamp_core::__private::Clone::clone(&self.caller),
             ::wamp_core::__private::ToString::to_string("com.example.calc.count"),
             arguments,
             __options,
@@ -388,11 +419,13 @@ impl CalculatorClient {
             cancel: ::wamp_core::__private::CancelMode::Kill,
             encrypted: false,
             disclose_me: false,
+            method: "read",
+            idempotent: false,
         };
         let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
         arguments.spread(&query, ::wamp_core::__private::wire::<Query>());
         ::wamp_core::__private::TypedCall::new(
-            ::wamp_core::__private::Clone::clone(&self.session),
+            ::wamp_core::__private::Clone::clone(&self.caller),
             ::wamp_core::__private::ToString::to_string(procedure),
             arguments,
             __options,
@@ -418,7 +451,7 @@ impl ::wamp_core::__private::ServiceClient for CalculatorClient {
         Self::new(session)
     }
     fn session(&self) -> &::wamp_core::__private::Session {
-        &self.session
+        self.caller.session()
     }
     #[allow(clippy::redundant_closure)]
     fn description() -> ::wamp_core::__private::ServiceDescription {
@@ -440,6 +473,7 @@ impl ::wamp_core::__private::ServiceClient for CalculatorClient {
             .positional("b", |g| ::wamp_core::__private::schema::<i64>(g))
             .result(|g| ::wamp_core::__private::schema::<i64>(g))
             .error(::wamp_core::__private::errors::<CalcError>().describe)
+            .idempotent()
             .finish();
         service
             .procedure(

@@ -1,6 +1,7 @@
 #[wamp_service(prefix = "com.example.calc", events(Computed))]
 pub trait Calculator {
     /// Adds two numbers.
+    #[wamp(idempotent)]
     async fn add(&self, a: i64, b: i64) -> Result<i64, CalcError>;
     /// Divides, the client sending keyword arguments.
     #[wamp(kwargs, timeout_ms = 500, cancel = "killnowait")]

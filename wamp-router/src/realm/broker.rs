@@ -204,6 +204,8 @@ impl Broker {
         let mut details = Dict::new();
         // Subscribers are not checked for the dialect: the spec leaves that to them.
         passthru::forward(options, &mut details);
+        // The publisher's trace context (`_traceparent`, `_tracestate`), when well formed.
+        wamp_core::trace::forward(options, &mut details);
         if disclose_me(options) {
             if let Some(publisher) = sessions.identity(session) {
                 details.insert(keys::PUBLISHER.into(), id(session));

@@ -169,7 +169,13 @@ impl Driver {
                         &mut event.arguments,
                         &mut event.passthru,
                     ) {
-                        Ok(sealed) => event.encrypted = sealed,
+                        Ok(sealed) => {
+                            event.encrypted = sealed;
+                            crate::trace::take_from_kwargs(
+                                &mut event.arguments.kwargs,
+                                &mut event.details,
+                            );
+                        }
                         Err(e) => {
                             tracing::warn!(
                                 publication = event.publication,
@@ -397,14 +403,17 @@ impl Driver {
             (None, None)
         };
         let sealed_for = encrypted.then(|| procedure.clone());
+        let mut details = m.details;
+        crate::trace::take_from_kwargs(&mut arguments.kwargs, &mut details);
         let invocation = Invocation {
             inputs,
             arguments,
             passthru,
             encrypted,
-            details: m.details,
+            details,
             registration: m.registration,
             procedure,
+            extensions: http::Extensions::new(),
             request: m.request,
             connection: self.connection,
             commands: self.self_tx.clone(),
@@ -412,9 +421,11 @@ impl Driver {
         let request = m.request;
         let connection = self.connection;
         let timeout = invocation.timeout();
-        let work = std::panic::AssertUnwindSafe(slot.handler.handle(invocation)).catch_unwind();
+        // The handler's span continues the caller's trace (`crate::trace`).
+        let span = crate::trace::invocation_span(&invocation);
+        let work = span.in_scope(|| slot.handler.handle(invocation));
+        let work = std::panic::AssertUnwindSafe(work).catch_unwind();
         let tx = self.self_tx.clone();
-        let span = tracing::debug_span!("wamp_invocation", request, registration = m.registration);
         let task = tokio::spawn(tracing::Instrument::instrument(
             async move {
                 let outcome = match timeout {

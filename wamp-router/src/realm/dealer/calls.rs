@@ -270,6 +270,8 @@ impl Dealer {
             details.insert(keys::PROGRESS.into(), Value::Bool(true));
         }
         passthru::forward(&out.options, &mut details);
+        // The caller's trace context (`_traceparent`, `_tracestate`), when well formed.
+        wamp_core::trace::forward(&out.options, &mut details);
         if callee.disclose_caller || disclose_me(&out.options) {
             if let Some(caller) = sessions.identity(out.caller) {
                 details.insert(keys::CALLER.into(), id(out.caller));

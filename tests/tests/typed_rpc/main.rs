@@ -21,6 +21,8 @@ use wamp_core::{Client, Session};
 use wamp_tests::typed::{Calc, CalcError, Calculator as _, CalculatorClient, Point};
 use wamp_tests::{anonymous, cred, trace, Crossbar, Routed, Target};
 
+mod middleware;
+
 async fn ticket(cb: &Crossbar, section: &str) -> Session {
     Client::new(&cb.ws_auth, &cb.realm)
         .authid(cred(section, "authid"))
@@ -445,6 +447,21 @@ mod embedded {
         super::per_call_options(&router().await.endpoints).await;
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn middleware_callee_layers() {
+        super::middleware::callee_layers(&router().await.endpoints).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn middleware_caller_layers() {
+        super::middleware::caller_layers(&router().await.endpoints).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn middleware_event_layers() {
+        super::middleware::event_layers(&router().await.endpoints).await;
+    }
+
     async fn router() -> Routed {
         trace();
         wamp_tests::target(Target::Embedded).await.unwrap()
@@ -485,5 +502,8 @@ mod crossbar {
         super::patterns_shared_registrations_and_disclosure(cb).await;
         super::per_call_options(cb).await;
         super::composed_services(cb).await;
+        super::middleware::callee_layers(cb).await;
+        super::middleware::caller_layers(cb).await;
+        super::middleware::event_layers(cb).await;
     }
 }
