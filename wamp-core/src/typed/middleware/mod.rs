@@ -19,9 +19,9 @@
 //! across every procedure of the bundle), `tower::load_shed::LoadShedLayer` (a shed invocation
 //! is answered `wamp.error.unavailable`, which a dealer with Call Reroute takes as "try another
 //! callee"). This module adds [`RequireRole`] (authorization by the caller's authrole),
-//! [`RetryIdempotent`] (a caller retry policy for methods marked `#[wamp(idempotent)]`) and the
-//! tracing layers of [`trace`](crate::typed::trace). Several layers at once: pass a
-//! `tower::ServiceBuilder`.
+//! [`RetryIdempotent`] (a caller retry policy for methods marked `#[wamp(idempotent)]`); trace
+//! context propagation needs no layer (see [`trace`](crate::trace)). Several layers at once:
+//! pass a `tower::ServiceBuilder`.
 //!
 //! Nothing is paid where no layer is set: the handlers and calls are then the same code as
 //! without this module.
