@@ -74,9 +74,37 @@ function trimArgs(args: unknown[]): void {
   }
 }
 
+/** A URI template and the values of its `{name}` components (typed URI captures). */
+type Procedure = string | { template: string; captures: { [name: string]: unknown } };
+
+function resolveProcedure(procedure: Procedure): string {
+  if (typeof procedure === "string") return procedure;
+  return procedure.template
+    .split(".")
+    .map((component) => {
+      const name = /^\{(.+)\}$/.exec(component)?.[1];
+      if (name === undefined) return component;
+      const value = procedure.captures[name];
+      const text =
+        typeof value === "string" || typeof value === "bigint" || typeof value === "boolean"
+          ? String(value)
+          : typeof value === "number" && Number.isInteger(value)
+            ? String(value)
+            : null;
+      if (text === null) {
+        throw new TypeError(`capture \`${name}\`: a URI component is a string, an integer or a boolean`);
+      }
+      if (text === "" || /[.#\s]/.test(text)) {
+        throw new TypeError(`capture \`${name}\`: ${JSON.stringify(text)} cannot be a URI component`);
+      }
+      return text;
+    })
+    .join(".");
+}
+
 function call<T, E>(
   session: WampSession,
-  procedure: string,
+  procedure: Procedure,
   args: unknown[],
   kwargs: { [key: string]: unknown },
   declared: readonly ErrorVariant[],
@@ -87,7 +115,7 @@ function call<T, E>(
     if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
   }
   return new Promise<T>((resolve, reject) => {
-    session.call(procedure, args, kwargs, options).then(
+    session.call(resolveProcedure(procedure), args, kwargs, options).then(
       (result) => resolve(unwrapResult(result) as T),
       (error) => reject(callError<E>(error, declared)),
     );

@@ -169,5 +169,15 @@ pub mod shapes {
         /// Echoes a bundle of all of them.
         #[wamp(uri = "com.typed.shapes.bundle")]
         async fn bundle(&self, value: Bundle) -> Bundle;
+        /// Where a value is kept, as the callee read it from the URI called (typed URI captures:
+        /// `shelf` and `slot` are components of the URI, `label` is a keyword argument).
+        #[wamp(uri = "com.typed.shapes.shelf.{shelf}.slot.{slot}")]
+        async fn shelved(
+            &self,
+            shelf: String,
+            slot: u64,
+            #[wamp(kwarg)]
+            label: Option<String>,
+        ) -> String;
     }
 }

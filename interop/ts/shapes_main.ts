@@ -42,7 +42,14 @@ async function run(session: WampSession): Promise<{ [key: string]: unknown }> {
   const texts = echoed.internal.map((m) => (m.type === "message" ? m.text : m.type === "joined" ? m.name : "-"));
   const counts = echoed.adjacent.map((a) => (a.t === "Count" ? a.c : 0));
   const sent = { external, internal, adjacent, untagged, bundle };
-  return { same: JSON.stringify(sent) === JSON.stringify(echoed), echoed, texts, counts };
+  // URI captures: the client fills in the URI; a value that is no URI component is refused
+  // before anything is sent.
+  const shelved = await shapes.shelved("top", 3, "jam");
+  const refused = await shapes.shelved("a.b", 1).then(
+    () => "sent",
+    (e: unknown) => (e instanceof TypeError ? e.message : String(e)),
+  );
+  return { same: JSON.stringify(sent) === JSON.stringify(echoed), echoed, texts, counts, shelved, refused };
 }
 
 const connection = new autobahn.Connection({ url, realm, max_retries: 0 });

@@ -118,6 +118,15 @@ pub trait Shapes {
     async fn untagged(&self, value: Untagged) -> Untagged;
     /// Echoes a bundle of all of them.
     async fn bundle(&self, value: Bundle) -> Bundle;
+    /// Where a value is kept, as the callee read it from the URI called (typed URI captures:
+    /// `shelf` and `slot` are components of the URI, `label` is a keyword argument).
+    #[wamp(name = "shelf.{shelf}.slot.{slot}")]
+    async fn shelved(
+        &self,
+        shelf: String,
+        slot: u64,
+        #[wamp(kwarg)] label: Option<String>,
+    ) -> String;
 }
 
 /// The echoing implementation.
@@ -139,5 +148,8 @@ impl Shapes for Echo {
     }
     async fn bundle(&self, value: Bundle) -> Bundle {
         value
+    }
+    async fn shelved(&self, shelf: String, slot: u64, label: Option<String>) -> String {
+        format!("{shelf}/{slot}/{}", label.unwrap_or_default())
     }
 }

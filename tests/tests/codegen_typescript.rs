@@ -142,6 +142,11 @@ async fn typescript_client_round_trips_every_enum_representation() {
         assert_eq!(result["same"], json!(true), "{result}");
         assert_eq!(result["texts"], json!(["-", "hi", "bob"]));
         assert_eq!(result["counts"], json!([0, 7, 0, 0]));
+        assert_eq!(result["shelved"], json!("top/3/jam"));
+        assert_eq!(
+            result["refused"],
+            json!("capture `shelf`: \"a.b\" cannot be a URI component")
+        );
     })
     .await;
 }

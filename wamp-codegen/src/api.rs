@@ -15,6 +15,8 @@ pub(crate) enum ParamKind {
     Kwargs,
     /// A stream: every positional argument of every CALL of the call is one item.
     Input,
+    /// A `{name}` component of the URI.
+    Capture,
 }
 
 #[derive(Debug, Clone)]
@@ -218,10 +220,29 @@ pub(crate) fn positional(types: &mut Types<'_>, schema: &Json, hint: &str) -> Ve
         .collect()
 }
 
-/// A procedure's parameters in order: the positional ones (`args`), then the keyword ones or
-/// the one that is the whole `kwargs` (a titled `kwargs` schema).
+/// A procedure's parameters in order: the URI's captures, the positional ones (`args`), then
+/// the keyword ones or the one that is the whole `kwargs` (a titled `kwargs` schema).
 pub(crate) fn params(types: &mut Types<'_>, desc: &ProcedureDescription) -> Vec<Param> {
     let hint = type_name(&desc.name);
+    let mut captures = Vec::new();
+    if let Some(object) = desc.captures.as_ref().and_then(Json::as_object) {
+        let schemas = object.get("properties").and_then(Json::as_object);
+        for field in types.fields(object, &hint) {
+            let schema = schemas
+                .and_then(|p| p.get(&field.key))
+                .cloned()
+                .unwrap_or(Json::Bool(true));
+            captures.push(Param {
+                name: field.key,
+                ty: field.ty,
+                schema,
+                kind: ParamKind::Capture,
+                required: true,
+            });
+        }
+    }
+    // In the URI's order.
+    captures.sort_by_key(|c| desc.uri.find(&format!("{{{}}}", c.name)));
     if let Some(item) = &desc.input {
         let name = item.get("title").and_then(Json::as_str).unwrap_or("items");
         return vec![Param {
@@ -238,17 +259,19 @@ pub(crate) fn params(types: &mut Types<'_>, desc: &ProcedureDescription) -> Vec<
         .and_then(Json::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut params: Vec<Param> = positional(types, &desc.args, &hint)
-        .into_iter()
-        .zip(items)
-        .map(|(f, schema)| Param {
-            required: f.required,
-            name: f.key,
-            ty: f.ty,
-            schema,
-            kind: ParamKind::Positional,
-        })
-        .collect();
+    let mut params = captures;
+    params.extend(
+        positional(types, &desc.args, &hint)
+            .into_iter()
+            .zip(items)
+            .map(|(f, schema)| Param {
+                required: f.required,
+                name: f.key,
+                ty: f.ty,
+                schema,
+                kind: ParamKind::Positional,
+            }),
+    );
     match desc.kwargs.get("title").and_then(Json::as_str) {
         Some(title) => {
             let required = !types.nullable(&desc.kwargs);

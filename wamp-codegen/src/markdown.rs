@@ -40,7 +40,12 @@ fn render_service(out: &mut String, api: &Api<'_>) {
             Some(note) => facts.push(format!("**deprecated**: {note}")),
             None => {}
         }
-        if d.match_policy != MatchPolicy::Exact {
+        let pattern = wamp_core::uri::capture_pattern(&d.uri);
+        if pattern != d.uri {
+            facts.push(format!(
+                "each `{{name}}` component is filled in from its argument (registered as the wildcard pattern `{pattern}`)"
+            ));
+        } else if d.match_policy != MatchPolicy::Exact {
             facts.push(format!(
                 "{} match: call any URI the pattern covers",
                 d.match_policy.name()
@@ -78,6 +83,7 @@ fn render_service(out: &mut String, api: &Api<'_>) {
                     }
                     ParamKind::Keyword => format!("`kwargs.{}`", param.name),
                     ParamKind::Kwargs => "the whole `kwargs`".into(),
+                    ParamKind::Capture => format!("the URI's `{{{}}}` component", param.name),
                     ParamKind::Input => {
                         "each positional argument of each CALL: a stream, sent as progressive call invocations".into()
                     }

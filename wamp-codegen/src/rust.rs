@@ -166,7 +166,9 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
         let desc = procedure.desc;
         doc(out, &desc.docs);
         let mut keys = vec![format!("uri = {:?}", desc.uri)];
-        if desc.match_policy != MatchPolicy::Exact {
+        // A URI with captures is a wildcard registration without saying so.
+        let pattern = wamp_core::uri::capture_pattern(&desc.uri);
+        if desc.match_policy != MatchPolicy::Exact && pattern == desc.uri {
             keys.push(format!("match = {:?}", desc.match_policy.name()));
         }
         if desc.invoke != InvokePolicy::Single {
@@ -187,7 +189,7 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
         if desc.cancel != CancelMode::Kill {
             keys.push(format!("cancel = {:?}", desc.cancel.name()));
         }
-        if !service_loose && !loose(&desc.uri, desc.match_policy).is_empty() {
+        if !service_loose && !loose(&pattern, desc.match_policy).is_empty() {
             keys.push("uri_check = \"loose\"".into());
         }
         deprecated(out, desc.deprecated.as_deref());
@@ -197,7 +199,7 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
             .iter()
             .map(|p| {
                 let attr = match p.kind {
-                    ParamKind::Positional => "",
+                    ParamKind::Positional | ParamKind::Capture => "",
                     ParamKind::Keyword => "#[wamp(kwarg)] ",
                     ParamKind::Kwargs => "#[wamp(kwargs)] ",
                     ParamKind::Input => {

@@ -115,9 +115,36 @@ pub fn validate(uri: &str, check: UriCheck, policy: MatchPolicy) -> Result<(), U
     Ok(())
 }
 
+/// A typed service's procedure URI may be a template: a component `{name}` is a capture, filled
+/// in from the parameter `name` at each call (see the `wamp_service` macro). These are its
+/// captures, each with the component's position.
+pub fn captures(uri: &str) -> impl Iterator<Item = (usize, &str)> {
+    uri.split('.').enumerate().filter_map(|(index, component)| {
+        let name = component.strip_prefix('{')?.strip_suffix('}')?;
+        Some((index, name))
+    })
+}
+
+/// The pattern a URI template registers: each capture an empty component, matched as a
+/// wildcard. A URI without captures is itself.
+pub fn capture_pattern(uri: &str) -> String {
+    uri.split('.')
+        .map(|c| if captures(c).next().is_some() { "" } else { c })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates() {
+        let uri = "com.app.user.{id}.room.{room}";
+        assert_eq!(captures(uri).collect::<Vec<_>>(), [(3, "id"), (5, "room")]);
+        assert_eq!(capture_pattern(uri), "com.app.user..room.");
+        assert_eq!(capture_pattern("com.app.add"), "com.app.add");
+    }
 
     #[test]
     fn loose_rules() {

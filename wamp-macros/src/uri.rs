@@ -43,6 +43,52 @@ pub(crate) fn problem(uri: &str, policy: Policy, check: UriCheck) -> Option<Stri
     None
 }
 
+/// A `{name}` component of a procedure URI: a typed URI capture, bound to the parameter `name`.
+pub(crate) struct Placeholder {
+    /// Its position among the URI's components, from 0.
+    pub(crate) component: usize,
+    pub(crate) name: String,
+}
+
+/// The captures of `uri` in order, or why one is malformed: each is a whole component naming a
+/// parameter, and no name appears twice.
+pub(crate) fn placeholders(uri: &str) -> Result<Vec<Placeholder>, String> {
+    let mut found: Vec<Placeholder> = Vec::new();
+    for (component, text) in uri.split('.').enumerate() {
+        if !text.contains(['{', '}']) {
+            continue;
+        }
+        let name = text
+            .strip_prefix('{')
+            .and_then(|t| t.strip_suffix('}'))
+            .filter(|name| !name.contains(['{', '}']))
+            .ok_or_else(|| {
+                format!("`{text}` in `{uri}`: a capture is a whole component, `{{name}}`")
+            })?;
+        if syn::parse_str::<syn::Ident>(name).is_err() {
+            return Err(format!(
+                "`{text}` in `{uri}`: a capture names the method's parameter it fills"
+            ));
+        }
+        if found.iter().any(|p| p.name == name) {
+            return Err(format!("`{text}` appears twice in `{uri}`"));
+        }
+        found.push(Placeholder {
+            component,
+            name: name.to_owned(),
+        });
+    }
+    Ok(found)
+}
+
+/// What a URI with captures registers: each capture an empty component (a wildcard pattern).
+pub(crate) fn pattern(uri: &str) -> String {
+    uri.split('.')
+        .map(|c| if c.starts_with('{') { "" } else { c })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +109,27 @@ mod tests {
         assert!(loose("com.a b", Policy::Exact).is_some());
         assert!(loose("com.a#b", Policy::Exact).is_some());
         assert!(loose("com..a", Policy::Exact).is_some());
+    }
+
+    #[test]
+    fn captures_are_whole_components() {
+        let names = |uri| {
+            placeholders(uri).map(|found| {
+                found
+                    .iter()
+                    .map(|p| (p.component, p.name.clone()))
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            names("com.app.user.{id}.get"),
+            Ok(vec![(3, "id".to_owned())])
+        );
+        assert_eq!(names("com.app.add"), Ok(vec![]));
+        assert!(names("com.app.user_{id}").is_err());
+        assert!(names("com.app.{id}.{id}").is_err());
+        assert!(names("com.app.{1d}").is_err());
+        assert!(names("com.app.{}").is_err());
+        assert_eq!(pattern("com.app.user.{id}.get"), "com.app.user..get");
     }
 }

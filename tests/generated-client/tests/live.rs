@@ -159,6 +159,14 @@ async fn generated_types_round_trip_every_enum_representation() {
             owner: bob,
         };
         assert_eq!(client.bundle(bundle.clone()).await.unwrap(), bundle);
+        // URI captures: the generated client fills in the URI the original callee reads.
+        assert_eq!(
+            client
+                .shelved("top".into(), 3, Some("jam".into()))
+                .await
+                .unwrap(),
+            "top/3/jam"
+        );
     })
     .await;
 }

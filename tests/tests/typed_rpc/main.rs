@@ -3,7 +3,7 @@
 //! sequence, since the procedures have fixed URIs in one shared realm): typed calls with
 //! positional and keyword arguments, typed errors kept apart from the other failures,
 //! progressive streams with cancel on drop, timeouts, pattern and shared registrations, caller
-//! disclosure, and unregistration on drop. Raw `session.call`s check the wire mapping.
+//! disclosure, typed URI captures, middleware, and unregistration on drop. Raw `session.call`s check the wire mapping.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -21,6 +21,7 @@ use wamp_core::{Client, Session};
 use wamp_tests::typed::{Calc, CalcError, Calculator as _, CalculatorClient, Point};
 use wamp_tests::{anonymous, cred, trace, Crossbar, Routed, Target};
 
+mod captures;
 mod middleware;
 
 async fn ticket(cb: &Crossbar, section: &str) -> Session {
@@ -448,6 +449,11 @@ mod embedded {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn typed_uri_captures() {
+        super::captures::typed_captures(&router().await.endpoints).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn middleware_callee_layers() {
         super::middleware::callee_layers(&router().await.endpoints).await;
     }
@@ -505,5 +511,6 @@ mod crossbar {
         super::middleware::callee_layers(cb).await;
         super::middleware::caller_layers(cb).await;
         super::middleware::event_layers(cb).await;
+        super::captures::typed_captures(cb).await;
     }
 }

@@ -15,6 +15,7 @@ use wamp_core::describe::{Document, ProcedureDescription, ServiceDescription, To
 use crate::api::{params, Param, ParamKind};
 use crate::types::Types;
 
+mod captures;
 mod schema;
 mod whole;
 
@@ -177,7 +178,12 @@ impl<'a, 'r> Differ<'a, 'r> {
 
     fn services(mut self) {
         for o in &self.old.procedures {
-            match self.new.procedures.iter().find(|n| n.uri == o.uri) {
+            match self
+                .new
+                .procedures
+                .iter()
+                .find(|n| captures::same_uri(o, n))
+            {
                 Some(n) => self.procedure(o, n),
                 // Removing what was deprecated is what the deprecation announced.
                 None if o.deprecated.is_some() => self.push(
@@ -195,7 +201,7 @@ impl<'a, 'r> Differ<'a, 'r> {
             }
         }
         for n in &self.new.procedures {
-            if !self.old.procedures.iter().any(|o| o.uri == n.uri) {
+            if !self.old.procedures.iter().any(|o| captures::same_uri(o, n)) {
                 self.push(
                     Severity::Compatible,
                     "procedure-added",
@@ -354,7 +360,12 @@ impl<'a, 'r> Differ<'a, 'r> {
         let at = o.uri.as_str();
         let old_params = params(&mut self.old_types, o);
         let new_params = params(&mut self.new_types, n);
+        self.captures(o, n, &old_params, &new_params);
         for (i, op) in old_params.iter().enumerate() {
+            // Captures are matched by their place in the URI (above), not by name.
+            if op.kind == ParamKind::Capture {
+                continue;
+            }
             let Some((j, np)) = new_params
                 .iter()
                 .enumerate()
@@ -424,7 +435,7 @@ impl<'a, 'r> Differ<'a, 'r> {
                 &format!("{at} argument `{}`", op.name),
             );
         }
-        for np in &new_params {
+        for np in new_params.iter().filter(|np| np.kind != ParamKind::Capture) {
             if !old_params.iter().any(|op| op.name == np.name) {
                 if np.required {
                     self.push(

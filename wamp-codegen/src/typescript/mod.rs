@@ -121,7 +121,13 @@ fn client_class(out: &mut String, api: &Api<'_>) {
             None => ("never".to_owned(), "[]".to_owned()),
         };
         let mut params: Vec<String> = Vec::new();
-        let pattern = d.match_policy != MatchPolicy::Exact;
+        let captures: Vec<String> = p
+            .params
+            .iter()
+            .filter(|x| x.kind == ParamKind::Capture)
+            .map(|x| format!("{:?}: {}", x.name, ts_ident(&x.name)))
+            .collect();
+        let pattern = d.match_policy != MatchPolicy::Exact && captures.is_empty();
         if pattern {
             params.push("procedure: string".into());
         }
@@ -171,6 +177,12 @@ fn client_class(out: &mut String, api: &Api<'_>) {
         };
         let target = if pattern {
             "procedure".to_owned()
+        } else if !captures.is_empty() {
+            format!(
+                "{{ template: {:?}, captures: {{ {} }} }}",
+                d.uri,
+                captures.join(", ")
+            )
         } else {
             format!("{:?}", d.uri)
         };

@@ -36,10 +36,12 @@ pub use crate::typed::{ServiceBundle, TypedCall, TypedStreamCall};
 pub use crate::value::{to_value, Dict, Value, ValueError};
 pub use schemars::{JsonSchema, SchemaGenerator};
 
+mod capture;
 mod codec;
 mod input;
 mod sealed;
 
+pub use capture::capture;
 pub use codec::{errors, schema, wire, Codec, Described, ErrorType, Errors, Wire};
 pub use input::{call_input, input_stream, InputFailure, InputStream};
 

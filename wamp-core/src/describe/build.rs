@@ -174,6 +174,7 @@ impl ServiceBuilder {
                 cancel: CancelMode::Kill,
                 args: Json::Null,
                 kwargs: Json::Null,
+                captures: None,
                 result: None,
                 progress: None,
                 input: None,
@@ -186,6 +187,7 @@ impl ServiceBuilder {
             positional: Vec::new(),
             keywords: Vec::new(),
             whole_kwargs: None,
+            captures: Vec::new(),
         }
     }
 
@@ -233,6 +235,7 @@ pub struct ProcedureBuilder<'a> {
     positional: Vec<(String, Json)>,
     keywords: Vec<(String, Json)>,
     whole_kwargs: Option<(String, Json)>,
+    captures: Vec<(String, Json)>,
 }
 
 impl ProcedureBuilder<'_> {
@@ -302,6 +305,17 @@ impl ProcedureBuilder<'_> {
         self
     }
 
+    /// A parameter filling the URI's `{name}` component.
+    pub fn capture(
+        mut self,
+        name: &str,
+        schema: impl FnOnce(&mut SchemaGenerator) -> Json,
+    ) -> Self {
+        let schema = schema(&mut self.service.gen);
+        self.captures.push((name.to_owned(), schema));
+        self
+    }
+
     /// The parameter that is the whole keyword dictionary.
     pub fn kwargs(mut self, name: &str, schema: impl FnOnce(&mut SchemaGenerator) -> Json) -> Self {
         let schema = schema(&mut self.service.gen);
@@ -335,6 +349,15 @@ impl ProcedureBuilder<'_> {
     /// Adds the procedure to the service.
     pub fn finish(mut self) {
         let gen = &self.service.gen;
+        if !self.captures.is_empty() {
+            self.procedure.captures = Some(object_schema(
+                self.captures
+                    .iter()
+                    .map(|(n, s)| (n.as_str(), s.clone()))
+                    .collect(),
+                gen,
+            ));
+        }
         if let Some(item) = &self.procedure.input {
             // Any number of items, positionally.
             self.procedure.args = serde_json::json!({"type": "array", "items": item});

@@ -170,7 +170,9 @@ impl ServiceDescription {
 pub struct ProcedureDescription {
     /// The Rust method name.
     pub name: String,
-    /// The URI registered (a pattern unless `match` is `exact`).
+    /// The URI registered (a pattern unless `match` is `exact`). A component `{name}` is a
+    /// capture: the parameter `name` (see `captures`) fills it in, and the dealer matches it as
+    /// the empty component of a wildcard pattern.
     pub uri: String,
     /// The method's documentation.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -193,6 +195,10 @@ pub struct ProcedureDescription {
     pub args: Json,
     /// The keyword arguments: an object schema.
     pub kwargs: Json,
+    /// The captures of `uri`: an object schema, one property per `{name}` component. A value
+    /// travels as the component's text (a string as it is, a number or boolean written out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captures: Option<Json>,
     /// The result (`args[0]` of the RESULT); absent when the procedure answers nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Json>,

@@ -85,7 +85,9 @@ pub enum CallError<E> {
     InvalidArgument(WampError),
     /// The callee or router answered with an error URI that `E` does not declare.
     UnknownError(WampError),
-    /// The result, or the payload of a declared error, did not decode into its Rust type.
+    /// The result, or the payload of a declared error, did not decode into its Rust type; or
+    /// an argument did not encode (then nothing was sent): a value that is no URI component
+    /// for a capture, a map with non-string keys for kwargs.
     Decode(ValueError),
     /// Any other failure of the session (an invalid URI, an unsupported feature...).
     Other(Error),

@@ -39,7 +39,7 @@ pub(crate) fn render(service: &Service) -> TokenStream {
         .zip(docs)
         .map(|(m, docs)| method(m, &docs, vis, &p));
     let prefix = &service.prefix;
-    let uris = service.methods.iter().map(|m| &m.uri);
+    let uris = service.methods.iter().map(|m| &m.pattern);
     let events = &service.events;
     let description = description(service, &p);
     let doc = format!(
@@ -155,6 +155,8 @@ fn method(
         match param.kind {
             ParamKind::Positional(_) => quote!(arguments.positional(&#ident, #wire);),
             ParamKind::Keyword(_) => quote!(arguments.keyword(#name, &#ident, #wire);),
+            // Filled into the URI (see `fill_uri`).
+            ParamKind::Capture(_) => quote!(),
             _ => quote!(arguments.spread(&#ident, #wire);),
         }
     });
@@ -183,10 +185,17 @@ fn method(
     let encrypted = method.encrypted;
     let idempotent = method.idempotent;
     let method_name = ident.to_string().trim_start_matches("r#").to_owned();
-    // A pattern registration answers many URIs: the caller names the one it calls.
+    let captures = method
+        .params
+        .iter()
+        .any(|p| matches!(p.kind, ParamKind::Capture(_)));
+    // A pattern registration answers many URIs: the caller names the one it calls, or the
+    // method's captures fill it in.
     let (procedure_param, procedure, procedure_doc) =
         if method.policy == crate::vocab::MatchPolicy::Exact {
             (quote!(), quote!(#uri), quote!())
+        } else if captures {
+            (quote!(), quote!(&__uri), quote!())
         } else {
             let doc = format!(
                 "`procedure` is the URI called, one that the pattern `{uri}` ({:?} match) covers.",
@@ -198,11 +207,12 @@ fn method(
                 quote!(#[doc = ""] #[doc = #doc]),
             )
         };
+    let fill_uri = captures.then(|| fill_uri(method, p));
     let (asyncness, output, send) = match input {
         // The stream goes out item by item (progressive call invocations).
         Some(input) => {
             let ident = &input.ident;
-            let item = super::model::input_item(&input.ty).unwrap_or(&input.ty);
+            let item = super::signature::input_item(&input.ty).unwrap_or(&input.ty);
             let wire = bounds::wire(item, p);
             (
                 quote!(async),
@@ -217,6 +227,7 @@ fn method(
             output,
             quote! {
                 let mut arguments = #p::ArgsBuilder::new();
+                #fill_uri
                 #(#pushes)*
                 #p::#call::new(
                     #p::Clone::clone(&self.caller),
@@ -243,6 +254,43 @@ fn method(
             };
             #send
         }
+    }
+}
+
+/// `let __uri = ...;`: the URI called, each capture filled in from its parameter (a value that
+/// is no URI component fails the call before it is sent).
+fn fill_uri(method: &Method, p: &TokenStream) -> TokenStream {
+    let mut text = String::new();
+    let mut steps = Vec::new();
+    for (index, component) in method.uri.split('.').enumerate() {
+        if index > 0 {
+            text.push('.');
+        }
+        let param = method
+            .params
+            .iter()
+            .find(|p| p.kind == ParamKind::Capture(index));
+        match param {
+            Some(param) => {
+                if !text.is_empty() {
+                    steps.push(quote!(__uri.push_str(#text);));
+                    text.clear();
+                }
+                let ident = &param.ident;
+                let name = ident.to_string().trim_start_matches("r#").to_owned();
+                let wire = bounds::wire(&param.ty, p);
+                steps.push(quote!(arguments.capture(&mut __uri, #name, &#ident, #wire);));
+            }
+            None => text.push_str(component),
+        }
+    }
+    if !text.is_empty() {
+        steps.push(quote!(__uri.push_str(#text);));
+    }
+    let capacity = method.uri.len();
+    quote! {
+        let mut __uri = #p::String::with_capacity(#capacity);
+        #(#steps)*
     }
 }
 
@@ -276,9 +324,10 @@ fn description(service: &Service, p: &TokenStream) -> TokenStream {
                 ParamKind::Positional(_) => Some(quote!(.positional(#name, #schema))),
                 ParamKind::Keyword(_) => Some(quote!(.keyword(#name, #schema))),
                 ParamKind::KwargsStruct => Some(quote!(.kwargs(#name, #schema))),
+                ParamKind::Capture(_) => Some(quote!(.capture(#name, #schema))),
                 ParamKind::Context => None,
                 ParamKind::Input => {
-                    let item = super::model::input_item(ty).unwrap_or(ty);
+                    let item = super::signature::input_item(ty).unwrap_or(ty);
                     let schema = probe(item);
                     Some(quote!(.input(#name, #schema)))
                 }

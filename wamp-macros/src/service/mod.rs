@@ -6,6 +6,7 @@ mod check;
 mod client;
 mod model;
 mod server;
+mod signature;
 
 use proc_macro2::TokenStream;
 use syn::ItemTrait;
@@ -14,7 +15,7 @@ use crate::ctxt::Ctxt;
 
 /// Whether a return type is `()` or `Result<(), E>` (what event handlers may return).
 pub(crate) fn returns_unit_or_result(ty: &syn::Type) -> bool {
-    model::is_unit(ty) || model::last_segment_is(ty, "Result")
+    signature::is_unit(ty) || signature::last_segment_is(ty, "Result")
 }
 
 /// Expands `#[wamp_service(args)] trait ...`.

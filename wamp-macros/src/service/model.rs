@@ -3,12 +3,10 @@
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::Parse as _;
-use syn::{
-    FnArg, GenericArgument, Ident, ItemTrait, LitStr, Pat, PathArguments, ReturnType, TraitItem,
-    TraitItemFn, Type, TypeParamBound,
-};
+use syn::{FnArg, Ident, ItemTrait, LitStr, Pat, TraitItem, TraitItemFn, Type};
 
 use super::check;
+use super::signature::{input_item, last_segment_is, parse_output};
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
 use crate::uri;
@@ -34,7 +32,10 @@ pub(crate) struct Service {
 /// One procedure.
 pub(crate) struct Method {
     pub(crate) ident: Ident,
+    /// The URI as written: `{name}` components are captures.
     pub(crate) uri: String,
+    /// The URI registered: `uri` with each capture an empty component.
+    pub(crate) pattern: String,
     pub(crate) docs: String,
     pub(crate) params: Vec<Param>,
     pub(crate) output: Output,
@@ -65,6 +66,8 @@ pub(crate) enum ParamKind {
     /// `impl Stream<Item = T>`: every positional argument of every CALL of the call
     /// (progressive call invocations).
     Input,
+    /// The URI component at this index (a `{name}` capture).
+    Capture(usize),
 }
 
 pub(crate) struct Param {
@@ -169,12 +172,12 @@ impl Service {
                 TraitItem::Fn(f) => {
                     if let Some(mut method) = Method::parse(ctxt, &prefix, uri_check, f) {
                         method.encrypted |= encrypted;
-                        if let Some(first) = methods.iter().find(|m| m.uri == method.uri) {
+                        if let Some(first) = methods.iter().find(|m| m.pattern == method.pattern) {
                             ctxt.error(
                                 &f.sig.ident,
                                 format!(
                                     "duplicate procedure URI `{}`: the method `{}` has it too",
-                                    method.uri, first.ident
+                                    method.pattern, first.ident
                                 ),
                             );
                         }
@@ -278,19 +281,57 @@ impl Method {
             (None, Some(abs)) => (abs.value(), Some(abs)),
             (None, None) => (format!("{prefix}.{name}"), None),
         };
-        if !prefix.is_empty() || absolute.is_some() {
-            if let Some(problem) = uri::problem(&uri, policy, uri_check) {
-                match uri_token {
-                    Some(token) => ctxt.error(token, format!("invalid procedure URI: {problem}")),
-                    None => ctxt.error(
-                        &sig.ident,
-                        format!("invalid procedure URI: {problem}; rename the method or set `#[wamp(name = \"...\")]`"),
-                    ),
+        // One error per URI: a malformed capture is not also reported as a malformed URI.
+        let (placeholders, capture_problem) = match uri::placeholders(&uri) {
+            Ok(found) => (found, None),
+            Err(problem) => (Vec::new(), Some(problem)),
+        };
+        let pattern = uri::pattern(&uri);
+        let capture_problem = capture_problem.or_else(|| {
+            // A capture is a component the dealer matches as a wildcard.
+            match policy {
+                _ if placeholders.is_empty() => None,
+                MatchPolicy::Exact => {
+                    policy = MatchPolicy::Wildcard;
+                    None
                 }
+                MatchPolicy::Prefix => Some(
+                    "captures make a wildcard registration, so `match = \"prefix\"` cannot have them".to_owned(),
+                ),
+                MatchPolicy::Wildcard => uri.split('.').any(str::is_empty).then(|| {
+                    "a URI with captures has no other empty component: the client fills in every component".to_owned()
+                }),
+            }
+        });
+        if let Some(problem) = &capture_problem {
+            uri_error(ctxt, uri_token, sig, problem);
+        } else if !prefix.is_empty() || absolute.is_some() {
+            if let Some(problem) = uri::problem(&pattern, policy, uri_check) {
+                uri_error(
+                    ctxt,
+                    uri_token,
+                    sig,
+                    &format!("invalid procedure URI: {problem}"),
+                );
             }
         }
 
-        let params = parse_params(ctxt, sig, kwargs);
+        let params = parse_params(ctxt, sig, kwargs, &placeholders);
+        for unbound in placeholders.iter().filter(|p| {
+            !params
+                .iter()
+                .any(|param| param.kind == ParamKind::Capture(p.component))
+        }) {
+            uri_error(
+                ctxt,
+                uri_token,
+                sig,
+                &format!(
+                    "the capture `{{{}}}` fills no parameter: add `{}: T` to the method",
+                    unbound.name, unbound.name
+                ),
+            );
+        }
         let output = parse_output(ctxt, &sig.output);
         if let (Some(input), Some(Output::Stream { .. })) =
             (params.iter().find(|p| p.kind == ParamKind::Input), &output)
@@ -303,6 +344,7 @@ impl Method {
         Some(Method {
             ident: sig.ident.clone(),
             uri,
+            pattern,
             docs: attr::docs(&f.attrs),
             deprecated: attr::deprecation(&f.attrs),
             params,
@@ -318,7 +360,23 @@ impl Method {
     }
 }
 
-fn parse_params(ctxt: &Ctxt, sig: &syn::Signature, kwargs_mode: bool) -> Vec<Param> {
+/// An error about a method's URI, at the string that gave it, else at the method's name.
+fn uri_error(ctxt: &Ctxt, token: Option<&LitStr>, sig: &syn::Signature, problem: &str) {
+    match token {
+        Some(token) => ctxt.error(token, problem),
+        None => ctxt.error(
+            &sig.ident,
+            format!("{problem}; rename the method or set `#[wamp(name = \"...\")]`"),
+        ),
+    }
+}
+
+fn parse_params(
+    ctxt: &Ctxt,
+    sig: &syn::Signature,
+    kwargs_mode: bool,
+    placeholders: &[uri::Placeholder],
+) -> Vec<Param> {
     let mut params = Vec::new();
     let mut index = 0;
     let mut struct_param: Option<Ident> = None;
@@ -348,10 +406,24 @@ fn parse_params(ctxt: &Ctxt, sig: &syn::Signature, kwargs_mode: bool) -> Vec<Par
         });
         let is_context = last_segment_is(&typed.ty, "Context");
         let is_input = input_item(&typed.ty).is_some();
+        let name = ident.to_string();
+        let capture = placeholders
+            .iter()
+            .find(|p| p.name == name.trim_start_matches("r#"));
         if let Some(problem) = check::unsupported_param_type(&typed.ty).filter(|_| !is_input) {
             ctxt.error(&typed.ty, problem);
         }
-        let kind = if is_input {
+        let kind = if let Some(capture) = capture {
+            if param_kwarg || param_struct || is_context || is_input {
+                ctxt.error(
+                    &typed.ty,
+                    format!(
+                        "`{ident}` fills the URI's capture `{{{ident}}}`: it cannot be a keyword, a `Context` or a stream"
+                    ),
+                );
+            }
+            ParamKind::Capture(capture.component)
+        } else if is_input {
             if param_kwarg || param_struct || kwargs_mode {
                 ctxt.error(
                     &typed.ty,
@@ -415,126 +487,4 @@ fn parse_params(ctxt: &Ctxt, sig: &syn::Signature, kwargs_mode: bool) -> Vec<Par
         }
     }
     params
-}
-
-fn parse_output(ctxt: &Ctxt, output: &ReturnType) -> Option<Output> {
-    let ty = match output {
-        ReturnType::Default => {
-            return Some(Output::Value {
-                ty: syn::parse_quote!(()),
-                unit: true,
-            })
-        }
-        ReturnType::Type(_, ty) => &**ty,
-    };
-    if let Type::ImplTrait(imp) = ty {
-        let item = imp.bounds.iter().find_map(stream_item);
-        return match item {
-            Some(item) => {
-                if let Some(problem) =
-                    check::unsupported_param_type(item).filter(|_| !is_unit(item))
-                {
-                    ctxt.error(item, problem.replace("parameter", "stream item"));
-                }
-                Some(match result_args(item) {
-                    Some((ok, err)) => Output::Stream {
-                        item: ok.clone(),
-                        err: Some(err.clone()),
-                    },
-                    None => Output::Stream {
-                        item: item.clone(),
-                        err: None,
-                    },
-                })
-            }
-            None => {
-                ctxt.error(
-                    ty,
-                    "unsupported return type: the only `impl Trait` a service method returns is `impl Stream<Item = T>` (a progressive procedure)",
-                );
-                None
-            }
-        };
-    }
-    if let Some(problem) = check::unsupported_param_type(ty) {
-        ctxt.error(ty, problem.replace("parameter", "return"));
-        return None;
-    }
-    if last_segment_is(ty, "Result") {
-        return match result_args(ty) {
-            Some((ok, err)) => Some(Output::Result {
-                unit: is_unit(ok),
-                ok: ok.clone(),
-                err: err.clone(),
-            }),
-            None => {
-                ctxt.error(
-                    ty,
-                    "unsupported return type: write `Result<T, E>` with both types, `E` a `#[derive(WampError)]` type",
-                );
-                None
-            }
-        };
-    }
-    Some(Output::Value {
-        unit: is_unit(ty),
-        ty: ty.clone(),
-    })
-}
-
-/// `T` of a parameter of type `impl Stream<Item = T>`.
-pub(crate) fn input_item(ty: &Type) -> Option<&Type> {
-    match ty {
-        Type::ImplTrait(imp) => imp.bounds.iter().find_map(stream_item),
-        Type::Paren(p) => input_item(&p.elem),
-        _ => None,
-    }
-}
-
-/// `Item` of an `impl Stream<Item = X>` bound.
-fn stream_item(bound: &TypeParamBound) -> Option<&Type> {
-    let TypeParamBound::Trait(t) = bound else {
-        return None;
-    };
-    let last = t.path.segments.last()?;
-    if last.ident != "Stream" {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        GenericArgument::AssocType(at) if at.ident == "Item" => Some(&at.ty),
-        _ => None,
-    })
-}
-
-/// `(T, E)` of a `Result<T, E>`.
-fn result_args(ty: &Type) -> Option<(&Type, &Type)> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    let mut types = args.args.iter().filter_map(|a| match a {
-        GenericArgument::Type(t) => Some(t),
-        _ => None,
-    });
-    let ok = types.next()?;
-    let err = types.next()?;
-    Some((ok, err))
-}
-
-pub(crate) fn last_segment_is(ty: &Type, name: &str) -> bool {
-    match ty {
-        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == name),
-        _ => false,
-    }
-}
-
-pub(crate) fn is_unit(ty: &Type) -> bool {
-    matches!(ty, Type::Tuple(t) if t.elems.is_empty())
 }

@@ -29,7 +29,7 @@ pub(crate) fn render(service: &Service) -> TokenStream {
             if let FnArg::Typed(t) = input {
                 t.attrs.retain(|a| !is_wamp(a));
                 // A stream parameter, made `Send` as the method's future must be.
-                if crate::service::model::input_item(&t.ty).is_some() {
+                if super::signature::input_item(&t.ty).is_some() {
                     let ty = sendable(&t.ty, &p);
                     *t.ty = syn::parse_quote!(#ty);
                 }
@@ -108,7 +108,7 @@ pub(crate) fn render(service: &Service) -> TokenStream {
 /// One entry of `procedures`: the URI, the options and a handler decoding the arguments,
 /// calling the method and encoding its answer.
 fn handler(method: &Method, p: &TokenStream) -> TokenStream {
-    let uri = &method.uri;
+    let uri = &method.pattern;
     let ident = &method.ident;
     let positional = method
         .params
@@ -122,7 +122,7 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
         let var = format_ident!("__arg{}", i);
         let ty = &param.ty;
         let wire = bounds::wire(ty, p);
-        let name = param.ident.to_string();
+        let name = param.ident.to_string().trim_start_matches("r#").to_owned();
         match param.kind {
             ParamKind::Positional(index) | ParamKind::Keyword(index) => quote! {
                 let #var: #ty = #p::arg(&invocation.arguments, #p::Some(#index), #name, #wire)?;
@@ -130,11 +130,14 @@ fn handler(method: &Method, p: &TokenStream) -> TokenStream {
             ParamKind::KwargsStruct => quote! {
                 let #var: #ty = #p::kwargs_arg(&invocation.arguments, #name, #wire)?;
             },
+            ParamKind::Capture(component) => quote! {
+                let #var: #ty = #p::capture(&invocation.procedure, #component, #name, #wire)?;
+            },
             ParamKind::Context => quote! {
                 let #var: #ty = #p::Context::requested(&invocation, #disclose);
             },
             ParamKind::Input => {
-                let item = crate::service::model::input_item(ty).unwrap_or(ty);
+                let item = super::signature::input_item(ty).unwrap_or(ty);
                 let wire = bounds::wire(item, p);
                 quote! {
                     let #var = #p::input_stream(&mut invocation, #name, #wire, &__failure);
