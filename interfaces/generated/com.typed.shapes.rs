@@ -151,8 +151,30 @@ pub mod shapes {
         /// A nested struct.
         pub owner: Member,
     }
+    /// Something was put on a shelf: the shelf and the slot are components of the topic (typed URI
+    /// captures) and fields of the event.
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        wamp_core::serde::Serialize,
+        wamp_core::serde::Deserialize,
+        wamp_core::schemars::JsonSchema
+    )]
+    #[serde(crate = "wamp_core::serde")]
+    #[schemars(crate = "wamp_core::schemars")]
+    #[derive(wamp_core::WampEvent)]
+    #[wamp(topic = "com.typed.shapes.shelf.{shelf}.slot.{slot}.put", payload = "kwargs")]
+    pub struct Put {
+        /// The shelf's name.
+        pub shelf: String,
+        /// The slot.
+        pub slot: u64,
+        /// What was put there.
+        pub label: String,
+    }
     /// Echoes each shape back, so a client proves it writes and reads the same JSON as serde.
-    #[wamp_core::wamp_service(prefix = "com.typed.shapes")]
+    #[wamp_core::wamp_service(prefix = "com.typed.shapes", events(Put))]
     pub trait Shapes {
         /// Echoes an externally tagged enum.
         #[wamp(uri = "com.typed.shapes.external")]

@@ -201,6 +201,25 @@ export interface Bundle {
 }
 
 /**
+ * Something was put on a shelf: the shelf and the slot are components of the topic (typed URI
+ * captures) and fields of the event.
+ */
+export interface Put {
+  /**
+   * The shelf's name.
+   */
+  shelf: string;
+  /**
+   * The slot.
+   */
+  slot: number;
+  /**
+   * What was put there.
+   */
+  label: string;
+}
+
+/**
  * Typed client of `com.typed.shapes`.
  *
  * Echoes each shape back, so a client proves it writes and reads the same JSON as serde.
@@ -263,6 +282,23 @@ export class ShapesClient {
    */
   shelved(shelf: string, slot: number, label?: string | null): Promise<string> {
     return call<string, never>(this.session, { template: "com.typed.shapes.shelf.{shelf}.slot.{slot}", captures: { "shelf": shelf, "slot": slot } }, [], { "label": label }, []);
+  }
+
+  /**
+   * Subscribes `handler` to `com.typed.shapes.shelf.{shelf}.slot.{slot}.put`.
+   *
+   * Something was put on a shelf: the shelf and the slot are components of the topic (typed URI
+   * captures) and fields of the event.
+   */
+  onPut(handler: (event: Put) => void): PromiseLike<unknown> {
+    return this.session.subscribe(
+      "com.typed.shapes.shelf..slot..put",
+      (args, kwargs, details) => {
+        const parts = String((details as { topic?: unknown } | undefined)?.topic ?? "").split(".");
+        handler({ shelf: parts[4], slot: Number(parts[6]), ...(kwargs ?? {}) } as unknown as Put);
+      },
+      { match: "wildcard" },
+    );
   }
 
 }

@@ -4,7 +4,7 @@
 // `tsc --strict` (so each value below must fit its generated type), run by node:
 // node shapes_main.js URL REALM. Prints one line: RESULT {json}, or ERROR message.
 
-import { Adjacent, Bundle, External, Internal, ShapesClient, Untagged, WampSession } from "./shapes";
+import { Adjacent, Bundle, External, Internal, Put, ShapesClient, Untagged, WampSession } from "./shapes";
 
 declare const require: (name: string) => any;
 declare const process: { argv: string[]; exit(code: number): never; stdout: { write(s: string): void } };
@@ -16,6 +16,22 @@ const [url, realm] = process.argv.slice(2);
 
 async function run(session: WampSession): Promise<{ [key: string]: unknown }> {
   const shapes = new ShapesClient(session);
+  // A topic with captures: subscribed as its wildcard pattern, the captures read from the
+  // concrete topic when the payload lacks them.
+  const puts: Put[] = [];
+  let allPut: () => void = () => {};
+  const twoPuts = new Promise<void>((resolve) => (allPut = resolve));
+  await shapes.onPut((put) => {
+    puts.push(put);
+    if (puts.length === 2) allPut();
+  });
+  const raw = session as unknown as {
+    publish(topic: string, args: unknown[], kwargs: object, options: object): PromiseLike<unknown>;
+  };
+  const options = { acknowledge: true, exclude_me: false };
+  await raw.publish("com.typed.shapes.shelf.top.slot.4.put", [], { label: "tea" }, options);
+  await raw.publish("com.typed.shapes.shelf.low.slot.9.put", [], { shelf: "low", slot: 9, label: "jam" }, options);
+  await twoPuts;
   const external: External[] = ["Empty", { Circle: 1.5 }, { Line: [-1, 2] }, { Rect: { w: 3, h: 4 } }];
   const internal: Internal[] = [
     { type: "ping" },
@@ -49,7 +65,7 @@ async function run(session: WampSession): Promise<{ [key: string]: unknown }> {
     () => "sent",
     (e: unknown) => (e instanceof TypeError ? e.message : String(e)),
   );
-  return { same: JSON.stringify(sent) === JSON.stringify(echoed), echoed, texts, counts, shelved, refused };
+  return { same: JSON.stringify(sent) === JSON.stringify(echoed), echoed, texts, counts, shelved, refused, puts };
 }
 
 const connection = new autobahn.Connection({ url, realm, max_retries: 0 });

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use wamp_core::wamp_service;
+use wamp_core::{wamp_service, WampEvent};
 
 /// Serde's default representation: `"Empty"`, `{"Circle": r}`, `{"Line": [a, b]}`,
 /// `{"Rect": {"w":..,"h":..}}`.
@@ -105,8 +105,21 @@ pub struct Bundle {
     pub owner: Member,
 }
 
+/// Something was put on a shelf: the shelf and the slot are components of the topic (typed URI
+/// captures) and fields of the event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, WampEvent)]
+#[wamp(topic = "com.typed.shapes.shelf.{shelf}.slot.{slot}.put")]
+pub struct Put {
+    /// The shelf's name.
+    pub shelf: String,
+    /// The slot.
+    pub slot: u64,
+    /// What was put there.
+    pub label: String,
+}
+
 /// Echoes each shape back, so a client proves it writes and reads the same JSON as serde.
-#[wamp_service(prefix = "com.typed.shapes")]
+#[wamp_service(prefix = "com.typed.shapes", events(Put))]
 pub trait Shapes {
     /// Echoes an externally tagged enum.
     async fn external(&self, value: External) -> External;

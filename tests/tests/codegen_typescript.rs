@@ -144,6 +144,13 @@ async fn typescript_client_round_trips_every_enum_representation() {
         assert_eq!(result["counts"], json!([0, 7, 0, 0]));
         assert_eq!(result["shelved"], json!("top/3/jam"));
         assert_eq!(
+            result["puts"],
+            json!([
+                {"shelf": "top", "slot": 4, "label": "tea"},
+                {"shelf": "low", "slot": 9, "label": "jam"},
+            ])
+        );
+        assert_eq!(
             result["refused"],
             json!("capture `shelf`: \"a.b\" cannot be a URI component")
         );

@@ -1,7 +1,7 @@
 //! Typed events at run time through the embedded router and Crossbar.io: `publish_event` and
 //! `subscribe_event` with kwargs and positional payloads, `#[subscribe]` functions and an
 //! `#[event_handlers]` set subscribed at once, a pattern handler given the concrete topic, and
-//! undecodable events counted rather than lost silently.
+//! undecodable events counted rather than lost silently; topics with typed URI captures.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -13,10 +13,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use futures::StreamExt as _;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::sync::mpsc;
-use wamp_core::typed::{EventDetails, EventError};
-use wamp_core::{event_handlers, subscribe};
+use wamp_core::typed::{EventDetails, EventError, WampEvent as _};
+use wamp_core::{event_handlers, subscribe, WampEvent};
 use wamp_tests::typed::{Computed, Logged};
 use wamp_tests::{anonymous, trace, within, Crossbar, Target};
 
@@ -40,6 +42,25 @@ async fn on_computed(event: Computed) {
 async fn on_anything(event: Logged, details: EventDetails) -> Result<(), String> {
     report(format!("prefix {} {} {}", details.topic, event.0, event.1));
     Ok(())
+}
+
+/// Said in a room, from a seat: both are components of the topic (typed URI captures) and
+/// fields of the event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, WampEvent)]
+#[wamp(topic = "com.typed.room.{room}.seat.{seat}.said")]
+struct Said {
+    room: String,
+    seat: u16,
+    text: String,
+}
+
+/// Every `Said`, in any room.
+#[subscribe]
+async fn on_said(event: Said, details: EventDetails) {
+    report(format!(
+        "said {} {} {} at {}",
+        event.room, event.seat, event.text, details.topic
+    ));
 }
 
 /// A handler set with state.
@@ -184,7 +205,109 @@ async fn handler_sets(cb: &Crossbar) {
     assert!(late.is_err(), "no handler runs after the drop: {late:?}");
 }
 
+async fn captured_topics(cb: &Crossbar) {
+    let _turn = HANDLER_TESTS.lock().await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    *RECEIVED.lock().unwrap() = Some(tx);
+    let publisher = anonymous(cb).await;
+    let subscriber = anonymous(cb).await;
+    // A typed stream and a handler subscribe the wildcard pattern; a raw subscriber one room.
+    let mut said = subscriber.subscribe_event::<Said>().await.unwrap();
+    let handlers = subscriber.subscribe_handlers(on_said).await.unwrap();
+    assert_eq!(
+        handlers.topics().collect::<Vec<_>>(),
+        ["com.typed.room..seat..said"]
+    );
+    let mut lobby = subscriber
+        .subscribe("com.typed.room.lobby.seat.3.said")
+        .await
+        .unwrap();
+    let hello = Said {
+        room: "lobby".into(),
+        seat: 3,
+        text: "hello".into(),
+    };
+    assert_eq!(hello.topic().unwrap(), "com.typed.room.lobby.seat.3.said");
+    publisher.publish_event(&hello).acknowledge().await.unwrap();
+    let (event, details) = within(said.next_with_details()).await.unwrap().unwrap();
+    assert_eq!(event, hello);
+    assert_eq!(details.topic, "com.typed.room.lobby.seat.3.said");
+    assert_eq!(
+        within(rx.recv()).await.unwrap(),
+        "said lobby 3 hello at com.typed.room.lobby.seat.3.said"
+    );
+    // On the wire the captures are in the topic, and in the payload too, so a subscriber of
+    // one concrete topic reads the whole event.
+    let raw = within(lobby.next()).await.unwrap().unwrap();
+    assert_eq!(
+        raw.kwargs::<serde_json::Value>().unwrap(),
+        json!({"room": "lobby", "seat": 3, "text": "hello"})
+    );
+    // A publisher that sends only the rest: the captures come from the topic, typed.
+    publisher
+        .publish("com.typed.room.attic.seat.7.said")
+        .kwargs(&json!({"text": "up here"}))
+        .acknowledge()
+        .await
+        .unwrap();
+    let event = within(said.next()).await.unwrap().unwrap();
+    assert_eq!(
+        event,
+        Said {
+            room: "attic".into(),
+            seat: 7,
+            text: "up here".into()
+        }
+    );
+    assert_eq!(
+        within(rx.recv()).await.unwrap(),
+        "said attic 7 up here at com.typed.room.attic.seat.7.said"
+    );
+    // A payload that disagrees with its topic, or a component that is no `u16`, is an error.
+    for (topic, kwargs) in [
+        (
+            "com.typed.room.hall.seat.1.said",
+            json!({"room": "attic", "text": "?"}),
+        ),
+        ("com.typed.room.hall.seat.many.said", json!({"text": "?"})),
+    ] {
+        publisher
+            .publish(topic)
+            .kwargs(&kwargs)
+            .acknowledge()
+            .await
+            .unwrap();
+        match within(said.next()).await.unwrap() {
+            Err(EventError::Decode { topic: at, error }) => {
+                assert_eq!(at, topic);
+                assert!(error.to_string().contains("capture"), "{error}");
+            }
+            other => panic!("{topic}: expected a decode error, got {other:?}"),
+        }
+    }
+    // A value that is no URI component is not published.
+    let bad = Said {
+        room: "a.b".into(),
+        seat: 1,
+        text: "x".into(),
+    };
+    let error = publisher
+        .publish_event(&bad)
+        .acknowledge()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("capture `room`"), "{error}");
+    drop(handlers);
+}
+
 mod embedded {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn captured_topics() {
+        super::trace();
+        let routed = wamp_tests::target(super::Target::Embedded).await.unwrap();
+        super::captured_topics(&routed.endpoints).await;
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn typed_streams() {
         super::trace();
@@ -197,6 +320,7 @@ mod embedded {
         super::trace();
         let routed = wamp_tests::target(super::Target::Embedded).await.unwrap();
         super::handler_sets(&routed.endpoints).await;
+        super::captured_topics(&routed.endpoints).await;
     }
 }
 
@@ -210,5 +334,6 @@ mod crossbar {
         };
         super::typed_streams(&routed.endpoints).await;
         super::handler_sets(&routed.endpoints).await;
+        super::captured_topics(&routed.endpoints).await;
     }
 }

@@ -167,8 +167,8 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
         doc(out, &desc.docs);
         let mut keys = vec![format!("uri = {:?}", desc.uri)];
         // A URI with captures is a wildcard registration without saying so.
-        let pattern = wamp_core::uri::capture_pattern(&desc.uri);
-        if desc.match_policy != MatchPolicy::Exact && pattern == desc.uri {
+        let captures = wamp_core::uri::captures(&desc.uri).next().is_some();
+        if desc.match_policy != MatchPolicy::Exact && !captures {
             keys.push(format!("match = {:?}", desc.match_policy.name()));
         }
         if desc.invoke != InvokePolicy::Single {
@@ -189,7 +189,7 @@ fn service_trait(out: &mut String, api: &Api<'_>) {
         if desc.cancel != CancelMode::Kill {
             keys.push(format!("cancel = {:?}", desc.cancel.name()));
         }
-        if !service_loose && !loose(&pattern, desc.match_policy).is_empty() {
+        if !service_loose && !loose(&desc.uri, desc.match_policy).is_empty() {
             keys.push("uri_check = \"loose\"".into());
         }
         deprecated(out, desc.deprecated.as_deref());
@@ -391,7 +391,14 @@ fn variant_name(out: &mut String, tag: &str) {
 /// `, uri_check = "loose"` when `uri` is not a strict URI (the macros hold URIs to the strict
 /// rule unless told otherwise), else nothing.
 fn loose(uri: &str, policy: MatchPolicy) -> &'static str {
-    if wamp_core::uri::is_valid_pattern(uri, UriCheck::Strict, policy) {
+    // A URI with captures is checked as the wildcard pattern it registers.
+    let pattern = wamp_core::uri::capture_pattern(uri);
+    let policy = if pattern == uri {
+        policy
+    } else {
+        MatchPolicy::Wildcard
+    };
+    if wamp_core::uri::is_valid_pattern(&pattern, UriCheck::Strict, policy) {
         ""
     } else {
         ", uri_check = \"loose\""

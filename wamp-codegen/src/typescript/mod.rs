@@ -256,10 +256,48 @@ fn client_class(out: &mut String, api: &Api<'_>) {
                 }
             ),
         );
+        let pattern = wamp_core::uri::capture_pattern(&topic.uri);
+        if pattern == topic.uri {
+            let _ = writeln!(
+                out,
+                "  on{name}(handler: (event: {name}) => void): PromiseLike<unknown> {{\n    return this.session.subscribe({:?}, (args, kwargs) => handler(({decode}) as unknown as {name}));\n  }}\n",
+                topic.uri
+            );
+            continue;
+        }
+        // Typed URI captures: the wildcard pattern; each capture's field is read from the
+        // concrete topic when the payload lacks it.
+        let fields = match &topic.event {
+            EventType::Named(def, _) => {
+                api.types
+                    .named
+                    .iter()
+                    .find(|d| &d.name == def)
+                    .and_then(|d| match &d.shape {
+                        Shape::Struct(fields) => Some(fields.as_slice()),
+                        _ => None,
+                    })
+            }
+            EventType::Fields(..) => None,
+        };
+        let captured: Vec<String> = wamp_core::uri::captures(&topic.uri)
+            .map(|(index, key)| {
+                let ty = fields
+                    .and_then(|f| f.iter().find(|f| f.key == key))
+                    .map(|f| &f.ty);
+                let text = format!("parts[{index}]");
+                let value = match ty {
+                    Some(Ty::Int(_)) => format!("Number({text})"),
+                    Some(Ty::Bool) => format!("{text} === \"true\""),
+                    _ => text,
+                };
+                format!("{}: {value}", property(key))
+            })
+            .collect();
         let _ = writeln!(
             out,
-            "  on{name}(handler: (event: {name}) => void): PromiseLike<unknown> {{\n    return this.session.subscribe({:?}, (args, kwargs) => handler(({decode}) as unknown as {name}));\n  }}\n",
-            topic.uri
+            "  on{name}(handler: (event: {name}) => void): PromiseLike<unknown> {{\n    return this.session.subscribe(\n      {pattern:?},\n      (args, kwargs, details) => {{\n        const parts = String((details as {{ topic?: unknown }} | undefined)?.topic ?? \"\").split(\".\");\n        handler({{ {}, ...({decode}) }} as unknown as {name});\n      }},\n      {{ match: \"wildcard\" }},\n    );\n  }}\n",
+            captured.join(", ")
         );
     }
     out.push_str("}\n");

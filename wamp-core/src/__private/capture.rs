@@ -9,17 +9,23 @@
 
 use super::{ArgsBuilder, Codec};
 use crate::error::{uris, WampError};
+use crate::message::Arguments;
 use crate::value::{Value, ValueError};
 
 impl ArgsBuilder {
     /// Appends the capture `name` (`value`) to `uri` as one component; a value that is no
     /// component is this call's error.
     pub fn capture<T>(&mut self, uri: &mut String, name: &str, value: &T, codec: Codec<T>) {
-        match (codec.to_value)(value).and_then(|v| component(name, v)) {
+        match capture_component(name, value, codec) {
             Ok(text) => uri.push_str(&text),
             Err(e) => self.fail(e),
         }
     }
+}
+
+/// The text of the capture `name` (`value`) as a URI component.
+pub fn capture_component<T>(name: &str, value: &T, codec: Codec<T>) -> Result<String, ValueError> {
+    (codec.to_value)(value).and_then(|v| component(name, v))
 }
 
 /// The text of a capture's value.
@@ -71,17 +77,18 @@ pub fn capture<T>(
     name: &str,
     codec: Codec<T>,
 ) -> Result<T, WampError> {
-    let invalid = |message: String| {
-        WampError::with_message(
-            uris::INVALID_ARGUMENT,
-            format!("capture `{name}`: {message}"),
-        )
-    };
-    let text = procedure
+    capture_value(procedure, index, name, codec)
+        .map_err(|e| WampError::with_message(uris::INVALID_ARGUMENT, e.0))
+}
+
+/// [`capture`], failing with a decoding error.
+fn capture_value<T>(uri: &str, index: usize, name: &str, codec: Codec<T>) -> Result<T, ValueError> {
+    let invalid = |message: String| ValueError(format!("capture `{name}`: {message}"));
+    let text = uri
         .split('.')
         .nth(index)
         .filter(|text| !text.is_empty())
-        .ok_or_else(|| invalid(format!("`{procedure}` has no component {index}")))?;
+        .ok_or_else(|| invalid(format!("`{uri}` has no component {index}")))?;
     let spelled = if let Ok(i) = text.parse::<i64>() {
         Some(Value::from(i))
     } else if let Ok(u) = text.parse::<u64>() {
@@ -93,6 +100,53 @@ pub fn capture<T>(
         return Ok(value);
     }
     (codec.from_value)(&Value::Text(text.to_owned())).map_err(|e| invalid(e.0))
+}
+
+/// A received event's arguments with its captures' fields filled in from the topic.
+#[derive(Debug)]
+pub struct Captured<'a> {
+    received: &'a Arguments,
+    filled: Option<Arguments>,
+}
+
+impl<'a> Captured<'a> {
+    /// The arguments as received.
+    pub fn new(received: &'a Arguments) -> Self {
+        Self {
+            received,
+            filled: None,
+        }
+    }
+
+    /// Reads the capture `name` from component `index` of `topic` into the keyword `name`,
+    /// unless the payload has it already, in which case both must agree.
+    pub fn capture<T>(
+        &mut self,
+        topic: &str,
+        index: usize,
+        name: &str,
+        codec: Codec<T>,
+    ) -> Result<(), ValueError> {
+        let value = (codec.to_value)(&capture_value(topic, index, name, codec)?)?;
+        match self.arguments().kwargs.get(name) {
+            None => {
+                self.filled
+                    .get_or_insert_with(|| self.received.clone())
+                    .kwargs
+                    .insert(name.to_owned(), value);
+                Ok(())
+            }
+            Some(sent) if *sent == value => Ok(()),
+            Some(_) => Err(ValueError(format!(
+                "capture `{name}`: the payload disagrees with the topic `{topic}`"
+            ))),
+        }
+    }
+
+    /// The arguments to decode.
+    pub fn arguments(&self) -> &Arguments {
+        self.filled.as_ref().unwrap_or(self.received)
+    }
 }
 
 #[cfg(test)]
@@ -140,5 +194,33 @@ mod tests {
         assert!(format!("{error:?}").contains("capture `id`"), "{error:?}");
         let error = capture("com.app", 5, "id", wire::<u64>()).unwrap_err();
         assert!(format!("{error:?}").contains("no component 5"), "{error:?}");
+    }
+
+    #[test]
+    fn an_event_gets_its_captures_from_the_topic() {
+        let topic = "com.app.room.lobby.message";
+        let mut sent = Arguments::default();
+        sent.kwargs.insert("text".into(), Value::Text("hi".into()));
+        let mut captured = Captured::new(&sent);
+        captured
+            .capture(topic, 3, "room", wire::<String>())
+            .unwrap();
+        assert_eq!(
+            captured.arguments().kwargs.get("room"),
+            Some(&Value::Text("lobby".into()))
+        );
+        // A payload that has the field already must agree with the topic.
+        let agreeing = captured.arguments().clone();
+        let mut again = Captured::new(&agreeing);
+        again.capture(topic, 3, "room", wire::<String>()).unwrap();
+        assert!(again.filled.is_none(), "nothing to fill in");
+        let mut other = agreeing.clone();
+        other
+            .kwargs
+            .insert("room".into(), Value::Text("attic".into()));
+        let error = Captured::new(&other)
+            .capture(topic, 3, "room", wire::<String>())
+            .unwrap_err();
+        assert!(error.to_string().contains("disagrees"), "{error}");
     }
 }

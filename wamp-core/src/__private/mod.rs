@@ -12,6 +12,7 @@ pub use futures::future::BoxFuture;
 pub use futures::stream::{Stream, StreamExt};
 pub use serde::de::DeserializeOwned;
 pub use serde::Serialize;
+pub use std::borrow::Cow;
 pub use std::boxed::Box;
 pub use std::clone::Clone;
 pub use std::string::{String, ToString};
@@ -41,7 +42,7 @@ mod codec;
 mod input;
 mod sealed;
 
-pub use capture::capture;
+pub use capture::{capture, capture_component, Captured};
 pub use codec::{errors, schema, wire, Codec, Described, ErrorType, Errors, Wire};
 pub use input::{call_input, input_stream, InputFailure, InputStream};
 

@@ -232,7 +232,9 @@ pub struct ProcedureDescription {
 pub struct TopicDescription {
     /// The Rust event type's name.
     pub name: String,
-    /// The topic URI.
+    /// The topic URI. A component `{name}` is a capture: the event's field `name`, which the
+    /// publisher writes into the topic (and the payload); subscribers subscribe the wildcard
+    /// pattern with each capture an empty component.
     pub uri: String,
     /// The event type's documentation.
     #[serde(default, skip_serializing_if = "String::is_empty")]

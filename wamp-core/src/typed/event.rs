@@ -1,6 +1,7 @@
 //! Typed events: [`WampEvent`] (what `#[derive(WampEvent)]` implements), typed publishing and
 //! subscription streams, and [`HandlerSet`], what `#[subscribe]` handlers implement.
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,6 +40,21 @@ pub trait WampEvent: Sized + Send + 'static {
 
     /// Rebuilds the event from a received EVENT's arguments.
     fn from_arguments(arguments: &Arguments) -> Result<Self, ValueError>;
+
+    /// The topic this event is published to: [`TOPIC`](Self::TOPIC), with each `{name}`
+    /// component (a typed URI capture) filled in from the field `name`. A value that is no URI
+    /// component is an error.
+    fn topic(&self) -> Result<Cow<'static, str>, ValueError> {
+        Ok(Cow::Borrowed(Self::TOPIC))
+    }
+
+    /// Rebuilds the event from a received EVENT published to `topic`: each capture's field is
+    /// read from the topic when the payload lacks it (a publisher that is not this derive sends
+    /// only the rest), and must agree with the topic when the payload has it.
+    fn from_event(arguments: &Arguments, topic: &str) -> Result<Self, ValueError> {
+        let _ = topic;
+        Self::from_arguments(arguments)
+    }
 
     /// The topic's description for interface documents. The default (for hand-written
     /// implementations) names the topic and leaves its payload unconstrained; the derive
@@ -199,6 +215,17 @@ impl<E: WampEvent> EventStream<E> {
     }
 }
 
+/// What subscribing to `topic` means: a topic with captures (`{name}` components) is the
+/// wildcard pattern with each capture an empty component.
+fn subscription(topic: &str, policy: MatchPolicy) -> (String, MatchPolicy) {
+    let pattern = crate::uri::capture_pattern(topic);
+    if pattern == topic {
+        (pattern, policy)
+    } else {
+        (pattern, MatchPolicy::Wildcard)
+    }
+}
+
 fn decode_event<E: WampEvent>(
     item: Result<Event, SubscriptionError>,
 ) -> Result<(E, EventDetails), EventError> {
@@ -224,10 +251,11 @@ fn decode_event<E: WampEvent>(
             publication: event.publication,
         });
     }
-    let payload = E::from_arguments(&event.arguments).map_err(|error| EventError::Decode {
-        topic: event.topic.clone(),
-        error,
-    })?;
+    let payload =
+        E::from_event(&event.arguments, &event.topic).map_err(|error| EventError::Decode {
+            topic: event.topic.clone(),
+            error,
+        })?;
     Ok((payload, EventDetails::new(&event)))
 }
 
@@ -245,9 +273,11 @@ impl Session {
     /// Publishes a typed event to its topic. Await the builder as for [`Session::publish`]; its
     /// options (acknowledge, exclude_me...) apply.
     pub fn publish_event<E: WampEvent>(&self, event: &E) -> PublishBuilder {
-        let publish = self
-            .publish(E::TOPIC)
-            .arguments_result(event.to_arguments());
+        let (topic, arguments) = match event.topic() {
+            Ok(topic) => (topic, event.to_arguments()),
+            Err(e) => (Cow::Borrowed(E::TOPIC), Err(e)),
+        };
+        let publish = self.publish(topic).arguments_result(arguments);
         if E::ENCRYPTED {
             publish.encrypted()
         } else {
@@ -257,7 +287,8 @@ impl Session {
 
     /// Subscribes to the topic of `E`; the stream yields decoded events.
     pub async fn subscribe_event<E: WampEvent>(&self) -> Result<EventStream<E>, Error> {
-        self.subscribe(E::TOPIC).typed().await
+        let (topic, policy) = subscription(E::TOPIC, MatchPolicy::Exact);
+        self.subscribe(topic).match_policy(policy).typed().await
     }
 
     /// Subscribes to the topic of `E`, replaying the last `last` events the router kept before
@@ -266,7 +297,12 @@ impl Session {
         &self,
         last: u64,
     ) -> Result<EventStream<E>, Error> {
-        self.subscribe(E::TOPIC).history(last).typed().await
+        let (topic, policy) = subscription(E::TOPIC, MatchPolicy::Exact);
+        self.subscribe(topic)
+            .match_policy(policy)
+            .history(last)
+            .typed()
+            .await
     }
 
     /// Subscribes every handler of a set (see `#[subscribe]`); the handlers run until the
@@ -413,7 +449,11 @@ impl Subscriptions {
         F: Fn(E, EventDetails) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
     {
-        let mut events = session.subscribe(topic).match_policy(policy).await?;
+        let (topic, policy) = subscription(topic, policy);
+        let mut events = session
+            .subscribe(topic.clone())
+            .match_policy(policy)
+            .await?;
         let handler = Arc::new(handler);
         let erased: ErasedHandler = Arc::new(move |delivery: Delivery| {
             let handler = handler.clone();
@@ -459,7 +499,7 @@ impl Subscriptions {
                 }
             }
         });
-        self.tasks.push((topic.to_owned(), task));
+        self.tasks.push((topic, task));
         Ok(())
     }
 

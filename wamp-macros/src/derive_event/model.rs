@@ -4,6 +4,7 @@ use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr};
 
 use crate::attr::{self, Keys};
 use crate::ctxt::Ctxt;
+use crate::uri::{self, Placeholder};
 use crate::vocab::UriCheck;
 
 /// How the event's value travels in EVENT.
@@ -37,6 +38,9 @@ pub(crate) struct EventType {
     pub(crate) encrypted: bool,
     /// `#[deprecated]`: its note (empty when it has none).
     pub(crate) deprecated: Option<String>,
+    /// The topic's `{name}` components (typed URI captures), each filled by the field `name`;
+    /// or why they are malformed.
+    pub(crate) captures: Result<Vec<Placeholder>, String>,
 }
 
 impl EventType {
@@ -72,7 +76,11 @@ impl EventType {
             (None, Some(_)) => Payload::Args,
             (None, None) => Payload::Value,
         };
+        let captures = topic
+            .as_ref()
+            .map_or(Ok(Vec::new()), |t| uri::placeholders(&t.value()));
         Self {
+            captures,
             ident: input.ident.clone(),
             generics: input.generics.clone(),
             docs: attr::docs(&input.attrs),
@@ -85,5 +93,22 @@ impl EventType {
             payload,
             encrypted,
         }
+    }
+
+    /// Each capture with its field's type (those that name a field).
+    pub(crate) fn capture_fields(&self) -> Vec<(&Placeholder, &syn::Field)> {
+        let (Ok(captures), Some(Fields::Named(named))) = (&self.captures, &self.fields) else {
+            return Vec::new();
+        };
+        captures
+            .iter()
+            .filter_map(|c| {
+                let field = named
+                    .named
+                    .iter()
+                    .find(|f| f.ident.as_ref().is_some_and(|i| *i == c.name))?;
+                Some((c, field))
+            })
+            .collect()
     }
 }

@@ -76,6 +76,7 @@ pub(crate) fn render(event: &EventType) -> TokenStream {
             const ENCRYPTED: bool = true;
         )
     });
+    let captured = captures(event, &topic, &p);
     let (impl_generics, ty_generics, where_clause) = event.generics.split_for_impl();
     quote! {
         // Deriving for a deprecated event type is no use of it.
@@ -94,6 +95,8 @@ pub(crate) fn render(event: &EventType) -> TokenStream {
                 #from
             }
 
+            #captured
+
             fn describe(gen: &mut #p::SchemaGenerator) -> #p::TopicDescription {
                 #p::TopicDescription {
                     name: #p::ToString::to_string(#name),
@@ -106,6 +109,56 @@ pub(crate) fn render(event: &EventType) -> TokenStream {
                     deprecated: #deprecated,
                 }
             }
+        }
+    }
+}
+
+/// `topic` and `from_event` for a topic with captures: the topic built from the fields, the
+/// fields read back from the topic.
+fn captures(event: &EventType, topic: &str, p: &TokenStream) -> TokenStream {
+    let fields = event.capture_fields();
+    if fields.is_empty() {
+        return TokenStream::new();
+    }
+    let mut text = String::new();
+    let mut steps = Vec::new();
+    for (index, component) in topic.split('.').enumerate() {
+        if index > 0 {
+            text.push('.');
+        }
+        match fields.iter().find(|(c, _)| c.component == index) {
+            Some((capture, field)) => {
+                if !text.is_empty() {
+                    steps.push(quote!(__topic.push_str(#text);));
+                    text.clear();
+                }
+                let (name, ident, ty) = (&capture.name, &field.ident, &field.ty);
+                steps.push(quote! {
+                    __topic.push_str(&#p::capture_component(#name, &self.#ident, #p::wire::<#ty>())?);
+                });
+            }
+            None => text.push_str(component),
+        }
+    }
+    if !text.is_empty() {
+        steps.push(quote!(__topic.push_str(#text);));
+    }
+    let reads = fields.iter().map(|(capture, field)| {
+        let (index, name, ty) = (capture.component, &capture.name, &field.ty);
+        quote!(__captured.capture(topic, #index, #name, #p::wire::<#ty>())?;)
+    });
+    let capacity = topic.len();
+    quote! {
+        fn topic(&self) -> #p::Result<#p::Cow<'static, str>, #p::ValueError> {
+            let mut __topic = #p::String::with_capacity(#capacity);
+            #(#steps)*
+            #p::Ok(#p::Cow::Owned(__topic))
+        }
+
+        fn from_event(arguments: &#p::Arguments, topic: &str) -> #p::Result<Self, #p::ValueError> {
+            let mut __captured = #p::Captured::new(arguments);
+            #(#reads)*
+            __captured.arguments().decode_kwargs()
         }
     }
 }
