@@ -27,5 +27,8 @@ pub mod peer_callee {
         /// Answers `"finished"` after `seconds`.
         #[wamp(uri = "com.peer.slow")]
         async fn slow(&self, seconds: f64) -> String;
+        /// The caller's session ID, when the dealer disclosed it.
+        #[wamp(uri = "com.peer.whoami")]
+        async fn whoami(&self) -> Option<u64>;
     }
 }

@@ -210,4 +210,13 @@ export class PeerCalleeClient {
     return call<string, never>(this.session, "com.peer.slow", [seconds], {}, []);
   }
 
+  /**
+   * The caller's session ID, when the dealer disclosed it.
+   *
+   * Calls `com.peer.whoami`.
+   */
+  whoami(): Promise<number | null> {
+    return call<number | null, never>(this.session, "com.peer.whoami", [], {}, []);
+  }
+
 }

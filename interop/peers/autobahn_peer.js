@@ -3,7 +3,7 @@
 //   node autobahn_peer.js ROLE URL SERIALIZER REALM NAME [COUNT]
 //
 // Same roles and output as autobahn_peer.py: callee (prints READY), caller (prints RESULT {json}),
-// subscriber (READY, then EVENT {json} per event), publisher (DONE), typed_caller (calls the Rust
+// subscriber (READY, then EVENT {json} per event), publisher (DONE), captures, typed_caller (calls the Rust
 // typed calculator under the prefix NAME; RESULT {json}). URL is ws://..., tcp://... or
 // unix:///path (autobahn-js RawSocket speaks JSON only). Needs NODE_PATH with autobahn and ws.
 // Role auth and the WAMP_PEER_AUTH variable work as in autobahn_peer.py.
@@ -80,6 +80,7 @@ async function callee(session) {
     throw new autobahn.Error('com.example.error.custom', ['custom failure'], { code: 7 });
   });
   await session.register(`${name}.slow`, (args) => new Promise((resolve) => setTimeout(() => resolve('finished'), args[0] * 1000)));
+  await session.register(`${name}.whoami`, (args, kwargs, details) => details.caller ?? null);
 }
 
 async function caller(session) {
@@ -121,6 +122,21 @@ async function typedCaller(session) {
   return out;
 }
 
+// Calls `shelved` of the Rust `wamp_tests::shapes::Shapes` under the prefix `name` by its
+// concrete URIs (typed URI captures), and publishes a `Put` with only the fields the topic does
+// not carry.
+async function captures(session) {
+  const out = { shelved: await session.call(`${name}.shelf.top.slot.3`, [], { label: 'jam' }) };
+  try {
+    await session.call(`${name}.shelf.top.slot.three`);
+    out.bad = null;
+  } catch (e) {
+    out.bad = e.error;
+  }
+  await session.publish(`${name}.shelf.low.slot.9.put`, [], { label: 'from js' }, { acknowledge: true });
+  return out;
+}
+
 connection.onopen = async (session, details) => {
   try {
     if (role === 'callee') {
@@ -131,6 +147,9 @@ connection.onopen = async (session, details) => {
       connection.close();
     } else if (role === 'typed_caller') {
       say('RESULT', JSON.stringify(await typedCaller(session)));
+      connection.close();
+    } else if (role === 'captures') {
+      say('RESULT', JSON.stringify(await captures(session)));
       connection.close();
     } else if (role === 'subscriber') {
       let remaining = count;

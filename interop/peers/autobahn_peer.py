@@ -4,7 +4,10 @@
 
 ROLE is one of
   typed_caller calls the Rust typed calculator under the prefix NAME, prints RESULT {json}
-  callee      registers NAME.add, NAME.echo, NAME.progress, NAME.error, NAME.slow; prints READY
+  captures    calls the Rust shapes service's URI-capture procedure under the prefix NAME (a good
+              and a bad component), publishes a Put event to a concrete topic, prints RESULT {json}
+  callee      registers NAME.add, NAME.echo, NAME.progress, NAME.error, NAME.slow, NAME.whoami;
+              prints READY
   caller      calls a callee's NAME.add, NAME.echo, NAME.progress, NAME.error; prints RESULT {json}
   subscriber  subscribes to NAME, prints READY, then one EVENT {json} per event, COUNT events
   publisher   publishes COUNT events to NAME (acknowledged), prints DONE
@@ -130,6 +133,9 @@ class Peer(ApplicationSession):
             elif role == "typed_caller":
                 say("RESULT", json.dumps(await self.typed_caller(name)))
                 self.leave()
+            elif role == "captures":
+                say("RESULT", json.dumps(await self.captures(name)))
+                self.leave()
             elif role == "subscriber":
                 self.remaining = count
                 await self.subscribe(self.on_event, name)
@@ -197,12 +203,16 @@ class Peer(ApplicationSession):
             await asyncio.sleep(seconds)
             return "finished"
 
+        def whoami(details=None):
+            return details.caller if details is not None else None
+
         details_opt = RegisterOptions(details_arg="details")
         await self.register(add, f"{name}.add")
         await self.register(echo, f"{name}.echo")
         await self.register(progress, f"{name}.progress", options=details_opt)
         await self.register(error, f"{name}.error")
         await self.register(slow, f"{name}.slow")
+        await self.register(whoami, f"{name}.whoami", options=details_opt)
 
     async def caller(self, name):
         out = {"add": await self.call(f"{name}.add", 2, 3)}
@@ -234,6 +244,19 @@ class Peer(ApplicationSession):
         final = await self.call(f"{prefix}.count", 4, options=CallOptions(on_progress=lambda i: seen.append(i)))
         out["progress"] = {"seen": seen, "final": final}
         out["collected"] = await self.call(f"{prefix}.count", 3)
+        return out
+
+    async def captures(self, prefix):
+        """Calls `shelved` of the Rust `wamp_tests::shapes::Shapes` under `prefix` by its concrete
+        URIs, and publishes a `Put` with only the fields the topic does not carry."""
+        out = {"shelved": await self.call(f"{prefix}.shelf.top.slot.3", label="jam")}
+        try:
+            await self.call(f"{prefix}.shelf.top.slot.three")
+            out["bad"] = None
+        except ApplicationError as e:
+            out["bad"] = e.error
+        await self.publish(f"{prefix}.shelf.low.slot.9.put", label="from python",
+                           options=PublishOptions(acknowledge=True))
         return out
 
     async def e2ee_server(self, name):

@@ -200,4 +200,6 @@ pub trait PeerCallee {
     async fn error(&self) -> Result<(), PeerError>;
     /// Answers `"finished"` after `seconds`.
     async fn slow(&self, seconds: f64) -> String;
+    /// The caller's session ID, when the dealer disclosed it.
+    async fn whoami(&self) -> Option<u64>;
 }

@@ -1,7 +1,10 @@
 //! Typed services against real Autobahn peers, through the embedded router and Crossbar.io:
 //! autobahn-python and autobahn-js callers call the generated callee of
 //! `wamp_tests::typed::Calculator` (positional and keyword arguments, a typed error, progressive
-//! results), and a generated client (`PeerCalleeClient`) calls their callees.
+//! results), and a generated client (`PeerCalleeClient`) calls their callees, with per-call
+//! options (`disclose_me`, `timeout`). Typed URI captures: the peers call the concrete URIs of
+//! a Rust procedure with captures and publish to a captured topic that a typed Rust subscription
+//! reads; a peer subscribed to one concrete topic gets a typed Rust publication whole.
 //!
 //! The procedures have fixed URIs, so on the shared Crossbar realm the cases run in sequence.
 #![allow(
@@ -11,12 +14,15 @@
     clippy::panic
 )]
 
+use std::time::Duration;
+
 use futures::StreamExt as _;
 use serde_json::json;
-use wamp_core::typed::CallError;
+use wamp_core::typed::{CallError, ServiceClient as _};
 use wamp_core::Client;
+use wamp_tests::shapes::{Echo, Put, Shapes as _};
 use wamp_tests::typed::{Calc, Calculator as _, PeerCalleeClient, PeerError};
-use wamp_tests::{trace, Crossbar, Peer, PeerKind, Target};
+use wamp_tests::{trace, within, Crossbar, Peer, PeerKind, Target};
 
 /// A peer caller calls the Rust typed callee.
 async fn autobahn_caller_to_typed_callee(cb: &Crossbar, kind: PeerKind) {
@@ -54,8 +60,10 @@ async fn autobahn_caller_to_typed_callee(cb: &Crossbar, kind: PeerKind) {
     service.unregister().await.unwrap();
 }
 
-/// The generated client calls a peer callee.
-async fn typed_client_to_autobahn_callee(cb: &Crossbar, kind: PeerKind) {
+/// The generated client calls a peer callee. `honours_disclose_me`: whether the router
+/// discloses a caller that asks (Crossbar.io 26.10.1 ignores `disclose_me` and discloses by the
+/// role's configuration only, see `crossbar_rpc`).
+async fn typed_client_to_autobahn_callee(cb: &Crossbar, kind: PeerKind, honours_disclose_me: bool) {
     let Some(mut peer) = Peer::spawn(kind, "callee", &cb.ws, "json", &cb.realm, "com.peer", 1)
     else {
         return;
@@ -81,6 +89,16 @@ async fn typed_client_to_autobahn_callee(cb: &Crossbar, kind: PeerKind) {
         other => panic!("{kind:?}: expected the typed error, got {other:?}"),
     }
     assert_eq!(client.slow(0.01).await.unwrap(), "finished");
+    // Per-call options: the caller disclosed for this call only; a timeout for this call only
+    // (sent as CALL.Options.timeout, and the call canceled here when it passes).
+    assert_eq!(client.whoami().await.unwrap(), None, "{kind:?}");
+    let me = client.whoami().disclose_me().await.unwrap();
+    let expected = honours_disclose_me.then(|| client.session().id());
+    assert_eq!(me, expected, "{kind:?}");
+    match client.slow(5.0).timeout(Duration::from_millis(200)).await {
+        Err(CallError::Timeout) => {}
+        other => panic!("{kind:?}: expected a timeout, got {other:?}"),
+    }
     // Dropping a progressive stream early cancels the call at the peer's end too; the peer
     // goes on serving.
     let mut stream = client.progress(50).await.unwrap();
@@ -88,6 +106,66 @@ async fn typed_client_to_autobahn_callee(cb: &Crossbar, kind: PeerKind) {
     drop(stream);
     assert_eq!(client.add(1, 1).await.unwrap(), 2);
     peer.finish().await;
+}
+
+/// A peer calls a procedure with URI captures by its concrete URIs and publishes to a captured
+/// topic; a typed publication reaches a peer subscribed to one concrete topic.
+async fn autobahn_and_captures(cb: &Crossbar, kind: PeerKind) {
+    let session = Client::new(&cb.ws, &cb.realm).connect().await.unwrap();
+    let _service = Echo.serve(&session).await.unwrap();
+    let mut puts = session.subscribe_event::<Put>().await.unwrap();
+    let Some(mut peer) = Peer::spawn(
+        kind,
+        "captures",
+        &cb.ws,
+        "json",
+        &cb.realm,
+        "com.typed.shapes",
+        1,
+    ) else {
+        return;
+    };
+    let result = peer.expect("RESULT").await;
+    peer.finish().await;
+    assert_eq!(
+        result,
+        json!({"shelved": "top/3/jam", "bad": "wamp.error.invalid_argument"}),
+        "{kind:?}"
+    );
+    let put = within(puts.next()).await.unwrap().unwrap();
+    let from = match kind {
+        PeerKind::Python => "from python",
+        PeerKind::Js => "from js",
+    };
+    assert_eq!(
+        put,
+        Put {
+            shelf: "low".into(),
+            slot: 9,
+            label: from.into()
+        },
+        "{kind:?}: the captures read from the topic"
+    );
+    // The other way: a typed publication to a peer subscribed to the concrete topic.
+    let topic = "com.typed.shapes.shelf.top.slot.4.put";
+    let Some(mut subscriber) = Peer::spawn(kind, "subscriber", &cb.ws, "json", &cb.realm, topic, 1)
+    else {
+        return;
+    };
+    subscriber.expect("READY").await;
+    let put = Put {
+        shelf: "top".into(),
+        slot: 4,
+        label: "tea".into(),
+    };
+    session.publish_event(&put).acknowledge().await.unwrap();
+    let event = subscriber.expect("EVENT").await;
+    assert_eq!(
+        event["kwargs"],
+        json!({"shelf": "top", "slot": 4, "label": "tea"}),
+        "{kind:?}"
+    );
+    subscriber.finish().await;
 }
 
 mod embedded {
@@ -110,12 +188,22 @@ mod embedded {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn typed_client_to_python_callee() {
-        typed_client_to_autobahn_callee(&router().await.endpoints, PeerKind::Python).await;
+        typed_client_to_autobahn_callee(&router().await.endpoints, PeerKind::Python, true).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn typed_client_to_js_callee() {
-        typed_client_to_autobahn_callee(&router().await.endpoints, PeerKind::Js).await;
+        typed_client_to_autobahn_callee(&router().await.endpoints, PeerKind::Js, true).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn python_and_captures() {
+        autobahn_and_captures(&router().await.endpoints, PeerKind::Python).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn js_and_captures() {
+        autobahn_and_captures(&router().await.endpoints, PeerKind::Js).await;
     }
 }
 
@@ -131,7 +219,8 @@ mod crossbar {
         let cb = &routed.endpoints;
         for kind in [PeerKind::Python, PeerKind::Js] {
             autobahn_caller_to_typed_callee(cb, kind).await;
-            typed_client_to_autobahn_callee(cb, kind).await;
+            typed_client_to_autobahn_callee(cb, kind, false).await;
+            autobahn_and_captures(cb, kind).await;
         }
     }
 }
