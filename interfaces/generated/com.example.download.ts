@@ -23,6 +23,55 @@ export interface WampCall {
     onError: (error: unknown) => void,
     onProgress?: (progress: unknown) => void,
   ): unknown;
+  /** Sends CANCEL for the call. */
+  cancel?(options?: { mode?: string }): unknown;
+}
+
+/** Per-call options, the last parameter of every client method. */
+export interface CallOptions {
+  /** Cancels the call when aborted, with the procedure's cancel mode; the call then fails with
+   * `wamp.error.canceled`. */
+  signal?: AbortSignal;
+  /** How long the dealer lets the call run, in milliseconds (`CALL.Options.timeout`), instead
+   * of the procedure's own `timeout_ms`. */
+  timeout?: number;
+  /** Asks the dealer to disclose this caller to the callee (`CALL.Options.disclose_me`). */
+  discloseMe?: boolean;
+}
+
+/** A URI component or JSON number as an integer: a `bigint` past 2^53, else a `number`. */
+export function wideInteger(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : BigInt(text);
+}
+
+const BIGINT_MARK = "\u0000bigint:";
+
+/**
+ * autobahn-js's JSON serializer, with integers past 2^53 read as `bigint` and `bigint`s written
+ * as JSON numbers, so 64-bit integers travel exactly: `new autobahn.Connection({ transports:
+ * [{ type: "websocket", url, serializers: [new WampJsonSerializer()] }], ... })`.
+ */
+export class WampJsonSerializer {
+  readonly SERIALIZER_ID = "json";
+  readonly BINARY = false;
+
+  serialize(obj: unknown): string {
+    const text = JSON.stringify(obj, (_key, value: unknown) =>
+      typeof value === "bigint" ? BIGINT_MARK + value.toString() : value,
+    );
+    return text.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
+  }
+
+  unserialize(payload: string): unknown {
+    // Strings are matched whole, so digits inside them are left alone.
+    const marked = payload.replace(/"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![.eE\d])/g, (token) =>
+      token.startsWith('"') || Number.isSafeInteger(Number(token)) ? token : `"\\u0000bigint:${token}"`,
+    );
+    return JSON.parse(marked, (_key, value: unknown) =>
+      typeof value === "string" && value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value,
+    );
+  }
 }
 
 /**
@@ -102,51 +151,129 @@ function resolveProcedure(procedure: Procedure): string {
     .join(".");
 }
 
-function call<T, E>(
-  session: WampSession,
-  procedure: Procedure,
-  args: unknown[],
-  kwargs: { [key: string]: unknown },
-  declared: readonly ErrorVariant[],
-  options: { [key: string]: unknown } = {},
-): Promise<T> {
+/** A method's own options: its `timeout_ms` and its cancel mode. */
+interface Defaults {
+  timeout?: number;
+  cancel: string;
+}
+
+function wireOptions(defaults: Defaults, options: CallOptions | undefined): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  const timeout = options?.timeout ?? defaults.timeout;
+  if (timeout !== undefined) out.timeout = timeout;
+  if (options?.discloseMe) out.disclose_me = true;
+  return out;
+}
+
+function canceled(): WampCallError<never> {
+  return new WampCallError<never>("wamp.error.canceled", [], {}, null);
+}
+
+function prepare(args: unknown[], kwargs: { [key: string]: unknown }): void {
   trimArgs(args);
   for (const key of Object.keys(kwargs)) {
     if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
   }
-  return new Promise<T>((resolve, reject) => {
-    session.call(resolveProcedure(procedure), args, kwargs, options).then(
-      (result) => resolve(unwrapResult(result) as T),
-      (error) => reject(callError<E>(error, declared)),
-    );
-  });
 }
 
-function callProgressive<T, E>(
+
+/** The last item of a progressive call: what its final RESULT carries, if anything. */
+function finalItem(result: unknown): { item: unknown } | null {
+  if (result === undefined || result === null) return null;
+  if (typeof result === "object" && "args" in result && "kwargs" in result) {
+    const r = result as { args: unknown[]; kwargs: { [key: string]: unknown } };
+    if (Array.isArray(r.args) && r.args.length === 0 && Object.keys(r.kwargs ?? {}).length === 0) {
+      return null;
+    }
+  }
+  return { item: unwrapResult(result) };
+}
+
+/**
+ * A progressive call as an `AsyncIterable`: each progressive result is an item, then what the
+ * final result carries, if anything. Leaving the loop early, or aborting the signal, cancels
+ * the call with the procedure's cancel mode.
+ */
+function callStream<T, E>(
   session: WampSession,
   procedure: Procedure,
   args: unknown[],
   kwargs: { [key: string]: unknown },
   declared: readonly ErrorVariant[],
-  onProgress: ((item: T) => void) | undefined,
-  options: { [key: string]: unknown } = {},
-): Promise<T[]> {
-  if (onProgress === undefined) {
-    return call<T[], E>(session, procedure, args, kwargs, declared, options);
-  }
-  const items: T[] = [];
-  trimArgs(args);
-  return new Promise<T[]>((resolve, reject) => {
-    session.call(resolveProcedure(procedure), args, kwargs, { ...options, receive_progress: true }).then(
-      () => resolve(items),
-      (error) => reject(callError<E>(error, declared)),
-      (progress) => {
-        const item = unwrapResult(progress) as T;
-        items.push(item);
-        onProgress(item);
-      },
-    );
-  });
+  defaults: Defaults,
+  options?: CallOptions,
+): AsyncIterable<T> {
+  prepare(args, kwargs);
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      const items: T[] = [];
+      let ended = false;
+      let failure: { error: unknown } | null = null;
+      let wake: (() => void) | null = null;
+      let pending: WampCall | null = null;
+      const signal = options?.signal;
+      const notify = () => {
+        const w = wake;
+        wake = null;
+        w?.();
+      };
+      const end = (error?: { error: unknown }) => {
+        if (ended) return;
+        ended = true;
+        if (error) failure = error;
+        signal?.removeEventListener("abort", abort);
+        notify();
+      };
+      const abort = () => {
+        pending?.cancel?.({ mode: defaults.cancel });
+        end({ error: canceled() });
+      };
+      const start = () => {
+        if (signal?.aborted) return end({ error: canceled() });
+        signal?.addEventListener("abort", abort, { once: true });
+        try {
+          const wire = { ...wireOptions(defaults, options), receive_progress: true };
+          pending = session.call(resolveProcedure(procedure), args, kwargs, wire);
+        } catch (error) {
+          return end({ error });
+        }
+        pending.then(
+          (result) => {
+            const last = finalItem(result);
+            if (last !== null && !ended) items.push(last.item as T);
+            end();
+          },
+          (error) => end({ error: callError<E>(error, declared) }),
+          (progress) => {
+            if (ended) return;
+            items.push(unwrapResult(progress) as T);
+            notify();
+          },
+        );
+      };
+      let started = false;
+      return {
+        async next(): Promise<IteratorResult<T>> {
+          if (!started) {
+            started = true;
+            start();
+          }
+          while (items.length === 0 && !ended) {
+            await new Promise<void>((resolve) => (wake = resolve));
+          }
+          if (items.length > 0) return { value: items.shift() as T, done: false };
+          if (failure !== null) throw (failure as { error: unknown }).error;
+          return { value: undefined, done: true };
+        },
+        async return(): Promise<IteratorResult<T>> {
+          if (!ended) pending?.cancel?.({ mode: defaults.cancel });
+          end();
+          items.length = 0;
+          return { value: undefined, done: true };
+        },
+      };
+    },
+  };
 }
 
 // ---- Download (com.example.download) ----
@@ -177,8 +304,8 @@ export class DownloadClient {
    * Calls `com.example.download.chunks`.
    * @throws {WampCallError<DownloadError>} with `declared` set for the procedure's own errors.
    */
-  chunks(name: string, onProgress?: (item: string) => void): Promise<string[]> {
-    return callProgressive<string, DownloadError>(this.session, "com.example.download.chunks", [name], {}, DownloadErrorVariants, onProgress);
+  chunks(name: string, callOptions?: CallOptions): AsyncIterable<string> {
+    return callStream<string, DownloadError>(this.session, "com.example.download.chunks", [name], {}, DownloadErrorVariants, { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -186,8 +313,8 @@ export class DownloadClient {
    *
    * Calls `com.example.download.ticks`.
    */
-  ticks(onProgress?: (item: number) => void): Promise<number[]> {
-    return callProgressive<number, never>(this.session, "com.example.download.ticks", [], {}, [], onProgress);
+  ticks(callOptions?: CallOptions): AsyncIterable<number | bigint> {
+    return callStream<number | bigint, never>(this.session, "com.example.download.ticks", [], {}, [], { cancel: "kill" }, callOptions);
   }
 
 }

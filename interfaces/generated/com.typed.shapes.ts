@@ -23,6 +23,55 @@ export interface WampCall {
     onError: (error: unknown) => void,
     onProgress?: (progress: unknown) => void,
   ): unknown;
+  /** Sends CANCEL for the call. */
+  cancel?(options?: { mode?: string }): unknown;
+}
+
+/** Per-call options, the last parameter of every client method. */
+export interface CallOptions {
+  /** Cancels the call when aborted, with the procedure's cancel mode; the call then fails with
+   * `wamp.error.canceled`. */
+  signal?: AbortSignal;
+  /** How long the dealer lets the call run, in milliseconds (`CALL.Options.timeout`), instead
+   * of the procedure's own `timeout_ms`. */
+  timeout?: number;
+  /** Asks the dealer to disclose this caller to the callee (`CALL.Options.disclose_me`). */
+  discloseMe?: boolean;
+}
+
+/** A URI component or JSON number as an integer: a `bigint` past 2^53, else a `number`. */
+export function wideInteger(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : BigInt(text);
+}
+
+const BIGINT_MARK = "\u0000bigint:";
+
+/**
+ * autobahn-js's JSON serializer, with integers past 2^53 read as `bigint` and `bigint`s written
+ * as JSON numbers, so 64-bit integers travel exactly: `new autobahn.Connection({ transports:
+ * [{ type: "websocket", url, serializers: [new WampJsonSerializer()] }], ... })`.
+ */
+export class WampJsonSerializer {
+  readonly SERIALIZER_ID = "json";
+  readonly BINARY = false;
+
+  serialize(obj: unknown): string {
+    const text = JSON.stringify(obj, (_key, value: unknown) =>
+      typeof value === "bigint" ? BIGINT_MARK + value.toString() : value,
+    );
+    return text.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
+  }
+
+  unserialize(payload: string): unknown {
+    // Strings are matched whole, so digits inside them are left alone.
+    const marked = payload.replace(/"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![.eE\d])/g, (token) =>
+      token.startsWith('"') || Number.isSafeInteger(Number(token)) ? token : `"\\u0000bigint:${token}"`,
+    );
+    return JSON.parse(marked, (_key, value: unknown) =>
+      typeof value === "string" && value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value,
+    );
+  }
 }
 
 /**
@@ -102,22 +151,62 @@ function resolveProcedure(procedure: Procedure): string {
     .join(".");
 }
 
+/** A method's own options: its `timeout_ms` and its cancel mode. */
+interface Defaults {
+  timeout?: number;
+  cancel: string;
+}
+
+function wireOptions(defaults: Defaults, options: CallOptions | undefined): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  const timeout = options?.timeout ?? defaults.timeout;
+  if (timeout !== undefined) out.timeout = timeout;
+  if (options?.discloseMe) out.disclose_me = true;
+  return out;
+}
+
+function canceled(): WampCallError<never> {
+  return new WampCallError<never>("wamp.error.canceled", [], {}, null);
+}
+
+function prepare(args: unknown[], kwargs: { [key: string]: unknown }): void {
+  trimArgs(args);
+  for (const key of Object.keys(kwargs)) {
+    if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
+  }
+}
+
+
 function call<T, E>(
   session: WampSession,
   procedure: Procedure,
   args: unknown[],
   kwargs: { [key: string]: unknown },
   declared: readonly ErrorVariant[],
-  options: { [key: string]: unknown } = {},
+  defaults: Defaults,
+  options?: CallOptions,
 ): Promise<T> {
-  trimArgs(args);
-  for (const key of Object.keys(kwargs)) {
-    if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
-  }
+  prepare(args, kwargs);
   return new Promise<T>((resolve, reject) => {
-    session.call(resolveProcedure(procedure), args, kwargs, options).then(
-      (result) => resolve(unwrapResult(result) as T),
-      (error) => reject(callError<E>(error, declared)),
+    const signal = options?.signal;
+    if (signal?.aborted) return reject(canceled());
+    const pending = session.call(resolveProcedure(procedure), args, kwargs, wireOptions(defaults, options));
+    // Under `kill` the dealer answers the CANCEL with `wamp.error.canceled`; under the other
+    // modes autobahn-js gives up at once.
+    const abort = () => {
+      pending.cancel?.({ mode: defaults.cancel });
+      if (defaults.cancel !== "kill") reject(canceled());
+    };
+    signal?.addEventListener("abort", abort, { once: true });
+    pending.then(
+      (result) => {
+        signal?.removeEventListener("abort", abort);
+        resolve(unwrapResult(result) as T);
+      },
+      (error) => {
+        signal?.removeEventListener("abort", abort);
+        reject(callError<E>(error, declared));
+      },
     );
   });
 }
@@ -161,7 +250,7 @@ export interface Member {
  */
 export type Adjacent =
   | { t: "Idle" }
-  | { t: "Count"; c: number }
+  | { t: "Count"; c: number | bigint }
   | { t: "Pair"; c: [string, boolean] }
   | { t: "Named"; c: { label: string } };
 
@@ -169,7 +258,7 @@ export type Adjacent =
  * `#[serde(untagged)]`: no tag at all, the first variant that fits wins.
  */
 export type Untagged =
-  | number
+  | number | bigint
   | string
   | { x: number; y: number }
   | boolean[];
@@ -212,7 +301,7 @@ export interface Put {
   /**
    * The slot.
    */
-  slot: number;
+  slot: number | bigint;
   /**
    * What was put there.
    */
@@ -234,8 +323,8 @@ export class ShapesClient {
    *
    * Calls `com.typed.shapes.external`.
    */
-  external(value: External): Promise<External> {
-    return call<External, never>(this.session, "com.typed.shapes.external", [value], {}, []);
+  external(value: External, callOptions?: CallOptions): Promise<External> {
+    return call<External, never>(this.session, "com.typed.shapes.external", [value], {}, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -243,8 +332,8 @@ export class ShapesClient {
    *
    * Calls `com.typed.shapes.internal`.
    */
-  internal(value: Internal): Promise<Internal> {
-    return call<Internal, never>(this.session, "com.typed.shapes.internal", [value], {}, []);
+  internal(value: Internal, callOptions?: CallOptions): Promise<Internal> {
+    return call<Internal, never>(this.session, "com.typed.shapes.internal", [value], {}, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -252,8 +341,8 @@ export class ShapesClient {
    *
    * Calls `com.typed.shapes.adjacent`.
    */
-  adjacent(value: Adjacent): Promise<Adjacent> {
-    return call<Adjacent, never>(this.session, "com.typed.shapes.adjacent", [value], {}, []);
+  adjacent(value: Adjacent, callOptions?: CallOptions): Promise<Adjacent> {
+    return call<Adjacent, never>(this.session, "com.typed.shapes.adjacent", [value], {}, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -261,8 +350,8 @@ export class ShapesClient {
    *
    * Calls `com.typed.shapes.untagged`.
    */
-  untagged(value: Untagged): Promise<Untagged> {
-    return call<Untagged, never>(this.session, "com.typed.shapes.untagged", [value], {}, []);
+  untagged(value: Untagged, callOptions?: CallOptions): Promise<Untagged> {
+    return call<Untagged, never>(this.session, "com.typed.shapes.untagged", [value], {}, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -270,8 +359,8 @@ export class ShapesClient {
    *
    * Calls `com.typed.shapes.bundle`.
    */
-  bundle(value: Bundle): Promise<Bundle> {
-    return call<Bundle, never>(this.session, "com.typed.shapes.bundle", [value], {}, []);
+  bundle(value: Bundle, callOptions?: CallOptions): Promise<Bundle> {
+    return call<Bundle, never>(this.session, "com.typed.shapes.bundle", [value], {}, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -280,8 +369,8 @@ export class ShapesClient {
    *
    * Calls `com.typed.shapes.shelf.{shelf}.slot.{slot}`.
    */
-  shelved(shelf: string, slot: number, label?: string | null): Promise<string> {
-    return call<string, never>(this.session, { template: "com.typed.shapes.shelf.{shelf}.slot.{slot}", captures: { "shelf": shelf, "slot": slot } }, [], { "label": label }, []);
+  shelved(shelf: string, slot: number | bigint, label?: string | null, callOptions?: CallOptions): Promise<string> {
+    return call<string, never>(this.session, { template: "com.typed.shapes.shelf.{shelf}.slot.{slot}", captures: { "shelf": shelf, "slot": slot } }, [], { "label": label }, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -295,7 +384,7 @@ export class ShapesClient {
       "com.typed.shapes.shelf..slot..put",
       (args, kwargs, details) => {
         const parts = String((details as { topic?: unknown } | undefined)?.topic ?? "").split(".");
-        handler({ shelf: parts[4], slot: Number(parts[6]), ...(kwargs ?? {}) } as unknown as Put);
+        handler({ shelf: parts[4], slot: wideInteger(parts[6]), ...(kwargs ?? {}) } as unknown as Put);
       },
       { match: "wildcard" },
     );

@@ -23,6 +23,55 @@ export interface WampCall {
     onError: (error: unknown) => void,
     onProgress?: (progress: unknown) => void,
   ): unknown;
+  /** Sends CANCEL for the call. */
+  cancel?(options?: { mode?: string }): unknown;
+}
+
+/** Per-call options, the last parameter of every client method. */
+export interface CallOptions {
+  /** Cancels the call when aborted, with the procedure's cancel mode; the call then fails with
+   * `wamp.error.canceled`. */
+  signal?: AbortSignal;
+  /** How long the dealer lets the call run, in milliseconds (`CALL.Options.timeout`), instead
+   * of the procedure's own `timeout_ms`. */
+  timeout?: number;
+  /** Asks the dealer to disclose this caller to the callee (`CALL.Options.disclose_me`). */
+  discloseMe?: boolean;
+}
+
+/** A URI component or JSON number as an integer: a `bigint` past 2^53, else a `number`. */
+export function wideInteger(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : BigInt(text);
+}
+
+const BIGINT_MARK = "\u0000bigint:";
+
+/**
+ * autobahn-js's JSON serializer, with integers past 2^53 read as `bigint` and `bigint`s written
+ * as JSON numbers, so 64-bit integers travel exactly: `new autobahn.Connection({ transports:
+ * [{ type: "websocket", url, serializers: [new WampJsonSerializer()] }], ... })`.
+ */
+export class WampJsonSerializer {
+  readonly SERIALIZER_ID = "json";
+  readonly BINARY = false;
+
+  serialize(obj: unknown): string {
+    const text = JSON.stringify(obj, (_key, value: unknown) =>
+      typeof value === "bigint" ? BIGINT_MARK + value.toString() : value,
+    );
+    return text.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
+  }
+
+  unserialize(payload: string): unknown {
+    // Strings are matched whole, so digits inside them are left alone.
+    const marked = payload.replace(/"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![.eE\d])/g, (token) =>
+      token.startsWith('"') || Number.isSafeInteger(Number(token)) ? token : `"\\u0000bigint:${token}"`,
+    );
+    return JSON.parse(marked, (_key, value: unknown) =>
+      typeof value === "string" && value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value,
+    );
+  }
 }
 
 /**
@@ -102,22 +151,62 @@ function resolveProcedure(procedure: Procedure): string {
     .join(".");
 }
 
+/** A method's own options: its `timeout_ms` and its cancel mode. */
+interface Defaults {
+  timeout?: number;
+  cancel: string;
+}
+
+function wireOptions(defaults: Defaults, options: CallOptions | undefined): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  const timeout = options?.timeout ?? defaults.timeout;
+  if (timeout !== undefined) out.timeout = timeout;
+  if (options?.discloseMe) out.disclose_me = true;
+  return out;
+}
+
+function canceled(): WampCallError<never> {
+  return new WampCallError<never>("wamp.error.canceled", [], {}, null);
+}
+
+function prepare(args: unknown[], kwargs: { [key: string]: unknown }): void {
+  trimArgs(args);
+  for (const key of Object.keys(kwargs)) {
+    if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
+  }
+}
+
+
 function call<T, E>(
   session: WampSession,
   procedure: Procedure,
   args: unknown[],
   kwargs: { [key: string]: unknown },
   declared: readonly ErrorVariant[],
-  options: { [key: string]: unknown } = {},
+  defaults: Defaults,
+  options?: CallOptions,
 ): Promise<T> {
-  trimArgs(args);
-  for (const key of Object.keys(kwargs)) {
-    if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
-  }
+  prepare(args, kwargs);
   return new Promise<T>((resolve, reject) => {
-    session.call(resolveProcedure(procedure), args, kwargs, options).then(
-      (result) => resolve(unwrapResult(result) as T),
-      (error) => reject(callError<E>(error, declared)),
+    const signal = options?.signal;
+    if (signal?.aborted) return reject(canceled());
+    const pending = session.call(resolveProcedure(procedure), args, kwargs, wireOptions(defaults, options));
+    // Under `kill` the dealer answers the CANCEL with `wamp.error.canceled`; under the other
+    // modes autobahn-js gives up at once.
+    const abort = () => {
+      pending.cancel?.({ mode: defaults.cancel });
+      if (defaults.cancel !== "kill") reject(canceled());
+    };
+    signal?.addEventListener("abort", abort, { once: true });
+    pending.then(
+      (result) => {
+        signal?.removeEventListener("abort", abort);
+        resolve(unwrapResult(result) as T);
+      },
+      (error) => {
+        signal?.removeEventListener("abort", abort);
+        reject(callError<E>(error, declared));
+      },
     );
   });
 }
@@ -131,7 +220,7 @@ export interface SessionDetails {
   /**
    * The session ID.
    */
-  session: number;
+  session: number | bigint;
   /**
    * The authenticated identity.
    */
@@ -187,8 +276,8 @@ export class SessionMetaClient {
    *
    * Calls `wamp.session.count`.
    */
-  count(filter_authroles?: string[] | null): Promise<number> {
-    return call<number, never>(this.session, "wamp.session.count", [filter_authroles], {}, []);
+  count(filter_authroles?: string[] | null, callOptions?: CallOptions): Promise<number | bigint> {
+    return call<number | bigint, never>(this.session, "wamp.session.count", [filter_authroles], {}, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -196,8 +285,8 @@ export class SessionMetaClient {
    *
    * Calls `wamp.session.list`.
    */
-  list(filter_authroles?: string[] | null): Promise<number[]> {
-    return call<number[], never>(this.session, "wamp.session.list", [filter_authroles], {}, []);
+  list(filter_authroles?: string[] | null, callOptions?: CallOptions): Promise<(number | bigint)[]> {
+    return call<(number | bigint)[], never>(this.session, "wamp.session.list", [filter_authroles], {}, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -206,8 +295,8 @@ export class SessionMetaClient {
    * Calls `wamp.session.get`.
    * @throws {WampCallError<MetaError>} with `declared` set for the procedure's own errors.
    */
-  get(session: number): Promise<SessionDetails> {
-    return call<SessionDetails, MetaError>(this.session, "wamp.session.get", [session], {}, MetaErrorVariants);
+  get(session: number | bigint, callOptions?: CallOptions): Promise<SessionDetails> {
+    return call<SessionDetails, MetaError>(this.session, "wamp.session.get", [session], {}, MetaErrorVariants, { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -216,8 +305,8 @@ export class SessionMetaClient {
    * Calls `wamp.session.kill`.
    * @throws {WampCallError<MetaError>} with `declared` set for the procedure's own errors.
    */
-  kill(session: number, reason?: string | null, message?: string | null): Promise<void> {
-    return call<void, MetaError>(this.session, "wamp.session.kill", [session], { "reason": reason, "message": message }, MetaErrorVariants);
+  kill(session: number | bigint, reason?: string | null, message?: string | null, callOptions?: CallOptions): Promise<void> {
+    return call<void, MetaError>(this.session, "wamp.session.kill", [session], { "reason": reason, "message": message }, MetaErrorVariants, { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -225,8 +314,8 @@ export class SessionMetaClient {
    *
    * Calls `wamp.session.kill_by_authid`.
    */
-  killByAuthid(authid: string, reason?: string | null, message?: string | null): Promise<number[]> {
-    return call<number[], never>(this.session, "wamp.session.kill_by_authid", [authid], { "reason": reason, "message": message }, []);
+  killByAuthid(authid: string, reason?: string | null, message?: string | null, callOptions?: CallOptions): Promise<(number | bigint)[]> {
+    return call<(number | bigint)[], never>(this.session, "wamp.session.kill_by_authid", [authid], { "reason": reason, "message": message }, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -236,8 +325,8 @@ export class SessionMetaClient {
    *
    * Calls `wamp.session.add_testament`.
    */
-  addTestament(topic: string, args: unknown[], kwargs: { [key: string]: unknown }, publish_options?: { [key: string]: unknown } | null, scope?: TestamentScope | null): Promise<number | null> {
-    return call<number | null, never>(this.session, "wamp.session.add_testament", [topic, args, kwargs], { "publish_options": publish_options, "scope": scope }, []);
+  addTestament(topic: string, args: unknown[], kwargs: { [key: string]: unknown }, publish_options?: { [key: string]: unknown } | null, scope?: TestamentScope | null, callOptions?: CallOptions): Promise<number | bigint | null> {
+    return call<number | bigint | null, never>(this.session, "wamp.session.add_testament", [topic, args, kwargs], { "publish_options": publish_options, "scope": scope }, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -246,8 +335,8 @@ export class SessionMetaClient {
    *
    * Calls `wamp.session.flush_testaments`.
    */
-  flushTestaments(scope?: TestamentScope | null): Promise<number | null> {
-    return call<number | null, never>(this.session, "wamp.session.flush_testaments", [], { "scope": scope }, []);
+  flushTestaments(scope?: TestamentScope | null, callOptions?: CallOptions): Promise<number | bigint | null> {
+    return call<number | bigint | null, never>(this.session, "wamp.session.flush_testaments", [], { "scope": scope }, [], { cancel: "kill" }, callOptions);
   }
 
 }

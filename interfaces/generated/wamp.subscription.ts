@@ -23,6 +23,55 @@ export interface WampCall {
     onError: (error: unknown) => void,
     onProgress?: (progress: unknown) => void,
   ): unknown;
+  /** Sends CANCEL for the call. */
+  cancel?(options?: { mode?: string }): unknown;
+}
+
+/** Per-call options, the last parameter of every client method. */
+export interface CallOptions {
+  /** Cancels the call when aborted, with the procedure's cancel mode; the call then fails with
+   * `wamp.error.canceled`. */
+  signal?: AbortSignal;
+  /** How long the dealer lets the call run, in milliseconds (`CALL.Options.timeout`), instead
+   * of the procedure's own `timeout_ms`. */
+  timeout?: number;
+  /** Asks the dealer to disclose this caller to the callee (`CALL.Options.disclose_me`). */
+  discloseMe?: boolean;
+}
+
+/** A URI component or JSON number as an integer: a `bigint` past 2^53, else a `number`. */
+export function wideInteger(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : BigInt(text);
+}
+
+const BIGINT_MARK = "\u0000bigint:";
+
+/**
+ * autobahn-js's JSON serializer, with integers past 2^53 read as `bigint` and `bigint`s written
+ * as JSON numbers, so 64-bit integers travel exactly: `new autobahn.Connection({ transports:
+ * [{ type: "websocket", url, serializers: [new WampJsonSerializer()] }], ... })`.
+ */
+export class WampJsonSerializer {
+  readonly SERIALIZER_ID = "json";
+  readonly BINARY = false;
+
+  serialize(obj: unknown): string {
+    const text = JSON.stringify(obj, (_key, value: unknown) =>
+      typeof value === "bigint" ? BIGINT_MARK + value.toString() : value,
+    );
+    return text.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
+  }
+
+  unserialize(payload: string): unknown {
+    // Strings are matched whole, so digits inside them are left alone.
+    const marked = payload.replace(/"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![.eE\d])/g, (token) =>
+      token.startsWith('"') || Number.isSafeInteger(Number(token)) ? token : `"\\u0000bigint:${token}"`,
+    );
+    return JSON.parse(marked, (_key, value: unknown) =>
+      typeof value === "string" && value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value,
+    );
+  }
 }
 
 /**
@@ -102,22 +151,62 @@ function resolveProcedure(procedure: Procedure): string {
     .join(".");
 }
 
+/** A method's own options: its `timeout_ms` and its cancel mode. */
+interface Defaults {
+  timeout?: number;
+  cancel: string;
+}
+
+function wireOptions(defaults: Defaults, options: CallOptions | undefined): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  const timeout = options?.timeout ?? defaults.timeout;
+  if (timeout !== undefined) out.timeout = timeout;
+  if (options?.discloseMe) out.disclose_me = true;
+  return out;
+}
+
+function canceled(): WampCallError<never> {
+  return new WampCallError<never>("wamp.error.canceled", [], {}, null);
+}
+
+function prepare(args: unknown[], kwargs: { [key: string]: unknown }): void {
+  trimArgs(args);
+  for (const key of Object.keys(kwargs)) {
+    if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
+  }
+}
+
+
 function call<T, E>(
   session: WampSession,
   procedure: Procedure,
   args: unknown[],
   kwargs: { [key: string]: unknown },
   declared: readonly ErrorVariant[],
-  options: { [key: string]: unknown } = {},
+  defaults: Defaults,
+  options?: CallOptions,
 ): Promise<T> {
-  trimArgs(args);
-  for (const key of Object.keys(kwargs)) {
-    if (kwargs[key] === undefined || kwargs[key] === null) delete kwargs[key];
-  }
+  prepare(args, kwargs);
   return new Promise<T>((resolve, reject) => {
-    session.call(resolveProcedure(procedure), args, kwargs, options).then(
-      (result) => resolve(unwrapResult(result) as T),
-      (error) => reject(callError<E>(error, declared)),
+    const signal = options?.signal;
+    if (signal?.aborted) return reject(canceled());
+    const pending = session.call(resolveProcedure(procedure), args, kwargs, wireOptions(defaults, options));
+    // Under `kill` the dealer answers the CANCEL with `wamp.error.canceled`; under the other
+    // modes autobahn-js gives up at once.
+    const abort = () => {
+      pending.cancel?.({ mode: defaults.cancel });
+      if (defaults.cancel !== "kill") reject(canceled());
+    };
+    signal?.addEventListener("abort", abort, { once: true });
+    pending.then(
+      (result) => {
+        signal?.removeEventListener("abort", abort);
+        resolve(unwrapResult(result) as T);
+      },
+      (error) => {
+        signal?.removeEventListener("abort", abort);
+        reject(callError<E>(error, declared));
+      },
     );
   });
 }
@@ -131,15 +220,15 @@ export interface EntryLists {
   /**
    * Exact-match entries.
    */
-  exact?: number[] | null;
+  exact?: (number | bigint)[] | null;
   /**
    * Prefix-match entries.
    */
-  prefix?: number[] | null;
+  prefix?: (number | bigint)[] | null;
   /**
    * Wildcard-match entries.
    */
-  wildcard?: number[] | null;
+  wildcard?: (number | bigint)[] | null;
 }
 
 /**
@@ -160,7 +249,7 @@ export interface EntryDetails {
   /**
    * The registration or subscription ID.
    */
-  id: number;
+  id: number | bigint;
   /**
    * When it was created (ISO 8601).
    */
@@ -190,7 +279,7 @@ export interface HistoryQuery {
   /**
    * At most this many events.
    */
-  limit?: number | null;
+  limit?: number | bigint | null;
   /**
    * At or after this RFC 3339 time.
    */
@@ -214,19 +303,19 @@ export interface HistoryQuery {
   /**
    * From this publication on, including it.
    */
-  from_publication?: number | null;
+  from_publication?: number | bigint | null;
   /**
    * After this publication.
    */
-  after_publication?: number | null;
+  after_publication?: number | bigint | null;
   /**
    * Before this publication.
    */
-  before_publication?: number | null;
+  before_publication?: number | bigint | null;
   /**
    * Up to this publication, including it.
    */
-  until_publication?: number | null;
+  until_publication?: number | bigint | null;
 }
 
 /**
@@ -241,15 +330,15 @@ export interface HistoryEvent {
   /**
    * When the router received it, in nanoseconds since the Unix epoch (Crossbar.io's field).
    */
-  time_ns?: number | null;
+  time_ns?: number | bigint | null;
   /**
    * The subscription it was kept for.
    */
-  subscription?: number | null;
+  subscription?: number | bigint | null;
   /**
    * The publication ID.
    */
-  publication: number;
+  publication: number | bigint;
   /**
    * The topic (Crossbar.io's field; the spec's router puts it in `details` for patterns).
    */
@@ -296,8 +385,8 @@ export class SubscriptionMetaClient {
    *
    * Calls `wamp.subscription.list`.
    */
-  list(): Promise<EntryLists> {
-    return call<EntryLists, never>(this.session, "wamp.subscription.list", [], {}, []);
+  list(callOptions?: CallOptions): Promise<EntryLists> {
+    return call<EntryLists, never>(this.session, "wamp.subscription.list", [], {}, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -305,8 +394,8 @@ export class SubscriptionMetaClient {
    *
    * Calls `wamp.subscription.lookup`.
    */
-  lookup(topic: string, options?: LookupOptions | null): Promise<number | null> {
-    return call<number | null, never>(this.session, "wamp.subscription.lookup", [topic, options], {}, []);
+  lookup(topic: string, options?: LookupOptions | null, callOptions?: CallOptions): Promise<number | bigint | null> {
+    return call<number | bigint | null, never>(this.session, "wamp.subscription.lookup", [topic, options], {}, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -314,8 +403,8 @@ export class SubscriptionMetaClient {
    *
    * Calls `wamp.subscription.match`.
    */
-  matching(topic: string): Promise<number[] | null> {
-    return call<number[] | null, never>(this.session, "wamp.subscription.match", [topic], {}, []);
+  matching(topic: string, callOptions?: CallOptions): Promise<(number | bigint)[] | null> {
+    return call<(number | bigint)[] | null, never>(this.session, "wamp.subscription.match", [topic], {}, [], { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -324,8 +413,8 @@ export class SubscriptionMetaClient {
    * Calls `wamp.subscription.get`.
    * @throws {WampCallError<MetaError>} with `declared` set for the procedure's own errors.
    */
-  get(subscription: number): Promise<EntryDetails> {
-    return call<EntryDetails, MetaError>(this.session, "wamp.subscription.get", [subscription], {}, MetaErrorVariants);
+  get(subscription: number | bigint, callOptions?: CallOptions): Promise<EntryDetails> {
+    return call<EntryDetails, MetaError>(this.session, "wamp.subscription.get", [subscription], {}, MetaErrorVariants, { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -334,8 +423,8 @@ export class SubscriptionMetaClient {
    * Calls `wamp.subscription.list_subscribers`.
    * @throws {WampCallError<MetaError>} with `declared` set for the procedure's own errors.
    */
-  listSubscribers(subscription: number): Promise<number[]> {
-    return call<number[], MetaError>(this.session, "wamp.subscription.list_subscribers", [subscription], {}, MetaErrorVariants);
+  listSubscribers(subscription: number | bigint, callOptions?: CallOptions): Promise<(number | bigint)[]> {
+    return call<(number | bigint)[], MetaError>(this.session, "wamp.subscription.list_subscribers", [subscription], {}, MetaErrorVariants, { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -344,8 +433,8 @@ export class SubscriptionMetaClient {
    * Calls `wamp.subscription.count_subscribers`.
    * @throws {WampCallError<MetaError>} with `declared` set for the procedure's own errors.
    */
-  countSubscribers(subscription: number): Promise<number> {
-    return call<number, MetaError>(this.session, "wamp.subscription.count_subscribers", [subscription], {}, MetaErrorVariants);
+  countSubscribers(subscription: number | bigint, callOptions?: CallOptions): Promise<number | bigint> {
+    return call<number | bigint, MetaError>(this.session, "wamp.subscription.count_subscribers", [subscription], {}, MetaErrorVariants, { cancel: "kill" }, callOptions);
   }
 
   /**
@@ -356,8 +445,8 @@ export class SubscriptionMetaClient {
    * Calls `wamp.subscription.get_events`.
    * @throws {WampCallError<MetaError>} with `declared` set for the procedure's own errors.
    */
-  getEvents(subscription: number, query: HistoryQuery): Promise<HistoryEvent[]> {
-    return call<HistoryEvent[], MetaError>(this.session, "wamp.subscription.get_events", [subscription], { ...(query as unknown as { [key: string]: unknown }) }, MetaErrorVariants);
+  getEvents(subscription: number | bigint, query: HistoryQuery, callOptions?: CallOptions): Promise<HistoryEvent[]> {
+    return call<HistoryEvent[], MetaError>(this.session, "wamp.subscription.get_events", [subscription], { ...(query as unknown as { [key: string]: unknown }) }, MetaErrorVariants, { cancel: "kill" }, callOptions);
   }
 
 }

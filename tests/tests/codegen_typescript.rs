@@ -1,4 +1,5 @@
-//! The generated TypeScript clients: generated from the committed `com.typed.calc` and
+//! The generated TypeScript clients: every committed golden compiles strictly; generated from
+//! the committed `com.typed.calc` and
 //! `com.typed.shapes` descriptions, compiled with `tsc --strict` next to
 //! `interop/ts/calc_main.ts` and `interop/ts/shapes_main.ts`, and run by node (autobahn-js)
 //! against the Rust services through the embedded router. Needs the npm folder that
@@ -71,6 +72,52 @@ fn compile(description: &str, name: &str) -> Option<(tempfile::TempDir, PathBuf)
     Some((dir, program))
 }
 
+/// Every committed TypeScript golden (`interfaces/generated/*.ts`: the examples' services, the
+/// meta API, the test services) compiles under `tsc --strict` with `noUnusedLocals`, as a
+/// module of its own.
+#[test]
+fn every_generated_module_compiles_strict() {
+    let node_modules = wamp_tests::peer::node_path();
+    let tsc = node_modules.join(".bin/tsc");
+    if !tsc.exists() {
+        missing_peer(&format!("{} (typescript)", node_modules.display()));
+        return;
+    }
+    let generated = Path::new(env!("CARGO_MANIFEST_DIR")).join("../interfaces/generated");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&generated)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ts"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "the goldens are missing: {files:?}");
+    let tsconfig = json!({
+        "compilerOptions": {
+            "strict": true,
+            "noUnusedLocals": true,
+            "noImplicitReturns": true,
+            "target": "es2020",
+            "module": "commonjs",
+            "types": [],
+            "noEmit": true
+        },
+        "files": files
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tsconfig.json"), tsconfig.to_string()).unwrap();
+    let compiled = Command::new(&tsc)
+        .arg("-p")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        compiled.status.success(),
+        "tsc --strict failed:\n{}{}",
+        String::from_utf8_lossy(&compiled.stdout),
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+}
+
 /// Runs a compiled program against the router and gives back its `RESULT` line, parsed.
 async fn run(program: &Path, cb: &Endpoints) -> serde_json::Value {
     let output = tokio::process::Command::new("node")
@@ -103,20 +150,39 @@ async fn typescript_client_compiles_strict_and_calls_the_rust_service() {
         let routed = wamp_tests::target(Target::Embedded).await.unwrap();
         let cb = &routed.endpoints;
         let callee = anonymous(cb).await;
-        let _service = Calc::named("ts").serve(&callee).await.unwrap();
+        let calc = Calc::named("ts");
+        let _service = calc.clone().serve(&callee).await.unwrap();
         let result = run(&program, cb).await;
+        // Both endless streams were canceled at the callee (by leaving the loop, by the
+        // signal): no tick is produced any more.
+        let ticks = calc.ticks.load(std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        assert_eq!(
+            calc.ticks.load(std::sync::atomic::Ordering::SeqCst),
+            ticks,
+            "ticks after the cancels"
+        );
         assert_eq!(
             result,
             json!({
+                "serializer": {
+                    "parsed": [0.12345678901234568, "12345678901234567890", "12345678901234567890n", "-9007199254740993n", 5],
+                    "text": "[18446744073709551615,7,\"x\"]"
+                },
                 "add": 5,
                 "divide": 3,
+                "big": "9007199254740994",
                 "norm": 5,
                 "echoNone": null,
                 "echoSome": "hi",
                 "any": "com.typed.any.ts:t",
                 "seen": [1, 2, 3],
-                "counted": [1, 2, 3],
                 "collected": [1, 2],
+                "early": [0, 1],
+                "aborted": "wamp.error.canceled",
+                "abortedStream": "wamp.error.canceled",
+                "timedOut": "wamp.error.timeout",
+                "longer": "finished",
                 "error": {"uri": "com.typed.error.divide_by_zero", "name": "DivideByZero", "dividend": 9},
                 "undeclared": {"uri": "wamp.error.no_such_procedure", "declared": false},
                 "event": {"a": 40, "b": 2, "sum": 42}

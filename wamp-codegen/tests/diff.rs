@@ -300,7 +300,7 @@ fn encryption_on_or_off_is_breaking_and_generated() {
     let ts = wamp_codegen::typescript::generate(&sealed);
     assert!(ts.contains("autobahn-js does not implement"));
     // A method's `timeout_ms` goes to the dealer as `CALL.Options.timeout`.
-    assert!(ts.contains("{ timeout: 300 }"), "{ts}");
+    assert!(ts.contains("{ timeout: 300, cancel: \"kill\" }"), "{ts}");
 }
 
 /// Deprecating is compatible, and so is removing what was deprecated; removing anything else

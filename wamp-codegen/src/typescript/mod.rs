@@ -2,8 +2,11 @@
 //! type per error type, and one client class per service that calls through an autobahn-js
 //! `Session` (any object with its `call` and `subscribe`).
 //!
-//! The output is one `.ts` module with no imports; it compiles under `tsc --strict`. Integers
-//! are `number`, so values past 2^53 lose precision, as they do in autobahn-js itself.
+//! The output is one `.ts` module with no imports; it compiles under `tsc --strict`. Every
+//! method takes per-call options last (`signal`, an `AbortSignal` that cancels the call;
+//! `timeout`; `discloseMe`); a progressive procedure answers an `AsyncIterable` of its items
+//! (leaving the loop early cancels the call). A 64-bit integer is `number | bigint`: a
+//! `bigint` past 2^53, exact when the connection uses the module's `WampJsonSerializer`.
 
 mod runtime;
 
@@ -12,7 +15,7 @@ use std::fmt::Write as _;
 use wamp_core::describe::Document;
 use wamp_core::MatchPolicy;
 
-use runtime::{CALLS, PROGRESSIVE, RUNTIME};
+use runtime::{CALL, CALLS, PROGRESSIVE, RUNTIME};
 
 use crate::api::{Api, EventType, ParamKind};
 use crate::types::{Field, Shape, Tagging, Ty, TypeDef, Variant, VariantPayload};
@@ -27,9 +30,13 @@ pub fn generate(document: &Document) -> String {
     if procedures().next().is_some() {
         out.push_str(CALLS);
     }
+    if procedures().any(|p| p.progress.is_none()) {
+        out.push_str(CALL);
+    }
     if procedures().any(|p| p.progress.is_some()) {
         out.push_str(PROGRESSIVE);
     }
+
     let mut emitted: Vec<String> = Vec::new();
     for service in &document.services {
         let api = Api::new(service);
@@ -204,21 +211,21 @@ fn client_class(out: &mut String, api: &Api<'_>) {
             let _ = write!(docs, "\n@throws {{WampCallError<{error_type}>}} with `declared` set for the procedure's own errors.");
         }
         doc(out, "  ", &docs);
-        // The method's `timeout_ms` goes to the dealer as `CALL.Options.timeout`.
-        let options = d
-            .timeout_ms
-            .map(|ms| format!(", {{ timeout: {ms} }}"))
-            .unwrap_or_default();
+        // The method's `timeout_ms` goes to the dealer as `CALL.Options.timeout`; its cancel
+        // mode is the one an aborted signal cancels with.
+        let defaults = match d.timeout_ms {
+            Some(ms) => format!("{{ timeout: {ms}, cancel: {:?} }}", d.cancel.name()),
+            None => format!("{{ cancel: {:?} }}", d.cancel.name()),
+        };
+        params.push("callOptions?: CallOptions".into());
         match &p.progress {
             Some(item) => {
                 let item = ts_type(item);
-                params.push(format!("onProgress?: (item: {item}) => void"));
                 let _ = writeln!(
                     out,
-                    "  {}({}): Promise<{}[]> {{\n    return callProgressive<{item}, {error_type}>(this.session, {target}, [{}], {kwargs}, {declared}, onProgress{options});\n  }}\n",
+                    "  {}({}): AsyncIterable<{item}> {{\n    return callStream<{item}, {error_type}>(this.session, {target}, [{}], {kwargs}, {declared}, {defaults}, callOptions);\n  }}\n",
                     camel(&d.name),
                     params.join(", "),
-                    wrap_array(&item),
                     args.join(", ")
                 );
             }
@@ -226,7 +233,7 @@ fn client_class(out: &mut String, api: &Api<'_>) {
                 let result = p.result.as_ref().map_or("void".to_owned(), ts_type);
                 let _ = writeln!(
                     out,
-                    "  {}({}): Promise<{result}> {{\n    return call<{result}, {error_type}>(this.session, {target}, [{}], {kwargs}, {declared}{options});\n  }}\n",
+                    "  {}({}): Promise<{result}> {{\n    return call<{result}, {error_type}>(this.session, {target}, [{}], {kwargs}, {declared}, {defaults}, callOptions);\n  }}\n",
                     camel(&d.name),
                     params.join(", "),
                     args.join(", ")
@@ -287,6 +294,7 @@ fn client_class(out: &mut String, api: &Api<'_>) {
                     .map(|f| &f.ty);
                 let text = format!("parts[{index}]");
                 let value = match ty {
+                    Some(Ty::Int(rust)) if wide(rust) => format!("wideInteger({text})"),
                     Some(Ty::Int(_)) => format!("Number({text})"),
                     Some(Ty::Bool) => format!("{text} === \"true\""),
                     _ => text,
@@ -424,6 +432,8 @@ fn param_type(ty: &Ty, required: bool) -> String {
 fn ts_type(ty: &Ty) -> String {
     match ty {
         Ty::Bool => "boolean".into(),
+        // Past 2^53 an integer is a `bigint` (read and written exactly by `WampJsonSerializer`).
+        Ty::Int(rust) if wide(rust) => "number | bigint".into(),
         Ty::Int(_) | Ty::Float(_) => "number".into(),
         Ty::Str => "string".into(),
         Ty::Null => "null".into(),
@@ -437,6 +447,11 @@ fn ts_type(ty: &Ty) -> String {
         Ty::Map(value) => format!("{{ [key: string]: {} }}", ts_type(value)),
         Ty::Named(name) => name.clone(),
     }
+}
+
+/// Whether an integer type reaches past 2^53 (64 bits or more).
+fn wide(rust: &str) -> bool {
+    matches!(rust, "i64" | "u64" | "i128" | "u128" | "isize" | "usize")
 }
 
 /// `T` as an array element: parenthesized when it is a union.
@@ -514,7 +529,7 @@ fn ts_ident(name: &str) -> String {
         "protected",
         "public",
         "procedure",
-        "onProgress",
+        "callOptions",
         "arguments",
         "eval",
     ];
