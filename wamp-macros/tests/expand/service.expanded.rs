@@ -28,6 +28,14 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
         ctx: Context,
         query: Query,
     ) -> impl ::wamp_core::__private::Future<Output = ()> + ::wamp_core::__private::Send;
+    /// A user's inbox: `id` is a component of the URI.
+    fn inbox(
+        &self,
+        id: u64,
+        limit: Option<u32>,
+    ) -> impl ::wamp_core::__private::Future<
+        Output = Vec<String>,
+    > + ::wamp_core::__private::Send;
     ///Every procedure of [`Calculator`], served by `self`, ready to register: `serve` it, keep some methods with `only`, or add other services with `and`.
     #[allow(deprecated)]
     fn service(self) -> ::wamp_core::__private::ServiceBundle
@@ -35,7 +43,7 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
         Self: ::wamp_core::__private::Sized,
     {
         let this = ::wamp_core::__private::Arc::new(self);
-        let mut procedures = ::wamp_core::__private::Vec::with_capacity(4usize);
+        let mut procedures = ::wamp_core::__private::Vec::with_capacity(5usize);
         {
             let this = ::wamp_core::__private::Clone::clone(&this);
             procedures
@@ -206,6 +214,51 @@ pub trait Calculator: ::wamp_core::__private::Send + ::wamp_core::__private::Syn
                             )?;
                             ::wamp_core::__private::reply_unit(
                                 this.read(__arg0, __arg1).await,
+                            )
+                        }
+                    }),
+                ));
+        }
+        {
+            let this = ::wamp_core::__private::Clone::clone(&this);
+            procedures
+                .push((
+                    ::wamp_core::__private::ToString::to_string(
+                        "com.example.calc.user..inbox",
+                    ),
+                    ::wamp_core::__private::RegisterOptions {
+                        policy: ::wamp_core::__private::MatchPolicy::Wildcard,
+                        invoke: ::wamp_core::__private::InvokePolicy::Single,
+                        disclose_caller: false,
+                        summary: "A user's inbox: `id` is a component of the URI.",
+                        method: "inbox",
+                        encrypted: false,
+                    },
+                    ::wamp_core::__private::handler(move |
+                        invocation: ::wamp_core::__private::Invocation|
+                    {
+                        let this = ::wamp_core::__private::Clone::clone(&this);
+                        async move {
+                            ::wamp_core::__private::check_arity(
+                                &invocation.arguments,
+                                1usize,
+                                "com.example.calc.user..inbox",
+                            )?;
+                            let __arg0: u64 = ::wamp_core::__private::capture(
+                                &invocation.procedure,
+                                4usize,
+                                "id",
+                                ::wamp_core::__private::wire::<u64>(),
+                            )?;
+                            let __arg1: Option<u32> = ::wamp_core::__private::arg(
+                                &invocation.arguments,
+                                ::wamp_core::__private::Some(0usize),
+                                "limit",
+                                ::wamp_core::__private::wire::<Option<u32>>(),
+                            )?;
+                            ::wamp_core::__private::reply_value(
+                                &this.inbox(__arg0, __arg1).await,
+                                ::wamp_core::__private::wire::<Vec<String>>(),
                             )
                         }
                     }),
@@ -435,6 +488,45 @@ impl CalculatorClient {
             ),
         )
     }
+    /// A user's inbox: `id` is a component of the URI.
+    pub fn inbox(
+        &self,
+        id: u64,
+        limit: Option<u32>,
+    ) -> ::wamp_core::__private::TypedCall<
+        Vec<String>,
+        ::wamp_core::__private::Infallible,
+    > {
+        let __options = ::wamp_core::__private::CallOptions {
+            timeout: ::wamp_core::__private::Option::or(
+                self.timeout,
+                ::wamp_core::__private::None,
+            ),
+            wait_for_callee: self.wait_for_callee,
+            cancel: ::wamp_core::__private::CancelMode::Kill,
+            encrypted: false,
+            disclose_me: false,
+            method: "inbox",
+            idempotent: false,
+        };
+        let mut arguments = ::wamp_core::__private::ArgsBuilder::new();
+        let mut __uri = ::wamp_core::__private::String::with_capacity(32usize);
+        __uri.push_str("com.example.calc.user.");
+        arguments.capture(&mut __uri, "id", &id, ::wamp_core::__private::wire::<u64>());
+        __uri.push_str(".inbox");
+        arguments
+            .keyword("limit", &limit, ::wamp_core::__private::wire::<Option<u32>>());
+        ::wamp_core::__private::TypedCall::new(
+            ::wamp_core::__private::Clone::clone(&self.caller),
+            ::wamp_core::__private::ToString::to_string(&__uri),
+            arguments,
+            __options,
+            (
+                ::wamp_core::__private::wire::<Vec<String>>(),
+                ::wamp_core::__private::errors::<::wamp_core::__private::Infallible>(),
+            ),
+        )
+    }
 }
 impl ::wamp_core::__private::ServiceClient for CalculatorClient {
     const PREFIX: &'static str = "com.example.calc";
@@ -443,6 +535,7 @@ impl ::wamp_core::__private::ServiceClient for CalculatorClient {
         "com.example.calc.divide",
         "com.example.calc.count",
         "com.example.sensor",
+        "com.example.calc.user..inbox",
     ];
     const TOPICS: &'static [&'static str] = &[
         <Computed as ::wamp_core::__private::WampEvent>::TOPIC,
@@ -523,6 +616,23 @@ impl ::wamp_core::__private::ServiceClient for CalculatorClient {
                 ::wamp_core::__private::CancelMode::Kill,
             )
             .kwargs("query", |g| ::wamp_core::__private::schema::<Query>(g))
+            .finish();
+        service
+            .procedure(
+                "inbox",
+                "com.example.calc.user.{id}.inbox",
+                "A user's inbox: `id` is a component of the URI.",
+            )
+            .options(
+                ::wamp_core::__private::MatchPolicy::Wildcard,
+                ::wamp_core::__private::InvokePolicy::Single,
+                ::wamp_core::__private::None,
+                false,
+                ::wamp_core::__private::CancelMode::Kill,
+            )
+            .capture("id", |g| ::wamp_core::__private::schema::<u64>(g))
+            .keyword("limit", |g| ::wamp_core::__private::schema::<Option<u32>>(g))
+            .result(|g| ::wamp_core::__private::schema::<Vec<String>>(g))
             .finish();
         service.topic::<Computed>();
         service.finish()

@@ -11,4 +11,7 @@ pub trait Calculator {
     /// Any sensor, disclosing the caller.
     #[wamp(uri = "com.example.sensor", match = "prefix", disclose_caller, invoke = "roundrobin")]
     async fn read(&self, ctx: Context, #[wamp(kwargs)] query: Query);
+    /// A user's inbox: `id` is a component of the URI.
+    #[wamp(name = "user.{id}.inbox")]
+    async fn inbox(&self, id: u64, #[wamp(kwarg)] limit: Option<u32>) -> Vec<String>;
 }
