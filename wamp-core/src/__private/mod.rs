@@ -293,17 +293,26 @@ pub async fn call<T, E>(
     (codec, errors): (Codec<T>, Errors<E>),
 ) -> Result<T, CallError<E>> {
     let arguments = arguments.finish().map_err(CallError::Decode)?;
-    let answer = caller.send(procedure, arguments, options, false).await;
-    let result = match answer {
-        Ok(Answer::Result(result)) => result,
-        Ok(Answer::Stream(_)) => {
-            return Err(CallError::from_error_with(
-                Error::NotSent(format!("a layer answered {procedure} with a stream")),
-                errors.from_wamp,
-            ))
+    // Without layers, the session's own path: nothing between the client and the session.
+    let answer = if caller.is_layered() {
+        match caller.send(procedure, arguments, options, false).await {
+            Ok(Answer::Result(result)) => Ok(result),
+            Ok(Answer::Stream(_)) => Err(Error::NotSent(format!(
+                "a layer answered {procedure} with a stream"
+            ))),
+            Err(e) => Err(e),
         }
-        Err(e) => return Err(CallError::from_error_with(e, errors.from_wamp)),
+    } else {
+        call_waiting(
+            caller.session(),
+            procedure,
+            arguments,
+            options,
+            IntoFuture::into_future,
+        )
+        .await
     };
+    let result = answer.map_err(|e| CallError::from_error_with(e, errors.from_wamp))?;
     if options.encrypted && !result.encrypted {
         return Err(CallError::from_error_with(
             sealed::result_in_the_clear(procedure),

@@ -83,6 +83,11 @@ impl Caller {
         &self.session
     }
 
+    /// Whether any layer is set (without one, calls take the session's own path, at no cost).
+    pub(crate) fn is_layered(&self) -> bool {
+        self.stack.is_some()
+    }
+
     /// The same caller with `layer` around what it had: the last layer added sees a call
     /// first. (To add several in the usual order, pass one `tower::ServiceBuilder`.)
     pub fn layer<L>(self, layer: L) -> Self
