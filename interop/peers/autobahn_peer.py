@@ -26,8 +26,9 @@ The e2ee roles read WAMP_PEER_KEYS, JSON {"y_priv": this peer's private key, "r_
 side's public key} (base64). The Rust side is the responder under NAME.rs and NAME.bad, and the
 originator under NAME.py.
 
-With WAMP_PEER_AUTH set to JSON {"method": "ticket"|"wampcra"|"cryptosign", "authid": ...,
-"secret": ... (ticket or wampcra secret), "seed_hex": ... (cryptosign)}, the peer authenticates;
+With WAMP_PEER_AUTH set to JSON {"method": "ticket"|"wampcra"|"cryptosign"|"scram", "authid": ...,
+"secret": ... (ticket, wampcra secret or scram password), "seed_hex": ... (cryptosign)}, the peer
+authenticates;
 an ABORT prints ABORTED {reason} and exits non-zero.
 """
 
@@ -91,6 +92,11 @@ class Peer(ApplicationSession):
             self.join(self.config.realm)
             return
         authextra = None
+        if auth["method"] == "scram":
+            from autobahn.wamp.auth import AuthScram
+
+            self.scram = AuthScram(authid=auth["authid"], password=auth["secret"])
+            authextra = self.scram.authextra
         if auth["method"] == "cryptosign":
             from autobahn.wamp.cryptosign import CryptosignKey
 
@@ -112,7 +118,15 @@ class Peer(ApplicationSession):
             return wamp_auth.compute_wcs(key, challenge.extra["challenge"])
         if challenge.method == "cryptosign":
             return self.key.sign_challenge(challenge)
+        if challenge.method == "scram":
+            return self.scram.on_challenge(self, challenge).decode("ascii")
         raise Exception(f"unexpected challenge {challenge.method}")
+
+    def onWelcome(self, welcome):
+        # WAMP-SCRAM: the router proves it knows the keys (a string here aborts the join).
+        if getattr(self, "scram", None) is not None:
+            return self.scram.on_welcome(self, welcome.authextra)
+        return None
 
     def onLeave(self, details):
         if details.reason not in ("wamp.close.normal", "wamp.close.goodbye_and_out"):

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use tempfile::TempDir;
-use wamp_router::auth::{CryptosignAuth, TicketAuth, WampCraAuth};
+use wamp_core::auth::scram::ScramKdf;
+use wamp_core::auth::ScramFlavor;
+use wamp_router::auth::{CryptosignAuth, ScramAuth, TicketAuth, WampCraAuth};
 use wamp_router::authorization::{Permission, Role};
 use wamp_router::{tls_config_from_pem, Listener, Protocol, RealmConfig, Router};
 
@@ -20,7 +22,8 @@ pub struct Embedded {
 }
 
 /// The realm of the interop tests: anonymous (role `anonymous`, everything allowed), ticket,
-/// wampcra plain and salted, cryptosign (role `user`), and the `restricted` role.
+/// wampcra plain and salted, cryptosign, WAMP-SCRAM in both flavors (role `user`), and the
+/// `restricted` role.
 pub fn interop_realm() -> RealmConfig {
     let c = credentials();
     let salted = &c["wampcra_salted"];
@@ -57,11 +60,48 @@ pub fn interop_realm() -> RealmConfig {
             &pubkey,
             "user",
         ))
+        .authenticator(scram(ScramFlavor::Crossbar))
+        .authenticator(scram(ScramFlavor::Spec))
         .role(Role::trusted("user"))
         .role(
             Role::new("restricted")
                 .permission(Permission::all(cred("restricted", "allowed_prefix"))),
         )
+}
+
+/// The two WAMP-SCRAM principals of the credentials (Argon2id and PBKDF2, with their salts, as
+/// the Crossbar config has them) in one flavor.
+fn scram(flavor: ScramFlavor) -> ScramAuth {
+    let c = credentials();
+    let number = |section: &str, key: &str| {
+        u32::try_from(c[section][key].as_u64().expect("a number")).expect("a u32")
+    };
+    let salt = |section: &str| hex::decode(cred(section, "salt_hex")).expect("salt hex");
+    let argon2 = ScramKdf::Argon2id {
+        memory: number("scram_argon2", "memory"),
+        iterations: number("scram_argon2", "iterations"),
+    };
+    let pbkdf2 = ScramKdf::Pbkdf2 {
+        iterations: number("scram_pbkdf2", "iterations"),
+    };
+    ScramAuth::new(flavor)
+        .salted_principal(
+            cred("scram_argon2", "authid"),
+            &cred("scram_argon2", "password"),
+            salt("scram_argon2"),
+            argon2,
+            "user",
+        )
+        .and_then(|auth| {
+            auth.salted_principal(
+                cred("scram_pbkdf2", "authid"),
+                &cred("scram_pbkdf2", "password"),
+                salt("scram_pbkdf2"),
+                pbkdf2,
+                "user",
+            )
+        })
+        .expect("SCRAM keys")
 }
 
 /// A TLS server configuration for `localhost`/`127.0.0.1` and the PEM of the CA that signed it.

@@ -1,7 +1,8 @@
 //! Authentication and authorization on the embedded `wamp-router`: autobahn-python and
 //! autobahn-js peers and our client join with every method the router offers (ticket, wampcra
-//! plain and salted, cryptosign), wrong credentials are refused with ABORT, and a role without
-//! permission gets `wamp.error.not_authorized`.
+//! plain and salted, cryptosign; WAMP-SCRAM with Argon2id and PBKDF2 in both flavors for our
+//! client, Crossbar's flavor for autobahn-python, which autobahn-js lacks), wrong credentials
+//! are refused with ABORT, and a role without permission gets `wamp.error.not_authorized`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,13 +11,17 @@
 )]
 
 use serde_json::{json, Value as Json};
+use wamp_core::auth::ScramFlavor;
 use wamp_core::{Client, Error};
+use wamp_router::auth::TicketAuth;
+use wamp_router::{Listener, Protocol, RealmConfig, Router};
 use wamp_tests::{cred, embedded, trace, Peer, PeerKind};
 
 fn auth(method: &str, section: &str) -> Json {
     let secret_field = match method {
         "ticket" => "ticket",
         "cryptosign" => "seed_hex",
+        "scram" => "password",
         _ => "secret",
     };
     let mut a = json!({"method": method, "authid": cred(section, "authid")});
@@ -103,6 +108,59 @@ macro_rules! peers {
 
 peers!(python: PeerKind::Python, js: PeerKind::Js);
 
+/// autobahn-python's WAMP-SCRAM (`AuthScram`, Crossbar's flavor) against the router.
+mod python_scram {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn argon2id() {
+        peer_authenticates(PeerKind::Python, "scram", "scram_argon2").await
+    }
+
+    /// autobahn-python 26.x cannot answer a PBKDF2 challenge from any router: `AuthScram` hands
+    /// the salt to its `pbkdf2` as the base64 text of the CHALLENGE, and `pbkdf2` takes only
+    /// bytes ("Invalid argument types"), so the peer gives up itself with
+    /// `wamp.error.cannot_authenticate`. When Autobahn fixes that, this test fails: then make
+    /// it `peer_authenticates(PeerKind::Python, "scram", "scram_pbkdf2")`. (Our client joins
+    /// with PBKDF2, in `rust_client`.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pbkdf2_fails_inside_autobahn() {
+        trace();
+        let router = embedded().await;
+        let cb = &router.endpoints;
+        let auth = auth("scram", "scram_pbkdf2");
+        let Some(mut peer) =
+            Peer::spawn_auth(PeerKind::Python, &cb.ws, "json", &cb.realm, "x.y", &auth)
+        else {
+            return;
+        };
+        assert_eq!(
+            peer.expect("ABORTED").await,
+            json!({"reason": "wamp.error.cannot_authenticate"})
+        );
+        assert!(!peer.exit_status().await);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn wrong_password_is_aborted() {
+        trace();
+        let router = embedded().await;
+        let cb = &router.endpoints;
+        let mut wrong = auth("scram", "scram_argon2");
+        wrong["secret"] = json!("not-the-password");
+        let Some(mut peer) =
+            Peer::spawn_auth(PeerKind::Python, &cb.ws, "json", &cb.realm, "x.y", &wrong)
+        else {
+            return;
+        };
+        assert_eq!(
+            peer.expect("ABORTED").await,
+            json!({"reason": "wamp.error.authentication_failed"})
+        );
+        assert!(!peer.exit_status().await);
+    }
+}
+
 mod rust_client {
     use super::*;
 
@@ -165,6 +223,19 @@ mod rust_client {
                 &cred("cryptosign", "authid"),
             )
             .await;
+            for section in ["scram_argon2", "scram_pbkdf2"] {
+                let authid = cred(section, "authid");
+                let password = cred(section, "password");
+                joins(client().authid(&authid).scram(&password), "scram", &authid).await;
+                joins(
+                    client()
+                        .authid(&authid)
+                        .scram_flavor(&password, ScramFlavor::Spec),
+                    "wamp-scram",
+                    &authid,
+                )
+                .await;
+            }
         }
     }
 
@@ -199,7 +270,34 @@ mod rust_client {
             .await
             .unwrap_err();
         assert_eq!(abort_reason(realm), "wamp.error.no_such_realm");
-        let no_method = Client::new(&cb.ws, &cb.realm)
+        for flavor in [ScramFlavor::Crossbar, ScramFlavor::Spec] {
+            // A wrong password, and an authid the router does not know (challenged all the
+            // same, so that probing cannot tell), are refused alike.
+            for (authid, password) in [
+                (cred("scram_argon2", "authid"), "wrong".to_owned()),
+                ("nobody".to_owned(), cred("scram_argon2", "password")),
+            ] {
+                let refused = Client::new(&cb.ws, &cb.realm)
+                    .authid(&authid)
+                    .scram_flavor(&password, flavor)
+                    .connect()
+                    .await
+                    .unwrap_err();
+                assert_eq!(
+                    abort_reason(refused),
+                    "wamp.error.authentication_failed",
+                    "{flavor:?} {authid}"
+                );
+            }
+        }
+        // A realm that offers tickets only.
+        let tickets = Router::builder()
+            .realm_config(RealmConfig::new("tickets").authenticator(TicketAuth::new()))
+            .listener(Listener::websocket("127.0.0.1:0"))
+            .start()
+            .await
+            .unwrap();
+        let no_method = Client::new(tickets.url(Protocol::WebSocket).unwrap(), "tickets")
             .authid("x")
             .scram("password")
             .connect()

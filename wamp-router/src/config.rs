@@ -79,6 +79,9 @@ pub struct RealmFileConfig {
     /// Cryptosign principals.
     #[serde(default)]
     pub cryptosign: Vec<CryptosignPrincipal>,
+    /// WAMP-SCRAM principals.
+    #[serde(default)]
+    pub scram: Vec<ScramFilePrincipal>,
     /// Roles.
     #[serde(default)]
     pub role: Vec<Role>,
@@ -142,6 +145,35 @@ pub struct CryptosignPrincipal {
     pub pubkey: String,
     /// The role.
     pub role: String,
+}
+
+/// A WAMP-SCRAM principal: its password (the keys are derived when the router starts), or keys
+/// derived elsewhere, base64, as Crossbar.io's static principals give them (then the router
+/// never sees the password).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScramFilePrincipal {
+    /// The authid.
+    pub authid: String,
+    /// The role.
+    pub role: String,
+    /// `crossbar` (authmethod `scram`, as Crossbar.io and Autobahn speak it; the default) or
+    /// `spec` (`wamp-scram`).
+    pub flavor: Option<String>,
+    /// `argon2id` (the default) or `pbkdf2`.
+    pub kdf: Option<String>,
+    /// Passes of Argon2id (default 3) or iterations of PBKDF2 (default 600,000).
+    pub iterations: Option<u32>,
+    /// Argon2id memory in KiB (default 65,536).
+    pub memory: Option<u32>,
+    /// The password.
+    pub password: Option<String>,
+    /// The salt, base64 (random when a password is given without one).
+    pub salt: Option<String>,
+    /// `StoredKey`, base64.
+    pub stored_key: Option<String>,
+    /// `ServerKey`, base64.
+    pub server_key: Option<String>,
 }
 
 impl FileConfig {
@@ -315,6 +347,7 @@ impl RealmFileConfig {
             });
             realm = realm.authenticator(auth);
         }
+        realm = crate::config_scram::add(realm, &self.scram)?;
         for role in &self.role {
             realm = realm.role(role.clone());
         }
@@ -381,6 +414,7 @@ mod tests {
             ticket,
             wampcra,
             cryptosign,
+            scram,
             role,
             event_history,
         } = r;
@@ -392,5 +426,29 @@ mod tests {
         assert!(wampcra
             .iter()
             .any(|p| p.salt.is_some() && p.iterations.is_some() && p.keylen.is_some()));
+        for p in scram {
+            let ScramFilePrincipal {
+                authid: _,
+                role: _,
+                flavor,
+                kdf,
+                iterations,
+                memory,
+                password,
+                salt,
+                stored_key,
+                server_key,
+            } = p;
+            let _ = (flavor, kdf, iterations, memory, password, salt);
+            assert_eq!(stored_key.is_some(), server_key.is_some());
+        }
+        assert!(scram.iter().any(|p| p.password.is_some()
+            && p.flavor.is_some()
+            && p.kdf.is_some()
+            && p.iterations.is_some()
+            && p.memory.is_some()));
+        assert!(scram
+            .iter()
+            .any(|p| p.stored_key.is_some() && p.salt.is_some()));
     }
 }

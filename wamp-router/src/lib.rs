@@ -66,6 +66,8 @@ pub mod authorization;
 pub mod guide {}
 #[cfg(feature = "config")]
 pub mod config;
+#[cfg(feature = "config")]
+mod config_scram;
 mod connection;
 mod error;
 #[doc(hidden)]

@@ -9,7 +9,7 @@ mod cra;
 #[cfg(feature = "cryptosign")]
 mod cryptosign;
 #[cfg(feature = "scram")]
-mod scram;
+pub mod scram;
 mod ticket;
 
 pub use cra::{derive_key as wampcra_derive_key, sign as wampcra_sign, WampCra};

@@ -7,6 +7,7 @@
 //! | `ticket` | [`TicketAuth`] | authid, ticket, role |
 //! | `wampcra` | [`WampCraAuth`] | authid, secret (plain or salted), role |
 //! | `cryptosign` | [`CryptosignAuth`] | authid, Ed25519 public key, role |
+//! | `scram`, `wamp-scram` | [`ScramAuth`] | authid, salt, KDF, stored and server keys, role |
 //!
 //! To check credentials elsewhere (a database, an HTTP service), implement [`Authenticator`]:
 //!
@@ -42,6 +43,8 @@ mod anonymous;
 mod cra;
 #[cfg(feature = "cryptosign")]
 mod cryptosign;
+#[cfg(feature = "scram")]
+mod scram;
 mod ticket;
 
 use std::future::Future;
@@ -55,6 +58,8 @@ pub use anonymous::Anonymous;
 pub use cra::WampCraAuth;
 #[cfg(feature = "cryptosign")]
 pub use cryptosign::CryptosignAuth;
+#[cfg(feature = "scram")]
+pub use scram::{ScramAuth, ScramPrincipal};
 pub use ticket::TicketAuth;
 
 /// What the client said about itself in HELLO.

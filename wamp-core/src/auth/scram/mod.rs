@@ -14,17 +14,22 @@
 //! difference needs no flavor: the spec says the server nonce begins with the client nonce (as
 //! text); Crossbar sends `base64(client nonce octets || server octets)`, which begins with the
 //! client nonce only as octets. Either is accepted.
+//!
+//! The arithmetic both sides share ([`ScramKeys`], [`salted_password`], [`auth_message`],
+//! [`client_proof`]) is public: `wamp-router` checks clients with it.
 
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
 use rand::RngCore as _;
-use sha2::{Digest, Sha256};
 
 use super::{text_field, uint_field, AuthError, Authenticator, KdfLimits};
 use crate::message::keys;
 use crate::message::Authenticate;
 use crate::value::{Dict, Value};
+
+mod derivation;
+
+pub use derivation::{auth_message, client_proof, salted_password, ScramKdf, ScramKeys};
 
 /// The method name in error messages; the announced name depends on the flavor.
 const METHOD: &str = "wamp-scram";
@@ -90,12 +95,6 @@ impl Scram {
     }
 }
 
-fn saslprep(method: &str, text: &str) -> Result<String, AuthError> {
-    stringprep::saslprep(text)
-        .map(|s| s.into_owned())
-        .map_err(|e| AuthError::new(method, format!("SASLprep refused the input: {e}")))
-}
-
 /// Whether the server nonce extends the client nonce: as text (the spec) or as the decoded octets
 /// (Crossbar, which re-encodes the concatenation).
 fn nonce_extends(server: &str, client: &str) -> bool {
@@ -106,13 +105,6 @@ fn nonce_extends(server: &str, client: &str) -> bool {
         (Ok(s), Ok(c)) => s.len() > c.len() && s.starts_with(&c),
         _ => false,
     }
-}
-
-fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    // HMAC accepts keys of any length; this cannot fail.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
 }
 
 impl Authenticator for Scram {
@@ -150,9 +142,7 @@ impl Authenticator for Scram {
         let iterations = uint_field(METHOD, extra, "iterations")?
             .filter(|i| *i > 0)
             .ok_or_else(|| AuthError::new(METHOD, "challenge lacks a positive iterations"))?;
-        let password = saslprep(METHOD, &self.password)?;
-
-        let salted_password = match kdf {
+        let kdf = match kdf {
             "argon2id13" | "argon2id-13" => {
                 let memory = uint_field(METHOD, extra, "memory")?
                     .ok_or_else(|| AuthError::new(METHOD, "argon2id needs a memory parameter"))?;
@@ -170,51 +160,25 @@ impl Authenticator for Scram {
                     work,
                     limits.argon2_work,
                 )?;
-                let params = argon2::Params::new(memory, iterations, 1, Some(32)).map_err(|e| {
-                    AuthError::new(METHOD, format!("invalid argon2 parameters: {e}"))
-                })?;
-                let argon = argon2::Argon2::new(
-                    argon2::Algorithm::Argon2id,
-                    argon2::Version::V0x13,
-                    params,
-                );
-                let mut hash = [0u8; 32];
-                argon
-                    .hash_password_into(password.as_bytes(), &salt, &mut hash)
-                    .map_err(|e| AuthError::new(METHOD, format!("argon2 failed: {e}")))?;
-                match self.flavor {
-                    // Crossbar/Autobahn: the base64 text of the hash, as in the PHC string.
-                    ScramFlavor::Crossbar => STANDARD_NO_PAD.encode(hash).into_bytes(),
-                    ScramFlavor::Spec => hash.to_vec(),
-                }
+                ScramKdf::Argon2id { memory, iterations }
             }
             "pbkdf2" => {
                 let bound = self.limits.pbkdf2_iterations;
                 KdfLimits::check(METHOD, "pbkdf2 iterations", iterations.into(), bound.into())?;
-                let mut key = [0u8; 32];
-                pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, iterations, &mut key);
-                key.to_vec()
+                ScramKdf::Pbkdf2 { iterations }
             }
             other => return Err(AuthError::new(METHOD, format!("unknown KDF {other:?}"))),
         };
-
-        let channel = match self.flavor {
-            ScramFlavor::Crossbar => String::new(),
-            ScramFlavor::Spec => STANDARD.encode("n,,"),
-        };
-        let auth_message = format!(
-            "n={},r={},r={server_nonce},s={salt_b64},i={iterations},c={channel},r={server_nonce}",
-            saslprep(METHOD, &self.authid)?,
-            self.client_nonce,
-        );
-        let client_key = hmac(&salted_password, b"Client Key");
-        let stored_key = Sha256::digest(&client_key);
-        let client_signature = hmac(&stored_key, auth_message.as_bytes());
-        let proof: Vec<u8> = client_key
-            .iter()
-            .zip(&client_signature)
-            .map(|(a, b)| a ^ b)
-            .collect();
+        let salted_password = salted_password(self.flavor, kdf, &self.password, &salt)?;
+        let auth_message = auth_message(
+            self.flavor,
+            &self.authid,
+            &self.client_nonce,
+            server_nonce,
+            salt_b64,
+            iterations,
+        )?;
+        let proof = client_proof(&salted_password, &auth_message);
 
         self.salted_password = Some(salted_password);
         self.auth_message = Some(auth_message);
@@ -253,7 +217,7 @@ impl Authenticator for Scram {
             })
             .and_then(|(_, v)| v.as_text())
             .ok_or_else(|| AuthError::new(METHOD, "WELCOME carries no server signature"))?;
-        let expected = hmac(&hmac(salted, b"Server Key"), auth_message.as_bytes());
+        let expected = ScramKeys::derive(salted).server_signature(auth_message);
         if STANDARD.decode(claimed).ok().as_deref() == Some(expected.as_slice()) {
             Ok(())
         } else {
