@@ -295,7 +295,8 @@ pub async fn call<T, E>(
     let arguments = arguments.finish().map_err(CallError::Decode)?;
     // Without layers, the session's own path: nothing between the client and the session.
     let answer = if caller.is_layered() {
-        match caller.send(procedure, arguments, options, false).await {
+        // Boxed, so that the layered path does not make every call's future larger.
+        match Box::pin(caller.send(procedure, arguments, options, false)).await {
             Ok(Answer::Result(result)) => Ok(result),
             Ok(Answer::Stream(_)) => Err(Error::NotSent(format!(
                 "a layer answered {procedure} with a stream"
@@ -331,16 +332,21 @@ pub async fn call_stream<T, E>(
     (_, errors): (Codec<T>, Errors<E>),
 ) -> Result<ProgressStream<T, E>, CallError<E>> {
     let arguments = arguments.finish().map_err(CallError::Decode)?;
-    let stream = match caller.send(procedure, arguments, options, true).await {
-        Ok(Answer::Stream(stream)) => stream,
-        Ok(Answer::Result(_)) => {
-            return Err(CallError::from_error_with(
-                Error::NotSent(format!("a layer answered {procedure} with a single result")),
-                errors.from_wamp,
-            ))
+    let answer = if caller.is_layered() {
+        match Box::pin(caller.send(procedure, arguments, options, true)).await {
+            Ok(Answer::Stream(stream)) => Ok(stream),
+            Ok(Answer::Result(_)) => Err(Error::NotSent(format!(
+                "a layer answered {procedure} with a single result"
+            ))),
+            Err(e) => Err(e),
         }
-        Err(e) => return Err(CallError::from_error_with(e, errors.from_wamp)),
+    } else {
+        call_waiting(caller.session(), procedure, arguments, options, |c| {
+            c.stream()
+        })
+        .await
     };
+    let stream = answer.map_err(|e| CallError::from_error_with(e, errors.from_wamp))?;
     let stream = ProgressStream::new(stream);
     Ok(if options.encrypted {
         stream.sealed()
