@@ -56,20 +56,21 @@ fn compile(description: &str, name: &str) -> Option<(tempfile::TempDir, PathBuf)
         },
         "files": [format!("{name}.ts"), main]
     });
-    std::fs::write(dir.path().join("tsconfig.json"), tsconfig.to_string()).unwrap();
-    let compiled = Command::new(&tsc)
-        .arg("-p")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    tsc_strict(&tsc, dir.path(), &tsconfig);
+    let program = dir.path().join(format!("out/{name}_main.js"));
+    Some((dir, program))
+}
+
+/// Writes `tsconfig` into `dir` and compiles it, failing with tsc's words.
+fn tsc_strict(tsc: &Path, dir: &Path, tsconfig: &serde_json::Value) {
+    std::fs::write(dir.join("tsconfig.json"), tsconfig.to_string()).unwrap();
+    let compiled = Command::new(tsc).arg("-p").arg(dir).output().unwrap();
     assert!(
         compiled.status.success(),
         "tsc --strict failed:\n{}{}",
         String::from_utf8_lossy(&compiled.stdout),
         String::from_utf8_lossy(&compiled.stderr)
     );
-    let program = dir.path().join(format!("out/{name}_main.js"));
-    Some((dir, program))
 }
 
 /// Every committed TypeScript golden (`interfaces/generated/*.ts`: the examples' services, the
@@ -104,18 +105,7 @@ fn every_generated_module_compiles_strict() {
         "files": files
     });
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("tsconfig.json"), tsconfig.to_string()).unwrap();
-    let compiled = Command::new(&tsc)
-        .arg("-p")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        compiled.status.success(),
-        "tsc --strict failed:\n{}{}",
-        String::from_utf8_lossy(&compiled.stdout),
-        String::from_utf8_lossy(&compiled.stderr)
-    );
+    tsc_strict(&tsc, dir.path(), &tsconfig);
 }
 
 /// Runs a compiled program against the router and gives back its `RESULT` line, parsed.

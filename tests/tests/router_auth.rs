@@ -60,18 +60,20 @@ async fn peer_authenticates(kind: PeerKind, method: &str, section: &str) {
 }
 
 async fn peer_with_wrong_secret_is_aborted(kind: PeerKind) {
+    let mut wrong = auth("ticket", "ticket");
+    wrong["secret"] = json!("not-the-ticket");
+    peer_is_aborted(kind, &wrong, "wamp.error.authentication_failed").await;
+}
+
+/// A peer joining with `auth` is aborted with `reason` and exits with a failure.
+async fn peer_is_aborted(kind: PeerKind, auth: &Json, reason: &str) {
     trace();
     let router = embedded().await;
     let cb = &router.endpoints;
-    let mut wrong = auth("ticket", "ticket");
-    wrong["secret"] = json!("not-the-ticket");
-    let Some(mut peer) = Peer::spawn_auth(kind, &cb.ws, "json", &cb.realm, "x.y", &wrong) else {
+    let Some(mut peer) = Peer::spawn_auth(kind, &cb.ws, "json", &cb.realm, "x.y", auth) else {
         return;
     };
-    assert_eq!(
-        peer.expect("ABORTED").await,
-        json!({"reason": "wamp.error.authentication_failed"})
-    );
+    assert_eq!(peer.expect("ABORTED").await, json!({ "reason": reason }));
     assert!(!peer.exit_status().await);
 }
 
@@ -125,39 +127,15 @@ mod python_scram {
     /// with PBKDF2, in `rust_client`.)
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn pbkdf2_fails_inside_autobahn() {
-        trace();
-        let router = embedded().await;
-        let cb = &router.endpoints;
         let auth = auth("scram", "scram_pbkdf2");
-        let Some(mut peer) =
-            Peer::spawn_auth(PeerKind::Python, &cb.ws, "json", &cb.realm, "x.y", &auth)
-        else {
-            return;
-        };
-        assert_eq!(
-            peer.expect("ABORTED").await,
-            json!({"reason": "wamp.error.cannot_authenticate"})
-        );
-        assert!(!peer.exit_status().await);
+        peer_is_aborted(PeerKind::Python, &auth, "wamp.error.cannot_authenticate").await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn wrong_password_is_aborted() {
-        trace();
-        let router = embedded().await;
-        let cb = &router.endpoints;
         let mut wrong = auth("scram", "scram_argon2");
         wrong["secret"] = json!("not-the-password");
-        let Some(mut peer) =
-            Peer::spawn_auth(PeerKind::Python, &cb.ws, "json", &cb.realm, "x.y", &wrong)
-        else {
-            return;
-        };
-        assert_eq!(
-            peer.expect("ABORTED").await,
-            json!({"reason": "wamp.error.authentication_failed"})
-        );
-        assert!(!peer.exit_status().await);
+        peer_is_aborted(PeerKind::Python, &wrong, "wamp.error.authentication_failed").await;
     }
 }
 

@@ -224,23 +224,10 @@ pub(crate) fn positional(types: &mut Types<'_>, schema: &Json, hint: &str) -> Ve
 /// the keyword ones or the one that is the whole `kwargs` (a titled `kwargs` schema).
 pub(crate) fn params(types: &mut Types<'_>, desc: &ProcedureDescription) -> Vec<Param> {
     let hint = type_name(&desc.name);
-    let mut captures = Vec::new();
-    if let Some(object) = desc.captures.as_ref().and_then(Json::as_object) {
-        let schemas = object.get("properties").and_then(Json::as_object);
-        for field in types.fields(object, &hint) {
-            let schema = schemas
-                .and_then(|p| p.get(&field.key))
-                .cloned()
-                .unwrap_or(Json::Bool(true));
-            captures.push(Param {
-                name: field.key,
-                ty: field.ty,
-                schema,
-                kind: ParamKind::Capture,
-                required: true,
-            });
-        }
-    }
+    let mut captures = match desc.captures.as_ref().and_then(Json::as_object) {
+        Some(object) => properties(types, object, &hint, ParamKind::Capture),
+        None => Vec::new(),
+    };
     // In the URI's order.
     captures.sort_by_key(|c| desc.uri.find(&format!("{{{}}}", c.name)));
     if let Some(item) = &desc.input {
@@ -285,24 +272,35 @@ pub(crate) fn params(types: &mut Types<'_>, desc: &ProcedureDescription) -> Vec<
         }
         None => {
             if let Some(object) = desc.kwargs.as_object() {
-                let schemas = object.get("properties").and_then(Json::as_object);
-                for field in types.fields(object, &hint) {
-                    let schema = schemas
-                        .and_then(|p| p.get(&field.key))
-                        .cloned()
-                        .unwrap_or(Json::Bool(true));
-                    params.push(Param {
-                        name: field.key,
-                        ty: field.ty,
-                        schema,
-                        kind: ParamKind::Keyword,
-                        required: field.required,
-                    });
-                }
+                params.extend(properties(types, object, &hint, ParamKind::Keyword));
             }
         }
     }
     params
+}
+
+/// Each property of an object schema as a parameter of `kind` (a capture is always required).
+fn properties(
+    types: &mut Types<'_>,
+    object: &serde_json::Map<String, Json>,
+    hint: &str,
+    kind: ParamKind,
+) -> Vec<Param> {
+    let schemas = object.get("properties").and_then(Json::as_object);
+    types
+        .fields(object, hint)
+        .into_iter()
+        .map(|field| Param {
+            schema: schemas
+                .and_then(|p| p.get(&field.key))
+                .cloned()
+                .unwrap_or(Json::Bool(true)),
+            required: field.required || kind == ParamKind::Capture,
+            name: field.key,
+            ty: field.ty,
+            kind,
+        })
+        .collect()
 }
 
 fn procedure<'a>(types: &mut Types<'_>, desc: &'a ProcedureDescription) -> Procedure<'a> {

@@ -114,7 +114,7 @@ impl ScramAuth {
         let mut hash = Sha256::new();
         hash.update(self.secret);
         hash.update(authid.as_bytes());
-        let salt = hash.finalize()[..16].to_vec();
+        let salt = hash.finalize().into_iter().take(16).collect();
         (
             salt,
             ScramKdf::Argon2id {
