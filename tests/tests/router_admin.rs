@@ -1,6 +1,8 @@
 //! The router's administrative surface, seen from raw clients where the order of messages is
 //! the point: killing sessions by authid, authrole or all, removing a subscriber, a
-//! user-written authenticator, shutdown, and the dealer's three cancel modes.
+//! user-written authenticator, shutdown (at once, and gracefully: calls in flight drain, new
+//! ones are refused, reconnecting clients move to the next router), and the dealer's three
+//! cancel modes.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,7 +11,10 @@
 )]
 
 use futures::future::BoxFuture;
+use std::time::Duration;
 use wamp_core::message::{self, keys, uris, CancelMode, Feature, Message, Role};
+
+use wamp_core::session::{Invocation, ReconnectPolicy, Registration};
 use wamp_core::{Arguments, Client, CloseReason, Dict, Error, Value};
 use wamp_router::auth::{AuthDenied, Authenticator, HelloInfo, Identity, Step};
 use wamp_router::authorization::Role as RouterRole;
@@ -213,6 +218,125 @@ async fn shutdown_says_goodbye_system_shutdown_to_every_session() {
             }
         ));
     }
+}
+
+/// A router on a fixed WebSocket address (again after the previous one on it is gone).
+async fn anonymous_router(address: &str) -> Router {
+    for _ in 0..100 {
+        let started = Router::builder()
+            .realm("realm1")
+            .listener(wamp_router::Listener::websocket(address))
+            .start()
+            .await;
+        if let Ok(router) = started {
+            return router;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{address} stayed busy");
+}
+
+/// Registers `uri`, answering `"done"` after `ms` milliseconds.
+async fn slow_procedure(session: &wamp_core::Session, uri: &str, ms: u64) -> Registration {
+    session
+        .register(uri, move |_inv: Invocation| async move {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Ok(Arguments::value(&"done")?)
+        })
+        .await
+        .unwrap()
+}
+
+/// A graceful shutdown: the call in flight finishes, a new call is refused with
+/// `wamp_rs.error.shutting_down`, new connections are refused, then every session gets GOODBYE
+/// `wamp.close.system_shutdown`; a client with a reconnect policy joins the next router on the
+/// same address, registrations and all. A call longer than the drain time fails at its caller
+/// with the GOODBYE that closed its session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graceful_shutdown_drains_calls_refuses_new_ones_and_clients_move_on() {
+    trace();
+    let first = anonymous_router("127.0.0.1:0").await;
+    let url = first
+        .url(wamp_router::Protocol::WebSocket)
+        .unwrap()
+        .to_owned();
+    let address = url
+        .trim_start_matches("ws://")
+        .trim_end_matches('/')
+        .to_owned();
+    let callee = Client::new(&url, "realm1").connect().await.unwrap();
+    let _slow = slow_procedure(&callee, "com.slow", 400).await;
+    let caller = Client::new(&url, "realm1").connect().await.unwrap();
+    let policy = ReconnectPolicy::default()
+        .initial_delay(Duration::from_millis(50))
+        .max_delay(Duration::from_millis(200))
+        .request_wait(Duration::from_secs(10));
+    let mover = Client::new(&url, "realm1")
+        .reconnect(policy)
+        .connect()
+        .await
+        .unwrap();
+    let _ping = slow_procedure(&mover, "com.mover.ping", 0).await;
+
+    let in_flight = tokio::spawn({
+        let caller = caller.clone();
+        async move { caller.call("com.slow").await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let shutdown = tokio::spawn({
+        let first = first.clone();
+        async move { first.shutdown_gracefully(Duration::from_secs(5)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let refused = caller.call("com.slow").await.unwrap_err();
+    assert_eq!(refused.uri(), Some(uris::SHUTTING_DOWN), "{refused:?}");
+    assert!(
+        Client::new(&url, "realm1").connect().await.is_err(),
+        "no new connection while shutting down"
+    );
+    let done: String = within(in_flight).await.unwrap().unwrap().value().unwrap();
+    assert_eq!(done, "done", "the call in flight finished");
+    let report = within(shutdown).await.unwrap();
+    assert_eq!(report.abandoned_calls, 0);
+    assert_eq!(report.lingering_sessions, 0, "{report:?}");
+    assert_eq!(
+        goodbye_reason(&closed(&caller).await),
+        uris::SYSTEM_SHUTDOWN
+    );
+    drop(first);
+
+    // The next router on the same address: the reconnecting client is back, registered.
+    let second = anonymous_router(&address).await;
+    let check = Client::new(&url, "realm1").connect().await.unwrap();
+    let moved = within(async {
+        loop {
+            match check.call("com.mover.ping").await {
+                Ok(answer) => break answer,
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    })
+    .await;
+    assert_eq!(moved.value::<String>().unwrap(), "done");
+
+    // A call longer than the drain time: its caller is disconnected, with a clear error.
+    let callee = Client::new(&url, "realm1").connect().await.unwrap();
+    let _long = slow_procedure(&callee, "com.long", 5_000).await;
+    let in_flight = tokio::spawn({
+        let check = check.clone();
+        async move { check.call("com.long").await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let report = within(second.shutdown_gracefully(Duration::from_millis(200))).await;
+    assert_eq!(report.abandoned_calls, 1);
+    // The caller learns why: the router said GOODBYE system_shutdown with its call in flight.
+    match within(in_flight).await.unwrap().unwrap_err() {
+        Error::SessionClosed(reason) => {
+            assert_eq!(goodbye_reason(&reason), uris::SYSTEM_SHUTDOWN)
+        }
+        other => panic!("expected the session closed by the shutdown, got {other:?}"),
+    }
+    mover.leave().await;
 }
 
 const CALLER: &[(Role, &[Feature])] = &[(Role::Caller, &[Feature::CallCanceling])];

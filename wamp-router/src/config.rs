@@ -24,6 +24,9 @@ pub struct FileConfig {
     pub outbound_bytes: Option<usize>,
     /// How long a connection has for its transport handshake and HELLO, in milliseconds.
     pub handshake_timeout_ms: Option<u64>,
+    /// The binary, on SIGTERM or SIGINT: how long calls in flight may take to finish before
+    /// every session is sent GOODBYE, in milliseconds (default 5000).
+    pub shutdown_drain_ms: Option<u64>,
     /// Listeners.
     #[serde(default, rename = "listener")]
     pub listeners: Vec<ListenerConfig>,
@@ -373,11 +376,12 @@ mod tests {
             outbound_queue,
             outbound_bytes,
             handshake_timeout_ms,
+            shutdown_drain_ms,
             listeners,
             realms,
         } = &config;
         assert!(outbound_queue.is_some() && outbound_bytes.is_some());
-        assert!(handshake_timeout_ms.is_some());
+        assert!(handshake_timeout_ms.is_some() && shutdown_drain_ms.is_some());
         for l in listeners {
             let ListenerConfig {
                 protocol: _,

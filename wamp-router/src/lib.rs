@@ -84,5 +84,5 @@ pub use listener::tls_config_from_pem;
 pub use listener::{Listener, Protocol, SESSION_READ_BUFFER};
 pub use realm::{HistoryRule, RealmConfig, RealmStats, RequestIds, SLOW_CONSUMER};
 pub use router::{
-    Router, RouterBuilder, RouterError, DEFAULT_OUTBOUND_BYTES, DEFAULT_OUTBOUND_QUEUE,
+    Router, RouterBuilder, RouterError, Shutdown, DEFAULT_OUTBOUND_BYTES, DEFAULT_OUTBOUND_QUEUE,
 };

@@ -28,6 +28,10 @@ struct Args {
     /// The realm anonymous clients may use freely.
     #[arg(long, default_value = "realm1")]
     realm: String,
+    /// On SIGTERM or SIGINT, how long calls in flight may take to finish before every session
+    /// is sent GOODBYE (the config file's `shutdown_drain_ms` wins).
+    #[arg(long, default_value_t = 5000)]
+    drain_ms: u64,
 }
 
 #[tokio::main]
@@ -38,8 +42,14 @@ async fn main() -> std::process::ExitCode {
         )
         .init();
     let args = Args::parse();
+    let mut drain = std::time::Duration::from_millis(args.drain_ms);
     let builder = match &args.config {
-        Some(path) => FileConfig::load(path).and_then(|c| c.builder()),
+        Some(path) => FileConfig::load(path).and_then(|c| {
+            if let Some(ms) = c.shutdown_drain_ms {
+                drain = std::time::Duration::from_millis(ms);
+            }
+            c.builder()
+        }),
         None => {
             let mut b = Router::builder()
                 .realm(args.realm.clone())
@@ -64,8 +74,40 @@ async fn main() -> std::process::ExitCode {
     for endpoint in router.endpoints() {
         println!("listening on {}", endpoint.url);
     }
-    let _ = tokio::signal::ctrl_c().await;
-    router.shutdown();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let signal = stop_signal().await;
+    tracing::info!(
+        signal,
+        ?drain,
+        "shutting down: draining the calls in flight"
+    );
+    let report = router.shutdown_gracefully(drain).await;
+    tracing::info!(
+        abandoned_calls = report.abandoned_calls,
+        lingering_sessions = report.lingering_sessions,
+        "shut down"
+    );
     std::process::ExitCode::SUCCESS
+}
+
+/// Waits for SIGTERM or SIGINT (Ctrl-C), answering which.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "SIGINT"
+    }
 }

@@ -125,6 +125,16 @@ impl RouterBuilder {
     }
 }
 
+/// How a graceful shutdown went ([`Router::shutdown_gracefully`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shutdown {
+    /// Calls still in flight when the drain time was over (their callers were disconnected).
+    pub abandoned_calls: usize,
+    /// Sessions that had not gone a second after their GOODBYE (their connections are closed
+    /// as the router's last handle goes).
+    pub lingering_sessions: usize,
+}
+
 struct Inner {
     shared: Arc<Shared>,
     bound: Vec<Bound>,
@@ -267,11 +277,43 @@ impl Router {
     }
 
     /// Stops accepting connections and ends every session with GOODBYE
-    /// `wamp.close.system_shutdown`.
+    /// `wamp.close.system_shutdown` at once (see [`Router::shutdown_gracefully`]).
     pub fn shutdown(&self) {
         let _ = self.inner.stop.send(true);
         for realm in self.inner.shared.realms.values() {
             realm.close_all(uris::SYSTEM_SHUTDOWN);
+        }
+    }
+
+    /// Shuts down gracefully: stops accepting connections; refuses new calls with
+    /// `wamp_rs.error.shutting_down` while the calls in flight finish, for up to `drain`; then
+    /// ends every session with GOODBYE `wamp.close.system_shutdown` (clients with a reconnect
+    /// policy take that as "come back", to this address or another), and waits up to a second
+    /// for them to go. A call still running when `drain` is over fails at its caller, who is
+    /// disconnected. Answers how it went.
+    pub async fn shutdown_gracefully(&self, drain: Duration) -> Shutdown {
+        let _ = self.inner.stop.send(true);
+        let realms = || self.inner.shared.realms.values();
+        for realm in realms() {
+            realm.drain();
+        }
+        let pending = || realms().map(|r| r.stats().pending_calls).sum::<usize>();
+        let deadline = tokio::time::Instant::now() + drain;
+        while pending() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let abandoned_calls = pending();
+        for realm in realms() {
+            realm.close_all(uris::SYSTEM_SHUTDOWN);
+        }
+        let sessions = || realms().map(|r| r.stats().sessions).sum::<usize>();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+        while sessions() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        Shutdown {
+            abandoned_calls,
+            lingering_sessions: sessions(),
         }
     }
 }

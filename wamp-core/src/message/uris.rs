@@ -83,6 +83,9 @@ pub const SLOW_CONSUMER: &str = "wamp_rs.error.slow_consumer";
 /// A typed procedure declared `encrypted` got a payload that was not sealed: it refuses it
 /// rather than run on input anyone on the route could read or forge.
 pub const ENCRYPTION_REQUIRED: &str = "wamp_rs.error.encryption_required";
+/// A CALL that reached a router shutting down gracefully: the calls in flight finish, new ones
+/// are refused with this, so the caller can try again elsewhere (the spec has no such error).
+pub const SHUTTING_DOWN: &str = "wamp_rs.error.shutting_down";
 
 /// Every error and close URI above, for tests and documentation.
 pub const ALL: &[&str] = &[
@@ -118,6 +121,7 @@ pub const ALL: &[&str] = &[
     HISTORY_UNAVAILABLE,
     SLOW_CONSUMER,
     ENCRYPTION_REQUIRED,
+    SHUTTING_DOWN,
 ];
 
 #[cfg(test)]

@@ -186,6 +186,8 @@ struct State {
     sessions: sessions::Sessions,
     dealer: dealer::Dealer,
     broker: broker::Broker,
+    /// Shutting down gracefully: calls in flight go on, new ones are refused.
+    draining: bool,
 }
 
 /// Counts of what a realm holds, for monitoring and tests.
@@ -226,6 +228,7 @@ impl Realm {
                 sessions: Default::default(),
                 dealer: Default::default(),
                 broker,
+                draining: false,
             }),
             me: me.clone(),
         })
@@ -277,6 +280,7 @@ impl Realm {
             sessions,
             dealer,
             broker,
+            ..
         } = &mut *state;
         dealer.remove_session(sessions, &mut meta, session);
         broker.subscriptions.remove_session(&mut meta, session);
@@ -326,6 +330,11 @@ impl Realm {
     }
 
     /// Ends every session with GOODBYE (router shutdown).
+    /// Refuses new calls from now on (`wamp_rs.error.shutting_down`); the calls in flight go on.
+    pub(crate) fn drain(&self) {
+        self.lock().draining = true;
+    }
+
     pub(crate) fn close_all(&self, reason: &str) {
         let mut state = self.lock();
         let ids: Vec<Id> = state.sessions.iter().map(|s| s.id).collect();
@@ -397,7 +406,21 @@ impl Realm {
                 } else {
                     None
                 };
-                if let Some(reply) = reply {
+                let refused = reply.or_else(|| {
+                    (state.draining
+                        && !state
+                            .dealer
+                            .continues_call(&state.sessions, session, call.request))
+                    .then(|| {
+                        error(
+                            code::CALL,
+                            call.request,
+                            uris::SHUTTING_DOWN,
+                            "the router is shutting down",
+                        )
+                    })
+                });
+                if let Some(reply) = refused {
                     state.sessions.send(session, reply);
                 } else if call.procedure == testament::ADD || call.procedure == testament::FLUSH {
                     self.testament_call(&mut state, session, call);
