@@ -27,6 +27,8 @@ pub struct FileConfig {
     /// The binary, on SIGTERM or SIGINT: how long calls in flight may take to finish before
     /// every session is sent GOODBYE, in milliseconds (default 5000).
     pub shutdown_drain_ms: Option<u64>,
+    /// The binary's log lines: `text` (the default) or `json`, one object per line.
+    pub log_format: Option<String>,
     /// Listeners.
     #[serde(default, rename = "listener")]
     pub listeners: Vec<ListenerConfig>,
@@ -377,11 +379,13 @@ mod tests {
             outbound_bytes,
             handshake_timeout_ms,
             shutdown_drain_ms,
+            log_format,
             listeners,
             realms,
         } = &config;
         assert!(outbound_queue.is_some() && outbound_bytes.is_some());
         assert!(handshake_timeout_ms.is_some() && shutdown_drain_ms.is_some());
+        assert!(log_format.is_some());
         for l in listeners {
             let ListenerConfig {
                 protocol: _,

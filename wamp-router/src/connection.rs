@@ -132,6 +132,23 @@ struct Joined {
     realm: Arc<Realm>,
     outbound: Outbound,
     close: oneshot::Receiver<Close>,
+    /// `authid`, `authrole` and the transport, for the session's last log line.
+    who: Who,
+}
+
+/// Who a session is, as its log lines say.
+struct Who {
+    authid: String,
+    authrole: String,
+    transport: String,
+}
+
+/// The text of a transport detail (`type`, `protocol`), or `-`.
+fn detail(info: &Dict, key: &str) -> String {
+    match info.get(key) {
+        Some(Value::Text(text)) => text.clone(),
+        _ => "-".to_owned(),
+    }
 }
 
 /// HELLO, authentication, WELCOME. Answers `None` when the connection ended instead.
@@ -198,6 +215,24 @@ async fn handshake(
     if transport.send(welcome).await.is_err() {
         return None;
     }
+    let who = Who {
+        authid: identity.authid.clone(),
+        authrole: identity.authrole.clone(),
+        transport: format!(
+            "{} {}",
+            detail(transport_info, "type"),
+            detail(transport_info, "protocol")
+        ),
+    };
+    tracing::info!(
+        session,
+        realm = %hello.realm,
+        authid = %who.authid,
+        authrole = %who.authrole,
+        %authmethod,
+        transport = %who.transport,
+        "session joined"
+    );
     let (outbox, outbound) = outbound(shared.outbound_queue, shared.outbound_bytes);
     let (close_tx, close) = oneshot::channel();
     realm.join(SessionEntry::new(
@@ -214,6 +249,7 @@ async fn handshake(
         realm,
         outbound,
         close,
+        who,
     })
 }
 
@@ -295,15 +331,38 @@ async fn authenticate(
     Ok(Some((identity, method)))
 }
 
-/// The established session: route incoming messages, write outbound ones, obey close requests.
-async fn run(mut transport: BoxTransport, joined: Joined) {
+/// The established session, then one log line saying how it ended.
+async fn run(transport: BoxTransport, joined: Joined) {
     let Joined {
         id,
         realm,
-        mut outbound,
-        mut close,
+        outbound,
+        close,
+        who,
     } = joined;
+    let ended = route(transport, id, realm, outbound, close).await;
+    tracing::info!(
+        session = id,
+        authid = %who.authid,
+        authrole = %who.authrole,
+        transport = %who.transport,
+        reason = %ended,
+        "session ended"
+    );
+}
+
+/// Routes incoming messages, writes outbound ones, obeys close requests; answers how the
+/// session ended (a close reason URI, or what happened to the connection).
+async fn route(
+    mut transport: BoxTransport,
+    id: Id,
+    realm: Arc<Realm>,
+    mut outbound: Outbound,
+    mut close: oneshot::Receiver<Close>,
+) -> String {
     let mut ending: Option<Close> = None;
+    // How the session ended, when no close request says it.
+    let mut ended = "the connection closed".to_owned();
     loop {
         tokio::select! {
             requested = &mut close => {
@@ -316,6 +375,7 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
                 tokio::select! {
                     written = write_batch(&mut transport, &mut outbound, message, &realm, id) => {
                         if written.is_err() {
+                            ended = "the connection broke (a write failed)".to_owned();
                             break;
                         }
                     }
@@ -327,7 +387,13 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
             }
             incoming = transport.next() => match incoming {
                 None => break,
-                Some(Ok(message)) => match realm.handle(id, logged(id, message)) {
+                Some(Ok(message)) => {
+                let said = match &message {
+                    Message::Goodbye(goodbye) => format!("GOODBYE {} from the client", goodbye.reason),
+                    Message::Abort(abort) => format!("ABORT {} from the client", abort.reason),
+                    _ => String::new(),
+                };
+                match realm.handle(id, logged(id, message)) {
                     Ok(Flow::Continue) => {}
                     Ok(Flow::Goodbye) => {
                         realm.leave(id);
@@ -340,9 +406,12 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
                             let _ = transport.close().await;
                         })
                         .await;
-                        return;
+                        return said;
                     }
-                    Ok(Flow::Aborted) => break,
+                    Ok(Flow::Aborted) => {
+                        ended = said;
+                        break;
+                    }
                     Err(violation) => {
                         ending = Some(Close::Abort {
                             reason: uris::PROTOCOL_VIOLATION.into(),
@@ -350,7 +419,8 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
                         });
                         break;
                     }
-                },
+                }
+                }
                 Some(Err(e)) => {
                     tracing::debug!(error = %e, "transport error");
                     if let Some(reason) = abort_reason(&e) {
@@ -358,6 +428,7 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
                         break;
                     }
                     if e.is_fatal() {
+                        ended = format!("transport error: {e}");
                         break;
                     }
                 }
@@ -369,8 +440,10 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
         Some(Close::Abort { reason, message }) => {
             tracing::info!(%reason, %message, "session aborted");
             abort(&mut transport, &reason, &message).await;
+            ended = format!("ABORT {reason} from the router");
         }
         Some(Close::Goodbye { reason, message }) => {
+            ended = format!("GOODBYE {reason} from the router");
             let details = message.as_deref().map(details_message).unwrap_or_default();
             let goodbye = Message::Goodbye(Goodbye { details, reason });
             let sent = tokio::time::timeout(FAREWELL_WAIT, transport.send(goodbye)).await;
@@ -390,6 +463,7 @@ async fn run(mut transport: BoxTransport, joined: Joined) {
             let _ = tokio::time::timeout(FAREWELL_WAIT, transport.close()).await;
         }
     }
+    ended
 }
 
 /// The type and request ID of an outbound message that someone waits for.

@@ -32,25 +32,51 @@ struct Args {
     /// is sent GOODBYE (the config file's `shutdown_drain_ms` wins).
     #[arg(long, default_value_t = 5000)]
     drain_ms: u64,
+    /// Log lines as `text` or `json` (one JSON object per line; the config file's `log_format`
+    /// wins). `RUST_LOG` filters them (default `info`).
+    #[arg(long, default_value = "text")]
+    log_format: String,
+}
+
+/// Logs to stderr as `format` says (`text` or `json`).
+fn init_logs(format: &str) -> Result<(), String> {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        "text" => logs.init(),
+        "json" => logs.json().init(),
+        other => return Err(format!("log format {other:?} is not \"text\" or \"json\"")),
+    }
+    Ok(())
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     let args = Args::parse();
     let mut drain = std::time::Duration::from_millis(args.drain_ms);
-    let builder = match &args.config {
-        Some(path) => FileConfig::load(path).and_then(|c| {
+    let mut log_format = args.log_format.clone();
+    let file = args.config.as_deref().map(FileConfig::load).transpose();
+    if let Ok(Some(config)) = &file {
+        if let Some(format) = &config.log_format {
+            log_format = format.clone();
+        }
+    }
+    if let Err(e) = init_logs(&log_format) {
+        eprintln!("wamp-router: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
+    let builder = match file {
+        Err(e) => Err(e),
+        Ok(Some(c)) => {
             if let Some(ms) = c.shutdown_drain_ms {
                 drain = std::time::Duration::from_millis(ms);
             }
             c.builder()
-        }),
-        None => {
+        }
+        Ok(None) => {
             let mut b = Router::builder()
                 .realm(args.realm.clone())
                 .listener(Listener::websocket(args.ws.clone()));

@@ -1,7 +1,13 @@
 //! The `wamp-router` binary: on SIGTERM and on SIGINT it shuts down gracefully (the call in
-//! flight finishes, its session gets GOODBYE `wamp.close.system_shutdown`) and exits 0.
+//! flight finishes, its session gets GOODBYE `wamp.close.system_shutdown`) and exits 0; with
+//! `--log-format json` its log lines are JSON, one per session joined and ended.
 #![cfg(all(unix, feature = "config"))]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -12,12 +18,15 @@ use wamp_core::message::uris;
 use wamp_core::session::Invocation;
 use wamp_core::{Arguments, Client, CloseReason};
 
-/// Starts the binary on a free loopback port; answers it and its WebSocket URL.
-async fn start() -> (Child, String) {
+/// Starts the binary on a free loopback port with `extra` arguments; answers it and its
+/// WebSocket URL. Its log lines are piped when `logs`.
+async fn start(extra: &[&str], logs: bool) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wamp-router"))
         .args(["--ws", "127.0.0.1:0", "--tcp", "none", "--drain-ms", "3000"])
+        .args(extra)
+        .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(if logs { Stdio::piped() } else { Stdio::null() })
         .kill_on_drop(true)
         .spawn()
         .unwrap();
@@ -40,8 +49,18 @@ async fn start() -> (Child, String) {
     (child, url)
 }
 
+/// Sends `signal` (`TERM`, `INT`) to the process.
+fn kill(child: &Child, signal: &str) {
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+}
+
 async fn signal_drains_then_exits(signal: &str) {
-    let (mut child, url) = start().await;
+    let (mut child, url) = start(&[], false).await;
     let callee = Client::new(&url, "realm1").connect().await.unwrap();
     let _reg = callee
         .register("com.slow", |_inv: Invocation| async {
@@ -56,12 +75,7 @@ async fn signal_drains_then_exits(signal: &str) {
         async move { caller.call("com.slow").await }
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let pid = child.id().unwrap().to_string();
-    let killed = std::process::Command::new("kill")
-        .args([&format!("-{signal}"), &pid])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    kill(&child, signal);
     let answer = tokio::time::timeout(Duration::from_secs(10), in_flight)
         .await
         .unwrap()
@@ -90,4 +104,45 @@ async fn sigterm_drains_then_exits() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigint_drains_then_exits() {
     signal_drains_then_exits("INT").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_say_who_joined_and_how_they_left() {
+    let (mut child, url) = start(&["--log-format", "json"], true).await;
+    let session = Client::new(&url, "realm1").connect().await.unwrap();
+    let id = session.id();
+    session.leave().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    kill(&child, "TERM");
+    let mut stderr = child.stderr.take().unwrap();
+    let mut text = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut text),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let of = |message: &str| {
+        lines
+            .iter()
+            .find(|l| l["fields"]["message"] == message && l["fields"]["session"] == id)
+            .unwrap_or_else(|| panic!("no {message:?} line for session {id} in {text}"))
+    };
+    let joined = &of("session joined")["fields"];
+    assert_eq!(joined["realm"], "realm1");
+    assert_eq!(joined["authrole"], "anonymous");
+    assert_eq!(joined["authmethod"], "anonymous");
+    // Our client asks for MessagePack first.
+    assert_eq!(joined["transport"], "websocket wamp.2.msgpack");
+    assert!(joined["authid"].is_string(), "{joined}");
+    let ended = &of("session ended")["fields"];
+    let left = format!("GOODBYE {} from the client", uris::CLOSE_REALM);
+    assert_eq!(ended["reason"], left.as_str());
+    assert_eq!(ended["authid"], joined["authid"]);
+    assert!(child.wait().await.unwrap().success());
 }
