@@ -11,6 +11,7 @@
 )]
 
 use futures::future::BoxFuture;
+use std::future::IntoFuture as _;
 use std::time::Duration;
 use wamp_core::message::{self, keys, uris, CancelMode, Feature, Message, Role};
 
@@ -337,6 +338,102 @@ async fn graceful_shutdown_drains_calls_refuses_new_ones_and_clients_move_on() {
         other => panic!("expected the session closed by the shutdown, got {other:?}"),
     }
     mover.leave().await;
+}
+
+/// A realm's session limit: one more HELLO is aborted with `wamp_rs.error.realm_full`; a
+/// session leaving makes room.
+#[tokio::test]
+async fn a_full_realm_refuses_the_next_session_until_one_leaves() {
+    trace();
+    let router = Router::builder()
+        .realm_config(RealmConfig::anonymous("realm1").max_sessions(2))
+        .listener(wamp_router::Listener::websocket("127.0.0.1:0"))
+        .start()
+        .await
+        .unwrap();
+    let url = router.url(wamp_router::Protocol::WebSocket).unwrap();
+    let first = Client::new(url, "realm1").connect().await.unwrap();
+    let _second = Client::new(url, "realm1").connect().await.unwrap();
+    match Client::new(url, "realm1").connect().await.unwrap_err() {
+        Error::Refused { reason, .. } => assert_eq!(reason, uris::REALM_FULL),
+        other => panic!("expected ABORT realm_full, got {other:?}"),
+    }
+    first.leave().await;
+    within(async {
+        while Client::new(url, "realm1").connect().await.is_err() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+}
+
+/// Connections per client address: the third from 127.0.0.1 is refused (HTTP 503) while two
+/// are open; one closing makes room.
+#[tokio::test]
+async fn connections_per_address_are_limited() {
+    trace();
+    let router = Router::builder()
+        .realm("realm1")
+        .listener(wamp_router::Listener::websocket("127.0.0.1:0").max_connections_per_ip(2))
+        .start()
+        .await
+        .unwrap();
+    let url = router.url(wamp_router::Protocol::WebSocket).unwrap();
+    let first = Client::new(url, "realm1").connect().await.unwrap();
+    let _second = Client::new(url, "realm1").connect().await.unwrap();
+    assert!(Client::new(url, "realm1").connect().await.is_err());
+    first.leave().await;
+    within(async {
+        while Client::new(url, "realm1").connect().await.is_err() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+}
+
+/// A session over its message rate is paced, not refused: 60 calls at 50 a second with a burst
+/// of 5 all succeed and take at least (60 - 5) / 50 s; another session on the same listener,
+/// with its own budget, is answered while the flood is still being paced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flooding_session_is_paced_and_the_others_are_not() {
+    trace();
+    let router = Router::builder()
+        .realm("realm1")
+        .listener(
+            wamp_router::Listener::websocket("127.0.0.1:0")
+                .rate_limit(wamp_router::RateLimit::per_second(50).burst(5)),
+        )
+        .start()
+        .await
+        .unwrap();
+    let url = router
+        .url(wamp_router::Protocol::WebSocket)
+        .unwrap()
+        .to_owned();
+    // The callee joins in process: no listener, no limit.
+    let callee = router.connect("realm1").await.unwrap();
+    let _echo = slow_procedure(&callee, "com.echo", 0).await;
+    let flooder = Client::new(&url, "realm1").connect().await.unwrap();
+    let other = Client::new(&url, "realm1").connect().await.unwrap();
+    let started = std::time::Instant::now();
+    let flood = tokio::spawn(async move {
+        let calls = (0..60).map(|_| flooder.call("com.echo").into_future());
+        futures::future::join_all(calls).await
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let answer: String = other.call("com.echo").await.unwrap().value().unwrap();
+    assert_eq!(answer, "done");
+    assert!(
+        !flood.is_finished(),
+        "the other session was answered during the flood"
+    );
+    let answers = within(flood).await.unwrap();
+    assert!(answers.iter().all(Result::is_ok), "paced, never refused");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1_000),
+        "60 messages at 50/s with a burst of 5 took {took:?}"
+    );
 }
 
 const CALLER: &[(Role, &[Feature])] = &[(Role::Caller, &[Feature::CallCanceling])];

@@ -51,6 +51,12 @@ pub struct ListenerConfig {
     pub max_message_size: Option<usize>,
     /// Most connections open at once on this listener.
     pub max_connections: Option<usize>,
+    /// Most connections open at once from one client IP address.
+    pub max_connections_per_ip: Option<usize>,
+    /// Messages a second each session may send on average (see [`crate::RateLimit`]).
+    pub message_rate: Option<u32>,
+    /// Messages each session may send at once (default: `message_rate`).
+    pub message_burst: Option<u32>,
     /// The serializers offered (`json`, `msgpack`, `cbor`), in order of preference.
     pub serializers: Option<Vec<String>>,
     /// PEM certificate chain file, to serve TLS.
@@ -73,6 +79,8 @@ pub struct RealmFileConfig {
     pub anonymous_role: Option<String>,
     /// The URI rule for what clients send: `loose` (the default) or `strict`.
     pub uri_check: Option<String>,
+    /// Most sessions at once.
+    pub max_sessions: Option<usize>,
     /// The rule for client request IDs: `sequential` (the spec's, the default) or `any`.
     pub request_ids: Option<String>,
     /// Ticket principals.
@@ -231,6 +239,17 @@ impl ListenerConfig {
         if let Some(max) = self.max_connections {
             listener = listener.max_connections(max);
         }
+        if let Some(max) = self.max_connections_per_ip {
+            listener = listener.max_connections_per_ip(max);
+        }
+        match (self.message_rate, self.message_burst) {
+            (Some(rate), burst) => {
+                let limit = crate::RateLimit::per_second(rate);
+                listener = listener.rate_limit(burst.map_or(limit, |b| limit.burst(b)));
+            }
+            (None, Some(_)) => return Err(invalid("message_burst needs message_rate")),
+            (None, None) => {}
+        }
         match (self.keepalive_interval_ms, self.keepalive_timeout_ms) {
             (Some(interval), Some(timeout)) => {
                 listener = listener.keepalive(
@@ -288,6 +307,9 @@ impl RealmFileConfig {
             let check = UriCheck::parse(check)
                 .ok_or_else(|| invalid(format!("unknown uri_check {check:?} (loose or strict)")))?;
             realm = realm.uri_check(check);
+        }
+        if let Some(max) = self.max_sessions {
+            realm = realm.max_sessions(max);
         }
         match self.request_ids.as_deref() {
             None | Some("sequential") => {}
@@ -393,6 +415,9 @@ mod tests {
                 unix,
                 max_message_size,
                 max_connections,
+                max_connections_per_ip,
+                message_rate,
+                message_burst,
                 serializers,
                 tls_cert,
                 tls_key,
@@ -406,11 +431,15 @@ mod tests {
             );
             assert_eq!(tls_cert.is_some(), tls_key.is_some());
             let _ = (max_message_size, max_connections, serializers);
+            let _ = (max_connections_per_ip, message_rate, message_burst);
         }
         assert!(listeners.iter().any(|l| l.unix.is_some()));
         assert!(listeners.iter().any(|l| l.tls_cert.is_some()));
         assert!(listeners.iter().any(|l| l.max_message_size.is_some()
             && l.max_connections.is_some()
+            && l.max_connections_per_ip.is_some()
+            && l.message_rate.is_some()
+            && l.message_burst.is_some()
             && l.serializers.is_some()
             && l.keepalive_interval_ms.is_some()));
         let r = &realms[0];
@@ -418,6 +447,7 @@ mod tests {
             name: _,
             anonymous_role,
             uri_check,
+            max_sessions,
             request_ids,
             ticket,
             wampcra,
@@ -427,6 +457,7 @@ mod tests {
             event_history,
         } = r;
         assert!(anonymous_role.is_some() && uri_check.is_some() && request_ids.is_some());
+        assert!(max_sessions.is_some());
         assert!(event_history
             .iter()
             .any(|h| h.match_policy.is_some() && h.max_age_secs.is_some()));

@@ -21,6 +21,7 @@ use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
 
 use crate::auth::{AuthDenied, HelloInfo, Identity, Step};
+use crate::limits::{Pace, RateLimit};
 use crate::realm::options::{dict_of, text_list};
 use crate::realm::{outbound, random_id, Close, Flow, Outbound, Realm, SessionEntry};
 use crate::shared::Shared;
@@ -104,7 +105,12 @@ fn abort_reason(e: &TransportError) -> Option<&'static str> {
 }
 
 /// Serves one connection until it ends. `transport_info` goes into the session's meta details.
-pub(crate) async fn serve(shared: Arc<Shared>, mut transport: BoxTransport, transport_info: Dict) {
+pub(crate) async fn serve(
+    shared: Arc<Shared>,
+    mut transport: BoxTransport,
+    transport_info: Dict,
+    rate: Option<RateLimit>,
+) {
     let handshake = tokio::time::timeout(
         shared.handshake_timeout,
         handshake(&shared, &mut transport, &transport_info),
@@ -124,7 +130,9 @@ pub(crate) async fn serve(shared: Arc<Shared>, mut transport: BoxTransport, tran
         }
     };
     let span = tracing::info_span!("wamp_router_session", session = joined.id, realm = %joined.realm.config.name);
-    run(transport, joined).instrument(span).await;
+    run(transport, joined, rate.map(Pace::new))
+        .instrument(span)
+        .await;
 }
 
 struct Joined {
@@ -211,10 +219,6 @@ async fn handshake(
         );
     }
     details.insert(keys::ROLES.into(), features::roles(ROUTER_ROLES));
-    let welcome = Message::Welcome(Welcome { session, details });
-    if transport.send(welcome).await.is_err() {
-        return None;
-    }
     let who = Who {
         authid: identity.authid.clone(),
         authrole: identity.authrole.clone(),
@@ -224,6 +228,29 @@ async fn handshake(
             detail(transport_info, "protocol")
         ),
     };
+    let (outbox, outbound) = outbound(shared.outbound_queue, shared.outbound_bytes);
+    let (close_tx, close) = oneshot::channel();
+    // Joined before the WELCOME goes out, so that a full realm is refused exactly; what the
+    // realm sends the session meanwhile waits in its outbound queue, behind the WELCOME.
+    let entry = SessionEntry::new(
+        session,
+        identity,
+        authmethod.clone(),
+        transport_info.clone(),
+        &hello.details,
+        outbox,
+        close_tx,
+    );
+    if !realm.join(entry) {
+        let message = format!("the realm {:?} holds its most sessions", hello.realm);
+        abort(transport, uris::REALM_FULL, &message).await;
+        return None;
+    }
+    let welcome = Message::Welcome(Welcome { session, details });
+    if transport.send(welcome).await.is_err() {
+        realm.leave(session);
+        return None;
+    }
     tracing::info!(
         session,
         realm = %hello.realm,
@@ -233,17 +260,6 @@ async fn handshake(
         transport = %who.transport,
         "session joined"
     );
-    let (outbox, outbound) = outbound(shared.outbound_queue, shared.outbound_bytes);
-    let (close_tx, close) = oneshot::channel();
-    realm.join(SessionEntry::new(
-        session,
-        identity,
-        authmethod,
-        transport_info.clone(),
-        &hello.details,
-        outbox,
-        close_tx,
-    ));
     Some(Joined {
         id: session,
         realm,
@@ -332,7 +348,7 @@ async fn authenticate(
 }
 
 /// The established session, then one log line saying how it ended.
-async fn run(transport: BoxTransport, joined: Joined) {
+async fn run(transport: BoxTransport, joined: Joined, pace: Option<Pace>) {
     let Joined {
         id,
         realm,
@@ -340,7 +356,7 @@ async fn run(transport: BoxTransport, joined: Joined) {
         close,
         who,
     } = joined;
-    let ended = route(transport, id, realm, outbound, close).await;
+    let ended = route(transport, id, realm, outbound, close, pace).await;
     tracing::info!(
         session = id,
         authid = %who.authid,
@@ -359,16 +375,20 @@ async fn route(
     realm: Arc<Realm>,
     mut outbound: Outbound,
     mut close: oneshot::Receiver<Close>,
+    mut pace: Option<Pace>,
 ) -> String {
     let mut ending: Option<Close> = None;
     // How the session ended, when no close request says it.
     let mut ended = "the connection closed".to_owned();
     loop {
+        // Past its rate, the session's next message is read when a token is back.
+        let paused = pace.as_mut().and_then(Pace::wait);
         tokio::select! {
             requested = &mut close => {
                 ending = requested.ok();
                 break;
             }
+            () = tokio::time::sleep_until(paused.unwrap_or_else(tokio::time::Instant::now)), if paused.is_some() => {}
             Some(message) = outbound.recv() => {
                 // A peer that stops reading blocks the write; a close request (slow consumer,
                 // kill, shutdown) must still get through.
@@ -385,9 +405,12 @@ async fn route(
                     }
                 }
             }
-            incoming = transport.next() => match incoming {
+            incoming = transport.next(), if paused.is_none() => match incoming {
                 None => break,
                 Some(Ok(message)) => {
+                if let Some(pace) = pace.as_mut() {
+                    pace.spend();
+                }
                 let said = match &message {
                     Message::Goodbye(goodbye) => format!("GOODBYE {} from the client", goodbye.reason),
                     Message::Abort(abort) => format!("ABORT {} from the client", abort.reason),

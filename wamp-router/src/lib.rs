@@ -72,6 +72,7 @@ mod connection;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod limits;
 pub mod listener;
 mod matching;
 mod realm;
@@ -79,6 +80,7 @@ mod router;
 mod shared;
 mod timestamp;
 
+pub use limits::RateLimit;
 #[cfg(feature = "tls")]
 pub use listener::tls_config_from_pem;
 pub use listener::{Listener, Protocol, SESSION_READ_BUFFER};

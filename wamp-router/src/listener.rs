@@ -19,6 +19,7 @@ use wamp_core::transport::{BoxTransport, Keepalive, DEFAULT_MAX_MESSAGE_SIZE};
 use wamp_core::{Dict, Serializer, Value};
 
 use crate::error::RouterError;
+use crate::limits::{PerIp, RateLimit};
 use crate::shared::Shared;
 
 /// The wire protocol of a listener.
@@ -46,6 +47,8 @@ pub struct Listener {
     max_message_size: usize,
     serializers: Vec<Serializer>,
     max_connections: Option<usize>,
+    max_connections_per_ip: Option<usize>,
+    rate: Option<RateLimit>,
     keepalive: Option<Keepalive>,
 }
 
@@ -58,6 +61,8 @@ impl std::fmt::Debug for Listener {
             .field("max_message_size", &self.max_message_size)
             .field("serializers", &self.serializers)
             .field("max_connections", &self.max_connections)
+            .field("max_connections_per_ip", &self.max_connections_per_ip)
+            .field("rate", &self.rate)
             .field("keepalive", &self.keepalive)
             .finish()
     }
@@ -73,6 +78,8 @@ impl Listener {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             serializers: Serializer::ALL.to_vec(),
             max_connections: None,
+            max_connections_per_ip: None,
+            rate: None,
             keepalive: None,
         }
     }
@@ -131,6 +138,27 @@ impl Listener {
     pub fn max_connections(mut self, connections: usize) -> Self {
         self.max_connections = Some(connections);
         self
+    }
+
+    /// The most connections one client IP address holds on this listener at once (unbounded
+    /// by default), refused as [`max_connections`](Listener::max_connections) refuses. Unix
+    /// sockets have no address: the limit does not apply to them.
+    pub fn max_connections_per_ip(mut self, connections: usize) -> Self {
+        self.max_connections_per_ip = Some(connections);
+        self
+    }
+
+    /// Paces each session of this listener to `rate` (see [`RateLimit`]): past it the router
+    /// reads the session's messages no faster than the rate, so a flooding client slows down
+    /// and the others do not notice.
+    pub fn rate_limit(mut self, rate: RateLimit) -> Self {
+        self.rate = Some(rate);
+        self
+    }
+
+    /// The per-session rate, if any.
+    pub(crate) fn rate(&self) -> Option<RateLimit> {
+        self.rate
     }
 
     /// Pings a session whose peer sent nothing for `interval` (a WebSocket ping, a RawSocket
@@ -240,6 +268,7 @@ async fn accept_tcp(
 ) {
     let listener = Arc::new(listener);
     let active = Arc::new(AtomicUsize::new(0));
+    let per_ip = Arc::new(PerIp::default());
     loop {
         let accepted = tokio::select! {
             _ = stop.wait_for(|s| *s) => return,
@@ -256,6 +285,12 @@ async fn accept_tcp(
         let _ = stream.set_nodelay(true);
         let (listener, shared) = (listener.clone(), shared.clone());
         let slot = Slot::take(&active, listener.max_connections);
+        let ip_slot = per_ip.take(peer.ip(), listener.max_connections_per_ip);
+        let refusal = match (&slot, &ip_slot) {
+            (None, _) => Some("the listener is full"),
+            (_, None) => Some("too many connections from this address"),
+            _ => None,
+        };
         tokio::spawn(async move {
             let peer = format!("tcp4:{peer}");
             // Boxed: the handshake futures (TLS, WebSocket upgrade) are several times larger than
@@ -267,7 +302,9 @@ async fn accept_tcp(
                     Some(tls) => {
                         let acceptor = tokio_rustls::TlsAcceptor::from(tls.clone());
                         match tokio::time::timeout(ACCEPT_TIMEOUT, acceptor.accept(stream)).await {
-                            Ok(Ok(stream)) if slot.is_none() => refuse(stream, &listener).await,
+                            Ok(Ok(stream)) if refusal.is_some() => {
+                                refuse(stream, &listener, refusal.unwrap_or_default()).await
+                            }
                             Ok(Ok(stream)) => open(stream, &listener, peer).await,
                             Ok(Err(e)) => {
                                 tracing::debug!(error = %e, "TLS handshake failed");
@@ -276,15 +313,17 @@ async fn accept_tcp(
                             Err(_) => None,
                         }
                     }
-                    None if slot.is_none() => refuse(stream, &listener).await,
+                    None if refusal.is_some() => {
+                        refuse(stream, &listener, refusal.unwrap_or_default()).await
+                    }
                     None => open(stream, &listener, peer).await,
                 }
             })
             .await;
             if let Some((transport, info)) = transport {
-                crate::connection::serve(shared, transport, info).await;
+                crate::connection::serve(shared, transport, info, listener.rate()).await;
             }
-            drop(slot);
+            drop((slot, ip_slot));
         });
     }
 }
@@ -316,13 +355,13 @@ async fn start_unix(
             let slot = Slot::take(&active, listener.max_connections);
             tokio::spawn(async move {
                 if slot.is_none() {
-                    refuse(stream, &listener).await;
+                    refuse(stream, &listener, "the listener is full").await;
                     return;
                 }
                 // Boxed as for TCP: the handshake's state is not kept for the session's life.
                 let opened = Box::pin(open(stream, &listener, "unix".into())).await;
                 if let Some((transport, info)) = opened {
-                    crate::connection::serve(shared, transport, info).await;
+                    crate::connection::serve(shared, transport, info, listener.rate()).await;
                 }
                 drop(slot);
             });
@@ -373,11 +412,15 @@ impl Drop for Slot {
 
 /// Refuses a connection over the listener's limit, in its protocol's words; answers `None`
 /// (no session), so that the caller's flow stays that of a failed handshake.
-async fn refuse<S>(mut stream: S, listener: &Listener) -> Option<(BoxTransport, Dict)>
+async fn refuse<S>(mut stream: S, listener: &Listener, why: &str) -> Option<(BoxTransport, Dict)>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    tracing::info!(max = ?listener.max_connections, "connection refused: the listener is full");
+    tracing::info!(
+        max = ?listener.max_connections,
+        per_ip = ?listener.max_connections_per_ip,
+        "connection refused: {why}"
+    );
     let _ = tokio::time::timeout(ACCEPT_TIMEOUT, async {
         match listener.protocol {
             Protocol::RawSocket => {

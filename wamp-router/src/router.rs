@@ -219,6 +219,7 @@ impl Router {
             self.inner.shared.clone(),
             transport,
             transport_info,
+            None,
         ));
     }
 

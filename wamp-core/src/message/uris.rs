@@ -86,6 +86,9 @@ pub const ENCRYPTION_REQUIRED: &str = "wamp_rs.error.encryption_required";
 /// A CALL that reached a router shutting down gracefully: the calls in flight finish, new ones
 /// are refused with this, so the caller can try again elsewhere (the spec has no such error).
 pub const SHUTTING_DOWN: &str = "wamp_rs.error.shutting_down";
+/// The ABORT reason for a HELLO to a realm that holds its configured most sessions (the spec
+/// has no such limit, nor a reason for it).
+pub const REALM_FULL: &str = "wamp_rs.error.realm_full";
 
 /// Every error and close URI above, for tests and documentation.
 pub const ALL: &[&str] = &[
@@ -122,6 +125,7 @@ pub const ALL: &[&str] = &[
     SLOW_CONSUMER,
     ENCRYPTION_REQUIRED,
     SHUTTING_DOWN,
+    REALM_FULL,
 ];
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ pub struct RealmConfig {
     pub(crate) uri_check: UriCheck,
     pub(crate) request_ids: RequestIds,
     pub(crate) history: Vec<HistoryRule>,
+    pub(crate) max_sessions: Option<usize>,
 }
 
 /// Which request IDs a realm accepts from its clients.
@@ -82,6 +83,7 @@ impl RealmConfig {
             uri_check: UriCheck::Loose,
             request_ids: RequestIds::Sequential,
             history: Vec::new(),
+            max_sessions: None,
         }
     }
 
@@ -116,6 +118,13 @@ impl RealmConfig {
     /// default).
     pub fn request_ids(mut self, rule: RequestIds) -> Self {
         self.request_ids = rule;
+        self
+    }
+
+    /// The most sessions the realm holds at once (unbounded by default): one more HELLO is
+    /// answered with ABORT `wamp_rs.error.realm_full`.
+    pub fn max_sessions(mut self, sessions: usize) -> Self {
+        self.max_sessions = Some(sessions);
         self
     }
 
@@ -262,11 +271,20 @@ impl Realm {
     }
 
     /// A session joins (after WELCOME was queued).
-    pub(crate) fn join(&self, entry: SessionEntry) {
+    /// A session joins, unless the realm holds its most sessions already (`false`).
+    pub(crate) fn join(&self, entry: SessionEntry) -> bool {
         let mut state = self.lock();
+        if self
+            .config
+            .max_sessions
+            .is_some_and(|max| state.sessions.len() >= max)
+        {
+            return false;
+        }
         let details = entry.details();
         state.sessions.insert(entry);
         Self::publish_meta(&mut state, vec![("wamp.session.on_join", vec![details])]);
+        true
     }
 
     /// A session left or was disconnected: its registrations, subscriptions and calls go.
