@@ -59,7 +59,12 @@ impl Target {
 
     /// A new session over WebSocket, like any remote client.
     pub async fn connect(&self) -> anyhow::Result<Session> {
-        Ok(Client::new(&self.url, &self.realm).connect().await?)
+        Ok(self.client().connect().await?)
+    }
+
+    /// A client of this router, to set up before it connects.
+    pub fn client(&self) -> Client {
+        Client::new(&self.url, &self.realm)
     }
 }
 

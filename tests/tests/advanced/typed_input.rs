@@ -123,7 +123,7 @@ fn generated_clients_and_the_diff_know_stream_parameters() {
     );
     let ts = wamp_codegen::typescript::generate(&document);
     assert!(
-        ts.contains("numbers: number[]") && ts.contains("[...numbers]"),
+        ts.contains("numbers: (number | bigint)[]") && ts.contains("[...numbers]"),
         "{ts}"
     );
     let markdown = wamp_codegen::markdown::render(&document);
