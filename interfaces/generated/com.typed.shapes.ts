@@ -33,7 +33,8 @@ export interface CallOptions {
    * `wamp.error.canceled`. */
   signal?: AbortSignal;
   /** How long the dealer lets the call run, in milliseconds (`CALL.Options.timeout`), instead
-   * of the procedure's own `timeout_ms`. */
+   * of the procedure's own `timeout_ms`. A dealer that does not announce `call_timeout`
+   * (Crossbar.io 26.10.1) ignores it: use `signal: AbortSignal.timeout(ms)` there. */
   timeout?: number;
   /** Asks the dealer to disclose this caller to the callee (`CALL.Options.disclose_me`). */
   discloseMe?: boolean;
