@@ -436,6 +436,69 @@ async fn a_flooding_session_is_paced_and_the_others_are_not() {
     );
 }
 
+/// Sends one HTTP request over TCP and answers the whole reply.
+async fn http(address: &str, request: &str) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut reply = Vec::new();
+    within(stream.read_to_end(&mut reply)).await.unwrap();
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+/// One port serves a browser app and its WAMP endpoint: files under the directory (index.html
+/// for `/`), 404 for what is missing or outside it, and WAMP sessions over the same port.
+#[tokio::test]
+async fn a_websocket_listener_serves_static_files_and_wamp_on_one_port() {
+    trace();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<h1>app</h1>").unwrap();
+    std::fs::create_dir(dir.path().join("js")).unwrap();
+    std::fs::write(dir.path().join("js/app.js"), "console.log(1)").unwrap();
+    let secret = dir.path().parent().unwrap().join("outside.txt");
+    let router = Router::builder()
+        .realm("realm1")
+        .listener(wamp_router::Listener::websocket("127.0.0.1:0").static_files(dir.path()))
+        .start()
+        .await
+        .unwrap();
+    let url = router.url(wamp_router::Protocol::WebSocket).unwrap();
+    let address = url.trim_start_matches("ws://").trim_end_matches('/');
+    let get = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+    let index = http(address, &get("/")).await;
+    assert!(index.starts_with("HTTP/1.1 200 OK"), "{index}");
+    assert!(
+        index.contains("text/html") && index.ends_with("<h1>app</h1>"),
+        "{index}"
+    );
+    let script = http(address, &get("/js/app.js?v=2")).await;
+    assert!(script.contains("text/javascript") && script.ends_with("console.log(1)"));
+    for path in [
+        "/missing.html",
+        "/../outside.txt",
+        "/%2e%2e/outside.txt",
+        &secret.display().to_string(),
+    ] {
+        let reply = http(address, &get(path)).await;
+        assert!(reply.starts_with("HTTP/1.1 404"), "{path}: {reply}");
+    }
+    let post = http(
+        address,
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+    )
+    .await;
+    assert!(post.starts_with("HTTP/1.1 405"), "{post}");
+    // The WAMP endpoint on the same port.
+    let session = Client::new(url, "realm1").connect().await.unwrap();
+    let count: u64 = session
+        .call("wamp.session.count")
+        .await
+        .unwrap()
+        .value()
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
 const CALLER: &[(Role, &[Feature])] = &[(Role::Caller, &[Feature::CallCanceling])];
 const CALLEE: &[(Role, &[Feature])] = &[(Role::Callee, &[Feature::CallCanceling])];
 

@@ -57,6 +57,8 @@ pub struct ListenerConfig {
     pub message_rate: Option<u32>,
     /// Messages each session may send at once (default: `message_rate`).
     pub message_burst: Option<u32>,
+    /// A directory whose files a WebSocket listener serves to plain HTTP requests.
+    pub static_dir: Option<PathBuf>,
     /// The serializers offered (`json`, `msgpack`, `cbor`), in order of preference.
     pub serializers: Option<Vec<String>>,
     /// PEM certificate chain file, to serve TLS.
@@ -242,6 +244,12 @@ impl ListenerConfig {
         if let Some(max) = self.max_connections_per_ip {
             listener = listener.max_connections_per_ip(max);
         }
+        if let Some(dir) = &self.static_dir {
+            if self.protocol != "websocket" {
+                return Err(invalid("static_dir needs a websocket listener"));
+            }
+            listener = listener.static_files(dir.clone());
+        }
         match (self.message_rate, self.message_burst) {
             (Some(rate), burst) => {
                 let limit = crate::RateLimit::per_second(rate);
@@ -418,6 +426,7 @@ mod tests {
                 max_connections_per_ip,
                 message_rate,
                 message_burst,
+                static_dir,
                 serializers,
                 tls_cert,
                 tls_key,
@@ -431,7 +440,12 @@ mod tests {
             );
             assert_eq!(tls_cert.is_some(), tls_key.is_some());
             let _ = (max_message_size, max_connections, serializers);
-            let _ = (max_connections_per_ip, message_rate, message_burst);
+            let _ = (
+                max_connections_per_ip,
+                message_rate,
+                message_burst,
+                static_dir,
+            );
         }
         assert!(listeners.iter().any(|l| l.unix.is_some()));
         assert!(listeners.iter().any(|l| l.tls_cert.is_some()));
@@ -440,6 +454,7 @@ mod tests {
             && l.max_connections_per_ip.is_some()
             && l.message_rate.is_some()
             && l.message_burst.is_some()
+            && l.static_dir.is_some()
             && l.serializers.is_some()
             && l.keepalive_interval_ms.is_some()));
         let r = &realms[0];

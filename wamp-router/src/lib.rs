@@ -78,6 +78,7 @@ mod matching;
 mod realm;
 mod router;
 mod shared;
+mod static_files;
 mod timestamp;
 
 pub use limits::RateLimit;

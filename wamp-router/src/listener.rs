@@ -21,6 +21,7 @@ use wamp_core::{Dict, Serializer, Value};
 use crate::error::RouterError;
 use crate::limits::{PerIp, RateLimit};
 use crate::shared::Shared;
+use crate::static_files;
 
 /// The wire protocol of a listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,7 @@ pub struct Listener {
     max_connections: Option<usize>,
     max_connections_per_ip: Option<usize>,
     rate: Option<RateLimit>,
+    static_dir: Option<PathBuf>,
     keepalive: Option<Keepalive>,
 }
 
@@ -63,6 +65,7 @@ impl std::fmt::Debug for Listener {
             .field("max_connections", &self.max_connections)
             .field("max_connections_per_ip", &self.max_connections_per_ip)
             .field("rate", &self.rate)
+            .field("static_dir", &self.static_dir)
             .field("keepalive", &self.keepalive)
             .finish()
     }
@@ -80,6 +83,7 @@ impl Listener {
             max_connections: None,
             max_connections_per_ip: None,
             rate: None,
+            static_dir: None,
             keepalive: None,
         }
     }
@@ -153,6 +157,14 @@ impl Listener {
     /// and the others do not notice.
     pub fn rate_limit(mut self, rate: RateLimit) -> Self {
         self.rate = Some(rate);
+        self
+    }
+
+    /// Serves the files under `dir` on this WebSocket listener: a request that is not a
+    /// WebSocket upgrade gets the file its path names (`index.html` for a directory), or 404;
+    /// the WAMP endpoint is the same port. Nothing outside `dir` is served.
+    pub fn static_files(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.static_dir = Some(dir.into());
         self
     }
 
@@ -410,6 +422,62 @@ impl Drop for Slot {
     }
 }
 
+/// The WebSocket opening handshake, choosing the serializer from the offered subprotocols.
+// tungstenite's handshake callback must return its (large) `ErrorResponse`.
+#[allow(clippy::result_large_err)]
+async fn upgrade<T>(
+    stream: T,
+    listener: &Listener,
+) -> Option<(BoxTransport, &'static str, Serializer)>
+where
+    T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let max = listener.max_message_size;
+    let mut chosen = None;
+    let serializers = listener.serializers.clone();
+    let callback = |request: &Request, mut response: Response| {
+        let offered = request
+            .headers()
+            .get_all("Sec-WebSocket-Protocol")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter_map(Serializer::from_subprotocol)
+            .find(|s| serializers.contains(s));
+        match offered {
+            Some(s) => {
+                chosen = Some(s);
+                response.headers_mut().insert(
+                    "Sec-WebSocket-Protocol",
+                    HeaderValue::from_static(s.subprotocol()),
+                );
+                Ok(response)
+            }
+            None => {
+                let mut refusal = ErrorResponse::new(Some(
+                        "no supported WAMP subprotocol (wamp.2.json, wamp.2.msgpack, wamp.2.cbor) offered"
+                            .into(),
+                    ));
+                *refusal.status_mut() = StatusCode::BAD_REQUEST;
+                Err(refusal)
+            }
+        }
+    };
+    let ws = tokio_tungstenite::accept_hdr_async_with_config(
+        stream,
+        callback,
+        Some(websocket_config(max).read_buffer_size(SESSION_READ_BUFFER)),
+    )
+    .await
+    .map_err(|e| tracing::debug!(error = %e, "WebSocket handshake failed"))
+    .ok()?;
+    let serializer = chosen?;
+    let transport: BoxTransport =
+        Box::new(WebSocketTransport::new(ws, serializer, max).with_keepalive(listener.keepalive));
+    Some((transport, "websocket", serializer))
+}
+
 /// Refuses a connection over the listener's limit, in its protocol's words; answers `None`
 /// (no session), so that the caller's flow stays that of a failed handshake.
 async fn refuse<S>(mut stream: S, listener: &Listener, why: &str) -> Option<(BoxTransport, Dict)>
@@ -446,8 +514,6 @@ where
 pub const SESSION_READ_BUFFER: usize = 4 * 1024;
 
 /// Runs the transport handshake (WebSocket upgrade or RawSocket) on an accepted stream.
-// tungstenite's handshake callback must return its (large) `ErrorResponse`.
-#[allow(clippy::result_large_err)]
 async fn open<S>(mut stream: S, listener: &Listener, peer: String) -> Option<(BoxTransport, Dict)>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -470,52 +536,13 @@ where
                 );
                 Some((transport, "rawsocket", serializer))
             }
-            Protocol::WebSocket => {
-                let mut chosen = None;
-                let serializers = listener.serializers.clone();
-                let callback = |request: &Request, mut response: Response| {
-                    let offered = request
-                        .headers()
-                        .get_all("Sec-WebSocket-Protocol")
-                        .iter()
-                        .filter_map(|v| v.to_str().ok())
-                        .flat_map(|v| v.split(','))
-                        .map(str::trim)
-                        .filter_map(Serializer::from_subprotocol)
-                        .find(|s| serializers.contains(s));
-                    match offered {
-                        Some(s) => {
-                            chosen = Some(s);
-                            response.headers_mut().insert(
-                                "Sec-WebSocket-Protocol",
-                                HeaderValue::from_static(s.subprotocol()),
-                            );
-                            Ok(response)
-                        }
-                        None => {
-                            let mut refusal = ErrorResponse::new(Some(
-                                "no supported WAMP subprotocol (wamp.2.json, wamp.2.msgpack, wamp.2.cbor) offered"
-                                    .into(),
-                            ));
-                            *refusal.status_mut() = StatusCode::BAD_REQUEST;
-                            Err(refusal)
-                        }
-                    }
-                };
-                let ws = tokio_tungstenite::accept_hdr_async_with_config(
-                    stream,
-                    callback,
-                    Some(websocket_config(max).read_buffer_size(SESSION_READ_BUFFER)),
-                )
-                .await
-                .map_err(|e| tracing::debug!(error = %e, "WebSocket handshake failed"))
-                .ok()?;
-                let serializer = chosen?;
-                let transport: BoxTransport = Box::new(
-                    WebSocketTransport::new(ws, serializer, max).with_keepalive(listener.keepalive),
-                );
-                Some((transport, "websocket", serializer))
-            }
+            Protocol::WebSocket => match &listener.static_dir {
+                None => upgrade(stream, listener).await,
+                Some(dir) => match static_files::route(stream, dir).await {
+                    static_files::Routed::Upgrade(replayed) => upgrade(replayed, listener).await,
+                    static_files::Routed::Served => None,
+                },
+            },
         }
     })
     .await
