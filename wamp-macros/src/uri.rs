@@ -81,6 +81,37 @@ pub(crate) fn placeholders(uri: &str) -> Result<Vec<Placeholder>, String> {
     Ok(found)
 }
 
+/// The statements that build `uri` in the `String` named `buffer`: runs of literal components
+/// pushed as they are, and component `i` by the statement `capture(i)` gives (`None` for a
+/// literal component).
+pub(crate) fn fill(
+    uri: &str,
+    buffer: &proc_macro2::Ident,
+    mut capture: impl FnMut(usize) -> Option<proc_macro2::TokenStream>,
+) -> Vec<proc_macro2::TokenStream> {
+    let mut text = String::new();
+    let mut steps = Vec::new();
+    for (index, component) in uri.split('.').enumerate() {
+        if index > 0 {
+            text.push('.');
+        }
+        match capture(index) {
+            Some(step) => {
+                if !text.is_empty() {
+                    steps.push(quote::quote!(#buffer.push_str(#text);));
+                    text.clear();
+                }
+                steps.push(step);
+            }
+            None => text.push_str(component),
+        }
+    }
+    if !text.is_empty() {
+        steps.push(quote::quote!(#buffer.push_str(#text);));
+    }
+    steps
+}
+
 /// What a URI with captures registers: each capture an empty component (a wildcard pattern).
 pub(crate) fn pattern(uri: &str) -> String {
     uri.split('.')

@@ -120,29 +120,14 @@ fn captures(event: &EventType, topic: &str, p: &TokenStream) -> TokenStream {
     if fields.is_empty() {
         return TokenStream::new();
     }
-    let mut text = String::new();
-    let mut steps = Vec::new();
-    for (index, component) in topic.split('.').enumerate() {
-        if index > 0 {
-            text.push('.');
-        }
-        match fields.iter().find(|(c, _)| c.component == index) {
-            Some((capture, field)) => {
-                if !text.is_empty() {
-                    steps.push(quote!(__topic.push_str(#text);));
-                    text.clear();
-                }
-                let (name, ident, ty) = (&capture.name, &field.ident, &field.ty);
-                steps.push(quote! {
-                    __topic.push_str(&#p::capture_component(#name, &self.#ident, #p::wire::<#ty>())?);
-                });
-            }
-            None => text.push_str(component),
-        }
-    }
-    if !text.is_empty() {
-        steps.push(quote!(__topic.push_str(#text);));
-    }
+    let buffer = quote::format_ident!("__topic");
+    let steps = crate::uri::fill(topic, &buffer, |index| {
+        let (capture, field) = fields.iter().find(|(c, _)| c.component == index)?;
+        let (name, ident, ty) = (&capture.name, &field.ident, &field.ty);
+        Some(quote! {
+            #buffer.push_str(&#p::capture_component(#name, &self.#ident, #p::wire::<#ty>())?);
+        })
+    });
     let reads = fields.iter().map(|(capture, field)| {
         let (index, name, ty) = (capture.component, &capture.name, &field.ty);
         quote!(__captured.capture(topic, #index, #name, #p::wire::<#ty>())?;)
@@ -150,9 +135,9 @@ fn captures(event: &EventType, topic: &str, p: &TokenStream) -> TokenStream {
     let capacity = topic.len();
     quote! {
         fn topic(&self) -> #p::Result<#p::Cow<'static, str>, #p::ValueError> {
-            let mut __topic = #p::String::with_capacity(#capacity);
+            let mut #buffer = #p::String::with_capacity(#capacity);
             #(#steps)*
-            #p::Ok(#p::Cow::Owned(__topic))
+            #p::Ok(#p::Cow::Owned(#buffer))
         }
 
         fn from_event(arguments: &#p::Arguments, topic: &str) -> #p::Result<Self, #p::ValueError> {

@@ -260,36 +260,20 @@ fn method(
 /// `let __uri = ...;`: the URI called, each capture filled in from its parameter (a value that
 /// is no URI component fails the call before it is sent).
 fn fill_uri(method: &Method, p: &TokenStream) -> TokenStream {
-    let mut text = String::new();
-    let mut steps = Vec::new();
-    for (index, component) in method.uri.split('.').enumerate() {
-        if index > 0 {
-            text.push('.');
-        }
+    let buffer = format_ident!("__uri");
+    let steps = crate::uri::fill(&method.uri, &buffer, |index| {
         let param = method
             .params
             .iter()
-            .find(|p| p.kind == ParamKind::Capture(index));
-        match param {
-            Some(param) => {
-                if !text.is_empty() {
-                    steps.push(quote!(__uri.push_str(#text);));
-                    text.clear();
-                }
-                let ident = &param.ident;
-                let name = ident.to_string().trim_start_matches("r#").to_owned();
-                let wire = bounds::wire(&param.ty, p);
-                steps.push(quote!(arguments.capture(&mut __uri, #name, &#ident, #wire);));
-            }
-            None => text.push_str(component),
-        }
-    }
-    if !text.is_empty() {
-        steps.push(quote!(__uri.push_str(#text);));
-    }
+            .find(|p| p.kind == ParamKind::Capture(index))?;
+        let ident = &param.ident;
+        let name = ident.to_string().trim_start_matches("r#").to_owned();
+        let wire = bounds::wire(&param.ty, p);
+        Some(quote!(arguments.capture(&mut #buffer, #name, &#ident, #wire);))
+    });
     let capacity = method.uri.len();
     quote! {
-        let mut __uri = #p::String::with_capacity(#capacity);
+        let mut #buffer = #p::String::with_capacity(#capacity);
         #(#steps)*
     }
 }
