@@ -4,8 +4,6 @@
 use base64::engine::general_purpose::STANDARD;
 #[cfg(feature = "scram")]
 use base64::Engine as _;
-#[cfg(feature = "scram")]
-use rand::RngCore as _;
 
 use crate::config::ScramFilePrincipal;
 use crate::{RealmConfig, RouterError};
@@ -13,7 +11,7 @@ use crate::{RealmConfig, RouterError};
 #[cfg(feature = "scram")]
 use crate::auth::{ScramAuth, ScramPrincipal};
 #[cfg(feature = "scram")]
-use wamp_core::auth::scram::{salted_password, ScramKdf, ScramKeys};
+use wamp_core::auth::scram::{ScramKdf, ScramKeys};
 #[cfg(feature = "scram")]
 use wamp_core::auth::ScramFlavor;
 
@@ -99,35 +97,24 @@ fn principal(p: &ScramFilePrincipal, flavor: ScramFlavor) -> Result<ScramPrincip
             .decode(text)
             .map_err(|e| invalid(&p.authid, &format!("{what} is not base64: {e}")))
     };
-    let salt = match &p.salt {
-        Some(salt) => decode("salt", salt)?,
-        None => {
-            let mut salt = vec![0u8; 16];
-            rand::thread_rng().fill_bytes(&mut salt);
-            salt
+    let salt = p.salt.as_deref().map(|s| decode("salt", s)).transpose()?;
+    match (&p.password, &p.stored_key, &p.server_key, salt) {
+        (Some(password), None, None, salt) => {
+            ScramPrincipal::from_password(flavor, password, salt, kdf, p.role.clone())
+                .map_err(|e| invalid(&p.authid, &e.to_string()))
         }
-    };
-    let keys = match (&p.password, &p.stored_key, &p.server_key) {
-        (Some(password), None, None) => {
-            let salted = salted_password(flavor, kdf, password, &salt)
-                .map_err(|e| invalid(&p.authid, &e.to_string()))?;
-            ScramKeys::derive(&salted)
-        }
-        (None, Some(stored), Some(server)) if p.salt.is_some() => ScramKeys {
-            stored_key: decode("stored_key", stored)?,
-            server_key: decode("server_key", server)?,
-        },
-        _ => {
-            return Err(invalid(
-                &p.authid,
-                "give either `password`, or `salt`, `stored_key` and `server_key`",
-            ))
-        }
-    };
-    Ok(ScramPrincipal {
-        authrole: p.role.clone(),
-        salt,
-        kdf,
-        keys,
-    })
+        (None, Some(stored), Some(server), Some(salt)) => Ok(ScramPrincipal {
+            authrole: p.role.clone(),
+            salt,
+            kdf,
+            keys: ScramKeys {
+                stored_key: decode("stored_key", stored)?,
+                server_key: decode("server_key", server)?,
+            },
+        }),
+        _ => Err(invalid(
+            &p.authid,
+            "give either `password`, or `salt`, `stored_key` and `server_key`",
+        )),
+    }
 }

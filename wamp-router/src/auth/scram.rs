@@ -37,6 +37,31 @@ pub struct ScramPrincipal {
     pub keys: ScramKeys,
 }
 
+impl ScramPrincipal {
+    /// A principal from its password, read as `flavor` reads it, with `salt` (16 random
+    /// octets when `None`): the KDF runs once, here, at the cost `kdf` says.
+    pub fn from_password(
+        flavor: ScramFlavor,
+        password: &str,
+        salt: Option<Vec<u8>>,
+        kdf: ScramKdf,
+        authrole: impl Into<String>,
+    ) -> Result<Self, wamp_core::auth::AuthError> {
+        let salt = salt.unwrap_or_else(|| {
+            let mut salt = vec![0u8; 16];
+            rand::thread_rng().fill_bytes(&mut salt);
+            salt
+        });
+        let keys = ScramKeys::derive(&salted_password(flavor, kdf, password, &salt)?);
+        Ok(Self {
+            authrole: authrole.into(),
+            salt,
+            kdf,
+            keys,
+        })
+    }
+}
+
 /// WAMP-SCRAM against static principals.
 #[derive(Clone)]
 pub struct ScramAuth {
@@ -77,9 +102,8 @@ impl ScramAuth {
         kdf: ScramKdf,
         authrole: impl Into<String>,
     ) -> Result<Self, wamp_core::auth::AuthError> {
-        let mut salt = vec![0u8; 16];
-        rand::thread_rng().fill_bytes(&mut salt);
-        self.salted_principal(authid, password, salt, kdf, authrole)
+        let principal = ScramPrincipal::from_password(self.flavor, password, None, kdf, authrole)?;
+        Ok(self.principal_keys(authid, principal))
     }
 
     /// Adds a principal from its password and a salt of its own (the same keys as another
@@ -92,13 +116,8 @@ impl ScramAuth {
         kdf: ScramKdf,
         authrole: impl Into<String>,
     ) -> Result<Self, wamp_core::auth::AuthError> {
-        let salted = salted_password(self.flavor, kdf, password, &salt)?;
-        let principal = ScramPrincipal {
-            authrole: authrole.into(),
-            salt,
-            kdf,
-            keys: ScramKeys::derive(&salted),
-        };
+        let principal =
+            ScramPrincipal::from_password(self.flavor, password, Some(salt), kdf, authrole)?;
         Ok(self.principal_keys(authid, principal))
     }
 
