@@ -48,6 +48,7 @@ pub use input::{call_input, input_stream, InputFailure, InputStream};
 
 use crate::describe;
 use crate::error::uris;
+use crate::typed::middleware::caller::through;
 use crate::value;
 
 /// Decodes parameter `name` of a service method: from positional slot `index` when there is one
@@ -294,24 +295,20 @@ pub async fn call<T, E>(
 ) -> Result<T, CallError<E>> {
     let arguments = arguments.finish().map_err(CallError::Decode)?;
     // Without layers, the session's own path: nothing between the client and the session.
-    let answer = if caller.is_layered() {
-        // Boxed, so that the layered path does not make every call's future larger.
-        match Box::pin(caller.send(procedure, arguments, options, false)).await {
-            Ok(Answer::Result(result)) => Ok(result),
-            Ok(Answer::Stream(_)) => Err(Error::NotSent(format!(
-                "a layer answered {procedure} with a stream"
-            ))),
-            Err(e) => Err(e),
+    let answer = match caller.layers() {
+        Some(stack) => through(stack, procedure, arguments, options, false)
+            .await
+            .and_then(|answer| answer.into_result(procedure)),
+        None => {
+            call_waiting(
+                caller.session(),
+                procedure,
+                arguments,
+                options,
+                IntoFuture::into_future,
+            )
+            .await
         }
-    } else {
-        call_waiting(
-            caller.session(),
-            procedure,
-            arguments,
-            options,
-            IntoFuture::into_future,
-        )
-        .await
     };
     let result = answer.map_err(|e| CallError::from_error_with(e, errors.from_wamp))?;
     if options.encrypted && !result.encrypted {
@@ -332,19 +329,16 @@ pub async fn call_stream<T, E>(
     (_, errors): (Codec<T>, Errors<E>),
 ) -> Result<ProgressStream<T, E>, CallError<E>> {
     let arguments = arguments.finish().map_err(CallError::Decode)?;
-    let answer = if caller.is_layered() {
-        match Box::pin(caller.send(procedure, arguments, options, true)).await {
-            Ok(Answer::Stream(stream)) => Ok(stream),
-            Ok(Answer::Result(_)) => Err(Error::NotSent(format!(
-                "a layer answered {procedure} with a single result"
-            ))),
-            Err(e) => Err(e),
+    let answer = match caller.layers() {
+        Some(stack) => through(stack, procedure, arguments, options, true)
+            .await
+            .and_then(|answer| answer.into_stream(procedure)),
+        None => {
+            call_waiting(caller.session(), procedure, arguments, options, |c| {
+                c.stream()
+            })
+            .await
         }
-    } else {
-        call_waiting(caller.session(), procedure, arguments, options, |c| {
-            c.stream()
-        })
-        .await
     };
     let stream = answer.map_err(|e| CallError::from_error_with(e, errors.from_wamp))?;
     let stream = ProgressStream::new(stream);

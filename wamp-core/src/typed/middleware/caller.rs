@@ -50,6 +50,28 @@ pub enum Answer {
     Stream(CallStream),
 }
 
+impl Answer {
+    /// The single result, or why a layer's answer is not one.
+    pub(crate) fn into_result(self, procedure: &str) -> Result<CallResult, Error> {
+        match self {
+            Answer::Result(result) => Ok(result),
+            Answer::Stream(_) => Err(Error::NotSent(format!(
+                "a layer answered {procedure} with a stream"
+            ))),
+        }
+    }
+
+    /// The stream of results, or why a layer's answer is not one.
+    pub(crate) fn into_stream(self, procedure: &str) -> Result<CallStream, Error> {
+        match self {
+            Answer::Stream(stream) => Ok(stream),
+            Answer::Result(_) => Err(Error::NotSent(format!(
+                "a layer answered {procedure} with a single result"
+            ))),
+        }
+    }
+}
+
 /// A typed client's stack of layers, boxed.
 pub type CallStack = BoxCloneSyncService<OutgoingCall, Answer, Error>;
 
@@ -83,9 +105,10 @@ impl Caller {
         &self.session
     }
 
-    /// Whether any layer is set (without one, calls take the session's own path, at no cost).
-    pub(crate) fn is_layered(&self) -> bool {
-        self.stack.is_some()
+    /// The stack, once a layer is set (without one, calls take the session's own path, at no
+    /// cost).
+    pub(crate) fn layers(&self) -> Option<&CallStack> {
+        self.stack.as_ref()
     }
 
     /// The same caller with `layer` around what it had: the last layer added sees a call
@@ -108,31 +131,27 @@ impl Caller {
             stack: Some(stack),
         }
     }
+}
 
-    /// Makes a call: straight to the session when no layer is set.
-    pub(crate) async fn send(
-        &self,
-        procedure: &str,
-        arguments: Arguments,
-        options: CallOptions,
-        progressive: bool,
-    ) -> Result<Answer, Error> {
-        match &self.stack {
-            None => send(&self.session, procedure, arguments, options, progressive).await,
-            Some(stack) => {
-                let call = OutgoingCall {
-                    procedure: procedure.to_owned(),
-                    arguments,
-                    method: options.method,
-                    idempotent: options.idempotent,
-                    progressive,
-                    extensions: http::Extensions::new(),
-                    options,
-                };
-                stack.clone().oneshot(call).await
-            }
-        }
-    }
+/// Makes a call through `stack`. Boxed, so that the layered path does not make the future of
+/// every call without layers larger.
+pub(crate) fn through(
+    stack: &CallStack,
+    procedure: &str,
+    arguments: Arguments,
+    options: CallOptions,
+    progressive: bool,
+) -> BoxFuture<'static, Result<Answer, Error>> {
+    let call = OutgoingCall {
+        procedure: procedure.to_owned(),
+        arguments,
+        method: options.method,
+        idempotent: options.idempotent,
+        progressive,
+        extensions: http::Extensions::new(),
+        options,
+    };
+    Box::pin(stack.clone().oneshot(call))
 }
 
 async fn send(

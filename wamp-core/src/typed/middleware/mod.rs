@@ -28,7 +28,7 @@
 
 mod authorize;
 mod callee;
-mod caller;
+pub(crate) mod caller;
 pub(crate) mod events;
 mod retry;
 
