@@ -125,6 +125,15 @@ impl RouterBuilder {
     }
 }
 
+/// Waits until `count` is zero or `limit` has passed; answers the count then.
+async fn settled(limit: Duration, count: impl Fn() -> usize) -> usize {
+    let deadline = tokio::time::Instant::now() + limit;
+    while count() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    count()
+}
+
 /// How a graceful shutdown went ([`Router::shutdown_gracefully`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shutdown {
@@ -299,22 +308,15 @@ impl Router {
             realm.drain();
         }
         let pending = || realms().map(|r| r.stats().pending_calls).sum::<usize>();
-        let deadline = tokio::time::Instant::now() + drain;
-        while pending() > 0 && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        let abandoned_calls = pending();
+        let abandoned_calls = settled(drain, pending).await;
         for realm in realms() {
             realm.close_all(uris::SYSTEM_SHUTDOWN);
         }
         let sessions = || realms().map(|r| r.stats().sessions).sum::<usize>();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
-        while sessions() > 0 && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        let lingering_sessions = settled(Duration::from_secs(1), sessions).await;
         Shutdown {
             abandoned_calls,
-            lingering_sessions: sessions(),
+            lingering_sessions,
         }
     }
 }
