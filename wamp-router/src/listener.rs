@@ -496,9 +496,8 @@ where
                 let _ = rawsocket::refuse_handshake(&mut stream, refusal).await;
             }
             Protocol::WebSocket => {
-                let reply = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-                let _ = stream.write_all(reply.as_bytes()).await;
-                let _ = stream.flush().await;
+                let _ =
+                    static_files::respond(&mut stream, "503 Service Unavailable", "", &[]).await;
             }
         }
         let _ = stream.shutdown().await;

@@ -181,7 +181,8 @@ fn media_type(path: &Path) -> &'static str {
     }
 }
 
-async fn respond<S: AsyncWrite + Unpin>(
+/// Writes an HTTP reply (`kind` empty: no `Content-Type`) and closes the connection.
+pub(crate) async fn respond<S: AsyncWrite + Unpin>(
     stream: &mut S,
     status: &str,
     kind: &str,
