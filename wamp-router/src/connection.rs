@@ -408,41 +408,43 @@ async fn route(
             incoming = transport.next(), if paused.is_none() => match incoming {
                 None => break,
                 Some(Ok(message)) => {
-                if let Some(pace) = pace.as_mut() {
-                    pace.spend();
-                }
-                let said = match &message {
-                    Message::Goodbye(goodbye) => format!("GOODBYE {} from the client", goodbye.reason),
-                    Message::Abort(abort) => format!("ABORT {} from the client", abort.reason),
-                    _ => String::new(),
-                };
-                match realm.handle(id, logged(id, message)) {
-                    Ok(Flow::Continue) => {}
-                    Ok(Flow::Goodbye) => {
-                        realm.leave(id);
-                        let goodbye = Message::Goodbye(Goodbye {
-                            details: Dict::new(),
-                            reason: uris::GOODBYE_AND_OUT.into(),
-                        });
-                        let _ = tokio::time::timeout(FAREWELL_WAIT, async {
-                            let _ = transport.send(goodbye).await;
-                            let _ = transport.close().await;
-                        })
-                        .await;
-                        return said;
+                    if let Some(pace) = pace.as_mut() {
+                        pace.spend();
                     }
-                    Ok(Flow::Aborted) => {
-                        ended = said;
-                        break;
+                    let said = match &message {
+                        Message::Goodbye(goodbye) => {
+                            format!("GOODBYE {} from the client", goodbye.reason)
+                        }
+                        Message::Abort(abort) => format!("ABORT {} from the client", abort.reason),
+                        _ => String::new(),
+                    };
+                    match realm.handle(id, logged(id, message)) {
+                        Ok(Flow::Continue) => {}
+                        Ok(Flow::Goodbye) => {
+                            realm.leave(id);
+                            let goodbye = Message::Goodbye(Goodbye {
+                                details: Dict::new(),
+                                reason: uris::GOODBYE_AND_OUT.into(),
+                            });
+                            let _ = tokio::time::timeout(FAREWELL_WAIT, async {
+                                let _ = transport.send(goodbye).await;
+                                let _ = transport.close().await;
+                            })
+                            .await;
+                            return said;
+                        }
+                        Ok(Flow::Aborted) => {
+                            ended = said;
+                            break;
+                        }
+                        Err(violation) => {
+                            ending = Some(Close::Abort {
+                                reason: uris::PROTOCOL_VIOLATION.into(),
+                                message: violation.0,
+                            });
+                            break;
+                        }
                     }
-                    Err(violation) => {
-                        ending = Some(Close::Abort {
-                            reason: uris::PROTOCOL_VIOLATION.into(),
-                            message: violation.0,
-                        });
-                        break;
-                    }
-                }
                 }
                 Some(Err(e)) => {
                     tracing::debug!(error = %e, "transport error");
