@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real WAMP peers the interop tests run against: Crossbar.io and autobahn-python
-# (one Python venv) and autobahn-js (an npm folder). Both live in a cache outside the repository
+# (one Python venv), autobahn-js (an npm folder), and Debian's prometheus (apt). The first two
+# live in a cache outside the repository
 # so that a second run takes seconds. Prints the paths as shell assignments on its last lines.
 #
 #   bash scripts/install-peers.sh            # install or verify
@@ -70,6 +71,17 @@ if [ ! -f "$nodedir/node_modules/autobahn/package.json" ] || [ ! -f "$nodedir/no
        "autobahn@$AUTOBAHN_JS_VERSION" "ws@$WS_VERSION" "typescript@$TYPESCRIPT_VERSION" >&2)
 fi
 
+# --- Prometheus -------------------------------------------------------------------------------
+# Debian's package: the metrics test runs a real Prometheus server that scrapes wamp-router.
+if ! command -v prometheus >/dev/null 2>&1; then
+  log "installing Debian's prometheus"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >&2
+fi
+
 echo "WAMP_PEERS_PYTHON=$venv/bin/python"
 echo "WAMP_PEERS_CROSSBAR=$venv/bin/crossbar"
 echo "WAMP_PEERS_NODE_PATH=$nodedir/node_modules"
+echo "WAMP_PEERS_PROMETHEUS=$(command -v prometheus)"

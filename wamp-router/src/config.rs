@@ -59,6 +59,8 @@ pub struct ListenerConfig {
     pub message_burst: Option<u32>,
     /// A directory whose files a WebSocket listener serves to plain HTTP requests.
     pub static_dir: Option<PathBuf>,
+    /// Serve the router's metrics at `/metrics` (WebSocket only; see [`crate::metrics`]).
+    pub metrics: Option<bool>,
     /// The serializers offered (`json`, `msgpack`, `cbor`), in order of preference.
     pub serializers: Option<Vec<String>>,
     /// PEM certificate chain file, to serve TLS.
@@ -250,6 +252,12 @@ impl ListenerConfig {
             }
             listener = listener.static_files(dir.clone());
         }
+        if self.metrics == Some(true) {
+            if self.protocol != "websocket" {
+                return Err(invalid("metrics need a websocket listener"));
+            }
+            listener = listener.metrics();
+        }
         match (self.message_rate, self.message_burst) {
             (Some(rate), burst) => {
                 let limit = crate::RateLimit::per_second(rate);
@@ -427,6 +435,7 @@ mod tests {
                 message_rate,
                 message_burst,
                 static_dir,
+                metrics,
                 serializers,
                 tls_cert,
                 tls_key,
@@ -445,6 +454,7 @@ mod tests {
                 message_rate,
                 message_burst,
                 static_dir,
+                metrics,
             );
         }
         assert!(listeners.iter().any(|l| l.unix.is_some()));
@@ -455,6 +465,7 @@ mod tests {
             && l.message_rate.is_some()
             && l.message_burst.is_some()
             && l.static_dir.is_some()
+            && l.metrics.is_some()
             && l.serializers.is_some()
             && l.keepalive_interval_ms.is_some()));
         let r = &realms[0];

@@ -22,9 +22,11 @@ use wamp_core::{Dict, Id, Message, Value};
 
 use crate::auth::{AuthDenied, HelloInfo, Identity, Step};
 use crate::limits::{Pace, RateLimit};
+use crate::metrics::{Metered, Metrics};
 use crate::realm::options::{dict_of, text_list};
 use crate::realm::{outbound, random_id, Close, Flow, Outbound, Realm, SessionEntry};
 use crate::shared::Shared;
+use crate::SLOW_CONSUMER;
 
 /// How many queued messages are written before one flush.
 const WRITE_BATCH: usize = 64;
@@ -111,6 +113,9 @@ pub(crate) async fn serve(
     transport_info: Dict,
     rate: Option<RateLimit>,
 ) {
+    if let Some(metrics) = &shared.metrics {
+        transport = Box::new(Metered::new(transport, metrics.clone()));
+    }
     let handshake = tokio::time::timeout(
         shared.handshake_timeout,
         handshake(&shared, &mut transport, &transport_info),
@@ -130,9 +135,14 @@ pub(crate) async fn serve(
         }
     };
     let span = tracing::info_span!("wamp_router_session", session = joined.id, realm = %joined.realm.config.name);
-    run(transport, joined, rate.map(Pace::new))
-        .instrument(span)
-        .await;
+    run(
+        transport,
+        joined,
+        rate.map(Pace::new),
+        shared.metrics.as_deref(),
+    )
+    .instrument(span)
+    .await;
 }
 
 struct Joined {
@@ -188,6 +198,9 @@ async fn handshake(
         Ok(Some(done)) => done,
         Ok(None) => return None,
         Err(denied) => {
+            if let Some(metrics) = &shared.metrics {
+                metrics.auth_failure(&hello.realm, &denied.reason);
+            }
             abort(transport, &denied.reason, &denied.message).await;
             return None;
         }
@@ -197,6 +210,9 @@ async fn handshake(
             "the role {:?} is not defined on this realm",
             identity.authrole
         );
+        if let Some(metrics) = &shared.metrics {
+            metrics.auth_failure(&hello.realm, uris::NO_SUCH_ROLE);
+        }
         abort(transport, uris::NO_SUCH_ROLE, &message).await;
         return None;
     }
@@ -348,7 +364,12 @@ async fn authenticate(
 }
 
 /// The established session, then one log line saying how it ended.
-async fn run(transport: BoxTransport, joined: Joined, pace: Option<Pace>) {
+async fn run(
+    transport: BoxTransport,
+    joined: Joined,
+    pace: Option<Pace>,
+    metrics: Option<&Metrics>,
+) {
     let Joined {
         id,
         realm,
@@ -356,7 +377,7 @@ async fn run(transport: BoxTransport, joined: Joined, pace: Option<Pace>) {
         close,
         who,
     } = joined;
-    let ended = route(transport, id, realm, outbound, close, pace).await;
+    let ended = route(transport, id, realm, outbound, close, pace, metrics).await;
     tracing::info!(
         session = id,
         authid = %who.authid,
@@ -376,6 +397,7 @@ async fn route(
     mut outbound: Outbound,
     mut close: oneshot::Receiver<Close>,
     mut pace: Option<Pace>,
+    metrics: Option<&Metrics>,
 ) -> String {
     let mut ending: Option<Close> = None;
     // How the session ended, when no close request says it.
@@ -464,6 +486,9 @@ async fn route(
     match ending {
         Some(Close::Abort { reason, message }) => {
             tracing::info!(%reason, %message, "session aborted");
+            if let Some(metrics) = metrics.filter(|_| reason == SLOW_CONSUMER) {
+                metrics.slow_consumer(&realm.config.name);
+            }
             abort(&mut transport, &reason, &message).await;
             ended = format!("ABORT {reason} from the router");
         }

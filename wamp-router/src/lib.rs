@@ -35,6 +35,7 @@
 //! | [`listener`] | WebSocket, RawSocket TCP/Unix, TLS; per-listener message size limit |
 //! | [`auth`] | anonymous, ticket, wampcra (plain, salted), cryptosign, and the [`auth::Authenticator`] trait |
 //! | [`authorization`] | roles with permissions per URI (exact or prefix) per action |
+//! | [`metrics`] | what the OpenMetrics endpoint (`/metrics`) and [`Router::metrics`] report |
 //! | [`config`] | the TOML file of the `wamp-router` binary |
 //!
 //! What the router implements, as announced in WELCOME:
@@ -72,13 +73,14 @@ mod connection;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod http;
 mod limits;
 pub mod listener;
 mod matching;
+pub mod metrics;
 mod realm;
 mod router;
 mod shared;
-mod static_files;
 mod timestamp;
 
 pub use limits::RateLimit;

@@ -19,9 +19,9 @@ use wamp_core::transport::{BoxTransport, Keepalive, DEFAULT_MAX_MESSAGE_SIZE};
 use wamp_core::{Dict, Serializer, Value};
 
 use crate::error::RouterError;
+use crate::http;
 use crate::limits::{PerIp, RateLimit};
 use crate::shared::Shared;
-use crate::static_files;
 
 /// The wire protocol of a listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ enum Endpoint {
 /// A listener to start with the router.
 #[derive(Clone)]
 pub struct Listener {
-    protocol: Protocol,
+    pub(crate) protocol: Protocol,
     endpoint: Endpoint,
     #[cfg(feature = "tls")]
     tls: Option<Arc<rustls::ServerConfig>>,
@@ -51,6 +51,7 @@ pub struct Listener {
     max_connections_per_ip: Option<usize>,
     rate: Option<RateLimit>,
     static_dir: Option<PathBuf>,
+    metrics: bool,
     keepalive: Option<Keepalive>,
 }
 
@@ -66,6 +67,7 @@ impl std::fmt::Debug for Listener {
             .field("max_connections_per_ip", &self.max_connections_per_ip)
             .field("rate", &self.rate)
             .field("static_dir", &self.static_dir)
+            .field("metrics", &self.metrics)
             .field("keepalive", &self.keepalive)
             .finish()
     }
@@ -84,6 +86,7 @@ impl Listener {
             max_connections_per_ip: None,
             rate: None,
             static_dir: None,
+            metrics: false,
             keepalive: None,
         }
     }
@@ -166,6 +169,22 @@ impl Listener {
     pub fn static_files(mut self, dir: impl Into<PathBuf>) -> Self {
         self.static_dir = Some(dir.into());
         self
+    }
+
+    /// Answers `GET /metrics` on this WebSocket listener with the router's metrics in the
+    /// OpenMetrics text format (for Prometheus; the metrics are listed in
+    /// [`Router::metrics`](crate::Router::metrics)); turns the router's metrics on. The
+    /// WAMP endpoint stays the same port. To keep the metrics private, give them a listener of
+    /// their own on a private address. A RawSocket listener has no HTTP: there the router
+    /// refuses to start.
+    pub fn metrics(mut self) -> Self {
+        self.metrics = true;
+        self
+    }
+
+    /// Whether the listener serves `/metrics`.
+    pub(crate) fn serves_metrics(&self) -> bool {
+        self.metrics
     }
 
     /// The per-session rate, if any.
@@ -317,7 +336,7 @@ async fn accept_tcp(
                             Ok(Ok(stream)) if refusal.is_some() => {
                                 refuse(stream, &listener, refusal.unwrap_or_default()).await
                             }
-                            Ok(Ok(stream)) => open(stream, &listener, peer).await,
+                            Ok(Ok(stream)) => open(stream, &listener, &shared, peer).await,
                             Ok(Err(e)) => {
                                 tracing::debug!(error = %e, "TLS handshake failed");
                                 None
@@ -328,7 +347,7 @@ async fn accept_tcp(
                     None if refusal.is_some() => {
                         refuse(stream, &listener, refusal.unwrap_or_default()).await
                     }
-                    None => open(stream, &listener, peer).await,
+                    None => open(stream, &listener, &shared, peer).await,
                 }
             })
             .await;
@@ -371,7 +390,7 @@ async fn start_unix(
                     return;
                 }
                 // Boxed as for TCP: the handshake's state is not kept for the session's life.
-                let opened = Box::pin(open(stream, &listener, "unix".into())).await;
+                let opened = Box::pin(open(stream, &listener, &shared, "unix".into())).await;
                 if let Some((transport, info)) = opened {
                     crate::connection::serve(shared, transport, info, listener.rate()).await;
                 }
@@ -496,8 +515,7 @@ where
                 let _ = rawsocket::refuse_handshake(&mut stream, refusal).await;
             }
             Protocol::WebSocket => {
-                let _ =
-                    static_files::respond(&mut stream, "503 Service Unavailable", "", &[]).await;
+                let _ = http::respond(&mut stream, "503 Service Unavailable", "", &[]).await;
             }
         }
         let _ = stream.shutdown().await;
@@ -513,7 +531,12 @@ where
 pub const SESSION_READ_BUFFER: usize = 4 * 1024;
 
 /// Runs the transport handshake (WebSocket upgrade or RawSocket) on an accepted stream.
-async fn open<S>(mut stream: S, listener: &Listener, peer: String) -> Option<(BoxTransport, Dict)>
+async fn open<S>(
+    mut stream: S,
+    listener: &Listener,
+    shared: &Shared,
+    peer: String,
+) -> Option<(BoxTransport, Dict)>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -535,13 +558,19 @@ where
                 );
                 Some((transport, "rawsocket", serializer))
             }
-            Protocol::WebSocket => match &listener.static_dir {
-                None => upgrade(stream, listener).await,
-                Some(dir) => match static_files::route(stream, dir).await {
-                    static_files::Routed::Upgrade(replayed) => upgrade(replayed, listener).await,
-                    static_files::Routed::Served => None,
-                },
-            },
+            Protocol::WebSocket if listener.static_dir.is_none() && !listener.metrics => {
+                upgrade(stream, listener).await
+            }
+            Protocol::WebSocket => {
+                let site = http::Site {
+                    files: listener.static_dir.as_deref(),
+                    metrics: listener.metrics.then_some(shared),
+                };
+                match http::route(stream, &site).await {
+                    http::Routed::Upgrade(replayed) => upgrade(replayed, listener).await,
+                    http::Routed::Served => None,
+                }
+            }
         }
     })
     .await

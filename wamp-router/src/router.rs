@@ -12,6 +12,7 @@ use wamp_core::{Client, Dict, Session, Value};
 
 pub use crate::error::RouterError;
 use crate::listener::{self, Bound, Listener};
+use crate::metrics::Metrics;
 use crate::realm::{Realm, RealmConfig, RealmStats};
 use crate::shared::Shared;
 
@@ -23,6 +24,7 @@ pub struct RouterBuilder {
     outbound_queue: usize,
     outbound_bytes: usize,
     handshake_timeout: Duration,
+    metrics: bool,
 }
 
 /// The default bound of each session's outbound queue, in messages: the client's default
@@ -81,6 +83,14 @@ impl RouterBuilder {
         self
     }
 
+    /// Counts messages, calls, errors and call latency per procedure, for
+    /// [`Router::metrics`] (off by default: counting costs a little per message). A listener
+    /// with [`Listener::metrics`] turns it on too.
+    pub fn metrics(mut self) -> Self {
+        self.metrics = true;
+        self
+    }
+
     /// Starts the listeners and answers the running router.
     pub async fn start(self) -> Result<Router, RouterError> {
         if self.realms.is_empty() {
@@ -95,8 +105,20 @@ impl RouterBuilder {
                 )));
             }
         }
+        if let Some(l) = self
+            .listeners
+            .iter()
+            .find(|l| l.serves_metrics() && l.protocol != crate::Protocol::WebSocket)
+        {
+            return Err(RouterError::Config(format!(
+                "metrics are served over HTTP: {l:?} is no WebSocket listener"
+            )));
+        }
+        let metrics = (self.metrics || self.listeners.iter().any(Listener::serves_metrics))
+            .then(|| Arc::new(Metrics::new(realms.keys().map(String::as_str))));
         let shared = Arc::new(Shared {
             realms,
+            metrics,
             outbound_queue: self.outbound_queue,
             outbound_bytes: self.outbound_bytes,
             handshake_timeout: self.handshake_timeout,
@@ -205,6 +227,7 @@ impl Router {
             outbound_queue: DEFAULT_OUTBOUND_QUEUE,
             outbound_bytes: DEFAULT_OUTBOUND_BYTES,
             handshake_timeout: Duration::from_secs(10),
+            metrics: false,
         }
     }
 
@@ -279,6 +302,14 @@ impl Router {
             })
             .connect()
             .await
+    }
+
+    /// The router's metrics now, in the OpenMetrics text format (what a listener with
+    /// [`Listener::metrics`] serves at `/metrics`); `None` unless metrics are on
+    /// ([`RouterBuilder::metrics`]). What is measured: [`crate::metrics`].
+    pub fn metrics(&self) -> Option<String> {
+        let shared = &self.inner.shared;
+        Some(shared.metrics.as_ref()?.encode(&shared.realms))
     }
 
     /// What a realm holds now (`None` if there is no such realm).

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::metrics::Metrics;
 use crate::realm::Realm;
 
 /// What every connection task shares.
@@ -12,4 +13,6 @@ pub(crate) struct Shared {
     pub(crate) outbound_queue: usize,
     pub(crate) outbound_bytes: usize,
     pub(crate) handshake_timeout: Duration,
+    /// Counted when metrics are on ([`crate::RouterBuilder::metrics`]).
+    pub(crate) metrics: Option<Arc<Metrics>>,
 }

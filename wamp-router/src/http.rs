@@ -1,6 +1,7 @@
-//! Static files on a WebSocket listener: one port serves a browser app and its WAMP endpoint.
-//! The router reads the request head itself; a WebSocket upgrade goes on to the WAMP handshake
-//! (the head is replayed to it), any other `GET` or `HEAD` is answered from the directory.
+//! The plain HTTP a WebSocket listener answers besides the upgrade: static files (one port
+//! serves a browser app and its WAMP endpoint), `/metrics`, and refusals. The router reads the
+//! request head itself; a WebSocket upgrade goes on to the WAMP handshake (the head is replayed
+//! to it), any other `GET` or `HEAD` is answered from the metrics or the directory.
 //!
 //! Only files under the directory are served: a path with `..`, a backslash or a NUL is refused,
 //! and symbolic links that leave the directory are not followed out of it (the resolved path
@@ -12,6 +13,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _, ReadBuf};
+
+use crate::shared::Shared;
 
 /// The longest request head read before giving up.
 const MAX_HEAD: usize = 16 * 1024;
@@ -70,8 +73,20 @@ pub(crate) enum Routed<S> {
     Served,
 }
 
-/// Reads the request head; serves a file (or an error status) unless it is a WebSocket upgrade.
-pub(crate) async fn route<S>(mut stream: S, root: &Path) -> Routed<S>
+/// What a listener serves over plain HTTP.
+pub(crate) struct Site<'a> {
+    /// The directory of static files.
+    pub(crate) files: Option<&'a Path>,
+    /// The metrics at `/metrics`, with the realms they read.
+    pub(crate) metrics: Option<&'a Shared>,
+}
+
+/// The path the metrics are served at.
+const METRICS_PATH: &str = "/metrics";
+
+/// Reads the request head; serves the metrics, a file or an error status unless it is a
+/// WebSocket upgrade.
+pub(crate) async fn route<S>(mut stream: S, site: &Site<'_>) -> Routed<S>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -112,7 +127,20 @@ where
         let _ = respond(&mut stream, "405 Method Not Allowed", "", &[]).await;
         return Routed::Served;
     }
-    match file(root, target).await {
+    let path = target.split(['?', '#']).next().unwrap_or_default();
+    let metrics = site
+        .metrics
+        .filter(|_| path == METRICS_PATH)
+        .and_then(|shared| Some((shared.metrics.as_ref()?, shared)));
+    let found = match (metrics, site.files) {
+        (Some((metrics, shared)), _) => Some((
+            metrics.encode(&shared.realms).into_bytes(),
+            crate::metrics::CONTENT_TYPE,
+        )),
+        (None, Some(root)) => file(root, path).await,
+        (None, None) => None,
+    };
+    match found {
         Some((body, kind)) => {
             let body = if method == "HEAD" { Vec::new() } else { body };
             let _ = respond(&mut stream, "200 OK", kind, &body).await;
@@ -124,9 +152,8 @@ where
     Routed::Served
 }
 
-/// The file a request target names under `root`, with its media type.
-async fn file(root: &Path, target: &str) -> Option<(Vec<u8>, &'static str)> {
-    let path = target.split(['?', '#']).next().unwrap_or_default();
+/// The file a request path names under `root`, with its media type.
+async fn file(root: &Path, path: &str) -> Option<(Vec<u8>, &'static str)> {
     let path = percent_decode(path)?;
     if path.contains("..") || path.contains('\\') || path.contains('\0') {
         return None;
