@@ -18,14 +18,26 @@ use crate::value::{self, Value};
 /// The items of a progressive procedure, decoded: each progressive RESULT is one item. A final
 /// RESULT that carries a value is the last item; an empty one ends the stream.
 ///
+/// A final RESULT that comes with no progressive one before it, and whose value is a list of
+/// items rather than one item, gives each item in turn: that is how our callees answer a call
+/// that reached them without `receive_progress` (a dealer or a router-to-router link that does
+/// not pass progressive results on, as Crossbar.io's rlinks do not).
+///
 /// Dropping the stream before it ends cancels the call (with the method's cancel mode).
 pub struct ProgressStream<T, E> {
     inner: CallStream,
     done: bool,
+    /// A progressive RESULT has arrived.
+    progressed: bool,
+    /// The items of a final list still to give (the newest last).
+    listed: Vec<T>,
     /// Every result must arrive sealed (an `encrypted` method).
     sealed: bool,
     _types: PhantomData<fn() -> (T, E)>,
 }
+
+// Nothing in it is pinned structurally: the items it holds are plain values.
+impl<T, E> Unpin for ProgressStream<T, E> {}
 
 impl<T, E> std::fmt::Debug for ProgressStream<T, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -41,6 +53,8 @@ impl<T, E> ProgressStream<T, E> {
         Self {
             inner,
             done: false,
+            progressed: false,
+            listed: Vec::new(),
             sealed: false,
             _types: PhantomData,
         }
@@ -64,7 +78,7 @@ impl<T: DeserializeOwned, E: ServiceError> Stream for ProgressStream<T, E> {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         if self.done {
-            return Poll::Ready(None);
+            return Poll::Ready(self.listed.pop().map(Ok));
         }
         let item = match self.inner.poll_next_unpin(cx) {
             Poll::Pending => return Poll::Pending,
@@ -88,15 +102,23 @@ impl<T: DeserializeOwned, E: ServiceError> Stream for ProgressStream<T, E> {
                 Poll::Ready(Some(Err(CallError::from_error(error.into()))))
             }
             Some(Ok(result)) => {
-                if !result.progress {
+                if result.progress {
+                    self.progressed = true;
+                } else {
                     self.done = true;
                     if result.arguments.is_empty() {
                         return Poll::Ready(None);
                     }
                 }
-                Poll::Ready(Some(
-                    decode_result(&result.arguments).map_err(CallError::Decode),
-                ))
+                let item = decode_result(&result.arguments);
+                if item.is_err() && !result.progress && !self.progressed {
+                    if let Ok(mut items) = decode_result::<Vec<T>>(&result.arguments) {
+                        items.reverse();
+                        self.listed = items;
+                        return Poll::Ready(self.listed.pop().map(Ok));
+                    }
+                }
+                Poll::Ready(Some(item.map_err(CallError::Decode)))
             }
         }
     }
