@@ -194,7 +194,8 @@ async fn handshake(
         return None;
     }
     let session = random_id(|id| realm.has_session(id));
-    let (identity, authmethod) = match authenticate(&realm, &hello, session, transport).await {
+    let authenticated = authenticate(&realm, &hello, session, transport, transport_info).await;
+    let (identity, authmethod) = match authenticated {
         Ok(Some(done)) => done,
         Ok(None) => return None,
         Err(denied) => {
@@ -315,6 +316,7 @@ async fn authenticate(
     hello: &Hello,
     session: Id,
     transport: &mut BoxTransport,
+    transport_info: &Dict,
 ) -> Result<Option<(Identity, String)>, AuthDenied> {
     let offered = text_list(&hello.details, keys::AUTHMETHODS)
         .unwrap_or_else(|| vec!["anonymous".to_owned()]);
@@ -337,6 +339,7 @@ async fn authenticate(
         authid: text("authid"),
         authrole: text("authrole"),
         authextra: dict_of(hello.details.get(keys::AUTHEXTRA)),
+        transport: transport_info.clone(),
     };
     let identity = match authenticator.begin(&info).await? {
         Step::Accept(identity) => identity,

@@ -82,12 +82,14 @@ mod realm;
 mod router;
 mod shared;
 mod timestamp;
+#[cfg(feature = "tls")]
+mod tls;
 
 pub use limits::RateLimit;
-#[cfg(feature = "tls")]
-pub use listener::tls_config_from_pem;
 pub use listener::{Listener, Protocol, SESSION_READ_BUFFER};
 pub use realm::{HistoryRule, RealmConfig, RealmStats, RequestIds, SLOW_CONSUMER};
 pub use router::{
     Router, RouterBuilder, RouterError, Shutdown, DEFAULT_OUTBOUND_BYTES, DEFAULT_OUTBOUND_QUEUE,
 };
+#[cfg(feature = "tls")]
+pub use tls::{sha1_fingerprint, tls_config_from_pem, tls_config_with_client_auth};

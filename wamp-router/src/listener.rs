@@ -229,34 +229,6 @@ pub struct Bound {
     pub addr: Option<SocketAddr>,
 }
 
-/// A rustls server configuration from a PEM certificate chain and a PEM private key (cargo
-/// feature `tls`).
-#[cfg(feature = "tls")]
-pub fn tls_config_from_pem(
-    cert_chain_pem: &[u8],
-    private_key_pem: &[u8],
-) -> Result<Arc<rustls::ServerConfig>, RouterError> {
-    use rustls_pki_types::pem::PemObject as _;
-    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-    let tls = |e: String| RouterError::Tls(e);
-    let certs = CertificateDer::pem_slice_iter(cert_chain_pem)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| tls(format!("certificate chain: {e}")))?;
-    if certs.is_empty() {
-        return Err(tls("no certificate in the PEM data".into()));
-    }
-    let key = PrivateKeyDer::from_pem_slice(private_key_pem)
-        .map_err(|e| tls(format!("private key: {e}")))?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| tls(e.to_string()))?
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .map_err(|e| tls(e.to_string()))?;
-    Ok(Arc::new(config))
-}
-
 /// How long a connection may take for TLS and the transport handshake.
 const ACCEPT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -336,7 +308,20 @@ async fn accept_tcp(
                             Ok(Ok(stream)) if refusal.is_some() => {
                                 refuse(stream, &listener, refusal.unwrap_or_default()).await
                             }
-                            Ok(Ok(stream)) => open(stream, &listener, &shared, peer).await,
+                            Ok(Ok(stream)) => {
+                                // A verified client certificate (authmethod `tls`).
+                                let cert = stream.get_ref().1.peer_certificates();
+                                let cert = cert
+                                    .and_then(|c| c.first())
+                                    .map(|c| crate::tls::peer_cert(c));
+                                let opened = open(stream, &listener, &shared, peer).await;
+                                opened.map(|(transport, mut info)| {
+                                    if let Some(cert) = cert {
+                                        info.insert("peer_cert".into(), cert);
+                                    }
+                                    (transport, info)
+                                })
+                            }
                             Ok(Err(e)) => {
                                 tracing::debug!(error = %e, "TLS handshake failed");
                                 None

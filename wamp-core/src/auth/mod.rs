@@ -11,6 +11,7 @@ mod cryptosign;
 #[cfg(feature = "scram")]
 pub mod scram;
 mod ticket;
+mod transport;
 
 pub use cra::{derive_key as wampcra_derive_key, sign as wampcra_sign, WampCra};
 #[cfg(feature = "cryptosign")]
@@ -18,6 +19,7 @@ pub use cryptosign::Cryptosign;
 #[cfg(feature = "scram")]
 pub use scram::{Scram, ScramFlavor};
 pub use ticket::Ticket;
+pub use transport::TransportAuth;
 
 use crate::message::Authenticate;
 use crate::value::{Dict, Value};

@@ -149,6 +149,13 @@ impl Client {
         self
     }
 
+    /// Offers authmethod `tls`: the router knows the client by the TLS client certificate set
+    /// with [`TlsConfig::client_certificate_pem`] (`wss://`, `tcps://`).
+    #[cfg(feature = "tls")]
+    pub fn tls_auth(self) -> Self {
+        self.authenticator(crate::auth::TransportAuth::tls())
+    }
+
     /// Also offers anonymous authentication (implied when no method is offered).
     pub fn anonymous(mut self) -> Self {
         self.anonymous = true;

@@ -24,7 +24,7 @@ use futures::{Sink, Stream};
 pub(crate) use keepalive::Heartbeat;
 pub use keepalive::Keepalive;
 #[cfg(feature = "tls")]
-pub use tls::TlsConfig;
+pub use tls::{ClientCertificate, TlsConfig};
 
 use crate::message::Message;
 use crate::serializer::{DecodeError, EncodeError, Serializer};

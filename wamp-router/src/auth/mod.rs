@@ -8,6 +8,7 @@
 //! | `wampcra` | [`WampCraAuth`] | authid, secret (plain or salted), role |
 //! | `cryptosign` | [`CryptosignAuth`] | authid, Ed25519 public key, role |
 //! | `scram`, `wamp-scram` | [`ScramAuth`] | authid, salt, KDF, stored and server keys, role |
+//! | `tls` | [`TlsAuth`] | authid, the SHA-1 fingerprint of the client's TLS certificate, role |
 //!
 //! To check credentials elsewhere (a database, an HTTP service), implement [`Authenticator`]:
 //!
@@ -46,6 +47,8 @@ mod cryptosign;
 #[cfg(feature = "scram")]
 mod scram;
 mod ticket;
+#[cfg(feature = "tls")]
+mod tls;
 
 use std::future::Future;
 
@@ -61,6 +64,8 @@ pub use cryptosign::CryptosignAuth;
 #[cfg(feature = "scram")]
 pub use scram::{ScramAuth, ScramPrincipal};
 pub use ticket::TicketAuth;
+#[cfg(feature = "tls")]
+pub use tls::TlsAuth;
 
 /// What the client said about itself in HELLO.
 #[derive(Debug, Clone)]
@@ -75,6 +80,10 @@ pub struct HelloInfo {
     pub authrole: Option<String>,
     /// `HELLO.Details.authextra`.
     pub authextra: Dict,
+    /// What the router knows of the connection: `type` (`websocket`, `rawsocket`, `memory`),
+    /// `protocol` (the subprotocol), `peer` (the client's address), and `peer_cert` (the
+    /// `sha1` and `sha256` fingerprints of a verified TLS client certificate) when there is one.
+    pub transport: Dict,
 }
 
 /// Who an authenticated client is.

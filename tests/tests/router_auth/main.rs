@@ -10,6 +10,8 @@
     clippy::panic
 )]
 
+mod tls;
+
 use serde_json::{json, Value as Json};
 use wamp_core::auth::ScramFlavor;
 use wamp_core::{Client, Error};
