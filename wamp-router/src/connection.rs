@@ -20,7 +20,7 @@ use wamp_core::transport::{BoxTransport, TransportError};
 use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
 
-use crate::auth::{AuthDenied, HelloInfo, Identity, Step};
+use crate::auth::{AuthDenied, HelloInfo, Identity, RouterCalls, Step, ROUTER_AUTHID};
 use crate::limits::{Pace, RateLimit};
 use crate::metrics::{Metered, Metrics};
 use crate::realm::options::{dict_of, text_list};
@@ -109,16 +109,32 @@ fn abort_reason(e: &TransportError) -> Option<&'static str> {
 /// Serves one connection until it ends. `transport_info` goes into the session's meta details.
 pub(crate) async fn serve(
     shared: Arc<Shared>,
+    transport: BoxTransport,
+    transport_info: Dict,
+    rate: Option<RateLimit>,
+) {
+    serve_as(shared, transport, transport_info, rate, false).await;
+}
+
+/// Serves the router's own in-process session ([`crate::dynamic::RouterCalls`]): joined
+/// without authentication, as `wamp-router`, allowed everything.
+pub(crate) async fn serve_service(shared: Arc<Shared>, transport: BoxTransport, info: Dict) {
+    serve_as(shared, transport, info, None, true).await;
+}
+
+async fn serve_as(
+    shared: Arc<Shared>,
     mut transport: BoxTransport,
     transport_info: Dict,
     rate: Option<RateLimit>,
+    service: bool,
 ) {
     if let Some(metrics) = &shared.metrics {
         transport = Box::new(Metered::new(transport, metrics.clone()));
     }
     let handshake = tokio::time::timeout(
         shared.handshake_timeout,
-        handshake(&shared, &mut transport, &transport_info),
+        handshake(&shared, &mut transport, &transport_info, service),
     )
     .await;
     let joined = match handshake {
@@ -135,14 +151,12 @@ pub(crate) async fn serve(
         }
     };
     let span = tracing::info_span!("wamp_router_session", session = joined.id, realm = %joined.realm.config.name);
-    run(
-        transport,
-        joined,
-        rate.map(Pace::new),
-        shared.metrics.as_deref(),
-    )
-    .instrument(span)
-    .await;
+    let extras = Extras {
+        pace: rate.map(Pace::new),
+        metrics: shared.metrics.as_deref(),
+        calls: RouterCalls::new(&shared),
+    };
+    run(transport, joined, extras).instrument(span).await;
 }
 
 struct Joined {
@@ -174,6 +188,7 @@ async fn handshake(
     shared: &Arc<Shared>,
     transport: &mut BoxTransport,
     transport_info: &Dict,
+    service: bool,
 ) -> Option<Joined> {
     let hello = match next_message(transport, "HELLO").await? {
         Message::Hello(hello) => hello,
@@ -194,7 +209,13 @@ async fn handshake(
         return None;
     }
     let session = random_id(|id| realm.has_session(id));
-    let authenticated = authenticate(&realm, &hello, session, transport, transport_info).await;
+    let authenticated = if service {
+        let identity = Identity::new(ROUTER_AUTHID, ROUTER_AUTHID).provider("router");
+        Ok(Some((identity, "router".to_owned())))
+    } else {
+        let calls = RouterCalls::new(shared);
+        authenticate(&realm, &hello, session, transport, transport_info, calls).await
+    };
     let (identity, authmethod) = match authenticated {
         Ok(Some(done)) => done,
         Ok(None) => return None,
@@ -206,7 +227,7 @@ async fn handshake(
             return None;
         }
     };
-    if !realm.config.roles.contains_key(&identity.authrole) {
+    if !service && !realm.config.has_role(&identity.authrole) {
         let message = format!(
             "the role {:?} is not defined on this realm",
             identity.authrole
@@ -249,7 +270,7 @@ async fn handshake(
     let (close_tx, close) = oneshot::channel();
     // Joined before the WELCOME goes out, so that a full realm is refused exactly; what the
     // realm sends the session meanwhile waits in its outbound queue, behind the WELCOME.
-    let entry = SessionEntry::new(
+    let mut entry = SessionEntry::new(
         session,
         identity,
         authmethod.clone(),
@@ -258,6 +279,7 @@ async fn handshake(
         outbox,
         close_tx,
     );
+    entry.service = service;
     if !realm.join(entry) {
         let message = format!("the realm {:?} holds its most sessions", hello.realm);
         abort(transport, uris::REALM_FULL, &message).await;
@@ -317,6 +339,7 @@ async fn authenticate(
     session: Id,
     transport: &mut BoxTransport,
     transport_info: &Dict,
+    router: RouterCalls,
 ) -> Result<Option<(Identity, String)>, AuthDenied> {
     let offered = text_list(&hello.details, keys::AUTHMETHODS)
         .unwrap_or_else(|| vec!["anonymous".to_owned()]);
@@ -340,6 +363,7 @@ async fn authenticate(
         authrole: text("authrole"),
         authextra: dict_of(hello.details.get(keys::AUTHEXTRA)),
         transport: transport_info.clone(),
+        router,
     };
     let identity = match authenticator.begin(&info).await? {
         Step::Accept(identity) => identity,
@@ -366,13 +390,16 @@ async fn authenticate(
     Ok(Some((identity, method)))
 }
 
-/// The established session, then one log line saying how it ended.
-async fn run(
-    transport: BoxTransport,
-    joined: Joined,
+/// What a session's loop uses besides its realm: its pace, the metrics, and the router's own
+/// calls (for dynamic authorizers).
+struct Extras<'a> {
     pace: Option<Pace>,
-    metrics: Option<&Metrics>,
-) {
+    metrics: Option<&'a Metrics>,
+    calls: RouterCalls,
+}
+
+/// The established session, then one log line saying how it ended.
+async fn run(transport: BoxTransport, joined: Joined, extras: Extras<'_>) {
     let Joined {
         id,
         realm,
@@ -380,7 +407,7 @@ async fn run(
         close,
         who,
     } = joined;
-    let ended = route(transport, id, realm, outbound, close, pace, metrics).await;
+    let ended = route(transport, id, realm, outbound, close, extras).await;
     tracing::info!(
         session = id,
         authid = %who.authid,
@@ -399,9 +426,13 @@ async fn route(
     realm: Arc<Realm>,
     mut outbound: Outbound,
     mut close: oneshot::Receiver<Close>,
-    mut pace: Option<Pace>,
-    metrics: Option<&Metrics>,
+    extras: Extras<'_>,
 ) -> String {
+    let Extras {
+        mut pace,
+        metrics,
+        calls,
+    } = extras;
     let mut ending: Option<Close> = None;
     // How the session ended, when no close request says it.
     let mut ended = "the connection closed".to_owned();
@@ -443,7 +474,13 @@ async fn route(
                         Message::Abort(abort) => format!("ABORT {} from the client", abort.reason),
                         _ => String::new(),
                     };
-                    match realm.handle(id, logged(id, message)) {
+                    // A role whose permissions a procedure decides: the session's next
+                    // messages wait while it answers, so that they keep their order.
+                    let verdict = match realm.to_authorize(id, &message) {
+                        Some(ask) => Some(ask.decide(&calls, &realm.config.name).await),
+                        None => None,
+                    };
+                    match realm.handle_decided(id, logged(id, message), verdict) {
                         Ok(Flow::Continue) => {}
                         Ok(Flow::Goodbye) => {
                             realm.leave(id);

@@ -70,6 +70,7 @@ pub mod config;
 #[cfg(feature = "config")]
 mod config_scram;
 mod connection;
+mod dynamic;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;

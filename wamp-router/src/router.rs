@@ -119,6 +119,7 @@ impl RouterBuilder {
         let shared = Arc::new(Shared {
             realms,
             metrics,
+            services: Default::default(),
             outbound_queue: self.outbound_queue,
             outbound_bytes: self.outbound_bytes,
             handshake_timeout: self.handshake_timeout,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::dynamic::ServiceSessions;
 use crate::metrics::Metrics;
 use crate::realm::Realm;
 
@@ -15,4 +16,6 @@ pub(crate) struct Shared {
     pub(crate) handshake_timeout: Duration,
     /// Counted when metrics are on ([`crate::RouterBuilder::metrics`]).
     pub(crate) metrics: Option<Arc<Metrics>>,
+    /// The router's own sessions, for dynamic authenticators and authorizers.
+    pub(crate) services: ServiceSessions,
 }

@@ -10,6 +10,7 @@
     clippy::panic
 )]
 
+mod dynamic;
 mod tls;
 
 use serde_json::{json, Value as Json};

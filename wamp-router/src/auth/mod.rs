@@ -10,7 +10,9 @@
 //! | `scram`, `wamp-scram` | [`ScramAuth`] | authid, salt, KDF, stored and server keys, role |
 //! | `tls` | [`TlsAuth`] | authid, the SHA-1 fingerprint of the client's TLS certificate, role |
 //!
-//! To check credentials elsewhere (a database, an HTTP service), implement [`Authenticator`]:
+//! A WAMP procedure can decide instead, as Crossbar.io's dynamic authenticators and
+//! authorizers do: [`DynamicAuth`], [`DynamicAuthorizer`]. To check credentials elsewhere (a
+//! database, an HTTP service), implement [`Authenticator`]:
 //!
 //! ```
 //! use futures::future::BoxFuture;
@@ -57,6 +59,9 @@ use wamp_core::message::uris;
 use wamp_core::message::Authenticate;
 use wamp_core::{Dict, Id};
 
+pub use crate::dynamic::{
+    Cache, CallFailure, DynamicAuth, DynamicAuthorizer, RouterCalls, ROUTER_AUTHID,
+};
 pub use anonymous::Anonymous;
 pub use cra::WampCraAuth;
 #[cfg(feature = "cryptosign")]
@@ -84,6 +89,9 @@ pub struct HelloInfo {
     /// `protocol` (the subprotocol), `peer` (the client's address), and `peer_cert` (the
     /// `sha1` and `sha256` fingerprints of a verified TLS client certificate) when there is one.
     pub transport: Dict,
+    /// Calls procedures on the router's realms, as the router (what [`DynamicAuth`] uses; an
+    /// authenticator of your own may too).
+    pub router: RouterCalls,
 }
 
 /// Who an authenticated client is.

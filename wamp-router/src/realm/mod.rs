@@ -5,6 +5,7 @@
 //! routing a message is a short synchronous step that ends by queueing messages for sessions.
 
 mod broker;
+mod config;
 mod dealer;
 mod history;
 mod membership;
@@ -13,141 +14,19 @@ pub(crate) mod options;
 mod sessions;
 mod testament;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use rand::Rng as _;
 use wamp_core::message::{code, keys, uris, Dialect, Error as ErrorMessage, Payload};
-use wamp_core::uri::{self, UriCheck};
+use wamp_core::uri;
 use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 
-use crate::auth::{Anonymous, Authenticator};
-use crate::authorization::{Action, Role};
+use crate::authorization::Action;
+use crate::dynamic::{Authorize, Decision, Verdict};
+pub use config::{RealmConfig, RequestIds};
 pub use history::HistoryRule;
 pub use sessions::SLOW_CONSUMER;
 pub(crate) use sessions::{outbound, Close, Outbound, SessionEntry};
-
-/// The configuration of one realm: how clients authenticate and what each role may do.
-#[derive(Clone)]
-pub struct RealmConfig {
-    pub(crate) name: String,
-    pub(crate) authenticators: Vec<Arc<dyn Authenticator>>,
-    pub(crate) roles: HashMap<String, Role>,
-    pub(crate) uri_check: UriCheck,
-    pub(crate) request_ids: RequestIds,
-    pub(crate) history: Vec<HistoryRule>,
-    pub(crate) max_sessions: Option<usize>,
-}
-
-/// Which request IDs a realm accepts from its clients.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RequestIds {
-    /// The spec's rule: one sequence per session, 1, 2, 3... (wrapping to 1 after 2^53), for
-    /// every request a client starts; a gap or a repeat is a protocol violation. A progressive
-    /// CALL's continuations reuse their call's ID. autobahn-python, autobahn-js and `wamp-core`
-    /// number their requests this way.
-    #[default]
-    Sequential,
-    /// Any ID in `1..=2^53`, for clients that predate the rule.
-    Any,
-}
-
-impl std::fmt::Debug for RealmConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RealmConfig")
-            .field("name", &self.name)
-            .field(
-                "authmethods",
-                &self
-                    .authenticators
-                    .iter()
-                    .map(|a| a.method())
-                    .collect::<Vec<_>>(),
-            )
-            .field("roles", &self.roles.keys().collect::<Vec<_>>())
-            .field("uri_check", &self.uri_check)
-            .field("request_ids", &self.request_ids)
-            .field("history", &self.history)
-            .finish()
-    }
-}
-
-impl RealmConfig {
-    /// A realm with no authentication method and no role: add them with
-    /// [`authenticator`](Self::authenticator) and [`role`](Self::role).
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            authenticators: Vec::new(),
-            roles: HashMap::new(),
-            uri_check: UriCheck::Loose,
-            request_ids: RequestIds::Sequential,
-            history: Vec::new(),
-            max_sessions: None,
-        }
-    }
-
-    /// An open realm: anonymous clients get the role `anonymous`, which may do everything.
-    pub fn anonymous(name: impl Into<String>) -> Self {
-        Self::new(name)
-            .authenticator(Anonymous::new("anonymous"))
-            .role(Role::trusted("anonymous"))
-    }
-
-    /// Adds an authentication method (one per `authmethod`; a later one replaces an earlier).
-    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
-        let method = authenticator.method().to_owned();
-        self.authenticators.retain(|a| a.method() != method);
-        self.authenticators.push(Arc::new(authenticator));
-        self
-    }
-
-    /// Adds (or replaces) a role.
-    pub fn role(mut self, role: Role) -> Self {
-        self.roles.insert(role.name.clone(), role);
-        self
-    }
-
-    /// The URI rule for procedures and topics (loose by default, as the spec's MUST).
-    pub fn uri_check(mut self, check: UriCheck) -> Self {
-        self.uri_check = check;
-        self
-    }
-
-    /// Which request IDs clients may use ([`RequestIds::Sequential`], the spec's rule, by
-    /// default).
-    pub fn request_ids(mut self, rule: RequestIds) -> Self {
-        self.request_ids = rule;
-        self
-    }
-
-    /// The most sessions the realm holds at once (unbounded by default): one more HELLO is
-    /// answered with ABORT `wamp_rs.error.realm_full`.
-    pub fn max_sessions(mut self, sessions: usize) -> Self {
-        self.max_sessions = Some(sessions);
-        self
-    }
-
-    /// Keeps event history for the topics a rule covers (Event History; read with
-    /// `wamp.subscription.get_events`).
-    pub fn event_history(mut self, rule: HistoryRule) -> Self {
-        self.history.push(rule);
-        self
-    }
-
-    /// The realm's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The authenticator for a method, if the realm offers it.
-    pub(crate) fn authenticator_for(&self, method: &str) -> Option<Arc<dyn Authenticator>> {
-        self.authenticators
-            .iter()
-            .find(|a| a.method() == method)
-            .cloned()
-    }
-}
 
 /// A message that breaks the protocol: the session is aborted with `wamp.error.protocol_violation`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,6 +76,8 @@ struct State {
     broker: broker::Broker,
     /// Shutting down gracefully: calls in flight go on, new ones are refused.
     draining: bool,
+    /// A dynamic authorizer's decision on the message being routed.
+    verdict: Option<Verdict>,
 }
 
 /// Counts of what a realm holds, for monitoring and tests.
@@ -238,6 +119,7 @@ impl Realm {
                 dealer: Default::default(),
                 broker,
                 draining: false,
+                verdict: None,
             }),
             me: me.clone(),
         })
@@ -376,25 +258,83 @@ impl Realm {
     }
 
     fn allowed(&self, state: &State, session: Id, action: Action, uri: &str) -> bool {
-        state
-            .sessions
-            .get(session)
-            .and_then(|s| self.config.roles.get(&s.identity.authrole))
+        let Some(entry) = state.sessions.get(session) else {
+            return false;
+        };
+        if entry.service {
+            return true;
+        }
+        let role = &entry.identity.authrole;
+        if let Some(authorizer) = self.config.authorizers.get(role) {
+            // The decision on this message, else one the authorizer let the router keep (the
+            // history and testament procedures check a second URI).
+            return match &state.verdict {
+                Some(v) if v.action == action && v.uri == uri => v.decision == Decision::Allowed,
+                _ => authorizer.cached(role, uri, action) == Some(true),
+            };
+        }
+        self.config
+            .roles
+            .get(role)
             .is_some_and(|role| role.allows(action, uri))
+    }
+
+    /// What a dynamic authorizer must decide before `message` of `session` is routed: the
+    /// authorizer, the session's meta details and role, the action, URI and options.
+    pub(crate) fn to_authorize(&self, session: Id, message: &Message) -> Option<Authorize> {
+        let (action, uri, options) = match message {
+            Message::Call(m) => (Action::Call, &m.procedure, &m.options),
+            Message::Register(m) => (Action::Register, &m.procedure, &m.options),
+            Message::Publish(m) => (Action::Publish, &m.topic, &m.options),
+            Message::Subscribe(m) => (Action::Subscribe, &m.topic, &m.options),
+            _ => return None,
+        };
+        if self.config.authorizers.is_empty() {
+            return None;
+        }
+        let state = self.lock();
+        let entry = state.sessions.get(session).filter(|e| !e.service)?;
+        let authorizer = self.config.authorizers.get(&entry.identity.authrole)?;
+        Some(Authorize {
+            authorizer: authorizer.clone(),
+            details: entry.details(),
+            authrole: entry.identity.authrole.clone(),
+            action,
+            uri: uri.clone(),
+            options: options.clone(),
+        })
     }
 
     /// Routes one message from a joined session.
     pub(crate) fn handle(&self, session: Id, message: Message) -> Result<Flow, Violation> {
+        self.handle_decided(session, message, None)
+    }
+
+    /// Routes one message, with a dynamic authorizer's decision on it.
+    pub(crate) fn handle_decided(
+        &self,
+        session: Id,
+        message: Message,
+        verdict: Option<Verdict>,
+    ) -> Result<Flow, Violation> {
         let mut state = self.lock();
+        let failed = matches!(&verdict, Some(v) if v.decision == Decision::Failed);
+        state.verdict = verdict;
         let mut meta = MetaEvents::new();
         let check = self.config.uri_check;
-        let denied = |kind: u64, request: Id, uri: &str| {
-            error(
+        let denied = |kind: u64, request: Id, uri: &str| match failed {
+            false => error(
                 kind,
                 request,
                 uris::NOT_AUTHORIZED,
                 &format!("not authorized for {uri}"),
-            )
+            ),
+            true => error(
+                kind,
+                request,
+                uris::AUTHORIZATION_FAILED,
+                &format!("the authorizer could not decide on {uri}"),
+            ),
         };
         let invalid = |kind: u64, request: Id, uri: &str| {
             error(

@@ -103,6 +103,8 @@ pub(crate) struct SessionEntry {
     last_request: Id,
     /// What to publish when the session ends (Testament Meta API).
     pub(crate) testaments: Testaments,
+    /// The router's own session ([`crate::dynamic::RouterCalls`]): allowed everything.
+    pub(crate) service: bool,
 }
 
 impl SessionEntry {
@@ -127,6 +129,7 @@ impl SessionEntry {
             capacity,
             last_request: 0,
             testaments: Testaments::default(),
+            service: false,
         }
     }
 

@@ -1,0 +1,151 @@
+//! [`RealmConfig`]: how a realm's clients authenticate and what each role may do.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use wamp_core::uri::UriCheck;
+
+use super::history::HistoryRule;
+use crate::auth::{Anonymous, Authenticator};
+use crate::authorization::Role;
+use crate::dynamic::DynamicAuthorizer;
+
+/// The configuration of one realm: how clients authenticate and what each role may do.
+#[derive(Clone)]
+pub struct RealmConfig {
+    pub(crate) name: String,
+    pub(crate) authenticators: Vec<Arc<dyn Authenticator>>,
+    pub(crate) roles: HashMap<String, Role>,
+    pub(crate) uri_check: UriCheck,
+    pub(crate) request_ids: RequestIds,
+    pub(crate) history: Vec<HistoryRule>,
+    pub(crate) max_sessions: Option<usize>,
+    /// Roles whose permissions a procedure decides.
+    pub(crate) authorizers: HashMap<String, Arc<DynamicAuthorizer>>,
+}
+
+/// Which request IDs a realm accepts from its clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequestIds {
+    /// The spec's rule: one sequence per session, 1, 2, 3... (wrapping to 1 after 2^53), for
+    /// every request a client starts; a gap or a repeat is a protocol violation. A progressive
+    /// CALL's continuations reuse their call's ID. autobahn-python, autobahn-js and `wamp-core`
+    /// number their requests this way.
+    #[default]
+    Sequential,
+    /// Any ID in `1..=2^53`, for clients that predate the rule.
+    Any,
+}
+
+impl std::fmt::Debug for RealmConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RealmConfig")
+            .field("name", &self.name)
+            .field(
+                "authmethods",
+                &self
+                    .authenticators
+                    .iter()
+                    .map(|a| a.method())
+                    .collect::<Vec<_>>(),
+            )
+            .field("roles", &self.roles.keys().collect::<Vec<_>>())
+            .field("authorizers", &self.authorizers.keys().collect::<Vec<_>>())
+            .field("uri_check", &self.uri_check)
+            .field("request_ids", &self.request_ids)
+            .field("history", &self.history)
+            .finish()
+    }
+}
+
+impl RealmConfig {
+    /// A realm with no authentication method and no role: add them with
+    /// [`authenticator`](Self::authenticator) and [`role`](Self::role).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            authenticators: Vec::new(),
+            roles: HashMap::new(),
+            uri_check: UriCheck::Loose,
+            request_ids: RequestIds::Sequential,
+            history: Vec::new(),
+            max_sessions: None,
+            authorizers: HashMap::new(),
+        }
+    }
+
+    /// An open realm: anonymous clients get the role `anonymous`, which may do everything.
+    pub fn anonymous(name: impl Into<String>) -> Self {
+        Self::new(name)
+            .authenticator(Anonymous::new("anonymous"))
+            .role(Role::trusted("anonymous"))
+    }
+
+    /// Adds an authentication method (one per `authmethod`; a later one replaces an earlier).
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        let method = authenticator.method().to_owned();
+        self.authenticators.retain(|a| a.method() != method);
+        self.authenticators.push(Arc::new(authenticator));
+        self
+    }
+
+    /// Adds (or replaces) a role.
+    pub fn role(mut self, role: Role) -> Self {
+        self.roles.insert(role.name.clone(), role);
+        self
+    }
+
+    /// Lets a procedure decide what the sessions of `role` may do
+    /// ([`DynamicAuthorizer`](crate::auth::DynamicAuthorizer)), in place of static
+    /// permissions: the role exists for authenticators, and every call, registration,
+    /// publication and subscription of its sessions is asked.
+    pub fn authorizer(mut self, role: impl Into<String>, authorizer: DynamicAuthorizer) -> Self {
+        self.authorizers.insert(role.into(), Arc::new(authorizer));
+        self
+    }
+
+    /// Whether sessions may have `role` (static or decided by an authorizer).
+    pub(crate) fn has_role(&self, role: &str) -> bool {
+        self.roles.contains_key(role) || self.authorizers.contains_key(role)
+    }
+
+    /// The URI rule for procedures and topics (loose by default, as the spec's MUST).
+    pub fn uri_check(mut self, check: UriCheck) -> Self {
+        self.uri_check = check;
+        self
+    }
+
+    /// Which request IDs clients may use ([`RequestIds::Sequential`], the spec's rule, by
+    /// default).
+    pub fn request_ids(mut self, rule: RequestIds) -> Self {
+        self.request_ids = rule;
+        self
+    }
+
+    /// The most sessions the realm holds at once (unbounded by default): one more HELLO is
+    /// answered with ABORT `wamp_rs.error.realm_full`.
+    pub fn max_sessions(mut self, sessions: usize) -> Self {
+        self.max_sessions = Some(sessions);
+        self
+    }
+
+    /// Keeps event history for the topics a rule covers (Event History; read with
+    /// `wamp.subscription.get_events`).
+    pub fn event_history(mut self, rule: HistoryRule) -> Self {
+        self.history.push(rule);
+        self
+    }
+
+    /// The realm's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The authenticator for a method, if the realm offers it.
+    pub(crate) fn authenticator_for(&self, method: &str) -> Option<Arc<dyn Authenticator>> {
+        self.authenticators
+            .iter()
+            .find(|a| a.method() == method)
+            .cloned()
+    }
+}
