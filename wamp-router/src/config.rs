@@ -216,10 +216,15 @@ impl FileConfig {
         for l in &self.listeners {
             builder = builder.listener(l.listener()?);
         }
-        for r in &self.realms {
-            builder = builder.realm_config(r.realm()?);
+        for realm in self.realms()? {
+            builder = builder.realm_config(realm);
         }
         Ok(builder)
+    }
+
+    /// The realms the file describes (what [`crate::Router::reload`] takes on SIGHUP).
+    pub fn realms(&self) -> Result<Vec<RealmConfig>, RouterError> {
+        self.realms.iter().map(RealmFileConfig::realm).collect()
     }
 }
 

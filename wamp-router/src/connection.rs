@@ -227,7 +227,7 @@ async fn handshake(
             return None;
         }
     };
-    if !service && !realm.config.has_role(&identity.authrole) {
+    if !service && !realm.access().has_role(&identity.authrole) {
         let message = format!(
             "the role {:?} is not defined on this realm",
             identity.authrole
@@ -343,9 +343,10 @@ async fn authenticate(
 ) -> Result<Option<(Identity, String)>, AuthDenied> {
     let offered = text_list(&hello.details, keys::AUTHMETHODS)
         .unwrap_or_else(|| vec!["anonymous".to_owned()]);
+    let access = realm.access();
     let Some((method, authenticator)) = offered
         .iter()
-        .find_map(|m| realm.config.authenticator_for(m).map(|a| (m.clone(), a)))
+        .find_map(|m| access.authenticator_for(m).map(|a| (m.clone(), a)))
     else {
         return Err(AuthDenied {
             reason: uris::NO_MATCHING_AUTH_METHOD.into(),

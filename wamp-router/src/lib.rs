@@ -90,7 +90,8 @@ pub use limits::RateLimit;
 pub use listener::{Listener, Protocol, SESSION_READ_BUFFER};
 pub use realm::{HistoryRule, RealmConfig, RealmStats, RequestIds, SLOW_CONSUMER};
 pub use router::{
-    Router, RouterBuilder, RouterError, Shutdown, DEFAULT_OUTBOUND_BYTES, DEFAULT_OUTBOUND_QUEUE,
+    Reloaded, Router, RouterBuilder, RouterError, Shutdown, DEFAULT_OUTBOUND_BYTES,
+    DEFAULT_OUTBOUND_QUEUE,
 };
 #[cfg(feature = "tls")]
 pub use tls::{sha1_fingerprint, tls_config_from_pem, tls_config_with_client_auth};

@@ -123,7 +123,7 @@ impl Listener {
         Self::new(Protocol::RawSocket, Endpoint::Unix(path.into()))
     }
 
-    /// Serves TLS with this configuration (see [`tls_config_from_pem`]; cargo feature `tls`).
+    /// Serves TLS with this configuration (see [`tls_config_from_pem`](crate::tls_config_from_pem); cargo feature `tls`).
     #[cfg(feature = "tls")]
     pub fn tls(mut self, config: Arc<rustls::ServerConfig>) -> Self {
         self.tls = Some(config);

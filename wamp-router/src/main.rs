@@ -97,10 +97,16 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    let mut signals = Signals::new();
     for endpoint in router.endpoints() {
         println!("listening on {}", endpoint.url);
     }
-    let signal = stop_signal().await;
+    let signal = loop {
+        match signals.next().await {
+            Signal::Stop(signal) => break signal,
+            Signal::Reload => reload(&router, args.config.as_deref()),
+        }
+    };
     tracing::info!(
         signal,
         ?drain,
@@ -115,25 +121,83 @@ async fn main() -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
-/// Waits for SIGTERM or SIGINT (Ctrl-C), answering which.
-async fn stop_signal() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => tokio::select! {
-                _ = term.recv() => "SIGTERM",
-                _ = tokio::signal::ctrl_c() => "SIGINT",
-            },
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                "SIGINT"
-            }
+/// What a signal asks.
+enum Signal {
+    /// SIGTERM or SIGINT (Ctrl-C): shut down.
+    Stop(&'static str),
+    /// SIGHUP: read the configuration file's principals and roles again.
+    Reload,
+}
+
+/// Reloads the realms' principals, roles and authorizers from the configuration file; a file
+/// that does not read leaves everything as it was.
+fn reload(router: &Router, path: Option<&std::path::Path>) {
+    let Some(path) = path else {
+        tracing::warn!("SIGHUP: no configuration file to reload");
+        return;
+    };
+    match FileConfig::load(path).and_then(|c| c.realms()) {
+        Err(e) => tracing::error!(error = %e, "SIGHUP: the configuration was not reloaded"),
+        Ok(realms) => {
+            let done = router.reload(realms);
+            tracing::info!(
+                realms = done.realms,
+                sessions_ended = done.sessions_ended,
+                unknown_realms = ?done.unknown_realms,
+                "SIGHUP: principals and roles reloaded (new realms need a restart)"
+            );
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        "SIGINT"
+}
+
+/// The signals the binary answers, listened to from the start.
+struct Signals {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hup: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Self {
+                term: signal(SignalKind::terminate()).ok(),
+                hup: signal(SignalKind::hangup()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    /// Waits for SIGTERM, SIGINT (Ctrl-C) or SIGHUP.
+    async fn next(&mut self) -> Signal {
+        #[cfg(unix)]
+        {
+            let term = async {
+                match &mut self.term {
+                    Some(term) => term.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let hup = async {
+                match &mut self.hup {
+                    Some(hup) => hup.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = term => Signal::Stop("SIGTERM"),
+                _ = tokio::signal::ctrl_c() => Signal::Stop("SIGINT"),
+                _ = hup => Signal::Reload,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            Signal::Stop("SIGINT")
+        }
     }
 }

@@ -157,6 +157,17 @@ async fn settled(limit: Duration, count: impl Fn() -> usize) -> usize {
     count()
 }
 
+/// What a [`Router::reload`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reloaded {
+    /// Realms whose principals and roles were replaced.
+    pub realms: usize,
+    /// Sessions the new configuration no longer admits, ended.
+    pub sessions_ended: usize,
+    /// Realms in the new configuration that this router does not run (a restart adds them).
+    pub unknown_realms: Vec<String>,
+}
+
 /// How a graceful shutdown went ([`Router::shutdown_gracefully`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shutdown {
@@ -311,6 +322,28 @@ impl Router {
     pub fn metrics(&self) -> Option<String> {
         let shared = &self.inner.shared;
         Some(shared.metrics.as_ref()?.encode(&shared.realms))
+    }
+
+    /// Replaces the principals, roles and authorizers of running realms with those of
+    /// `realms` (by name), as the binary does on SIGHUP: new sessions authenticate and are
+    /// authorized by the new configuration at once; a session joined before stays unless the
+    /// new configuration no longer admits it (its role is gone, its authmethod is no longer
+    /// offered, or its principal is gone or has another role), which ends it with GOODBYE
+    /// `wamp.close.killed`. A changed ticket or key does not end a session that joined with
+    /// the old one. Everything else (listeners, limits, which realms exist) needs a restart:
+    /// a realm this router does not run is answered in [`Reloaded::unknown_realms`].
+    pub fn reload(&self, realms: impl IntoIterator<Item = RealmConfig>) -> Reloaded {
+        let mut reloaded = Reloaded::default();
+        for config in realms {
+            match self.inner.shared.realms.get(config.name()) {
+                Some(realm) => {
+                    reloaded.sessions_ended += realm.reload(&config);
+                    reloaded.realms += 1;
+                }
+                None => reloaded.unknown_realms.push(config.name().to_owned()),
+            }
+        }
+        reloaded
     }
 
     /// What a realm holds now (`None` if there is no such realm).

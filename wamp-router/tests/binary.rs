@@ -1,6 +1,7 @@
 //! The `wamp-router` binary: on SIGTERM and on SIGINT it shuts down gracefully (the call in
 //! flight finishes, its session gets GOODBYE `wamp.close.system_shutdown`) and exits 0; with
-//! `--log-format json` its log lines are JSON, one per session joined and ended.
+//! `--log-format json` its log lines are JSON, one per session joined and ended; on SIGHUP it
+//! reloads the principals and roles of its configuration file.
 #![cfg(all(unix, feature = "config"))]
 #![allow(
     clippy::unwrap_used,
@@ -145,4 +146,74 @@ async fn json_logs_say_who_joined_and_how_they_left() {
     assert_eq!(ended["reason"], left.as_str());
     assert_eq!(ended["authid"], joined["authid"]);
     assert!(child.wait().await.unwrap().success());
+}
+
+/// The configuration file of the reload test, with these ticket principals.
+fn principals_file(principals: &[(&str, &str)]) -> String {
+    let mut text = String::from(
+        "[[listener]]\nprotocol = \"websocket\"\naddress = \"127.0.0.1:0\"\n\n\
+         [[realm]]\nname = \"realm1\"\n\n\
+         [[realm.role]]\nname = \"user\"\n\
+         permissions = [{ uri = \"com.\", match = \"prefix\", call = true, register = true }]\n",
+    );
+    for (authid, ticket) in principals {
+        text.push_str(&format!(
+            "\n[[realm.ticket]]\nauthid = \"{authid}\"\nticket = \"{ticket}\"\nrole = \"user\"\n"
+        ));
+    }
+    text
+}
+
+#[tokio::test]
+async fn sighup_reloads_principals_and_keeps_the_sessions_still_admitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("router.toml");
+    std::fs::write(&path, principals_file(&[("alice", "a"), ("bob", "b")])).unwrap();
+    let (child, url) = start(&["--config", path.to_str().unwrap()], false).await;
+    let join = |authid: &str, ticket: &str| {
+        Client::new(&url, "realm1")
+            .authid(authid)
+            .ticket(ticket)
+            .connect()
+    };
+    let alice = join("alice", "a").await.unwrap();
+    let echo = |inv: Invocation| async move { Ok::<_, wamp_core::WampError>(inv.arguments) };
+    alice.register("com.alice.echo", echo).await.unwrap().keep();
+    let bob = join("bob", "b").await.unwrap();
+    assert!(
+        join("carol", "c").await.is_err(),
+        "carol is no principal yet"
+    );
+
+    // bob leaves the file, carol comes in; a file that does not parse changes nothing.
+    std::fs::write(&path, "this is [not toml").unwrap();
+    kill(&child, "HUP");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!bob.is_closed(), "a broken file reloads nothing");
+    std::fs::write(&path, principals_file(&[("alice", "a"), ("carol", "c")])).unwrap();
+    kill(&child, "HUP");
+    let closed = tokio::time::timeout(Duration::from_secs(10), bob.closed())
+        .await
+        .expect("bob's session ends");
+    match closed {
+        CloseReason::Goodbye { reason, .. } => assert_eq!(reason, uris::KILLED),
+        other => panic!("bob's session ended otherwise: {other:?}"),
+    }
+    // alice is still admitted: her session goes on, registration and all.
+    assert!(!alice.is_closed());
+    let back: String = alice
+        .call("com.alice.echo")
+        .args(&("still here",))
+        .await
+        .unwrap()
+        .value()
+        .unwrap();
+    assert_eq!(back, "still here");
+    let carol = join("carol", "c").await.unwrap();
+    assert_eq!(carol.info().authid.as_deref(), Some("carol"));
+    assert!(
+        join("bob", "b").await.is_err(),
+        "bob is no principal any more"
+    );
+    kill(&child, "TERM");
 }

@@ -25,6 +25,10 @@ impl Authenticator for Anonymous {
         "anonymous"
     }
 
+    fn admits(&self, _authid: &str, authrole: &str) -> Option<bool> {
+        Some(self.authrole == authrole)
+    }
+
     fn begin<'a>(&'a self, _hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>> {
         let authid = format!("anonymous-{:016x}", rand::thread_rng().gen::<u64>());
         let identity = Identity::new(authid, self.authrole.clone()).provider("static");

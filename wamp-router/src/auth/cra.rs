@@ -87,6 +87,14 @@ impl Authenticator for WampCraAuth {
         "wampcra"
     }
 
+    fn admits(&self, authid: &str, authrole: &str) -> Option<bool> {
+        Some(
+            self.principals
+                .get(authid)
+                .is_some_and(|p| p.authrole == authrole),
+        )
+    }
+
     fn begin<'a>(&'a self, hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>> {
         let found = required_authid(hello).map(|authid| {
             let principal = self.principals.get(&authid).cloned();

@@ -72,6 +72,14 @@ impl Authenticator for CryptosignAuth {
         "cryptosign"
     }
 
+    fn admits(&self, authid: &str, authrole: &str) -> Option<bool> {
+        Some(
+            self.principals
+                .values()
+                .any(|(id, role)| id == authid && role == authrole),
+        )
+    }
+
     fn begin<'a>(&'a self, hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>> {
         Box::pin(async move {
             if !matches!(

@@ -195,6 +195,14 @@ pub trait Authenticator: Send + Sync + 'static {
 
     /// Starts authenticating a client that chose this method.
     fn begin<'a>(&'a self, hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>>;
+
+    /// Whether this authenticator still admits `authid` with `authrole`: `Some(false)` when the
+    /// principal is gone or has another role. After a [`Router::reload`](crate::Router::reload),
+    /// sessions it no longer admits are ended. `None` (the default): it cannot tell, and the
+    /// session stays.
+    fn admits(&self, _authid: &str, _authrole: &str) -> Option<bool> {
+        None
+    }
 }
 
 /// Compares secrets in time independent of where they differ.

@@ -170,6 +170,14 @@ impl Authenticator for ScramAuth {
         }
     }
 
+    fn admits(&self, authid: &str, authrole: &str) -> Option<bool> {
+        Some(
+            self.principals
+                .get(authid)
+                .is_some_and(|p| p.authrole == authrole),
+        )
+    }
+
     fn begin<'a>(&'a self, hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>> {
         Box::pin(async move {
             let authid = required_authid(hello)?;

@@ -46,6 +46,14 @@ impl Authenticator for TicketAuth {
         "ticket"
     }
 
+    fn admits(&self, authid: &str, authrole: &str) -> Option<bool> {
+        Some(
+            self.principals
+                .get(authid)
+                .is_some_and(|(_, role)| role == authrole),
+        )
+    }
+
     fn begin<'a>(&'a self, hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>> {
         let principal =
             required_authid(hello).map(|authid| (self.principals.get(&authid).cloned(), authid));

@@ -63,6 +63,14 @@ impl Authenticator for TlsAuth {
         "tls"
     }
 
+    fn admits(&self, authid: &str, authrole: &str) -> Option<bool> {
+        Some(
+            self.principals
+                .values()
+                .any(|(id, role)| id == authid && role == authrole),
+        )
+    }
+
     fn begin<'a>(&'a self, hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>> {
         let fingerprint = match hello.transport.get("peer_cert") {
             Some(Value::Map(cert)) => cert.iter().find_map(|(k, v)| match (k, v) {

@@ -104,11 +104,6 @@ impl RealmConfig {
         self
     }
 
-    /// Whether sessions may have `role` (static or decided by an authorizer).
-    pub(crate) fn has_role(&self, role: &str) -> bool {
-        self.roles.contains_key(role) || self.authorizers.contains_key(role)
-    }
-
     /// The URI rule for procedures and topics (loose by default, as the spec's MUST).
     pub fn uri_check(mut self, check: UriCheck) -> Self {
         self.uri_check = check;
@@ -140,6 +135,25 @@ impl RealmConfig {
     pub fn name(&self) -> &str {
         &self.name
     }
+}
+
+/// Who may join a realm and what each role may do: the part of a [`RealmConfig`] that
+/// [`Router::reload`](crate::Router::reload) replaces while the realm runs.
+#[derive(Clone)]
+pub(crate) struct Access {
+    pub(crate) authenticators: Vec<Arc<dyn Authenticator>>,
+    pub(crate) roles: HashMap<String, Role>,
+    pub(crate) authorizers: HashMap<String, Arc<DynamicAuthorizer>>,
+}
+
+impl Access {
+    pub(crate) fn of(config: &RealmConfig) -> Self {
+        Self {
+            authenticators: config.authenticators.clone(),
+            roles: config.roles.clone(),
+            authorizers: config.authorizers.clone(),
+        }
+    }
 
     /// The authenticator for a method, if the realm offers it.
     pub(crate) fn authenticator_for(&self, method: &str) -> Option<Arc<dyn Authenticator>> {
@@ -147,5 +161,20 @@ impl RealmConfig {
             .iter()
             .find(|a| a.method() == method)
             .cloned()
+    }
+
+    /// Whether sessions may have `role` (static or decided by an authorizer).
+    pub(crate) fn has_role(&self, role: &str) -> bool {
+        self.roles.contains_key(role) || self.authorizers.contains_key(role)
+    }
+
+    /// Whether a session that joined as `authid` with `authrole` by `authmethod` may stay:
+    /// its role is still defined, its method still offered, and the method's authenticator
+    /// does not say the principal is gone or has another role.
+    pub(crate) fn still_admits(&self, authmethod: &str, authid: &str, authrole: &str) -> bool {
+        self.has_role(authrole)
+            && self
+                .authenticator_for(authmethod)
+                .is_some_and(|a| a.admits(authid, authrole) != Some(false))
     }
 }

@@ -23,6 +23,7 @@ use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 
 use crate::authorization::Action;
 use crate::dynamic::{Authorize, Decision, Verdict};
+pub(crate) use config::Access;
 pub use config::{RealmConfig, RequestIds};
 pub use history::HistoryRule;
 pub use sessions::SLOW_CONSUMER;
@@ -78,6 +79,8 @@ struct State {
     draining: bool,
     /// A dynamic authorizer's decision on the message being routed.
     verdict: Option<Verdict>,
+    /// Authenticators, roles and authorizers (replaced by a reload).
+    access: Arc<Access>,
 }
 
 /// Counts of what a realm holds, for monitoring and tests.
@@ -112,6 +115,7 @@ const RESERVED_PREFIX: &str = "wamp.";
 impl Realm {
     pub(crate) fn new(config: RealmConfig) -> Arc<Self> {
         let broker = broker::Broker::new(&config.history);
+        let access = Arc::new(Access::of(&config));
         Arc::new_cyclic(|me| Self {
             config,
             state: Mutex::new(State {
@@ -120,6 +124,7 @@ impl Realm {
                 broker,
                 draining: false,
                 verdict: None,
+                access,
             }),
             me: me.clone(),
         })
@@ -265,7 +270,7 @@ impl Realm {
             return true;
         }
         let role = &entry.identity.authrole;
-        if let Some(authorizer) = self.config.authorizers.get(role) {
+        if let Some(authorizer) = state.access.authorizers.get(role) {
             // The decision on this message, else one the authorizer let the router keep (the
             // history and testament procedures check a second URI).
             return match &state.verdict {
@@ -273,7 +278,8 @@ impl Realm {
                 _ => authorizer.cached(role, uri, action) == Some(true),
             };
         }
-        self.config
+        state
+            .access
             .roles
             .get(role)
             .is_some_and(|role| role.allows(action, uri))
@@ -289,12 +295,12 @@ impl Realm {
             Message::Subscribe(m) => (Action::Subscribe, &m.topic, &m.options),
             _ => return None,
         };
-        if self.config.authorizers.is_empty() {
+        let state = self.lock();
+        if state.access.authorizers.is_empty() {
             return None;
         }
-        let state = self.lock();
         let entry = state.sessions.get(session).filter(|e| !e.service)?;
-        let authorizer = self.config.authorizers.get(&entry.identity.authrole)?;
+        let authorizer = state.access.authorizers.get(&entry.identity.authrole)?;
         Some(Authorize {
             authorizer: authorizer.clone(),
             details: entry.details(),
@@ -303,6 +309,45 @@ impl Realm {
             uri: uri.clone(),
             options: options.clone(),
         })
+    }
+
+    /// Who may join and what each role may do, now.
+    pub(crate) fn access(&self) -> Arc<Access> {
+        self.lock().access.clone()
+    }
+
+    /// Replaces the authenticators, roles and authorizers with those of `config`; ends the
+    /// sessions the new ones no longer admit (GOODBYE `wamp.close.killed`). Answers how many.
+    pub(crate) fn reload(&self, config: &RealmConfig) -> usize {
+        let mut state = self.lock();
+        let access = Arc::new(Access::of(config));
+        state.access = access.clone();
+        let gone: Vec<Id> = state
+            .sessions
+            .iter()
+            .filter(|entry| {
+                !entry.service
+                    && !access.still_admits(
+                        &entry.authmethod,
+                        &entry.identity.authid,
+                        &entry.identity.authrole,
+                    )
+            })
+            .map(|entry| entry.id)
+            .collect();
+        for &id in &gone {
+            if let Some(entry) = state.sessions.get_mut(id) {
+                entry.close(Close::Goodbye {
+                    reason: uris::KILLED.to_owned(),
+                    message: Some("the configuration no longer admits this session".into()),
+                });
+            }
+        }
+        let ended = gone.len();
+        if ended > 0 {
+            tracing::info!(realm = %self.config.name, ended, "reloaded: sessions no longer admitted were ended");
+        }
+        ended
     }
 
     /// Routes one message from a joined session.
