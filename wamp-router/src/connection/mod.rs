@@ -7,24 +7,22 @@
 //! `wamp.error.payload_size_exceeded`; GOODBYE with GOODBYE; a slow consumer with ABORT
 //! [`SLOW_CONSUMER`](crate::SLOW_CONSUMER). Other sessions are not affected.
 
+mod handshake;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{SinkExt as _, StreamExt as _};
 use tokio::sync::oneshot;
 use tracing::Instrument as _;
-use wamp_core::message::{
-    code, features, keys, uris, Abort, Challenge, Feature, Goodbye, Hello, Role, Welcome,
-};
+use wamp_core::message::{code, keys, uris, Abort, Goodbye};
 use wamp_core::transport::{BoxTransport, TransportError};
-use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Id, Message, Value};
 
-use crate::auth::{AuthDenied, HelloInfo, Identity, RouterCalls, Step, ROUTER_AUTHID};
+use crate::auth::RouterCalls;
 use crate::limits::{Pace, RateLimit};
 use crate::metrics::{Metered, Metrics};
-use crate::realm::options::{dict_of, text_list};
-use crate::realm::{outbound, random_id, Close, Flow, Outbound, Realm, SessionEntry};
+use crate::realm::{Close, Flow, Outbound, Realm};
 use crate::shared::Shared;
 use crate::SLOW_CONSUMER;
 
@@ -32,47 +30,6 @@ use crate::SLOW_CONSUMER;
 const WRITE_BATCH: usize = 64;
 /// How long the router waits for the client's GOODBYE after sending its own.
 const GOODBYE_WAIT: Duration = Duration::from_secs(2);
-
-/// The features this router implements, exactly as announced in WELCOME.
-pub(crate) const ROUTER_ROLES: &[(Role, &[Feature])] = &[
-    (
-        Role::Broker,
-        &[
-            Feature::EventHistory,
-            Feature::EventRetention,
-            Feature::PatternBasedSubscription,
-            Feature::PayloadEncryptionCryptobox,
-            Feature::PayloadPassthruMode,
-            Feature::PayloadTransparency,
-            Feature::PublisherExclusion,
-            Feature::PublisherIdentification,
-            Feature::SessionMetaApi,
-            Feature::SubscriberBlackwhiteListing,
-            Feature::SubscriptionMetaApi,
-            Feature::SubscriptionRevocation,
-        ],
-    ),
-    (
-        Role::Dealer,
-        &[
-            Feature::CallCanceling,
-            Feature::CallReroute,
-            Feature::CallTimeout,
-            Feature::CallerIdentification,
-            Feature::PatternBasedRegistration,
-            Feature::PayloadEncryptionCryptobox,
-            Feature::PayloadPassthruMode,
-            Feature::PayloadTransparency,
-            Feature::ProgressiveCallInvocations,
-            Feature::ProgressiveCallResults,
-            Feature::RegistrationMetaApi,
-            Feature::RegistrationRevocation,
-            Feature::SessionMetaApi,
-            Feature::SharedRegistration,
-            Feature::TestamentMetaApi,
-        ],
-    ),
-];
 
 fn details_message(message: &str) -> Dict {
     let mut details = Dict::new();
@@ -134,7 +91,7 @@ async fn serve_as(
     }
     let handshake = tokio::time::timeout(
         shared.handshake_timeout,
-        handshake(&shared, &mut transport, &transport_info, service),
+        handshake::handshake(&shared, &mut transport, &transport_info, service),
     )
     .await;
     let joined = match handshake {
@@ -165,230 +122,7 @@ struct Joined {
     outbound: Outbound,
     close: oneshot::Receiver<Close>,
     /// `authid`, `authrole` and the transport, for the session's last log line.
-    who: Who,
-}
-
-/// Who a session is, as its log lines say.
-struct Who {
-    authid: String,
-    authrole: String,
-    transport: String,
-}
-
-/// The text of a transport detail (`type`, `protocol`), or `-`.
-fn detail(info: &Dict, key: &str) -> String {
-    match info.get(key) {
-        Some(Value::Text(text)) => text.clone(),
-        _ => "-".to_owned(),
-    }
-}
-
-/// HELLO, authentication, WELCOME. Answers `None` when the connection ended instead.
-async fn handshake(
-    shared: &Arc<Shared>,
-    transport: &mut BoxTransport,
-    transport_info: &Dict,
-    service: bool,
-) -> Option<Joined> {
-    let hello = match next_message(transport, "HELLO").await? {
-        Message::Hello(hello) => hello,
-        other => {
-            let message = format!("expected HELLO, got {}", other.name());
-            abort(transport, uris::PROTOCOL_VIOLATION, &message).await;
-            return None;
-        }
-    };
-    let Some(realm) = shared.realms.get(&hello.realm).cloned() else {
-        let message = format!("no realm {:?} on this router", hello.realm);
-        abort(transport, uris::NO_SUCH_REALM, &message).await;
-        return None;
-    };
-    if !has_roles(&hello) {
-        let message = "HELLO.Details.roles must announce at least one role";
-        abort(transport, uris::PROTOCOL_VIOLATION, message).await;
-        return None;
-    }
-    let session = random_id(|id| realm.has_session(id));
-    let authenticated = if service {
-        let identity = Identity::new(ROUTER_AUTHID, ROUTER_AUTHID).provider("router");
-        Ok(Some((identity, "router".to_owned())))
-    } else {
-        let calls = RouterCalls::new(shared);
-        authenticate(&realm, &hello, session, transport, transport_info, calls).await
-    };
-    let (identity, authmethod) = match authenticated {
-        Ok(Some(done)) => done,
-        Ok(None) => return None,
-        Err(denied) => {
-            if let Some(metrics) = &shared.metrics {
-                metrics.auth_failure(&hello.realm, &denied.reason);
-            }
-            abort(transport, &denied.reason, &denied.message).await;
-            return None;
-        }
-    };
-    if !service && !realm.access().has_role(&identity.authrole) {
-        let message = format!(
-            "the role {:?} is not defined on this realm",
-            identity.authrole
-        );
-        if let Some(metrics) = &shared.metrics {
-            metrics.auth_failure(&hello.realm, uris::NO_SUCH_ROLE);
-        }
-        abort(transport, uris::NO_SUCH_ROLE, &message).await;
-        return None;
-    }
-    let mut details = Dict::new();
-    details.insert(keys::REALM.into(), Value::Text(hello.realm.clone()));
-    details.insert(keys::AUTHID.into(), Value::Text(identity.authid.clone()));
-    details.insert(
-        keys::AUTHROLE.into(),
-        Value::Text(identity.authrole.clone()),
-    );
-    details.insert(keys::AUTHMETHOD.into(), Value::Text(authmethod.clone()));
-    details.insert(
-        "authprovider".into(),
-        Value::Text(identity.authprovider.clone()),
-    );
-    if !identity.authextra.is_empty() {
-        details.insert(
-            "authextra".into(),
-            dict_to_value(identity.authextra.clone()),
-        );
-    }
-    details.insert(keys::ROLES.into(), features::roles(ROUTER_ROLES));
-    let who = Who {
-        authid: identity.authid.clone(),
-        authrole: identity.authrole.clone(),
-        transport: format!(
-            "{} {}",
-            detail(transport_info, "type"),
-            detail(transport_info, "protocol")
-        ),
-    };
-    let (outbox, outbound) = outbound(shared.outbound_queue, shared.outbound_bytes);
-    let (close_tx, close) = oneshot::channel();
-    // Joined before the WELCOME goes out, so that a full realm is refused exactly; what the
-    // realm sends the session meanwhile waits in its outbound queue, behind the WELCOME.
-    let mut entry = SessionEntry::new(
-        session,
-        identity,
-        authmethod.clone(),
-        transport_info.clone(),
-        &hello.details,
-        outbox,
-        close_tx,
-    );
-    entry.service = service;
-    if !realm.join(entry) {
-        let message = format!("the realm {:?} holds its most sessions", hello.realm);
-        abort(transport, uris::REALM_FULL, &message).await;
-        return None;
-    }
-    let welcome = Message::Welcome(Welcome { session, details });
-    if transport.send(welcome).await.is_err() {
-        realm.leave(session);
-        return None;
-    }
-    tracing::info!(
-        session,
-        realm = %hello.realm,
-        authid = %who.authid,
-        authrole = %who.authrole,
-        %authmethod,
-        transport = %who.transport,
-        "session joined"
-    );
-    Some(Joined {
-        id: session,
-        realm,
-        outbound,
-        close,
-        who,
-    })
-}
-
-fn has_roles(hello: &Hello) -> bool {
-    matches!(hello.details.get(keys::ROLES), Some(Value::Map(roles)) if !roles.is_empty())
-}
-
-/// Reads the next message of the handshake; aborts on errors and answers `None` when the
-/// connection ended.
-async fn next_message(transport: &mut BoxTransport, expected: &str) -> Option<Message> {
-    match transport.next().await {
-        Some(Ok(message)) => Some(message),
-        Some(Err(e)) => {
-            if let Some(reason) = abort_reason(&e) {
-                abort(
-                    transport,
-                    reason,
-                    &format!("while waiting for {expected}: {e}"),
-                )
-                .await;
-            }
-            None
-        }
-        None => None,
-    }
-}
-
-/// Runs the chosen authentication method. `Ok(None)`: the connection ended.
-async fn authenticate(
-    realm: &Realm,
-    hello: &Hello,
-    session: Id,
-    transport: &mut BoxTransport,
-    transport_info: &Dict,
-    router: RouterCalls,
-) -> Result<Option<(Identity, String)>, AuthDenied> {
-    let offered = text_list(&hello.details, keys::AUTHMETHODS)
-        .unwrap_or_else(|| vec!["anonymous".to_owned()]);
-    let access = realm.access();
-    let Some((method, authenticator)) = offered
-        .iter()
-        .find_map(|m| access.authenticator_for(m).map(|a| (m.clone(), a)))
-    else {
-        return Err(AuthDenied {
-            reason: uris::NO_MATCHING_AUTH_METHOD.into(),
-            message: format!("none of the authmethods {offered:?} is offered on this realm"),
-        });
-    };
-    let text = |key: &str| match hello.details.get(key) {
-        Some(Value::Text(t)) => Some(t.clone()),
-        _ => None,
-    };
-    let info = HelloInfo {
-        realm: hello.realm.clone(),
-        session,
-        authid: text("authid"),
-        authrole: text("authrole"),
-        authextra: dict_of(hello.details.get(keys::AUTHEXTRA)),
-        transport: transport_info.clone(),
-        router,
-    };
-    let identity = match authenticator.begin(&info).await? {
-        Step::Accept(identity) => identity,
-        Step::Challenge { extra, verify } => {
-            let challenge = Message::Challenge(Challenge {
-                method: method.clone(),
-                extra,
-            });
-            if transport.send(challenge).await.is_err() {
-                return Ok(None);
-            }
-            match next_message(transport, "AUTHENTICATE").await {
-                Some(Message::Authenticate(response)) => verify(response).await?,
-                Some(Message::Abort(_)) | None => return Ok(None),
-                Some(other) => {
-                    return Err(AuthDenied {
-                        reason: uris::PROTOCOL_VIOLATION.into(),
-                        message: format!("expected AUTHENTICATE, got {}", other.name()),
-                    })
-                }
-            }
-        }
-    };
-    Ok(Some((identity, method)))
+    who: handshake::Who,
 }
 
 /// What a session's loop uses besides its realm: its pace, the metrics, and the router's own
