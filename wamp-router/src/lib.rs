@@ -70,6 +70,7 @@ pub mod config;
 #[cfg(feature = "config")]
 mod config_scram;
 mod connection;
+pub mod cookies;
 mod dynamic;
 mod error;
 #[doc(hidden)]
@@ -86,6 +87,7 @@ mod timestamp;
 #[cfg(feature = "tls")]
 mod tls;
 
+pub use cookies::CookieConfig;
 pub use limits::RateLimit;
 pub use listener::{Listener, Protocol, SESSION_READ_BUFFER};
 pub use realm::{HistoryRule, RealmConfig, RealmStats, RequestIds, SLOW_CONSUMER};

@@ -18,6 +18,8 @@ use wamp_core::transport::websocket::{websocket_config, WebSocketTransport};
 use wamp_core::transport::{BoxTransport, Keepalive, DEFAULT_MAX_MESSAGE_SIZE};
 use wamp_core::{Dict, Serializer, Value};
 
+use crate::connection::HTTP_CBTID;
+use crate::cookies::CookieConfig;
 use crate::error::RouterError;
 use crate::http;
 use crate::limits::{PerIp, RateLimit};
@@ -52,6 +54,7 @@ pub struct Listener {
     rate: Option<RateLimit>,
     static_dir: Option<PathBuf>,
     metrics: bool,
+    cookies: Option<CookieConfig>,
     keepalive: Option<Keepalive>,
 }
 
@@ -68,6 +71,7 @@ impl std::fmt::Debug for Listener {
             .field("rate", &self.rate)
             .field("static_dir", &self.static_dir)
             .field("metrics", &self.metrics)
+            .field("cookies", &self.cookies)
             .field("keepalive", &self.keepalive)
             .finish()
     }
@@ -87,6 +91,7 @@ impl Listener {
             rate: None,
             static_dir: None,
             metrics: false,
+            cookies: None,
             keepalive: None,
         }
     }
@@ -180,6 +185,20 @@ impl Listener {
     pub fn metrics(mut self) -> Self {
         self.metrics = true;
         self
+    }
+
+    /// Sets a cookie on each WebSocket upgrade of a client that presents none the router
+    /// knows, for cookie authentication ([`RealmConfig::cookie_auth`](crate::RealmConfig::cookie_auth),
+    /// [`crate::cookies`]); the connection's cookie is in its transport details as
+    /// `http_cbtid`. WebSocket only: on a RawSocket listener the router refuses to start.
+    pub fn cookies(mut self, config: CookieConfig) -> Self {
+        self.cookies = Some(config);
+        self
+    }
+
+    /// The cookies the listener sets, if any.
+    pub(crate) fn cookie_config(&self) -> Option<&CookieConfig> {
+        self.cookies.as_ref()
     }
 
     /// Whether the listener serves `/metrics`.
@@ -432,6 +451,8 @@ impl Drop for Slot {
 async fn upgrade<T>(
     stream: T,
     listener: &Listener,
+    shared: &Shared,
+    cookie: &mut Option<String>,
 ) -> Option<(BoxTransport, &'static str, Serializer)>
 where
     T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -456,6 +477,15 @@ where
                     "Sec-WebSocket-Protocol",
                     HeaderValue::from_static(s.subprotocol()),
                 );
+                if let Some(config) = &listener.cookies {
+                    let presented = request.headers().get_all("Cookie").iter();
+                    let presented = presented.filter_map(|v| v.to_str().ok());
+                    let (id, set) = shared.cookies.on_upgrade(config, presented);
+                    if let Some(value) = set.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                        response.headers_mut().insert("Set-Cookie", value);
+                    }
+                    *cookie = Some(id);
+                }
                 Ok(response)
             }
             None => {
@@ -528,6 +558,7 @@ where
     let max = listener.max_message_size;
     let mut info = Dict::new();
     info.insert("peer".into(), Value::Text(peer));
+    let mut cookie = None;
     let opened = tokio::time::timeout(ACCEPT_TIMEOUT, async {
         match listener.protocol {
             Protocol::RawSocket => {
@@ -544,7 +575,7 @@ where
                 Some((transport, "rawsocket", serializer))
             }
             Protocol::WebSocket if listener.static_dir.is_none() && !listener.metrics => {
-                upgrade(stream, listener).await
+                upgrade(stream, listener, shared, &mut cookie).await
             }
             Protocol::WebSocket => {
                 let site = http::Site {
@@ -552,7 +583,9 @@ where
                     metrics: listener.metrics.then_some(shared),
                 };
                 match http::route(stream, &site).await {
-                    http::Routed::Upgrade(replayed) => upgrade(replayed, listener).await,
+                    http::Routed::Upgrade(replayed) => {
+                        upgrade(replayed, listener, shared, &mut cookie).await
+                    }
                     http::Routed::Served => None,
                 }
             }
@@ -561,6 +594,9 @@ where
     .await
     .ok()??;
     let (transport, kind, serializer) = opened;
+    if let Some(id) = cookie {
+        info.insert(HTTP_CBTID.into(), Value::Text(id));
+    }
     info.insert("type".into(), Value::Text(kind.into()));
     info.insert(
         "protocol".into(),

@@ -105,13 +105,12 @@ impl RouterBuilder {
                 )));
             }
         }
-        if let Some(l) = self
-            .listeners
-            .iter()
-            .find(|l| l.serves_metrics() && l.protocol != crate::Protocol::WebSocket)
-        {
+        if let Some(l) = self.listeners.iter().find(|l| {
+            (l.serves_metrics() || l.cookie_config().is_some())
+                && l.protocol != crate::Protocol::WebSocket
+        }) {
             return Err(RouterError::Config(format!(
-                "metrics are served over HTTP: {l:?} is no WebSocket listener"
+                "metrics and cookies are HTTP: {l:?} is no WebSocket listener"
             )));
         }
         let metrics = (self.metrics || self.listeners.iter().any(Listener::serves_metrics))
@@ -120,6 +119,7 @@ impl RouterBuilder {
             realms,
             metrics,
             services: Default::default(),
+            cookies: Default::default(),
             outbound_queue: self.outbound_queue,
             outbound_bytes: self.outbound_bytes,
             handshake_timeout: self.handshake_timeout,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::cookies::CookieStore;
 use crate::dynamic::ServiceSessions;
 use crate::metrics::Metrics;
 use crate::realm::Realm;
@@ -18,4 +19,6 @@ pub(crate) struct Shared {
     pub(crate) metrics: Option<Arc<Metrics>>,
     /// The router's own sessions, for dynamic authenticators and authorizers.
     pub(crate) services: ServiceSessions,
+    /// The cookies WebSocket listeners set (cookie authentication).
+    pub(crate) cookies: CookieStore,
 }

@@ -10,6 +10,7 @@
     clippy::panic
 )]
 
+mod cookie;
 mod dynamic;
 mod tls;
 

@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::serializer::Serializer;
 #[cfg(feature = "tls")]
 use crate::transport::TlsConfig;
-use crate::transport::{BoxTransport, Keepalive, TransportConfig, TransportError};
+use crate::transport::{BoxTransport, CookieJar, Keepalive, TransportConfig, TransportError};
 use crate::uri::UriCheck;
 use crate::value::{Dict, Value};
 
@@ -154,6 +154,26 @@ impl Client {
     #[cfg(feature = "tls")]
     pub fn tls_auth(self) -> Self {
         self.authenticator(crate::auth::TransportAuth::tls())
+    }
+
+    /// Offers authmethod `cookie` first: over WebSocket, the client keeps the cookies the
+    /// router sets and presents them on later connections (reconnects included); a router with
+    /// cookie authentication (Crossbar.io, `wamp-router`'s `RealmConfig::cookie_auth`) then
+    /// welcomes the principal that authenticated on that cookie before, with no challenge.
+    /// Offer another method too for the first connection. Uses the jar given with
+    /// [`cookie_jar`](Self::cookie_jar), else a new one.
+    pub fn cookie_auth(mut self) -> Self {
+        self.transport.cookies.get_or_insert_with(CookieJar::new);
+        let cookie = Credential::Ready(Some(Box::new(crate::auth::TransportAuth::cookie())));
+        self.credentials.insert(0, cookie);
+        self
+    }
+
+    /// Keeps WebSocket cookies in `jar` (shared with its clones: another client given the
+    /// same jar presents the same cookies).
+    pub fn cookie_jar(mut self, jar: CookieJar) -> Self {
+        self.transport.cookies = Some(jar);
+        self
     }
 
     /// Also offers anonymous authentication (implied when no method is offered).

@@ -10,6 +10,7 @@
 //! Every byte-oriented transport enforces a maximum incoming message size and reports a message
 //! over it as [`TransportError::MessageTooLarge`].
 
+mod cookies;
 mod keepalive;
 pub mod memory;
 pub mod rawsocket;
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 use futures::{Sink, Stream};
 
+pub use cookies::CookieJar;
 pub(crate) use keepalive::Heartbeat;
 pub use keepalive::Keepalive;
 #[cfg(feature = "tls")]
@@ -149,6 +151,8 @@ pub struct TransportConfig {
     pub tls: TlsConfig,
     /// Pings an idle peer and drops the connection when it stays silent (`None`: never).
     pub keepalive: Option<Keepalive>,
+    /// Keeps the cookies WebSocket routers set and presents them again (`None`: no cookies).
+    pub cookies: Option<CookieJar>,
 }
 
 /// The default maximum incoming message size: 16 MiB.
@@ -166,6 +170,7 @@ impl Default for TransportConfig {
                 interval: Duration::from_secs(30),
                 timeout: Duration::from_secs(15),
             }),
+            cookies: None,
         }
     }
 }

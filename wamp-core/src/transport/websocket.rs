@@ -119,6 +119,18 @@ pub(crate) async fn connect(
     request
         .headers_mut()
         .insert("Sec-WebSocket-Protocol", header);
+    // The cookies this host set on an earlier connection (cookie authentication).
+    let host = request
+        .uri()
+        .authority()
+        .map(|a| a.as_str().to_owned())
+        .unwrap_or_default();
+    let jar = config.cookies.as_ref();
+    if let Some(cookie) = jar.and_then(|j| j.header(&host)) {
+        let value =
+            HeaderValue::from_str(&cookie).map_err(|e| TransportError::WebSocket(e.to_string()))?;
+        request.headers_mut().insert("Cookie", value);
+    }
     #[cfg(feature = "tls")]
     let connected = {
         let connector = if url.starts_with("wss:") {
@@ -151,6 +163,13 @@ pub(crate) async fn connect(
         .await
     };
     let (ws, response) = connected.map_err(|e| map_ws_error(e, config.max_message_size))?;
+    if let Some(jar) = jar {
+        for set in response.headers().get_all("Set-Cookie") {
+            if let Ok(set) = set.to_str() {
+                jar.store(&host, set);
+            }
+        }
+    }
     let chosen = response
         .headers()
         .get("Sec-WebSocket-Protocol")

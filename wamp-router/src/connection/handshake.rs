@@ -13,6 +13,7 @@ use wamp_core::{Dict, Id, Message, Value};
 
 use super::{abort, abort_reason, Joined};
 use crate::auth::{AuthDenied, HelloInfo, Identity, RouterCalls, Step, ROUTER_AUTHID};
+use crate::cookies::CookieAuth;
 use crate::realm::options::{dict_of, text_list};
 use crate::realm::{outbound, random_id, Realm, SessionEntry};
 use crate::shared::Shared;
@@ -73,6 +74,36 @@ fn detail(info: &Dict, key: &str) -> String {
     }
 }
 
+/// The transport detail that holds the connection's cookie.
+pub(crate) const HTTP_CBTID: &str = "http_cbtid";
+
+/// Authmethod `cookie`: who the connection's cookie stands for, if the client offers `cookie`,
+/// the cookie is bound on this realm, and the realm still admits that principal. A HELLO that
+/// does not offer `cookie` unbinds it.
+fn cookie_login(
+    shared: &Shared,
+    realm: &Realm,
+    hello: &Hello,
+    id: &str,
+) -> Option<(Identity, String)> {
+    let offered = text_list(&hello.details, keys::AUTHMETHODS).unwrap_or_default();
+    if !offered.iter().any(|m| m == "cookie") {
+        shared.cookies.bind(id, None);
+        return None;
+    }
+    let known = shared.cookies.auth(id, &hello.realm)?;
+    if !realm
+        .access()
+        .still_admits(&known.authmethod, &known.authid, &known.authrole)
+    {
+        shared.cookies.bind(id, None);
+        return None;
+    }
+    let mut identity = Identity::new(known.authid, known.authrole).provider("cookie");
+    identity.authextra = known.authextra;
+    Some((identity, known.authmethod))
+}
+
 /// HELLO, authentication, WELCOME. Answers `None` when the connection ended instead.
 pub(super) async fn handshake(
     shared: &Arc<Shared>,
@@ -99,9 +130,22 @@ pub(super) async fn handshake(
         return None;
     }
     let session = random_id(|id| realm.has_session(id));
+    let cookie = realm
+        .config
+        .cookie_auth
+        .then(|| match transport_info.get(HTTP_CBTID) {
+            Some(Value::Text(id)) => Some(id.clone()),
+            _ => None,
+        })
+        .flatten();
+    let by_cookie = cookie
+        .as_deref()
+        .and_then(|id| cookie_login(shared, &realm, &hello, id));
     let authenticated = if service {
         let identity = Identity::new(ROUTER_AUTHID, ROUTER_AUTHID).provider("router");
         Ok(Some((identity, "router".to_owned())))
+    } else if let Some(known) = by_cookie {
+        Ok(Some(known))
     } else {
         let calls = RouterCalls::new(shared);
         authenticate(&realm, &hello, session, transport, transport_info, calls).await
@@ -160,6 +204,7 @@ pub(super) async fn handshake(
     let (close_tx, close) = oneshot::channel();
     // Joined before the WELCOME goes out, so that a full realm is refused exactly; what the
     // realm sends the session meanwhile waits in its outbound queue, behind the WELCOME.
+    let cookie_extra = identity.authextra.clone();
     let mut entry = SessionEntry::new(
         session,
         identity,
@@ -179,6 +224,19 @@ pub(super) async fn handshake(
     if transport.send(welcome).await.is_err() {
         realm.leave(session);
         return None;
+    }
+    if let Some(id) = cookie.as_deref().filter(|_| !service) {
+        // Authenticated on this cookie: a later connection that presents it is this principal.
+        shared.cookies.bind(
+            id,
+            Some(CookieAuth {
+                realm: hello.realm.clone(),
+                authid: who.authid.clone(),
+                authrole: who.authrole.clone(),
+                authmethod: authmethod.clone(),
+                authextra: cookie_extra,
+            }),
+        );
     }
     tracing::info!(
         session,
@@ -238,6 +296,11 @@ async fn authenticate(
         .iter()
         .find_map(|m| access.authenticator_for(m).map(|a| (m.clone(), a)))
     else {
+        if realm.config.cookie_auth && offered.iter().any(|m| m == "cookie") {
+            return Err(AuthDenied::failed(
+                "the connection's cookie stands for no principal on this realm",
+            ));
+        }
         return Err(AuthDenied {
             reason: uris::NO_MATCHING_AUTH_METHOD.into(),
             message: format!("none of the authmethods {offered:?} is offered on this realm"),

@@ -9,6 +9,8 @@
 
 mod handshake;
 
+pub(crate) use handshake::HTTP_CBTID;
+
 use std::sync::Arc;
 use std::time::Duration;
 

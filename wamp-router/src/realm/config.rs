@@ -22,6 +22,8 @@ pub struct RealmConfig {
     pub(crate) max_sessions: Option<usize>,
     /// Roles whose permissions a procedure decides.
     pub(crate) authorizers: HashMap<String, Arc<DynamicAuthorizer>>,
+    /// Clients may authenticate with the cookie of an earlier connection.
+    pub(crate) cookie_auth: bool,
 }
 
 /// Which request IDs a realm accepts from its clients.
@@ -71,6 +73,7 @@ impl RealmConfig {
             history: Vec::new(),
             max_sessions: None,
             authorizers: HashMap::new(),
+            cookie_auth: false,
         }
     }
 
@@ -101,6 +104,15 @@ impl RealmConfig {
     /// publication and subscription of its sessions is asked.
     pub fn authorizer(mut self, role: impl Into<String>, authorizer: DynamicAuthorizer) -> Self {
         self.authorizers.insert(role.into(), Arc::new(authorizer));
+        self
+    }
+
+    /// Accepts authmethod `cookie`: a client whose WebSocket connection presents the cookie
+    /// of an earlier connection on which it authenticated (by another method) joins as the
+    /// same principal with no challenge ([`crate::cookies`]; the listener sets the cookies:
+    /// [`Listener::cookies`](crate::Listener::cookies)).
+    pub fn cookie_auth(mut self) -> Self {
+        self.cookie_auth = true;
         self
     }
 
