@@ -67,8 +67,6 @@ pub mod authorization;
 pub mod guide {}
 #[cfg(feature = "config")]
 pub mod config;
-#[cfg(feature = "config")]
-mod config_scram;
 mod connection;
 pub mod cookies;
 mod dynamic;

@@ -1,6 +1,9 @@
 //! The configuration file of the `wamp-router` binary (TOML). `docs/router.toml` is an example
 //! with every key, each explained; a test parses it and checks that it sets every key.
 
+mod auth;
+mod scram;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -67,6 +70,11 @@ pub struct ListenerConfig {
     pub tls_cert: Option<PathBuf>,
     /// PEM private key file, to serve TLS.
     pub tls_key: Option<PathBuf>,
+    /// PEM file of the CAs whose client certificates the TLS listener asks for (authmethod
+    /// `tls`).
+    pub tls_client_ca: Option<PathBuf>,
+    /// Set cookies on WebSocket upgrades (cookie authentication).
+    pub cookies: Option<auth::CookieFileConfig>,
     /// Ping a session idle this long, in milliseconds (with `keepalive_timeout_ms`).
     pub keepalive_interval_ms: Option<u64>,
     /// Drop a pinged session that answers nothing within this long, in milliseconds.
@@ -105,6 +113,17 @@ pub struct RealmFileConfig {
     /// Topics that keep event history.
     #[serde(default)]
     pub event_history: Vec<HistoryFileRule>,
+    /// Accept authmethod `cookie` (with a listener that sets cookies).
+    pub cookie_auth: Option<bool>,
+    /// Principals known by their TLS client certificate.
+    #[serde(default)]
+    pub tls: Vec<auth::TlsFilePrincipal>,
+    /// Authmethods decided by procedures.
+    #[serde(default)]
+    pub dynamic: Vec<auth::DynamicFileAuth>,
+    /// Roles whose permissions procedures decide.
+    #[serde(default)]
+    pub authorizer: Vec<auth::AuthorizerFileConfig>,
 }
 
 /// Event history for a topic or pattern (see [`crate::HistoryRule`]).
@@ -257,6 +276,15 @@ impl ListenerConfig {
             }
             listener = listener.static_files(dir.clone());
         }
+        if let Some(cookies) = &self.cookies {
+            if self.protocol != "websocket" {
+                return Err(invalid("cookies need a websocket listener"));
+            }
+            listener = listener.cookies(cookies.config());
+        }
+        if self.tls_client_ca.is_some() && self.tls_cert.is_none() {
+            return Err(invalid("tls_client_ca needs tls_cert and tls_key"));
+        }
         if self.metrics == Some(true) {
             if self.protocol != "websocket" {
                 return Err(invalid("metrics need a websocket listener"));
@@ -311,7 +339,13 @@ impl ListenerConfig {
                 let read = |p: &PathBuf| {
                     std::fs::read(p).map_err(|e| invalid(&format!("{}: {e}", p.display())))
                 };
-                listener = listener.tls(crate::tls_config_from_pem(&read(cert)?, &read(key)?)?);
+                let config = match &self.tls_client_ca {
+                    None => crate::tls_config_from_pem(&read(cert)?, &read(key)?)?,
+                    Some(ca) => {
+                        crate::tls_config_with_client_auth(&read(cert)?, &read(key)?, &read(ca)?)?
+                    }
+                };
+                listener = listener.tls(config);
             }
             (None, None) => {}
             _ => return Err(invalid("tls_cert and tls_key go together")),
@@ -395,7 +429,11 @@ impl RealmFileConfig {
             });
             realm = realm.authenticator(auth);
         }
-        realm = crate::config_scram::add(realm, &self.scram)?;
+        realm = scram::add(realm, &self.scram)?;
+        realm = auth::add(realm, &self.tls, &self.dynamic, &self.authorizer)?;
+        if self.cookie_auth == Some(true) {
+            realm = realm.cookie_auth();
+        }
         for role in &self.role {
             realm = realm.role(role.clone());
         }
@@ -404,121 +442,4 @@ impl RealmFileConfig {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `docs/router.toml` parses, builds a router, and sets every key of the format (each
-    /// struct is taken apart field by field, so a new key fails here until the example has it).
-    #[test]
-    fn the_example_file_sets_every_key() {
-        let text = include_str!("../../docs/router.toml");
-        let config: FileConfig = toml::from_str(text).unwrap();
-        // The TLS listener's files are the reader's own: build without it.
-        let mut buildable = config.clone();
-        buildable.listeners.retain(|l| l.tls_cert.is_none());
-        buildable.builder().unwrap();
-        let FileConfig {
-            outbound_queue,
-            outbound_bytes,
-            handshake_timeout_ms,
-            shutdown_drain_ms,
-            log_format,
-            listeners,
-            realms,
-        } = &config;
-        assert!(outbound_queue.is_some() && outbound_bytes.is_some());
-        assert!(handshake_timeout_ms.is_some() && shutdown_drain_ms.is_some());
-        assert!(log_format.is_some());
-        for l in listeners {
-            let ListenerConfig {
-                protocol: _,
-                address,
-                unix,
-                max_message_size,
-                max_connections,
-                max_connections_per_ip,
-                message_rate,
-                message_burst,
-                static_dir,
-                metrics,
-                serializers,
-                tls_cert,
-                tls_key,
-                keepalive_interval_ms,
-                keepalive_timeout_ms,
-            } = l;
-            assert!(address.is_some() || unix.is_some());
-            assert_eq!(
-                keepalive_interval_ms.is_some(),
-                keepalive_timeout_ms.is_some()
-            );
-            assert_eq!(tls_cert.is_some(), tls_key.is_some());
-            let _ = (max_message_size, max_connections, serializers);
-            let _ = (
-                max_connections_per_ip,
-                message_rate,
-                message_burst,
-                static_dir,
-                metrics,
-            );
-        }
-        assert!(listeners.iter().any(|l| l.unix.is_some()));
-        assert!(listeners.iter().any(|l| l.tls_cert.is_some()));
-        assert!(listeners.iter().any(|l| l.max_message_size.is_some()
-            && l.max_connections.is_some()
-            && l.max_connections_per_ip.is_some()
-            && l.message_rate.is_some()
-            && l.message_burst.is_some()
-            && l.static_dir.is_some()
-            && l.metrics.is_some()
-            && l.serializers.is_some()
-            && l.keepalive_interval_ms.is_some()));
-        let r = &realms[0];
-        let RealmFileConfig {
-            name: _,
-            anonymous_role,
-            uri_check,
-            max_sessions,
-            request_ids,
-            ticket,
-            wampcra,
-            cryptosign,
-            scram,
-            role,
-            event_history,
-        } = r;
-        assert!(anonymous_role.is_some() && uri_check.is_some() && request_ids.is_some());
-        assert!(max_sessions.is_some());
-        assert!(event_history
-            .iter()
-            .any(|h| h.match_policy.is_some() && h.max_age_secs.is_some()));
-        assert!(!ticket.is_empty() && !cryptosign.is_empty() && role.len() >= 2);
-        assert!(wampcra
-            .iter()
-            .any(|p| p.salt.is_some() && p.iterations.is_some() && p.keylen.is_some()));
-        for p in scram {
-            let ScramFilePrincipal {
-                authid: _,
-                role: _,
-                flavor,
-                kdf,
-                iterations,
-                memory,
-                password,
-                salt,
-                stored_key,
-                server_key,
-            } = p;
-            let _ = (flavor, kdf, iterations, memory, password, salt);
-            assert_eq!(stored_key.is_some(), server_key.is_some());
-        }
-        assert!(scram.iter().any(|p| p.password.is_some()
-            && p.flavor.is_some()
-            && p.kdf.is_some()
-            && p.iterations.is_some()
-            && p.memory.is_some()));
-        assert!(scram
-            .iter()
-            .any(|p| p.stored_key.is_some() && p.salt.is_some()));
-    }
-}
+mod tests;
