@@ -23,6 +23,8 @@ struct Principal {
     salt: Option<String>,
     iterations: Option<u32>,
     keylen: Option<usize>,
+    /// For `cryptosign` (read with that cargo feature only).
+    #[cfg_attr(not(feature = "cryptosign"), allow(dead_code))]
     pubkey: Option<String>,
 }
 
