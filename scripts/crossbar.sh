@@ -5,7 +5,7 @@
 #   bash scripts/crossbar.sh stop
 #
 # WAMP_CROSSBAR_DIR (default /tmp/wamp-rs-crossbar) holds the node; its interop.json tells the tests
-# where each listener is. WAMP_CROSSBAR_PORT_BASE (default 18080) is the first of six ports.
+# where each listener is. WAMP_CROSSBAR_PORT_BASE (default 18080) is the first of seven ports.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"

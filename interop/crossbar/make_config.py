@@ -85,7 +85,30 @@ def make_tls(node):
     ca_path = os.path.join(node, "ca.crt")
     with open(ca_path, "wb") as f:
         f.write(ca.public_bytes(serialization.Encoding.PEM))
-    return ca_path
+    with open(os.path.join(cbdir, "ca.crt"), "wb") as f:
+        f.write(ca.public_bytes(serialization.Encoding.PEM))
+    # A client certificate of the same CA, for authmethod tls (the wss_cert transport).
+    client_key = ec.generate_private_key(ec.SECP256R1())
+    client = (x509.CertificateBuilder()
+              .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CLIENT_CERT_AUTHID)]))
+              .issuer_name(ca_name).public_key(client_key.public_key())
+              .serial_number(x509.random_serial_number())
+              .not_valid_before(now - datetime.timedelta(days=1))
+              .not_valid_after(now + datetime.timedelta(days=30))
+              .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+              .sign(ca_key, hashes.SHA256()))
+    with open(os.path.join(node, "client.key"), "wb") as f:
+        f.write(client_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption()))
+    with open(os.path.join(node, "client.crt"), "wb") as f:
+        f.write(client.public_bytes(serialization.Encoding.PEM))
+    # Crossbar names a certificate by its SHA-1 fingerprint, upper-case hex with colons.
+    sha1 = ":".join(f"{b:02X}" for b in client.fingerprint(hashes.SHA1()))
+    return ca_path, sha1
+
+
+# The authid the client certificate stands for on the wss_cert transport.
+CLIENT_CERT_AUTHID = "device-7"
 
 
 HISTORY_REALM = "history"
@@ -104,7 +127,7 @@ def main():
     node, base = os.path.abspath(sys.argv[1]), int(sys.argv[2])
     cbdir = os.path.join(node, ".crossbar")
     os.makedirs(cbdir, exist_ok=True)
-    ca_path = make_tls(node)
+    ca_path, client_sha1 = make_tls(node)
     sock = os.path.join(node, "rawsocket.sock")
     c = CREDS
     cs_pub = nacl.signing.SigningKey(bytes.fromhex(c["cryptosign"]["seed_hex"])).verify_key.encode().hex()
@@ -133,13 +156,21 @@ def main():
     anonymous = {"anonymous": {"type": "static", "role": "anonymous"}}
     tls = {"key": "server.key", "certificate": "server.crt"}
     loopback = {"type": "tcp", "interface": "127.0.0.1"}
-    ports = {name: base + i for i, name in enumerate(["ws", "ws_auth", "tcp", "wss", "tcps", "tcp_auth"])}
+    names = ["ws", "ws_auth", "tcp", "wss", "tcps", "tcp_auth", "wss_cert"]
+    ports = {name: base + i for i, name in enumerate(names)}
+    # Cookie authentication on ws_auth: Crossbar sets cbtid and, once a client authenticated on
+    # it, welcomes a HELLO that offers "cookie" as the same principal.
+    cookie_auth = dict(auth, cookie={})
+    # The client certificate's principal (authmethod tls), on a transport that requires one.
+    tls_auth = {"tls": {"type": "static", "principals": {
+        CLIENT_CERT_AUTHID: {"certificate-sha1": client_sha1, "role": "user"}}}}
+    tls_clients = dict(tls, ca_certificates=["ca.crt"])
     options = {"max_message_size": MAX}
     transports = [
         {"type": "websocket", "endpoint": dict(loopback, port=ports["ws"]), "serializers": SERIALIZERS,
          "auth": anonymous, "options": options},
         {"type": "websocket", "endpoint": dict(loopback, port=ports["ws_auth"]), "serializers": SERIALIZERS,
-         "auth": auth, "options": options},
+         "auth": cookie_auth, "cookie": {"store": {"type": "memory"}}, "options": options},
         {"type": "rawsocket", "endpoint": dict(loopback, port=ports["tcp"]), "serializers": SERIALIZERS,
          "auth": anonymous, "options": options},
         {"type": "rawsocket", "endpoint": {"type": "unix", "path": sock}, "serializers": SERIALIZERS,
@@ -150,6 +181,8 @@ def main():
          "auth": anonymous, "options": options},
         {"type": "rawsocket", "endpoint": dict(loopback, port=ports["tcp_auth"]), "serializers": SERIALIZERS,
          "auth": auth, "options": options},
+        {"type": "websocket", "endpoint": dict(loopback, port=ports["wss_cert"], tls=tls_clients),
+         "serializers": SERIALIZERS, "auth": tls_auth, "options": options},
     ]
     config = {
         "version": 2,
@@ -194,6 +227,10 @@ def main():
         "wss": f"wss://localhost:{ports['wss']}",
         "tcps": f"tcps://localhost:{ports['tcps']}",
         "ca": ca_path,
+        "wss_cert": f"wss://localhost:{ports['wss_cert']}",
+        "client_cert": os.path.join(node, "client.crt"),
+        "client_key": os.path.join(node, "client.key"),
+        "client_cert_authid": CLIENT_CERT_AUTHID,
         "ports": list(ports.values()),
     }
     with open(os.path.join(node, "interop.json"), "w") as f:

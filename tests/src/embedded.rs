@@ -6,9 +6,12 @@ use std::sync::Arc;
 use tempfile::TempDir;
 use wamp_core::auth::scram::ScramKdf;
 use wamp_core::auth::ScramFlavor;
-use wamp_router::auth::{CryptosignAuth, ScramAuth, TicketAuth, WampCraAuth};
+use wamp_router::auth::{CryptosignAuth, ScramAuth, TicketAuth, TlsAuth, WampCraAuth};
 use wamp_router::authorization::{Permission, Role};
-use wamp_router::{tls_config_from_pem, Listener, Protocol, RealmConfig, Router};
+use wamp_router::{
+    sha1_fingerprint, tls_config_from_pem, tls_config_with_client_auth, Listener, Protocol,
+    RealmConfig, Router,
+};
 
 use crate::{cred, credentials, Crossbar};
 
@@ -104,8 +107,30 @@ fn scram(flavor: ScramFlavor) -> ScramAuth {
         .expect("SCRAM keys")
 }
 
+/// The authid the embedded router's client certificate stands for (as the Crossbar node's).
+pub const CLIENT_CERT_AUTHID: &str = "device-7";
+
+/// The TLS of the embedded router: a certificate for `localhost`/`127.0.0.1` of a test CA, and
+/// a client certificate of that CA (authmethod `tls`).
+pub struct TestTls {
+    /// The server configuration (no client certificates asked).
+    pub server: Arc<rustls::ServerConfig>,
+    /// The server configuration that asks for client certificates of the CA.
+    pub server_with_clients: Arc<rustls::ServerConfig>,
+    /// The CA's PEM.
+    pub ca_pem: String,
+    /// The client certificate's PEM, its key's PEM, and its SHA-1 fingerprint.
+    pub client: (String, String, String),
+}
+
 /// A TLS server configuration for `localhost`/`127.0.0.1` and the PEM of the CA that signed it.
 pub fn test_tls() -> (Arc<rustls::ServerConfig>, String) {
+    let tls = test_tls_with_clients();
+    (tls.server, tls.ca_pem)
+}
+
+/// [`test_tls`], with client certificates.
+pub fn test_tls_with_clients() -> TestTls {
     use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -116,9 +141,27 @@ pub fn test_tls() -> (Arc<rustls::ServerConfig>, String) {
         .expect("leaf params")
         .signed_by(&leaf_key, &ca)
         .expect("leaf certificate");
-    let config = tls_config_from_pem(leaf.pem().as_bytes(), leaf_key.serialize_pem().as_bytes())
-        .expect("TLS configuration");
-    (config, ca.pem())
+    let client_key = KeyPair::generate().expect("client key");
+    let client = CertificateParams::new(vec![CLIENT_CERT_AUTHID.to_owned()])
+        .expect("client params")
+        .signed_by(&client_key, &ca)
+        .expect("client certificate");
+    let (cert, key) = (leaf.pem(), leaf_key.serialize_pem());
+    TestTls {
+        server: tls_config_from_pem(cert.as_bytes(), key.as_bytes()).expect("TLS configuration"),
+        server_with_clients: tls_config_with_client_auth(
+            cert.as_bytes(),
+            key.as_bytes(),
+            ca.pem().as_bytes(),
+        )
+        .expect("TLS configuration with clients"),
+        ca_pem: ca.pem(),
+        client: (
+            client.pem(),
+            client_key.serialize_pem(),
+            sha1_fingerprint(client.der()),
+        ),
+    }
 }
 
 /// Starts an embedded router with WebSocket, RawSocket TCP, RawSocket Unix and both TLS
@@ -126,16 +169,28 @@ pub fn test_tls() -> (Arc<rustls::ServerConfig>, String) {
 pub async fn embedded() -> Embedded {
     let dir = tempfile::tempdir().expect("temp dir");
     let socket = dir.path().join("router.sock");
-    let (tls, ca_pem) = test_tls();
+    let tls = test_tls_with_clients();
     let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, ca_pem).expect("write CA");
+    std::fs::write(&ca, &tls.ca_pem).expect("write CA");
+    let (client_pem, client_key_pem, client_sha1) = &tls.client;
+    let client_cert = dir.path().join("client.crt");
+    let client_key = dir.path().join("client.key");
+    std::fs::write(&client_cert, client_pem).expect("write the client certificate");
+    std::fs::write(&client_key, client_key_pem).expect("write the client key");
+    let realm = interop_realm().authenticator(TlsAuth::new().principal(
+        CLIENT_CERT_AUTHID,
+        client_sha1,
+        "user",
+    ));
+    let (server, with_clients) = (tls.server, tls.server_with_clients);
     let router = Router::builder()
-        .realm_config(interop_realm())
+        .realm_config(realm)
         .listener(Listener::websocket("127.0.0.1:0"))
         .listener(Listener::rawsocket("127.0.0.1:0"))
         .listener(Listener::unix(&socket))
-        .listener(Listener::websocket("127.0.0.1:0").tls(tls.clone()))
-        .listener(Listener::rawsocket("127.0.0.1:0").tls(tls))
+        .listener(Listener::websocket("127.0.0.1:0").tls(server.clone()))
+        .listener(Listener::rawsocket("127.0.0.1:0").tls(server))
+        .listener(Listener::websocket("127.0.0.1:0").tls(with_clients))
         .start()
         .await
         .expect("the embedded router starts");
@@ -156,6 +211,10 @@ pub async fn embedded() -> Embedded {
         wss: by_name(url(3)),
         tcps: by_name(url(4)),
         ca,
+        wss_cert: by_name(url(5)),
+        client_cert,
+        client_key,
+        client_cert_authid: CLIENT_CERT_AUTHID.to_owned(),
     };
     assert_eq!(router.url(Protocol::WebSocket), Some(endpoints.ws.as_str()));
     Embedded {

@@ -32,7 +32,7 @@ pub struct Crossbar {
     pub history_realm: String,
     /// Anonymous WebSocket.
     pub ws: String,
-    /// Authenticated WebSocket (ticket, wampcra, scram, cryptosign).
+    /// Authenticated WebSocket (ticket, wampcra, scram, cryptosign; cookies set and accepted).
     pub ws_auth: String,
     /// Anonymous RawSocket over TCP.
     pub tcp: String,
@@ -46,6 +46,14 @@ pub struct Crossbar {
     pub tcps: String,
     /// The test CA that signed the TLS certificate (PEM file).
     pub ca: PathBuf,
+    /// WebSocket over TLS that requires a client certificate (authmethod `tls`).
+    pub wss_cert: String,
+    /// The client certificate of the test CA that `wss_cert` knows (PEM file)...
+    pub client_cert: PathBuf,
+    /// ...its private key (PEM file)...
+    pub client_key: PathBuf,
+    /// ...and the authid it stands for.
+    pub client_cert_authid: String,
 }
 
 /// Whether the README's test command is running (peers are then required, not optional).

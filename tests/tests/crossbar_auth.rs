@@ -313,3 +313,72 @@ async fn tls_websocket_and_rawsocket_join_with_the_test_ca() {
         "{untrusted:?}"
     );
 }
+
+/// Crossbar.io's cookie authentication with our client's cookie jar: a ticket on the first
+/// connection binds the cookie Crossbar set, the cookie alone joins as the same principal
+/// (Crossbar says the original authmethod and `authprovider: "cookie"`, as `wamp-router` does).
+#[tokio::test]
+async fn crossbar_cookie_authentication_with_our_cookie_jar() {
+    trace();
+    let cb = require_crossbar!();
+    let jar = wamp_core::transport::CookieJar::new();
+    let host = cb.ws_auth.trim_start_matches("ws://").to_owned();
+    let authid = cred("ticket", "authid");
+    let first = Client::new(&cb.ws_auth, &cb.realm)
+        .cookie_jar(jar.clone())
+        .authid(&authid)
+        .ticket(cred("ticket", "ticket"))
+        .cookie_auth()
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(first.info().authmethod.as_deref(), Some("ticket"));
+    assert!(jar.get(&host, "cbtid").is_some(), "Crossbar set cbtid");
+    first.leave().await;
+    let again = Client::new(&cb.ws_auth, &cb.realm)
+        .cookie_jar(jar.clone())
+        .cookie_auth()
+        .connect()
+        .await
+        .unwrap();
+    let info = again.info();
+    assert_eq!(info.authid.as_deref(), Some(authid.as_str()));
+    assert_eq!(info.authmethod.as_deref(), Some("ticket"));
+    assert_eq!(info.authprovider.as_deref(), Some("cookie"));
+    again.leave().await;
+    // Without the jar there is nobody to be.
+    let stranger = Client::new(&cb.ws_auth, &cb.realm)
+        .cookie_auth()
+        .connect()
+        .await;
+    assert!(stranger.is_err(), "{stranger:?}");
+}
+
+/// Crossbar.io's TLS client-certificate authentication with our client's certificate.
+#[tokio::test]
+async fn crossbar_tls_certificate_authentication_with_our_client() {
+    trace();
+    let cb = require_crossbar!();
+    let tls = TlsConfig {
+        only_extra_roots: true,
+        ..Default::default()
+    }
+    .with_ca_pem(&std::fs::read(&cb.ca).unwrap())
+    .unwrap()
+    .client_certificate_pem(
+        &std::fs::read(&cb.client_cert).unwrap(),
+        &std::fs::read(&cb.client_key).unwrap(),
+    )
+    .unwrap();
+    let session = Client::new(&cb.wss_cert, &cb.realm)
+        .tls(tls)
+        .tls_auth()
+        .connect()
+        .await
+        .unwrap();
+    let info = session.info();
+    assert_eq!(info.authid.as_deref(), Some(cb.client_cert_authid.as_str()));
+    assert_eq!(info.authmethod.as_deref(), Some("tls"));
+    assert_eq!(info.authrole.as_deref(), Some("user"));
+    session.leave().await;
+}
