@@ -63,13 +63,14 @@
 
 pub mod auth;
 pub mod authorization;
+mod cache;
+mod calls;
 #[doc = include_str!("../../docs/router.md")]
 pub mod guide {}
 #[cfg(feature = "config")]
 pub mod config;
 mod connection;
 pub mod cookies;
-mod dynamic;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -80,6 +81,7 @@ mod matching;
 pub mod metrics;
 mod realm;
 mod router;
+mod service;
 mod shared;
 mod timestamp;
 #[cfg(feature = "tls")]

@@ -115,7 +115,8 @@ impl RouterBuilder {
         }
         let metrics = (self.metrics || self.listeners.iter().any(Listener::serves_metrics))
             .then(|| Arc::new(Metrics::new(realms.keys().map(String::as_str))));
-        let shared = Arc::new(Shared {
+        let shared = Arc::new_cyclic(|me| Shared {
+            me: me.clone(),
             realms,
             metrics,
             services: Default::default(),

@@ -4,13 +4,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::calls::ServiceSessions;
 use crate::cookies::CookieStore;
-use crate::dynamic::ServiceSessions;
 use crate::metrics::Metrics;
 use crate::realm::Realm;
 
 /// What every connection task shares.
 pub(crate) struct Shared {
+    /// Itself, for the router's own sessions ([`crate::service`]).
+    pub(crate) me: std::sync::Weak<Shared>,
     pub(crate) realms: HashMap<String, Arc<Realm>>,
     pub(crate) outbound_queue: usize,
     pub(crate) outbound_bytes: usize,

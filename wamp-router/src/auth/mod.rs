@@ -46,6 +46,7 @@ mod anonymous;
 mod cra;
 #[cfg(feature = "cryptosign")]
 mod cryptosign;
+mod dynamic;
 #[cfg(feature = "scram")]
 mod scram;
 mod ticket;
@@ -59,13 +60,14 @@ use wamp_core::message::uris;
 use wamp_core::message::Authenticate;
 use wamp_core::{Dict, Id};
 
-pub use crate::dynamic::{
-    Cache, CallFailure, DynamicAuth, DynamicAuthorizer, RouterCalls, ROUTER_AUTHID,
-};
+pub use crate::authorization::DynamicAuthorizer;
+pub use crate::cache::Cache;
+pub use crate::calls::{CallFailure, RouterCalls, ROUTER_AUTHID};
 pub use anonymous::Anonymous;
 pub use cra::WampCraAuth;
 #[cfg(feature = "cryptosign")]
 pub use cryptosign::CryptosignAuth;
+pub use dynamic::DynamicAuth;
 #[cfg(feature = "scram")]
 pub use scram::{ScramAuth, ScramPrincipal};
 pub use ticket::TicketAuth;

@@ -75,7 +75,7 @@ pub(crate) async fn serve(
     serve_as(shared, transport, transport_info, rate, false).await;
 }
 
-/// Serves the router's own in-process session ([`crate::dynamic::RouterCalls`]): joined
+/// Serves the router's own in-process session ([`crate::calls::RouterCalls`]): joined
 /// without authentication, as `wamp-router`, allowed everything.
 pub(crate) async fn serve_service(shared: Arc<Shared>, transport: BoxTransport, info: Dict) {
     serve_as(shared, transport, info, None, true).await;

@@ -7,8 +7,8 @@ use wamp_core::uri::UriCheck;
 
 use super::history::HistoryRule;
 use crate::auth::{Anonymous, Authenticator};
+use crate::authorization::DynamicAuthorizer;
 use crate::authorization::Role;
-use crate::dynamic::DynamicAuthorizer;
 
 /// The configuration of one realm: how clients authenticate and what each role may do.
 #[derive(Clone)]

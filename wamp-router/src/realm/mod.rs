@@ -22,7 +22,7 @@ use wamp_core::uri;
 use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 
 use crate::authorization::Action;
-use crate::dynamic::{Authorize, Decision, Verdict};
+use crate::authorization::{Authorize, Decision, Verdict};
 pub(crate) use config::Access;
 pub use config::{RealmConfig, RequestIds};
 pub use history::HistoryRule;

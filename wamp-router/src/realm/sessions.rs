@@ -103,7 +103,7 @@ pub(crate) struct SessionEntry {
     last_request: Id,
     /// What to publish when the session ends (Testament Meta API).
     pub(crate) testaments: Testaments,
-    /// The router's own session ([`crate::dynamic::RouterCalls`]): allowed everything.
+    /// The router's own session ([`crate::calls::RouterCalls`]): allowed everything.
     pub(crate) service: bool,
 }
 

@@ -1,4 +1,7 @@
-//! [`DynamicAuth`]: a procedure says who a joining client is.
+//! [`DynamicAuth`]: a procedure that a trusted session registers says who a joining client is,
+//! as Crossbar.io's dynamic authenticators do (the spec leaves dynamic authentication
+//! unwritten: "Write me"; the signature is Crossbar.io's, so a Crossbar authenticator serves
+//! this router too). The router calls it itself ([`RouterCalls`](crate::calls::RouterCalls)).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,8 +13,9 @@ use wamp_core::message::uris;
 use wamp_core::value::dict_to_value;
 use wamp_core::{Arguments, Dict, Value};
 
-use super::{Cache, CallFailure};
-use crate::auth::{AuthDenied, Authenticator, HelloInfo, Identity, Step, WampCraAuth};
+use super::{AuthDenied, Authenticator, HelloInfo, Identity, Step, WampCraAuth};
+use crate::cache::Cache;
+use crate::calls::CallFailure;
 
 /// What an authenticator procedure answered about a client.
 #[derive(Debug, Clone, Default)]
@@ -287,7 +291,7 @@ impl Authenticator for DynamicAuth {
                 }
                 "wampcra" => {
                     let principal = inner.principal(hello, None).await?;
-                    let authid = crate::auth::required_authid(hello)?;
+                    let authid = super::required_authid(hello)?;
                     let role = inner.role(&principal)?;
                     let secret = principal
                         .secret
@@ -318,7 +322,7 @@ impl Authenticator for DynamicAuth {
                         .pubkey
                         .clone()
                         .ok_or_else(|| AuthDenied::failed("the authenticator gave no pubkey"))?;
-                    let auth = crate::auth::CryptosignAuth::new().principal(
+                    let auth = super::CryptosignAuth::new().principal(
                         authid,
                         &pubkey,
                         inner.role(&principal)?,

@@ -1,5 +1,7 @@
-//! [`DynamicAuthorizer`]: a procedure says whether a session may call, register, publish or
-//! subscribe.
+//! [`DynamicAuthorizer`]: a procedure that a trusted session registers says whether a session
+//! may call, register, publish or subscribe, as Crossbar.io's dynamic authorizers do (the spec
+//! defines no authorizer API; the signature is Crossbar.io's). The router calls it itself
+//! ([`RouterCalls`](crate::calls::RouterCalls)).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,8 +9,9 @@ use std::time::Duration;
 use wamp_core::value::dict_to_value;
 use wamp_core::{Dict, Value};
 
-use super::{Cache, RouterCalls};
-use crate::authorization::Action;
+use super::Action;
+use crate::cache::Cache;
+use crate::calls::RouterCalls;
 
 /// Authorization by a WAMP procedure (Crossbar.io's dynamic authorizer), for the sessions of
 /// one role ([`RealmConfig::authorizer`](crate::RealmConfig::authorizer)).
@@ -47,7 +50,7 @@ pub(crate) struct Verdict {
     pub(crate) decision: Decision,
 }
 
-/// A request a dynamic authorizer decides (what [`crate::realm`] finds in a message).
+/// A request a dynamic authorizer decides (what the realm finds in a message).
 pub(crate) struct Authorize {
     pub(crate) authorizer: Arc<DynamicAuthorizer>,
     /// The session's meta details.

@@ -6,7 +6,12 @@
 //! checked with the pattern string itself (so `com.app.` with `match: prefix` needs a permission
 //! covering `com.app.`).
 
+mod dynamic;
+
 use serde::Deserialize;
+
+pub use dynamic::DynamicAuthorizer;
+pub(crate) use dynamic::{Authorize, Decision, Verdict};
 
 /// What a session asks to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
