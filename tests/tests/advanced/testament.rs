@@ -124,33 +124,53 @@ async fn keepalive_router() -> wamp_router::Router {
             wamp_router::Listener::websocket("127.0.0.1:0")
                 .keepalive(Duration::from_millis(100), Duration::from_millis(200)),
         )
+        .listener(
+            wamp_router::Listener::rawsocket("127.0.0.1:0")
+                .keepalive(Duration::from_millis(100), Duration::from_millis(200)),
+        )
         .start()
         .await
         .unwrap()
 }
 
-/// The `host:port` of the router's listener.
-fn address(router: &wamp_router::Router) -> String {
-    router.endpoints()[0].addr.unwrap().to_string()
+/// The `host:port` of the router's listener number `n` (0: WebSocket, 1: RawSocket).
+fn address(router: &wamp_router::Router, n: usize) -> String {
+    router.endpoints()[n].addr.unwrap().to_string()
 }
 
-/// A peer that vanishes without closing its connection is dropped by the router's keepalive,
-/// and its testament is published.
+/// A peer that vanishes without closing its connection is dropped by the router's keepalive
+/// (a WebSocket ping, a RawSocket PING, unanswered): its registration and subscription are
+/// removed and its testament is published.
 #[tokio::test]
 async fn a_session_the_keepalive_drops_has_its_testament_published() {
     let router = keepalive_router().await;
     let url = router.url(Protocol::WebSocket).unwrap().to_owned();
     let watcher = Client::new(&url, "realm1").connect().await.unwrap();
     let mut events = watcher.subscribe("com.app.will").await.unwrap();
-    let proxy = Proxy::start(&address(&router)).await;
-    let session = Client::new(format!("ws://{}", proxy.addr()), "realm1")
-        .no_keepalive()
-        .connect()
-        .await
-        .unwrap();
-    add(&session, "vanished", TestamentScope::Destroyed).await;
-    proxy.set_mode(Mode::Freeze);
-    assert_eq!(next_word(&mut events).await, "vanished");
+    for (n, scheme) in [(0, "ws"), (1, "tcp")] {
+        let proxy = Proxy::start(&address(&router, n)).await;
+        let session = Client::new(format!("{scheme}://{}", proxy.addr()), "realm1")
+            .no_keepalive()
+            .connect()
+            .await
+            .unwrap();
+        let echo = |inv: wamp_core::session::Invocation| async move { Ok(inv.arguments) };
+        session.register("com.app.echo", echo).await.unwrap().keep();
+        let _topic = session.subscribe("com.app.topic").await.unwrap();
+        add(&session, "vanished", TestamentScope::Destroyed).await;
+        let before = router.stats("realm1").unwrap();
+        assert_eq!((before.sessions, before.registrations), (2, 1), "{scheme}");
+        proxy.set_mode(Mode::Freeze);
+        assert_eq!(next_word(&mut events).await, "vanished", "{scheme}");
+        let after = router.stats("realm1").unwrap();
+        assert_eq!(
+            (after.sessions, after.registrations, after.subscriptions),
+            (1, 0, 1),
+            "{scheme}: only the watcher and its subscription are left"
+        );
+        let gone = watcher.call("com.app.echo").await.unwrap_err();
+        assert!(gone.to_string().contains("no_such_procedure"), "{gone}");
+    }
     // The watcher, which answers pings, is still there.
     assert!(watcher.state().borrow().is_joined());
 }
@@ -163,7 +183,7 @@ async fn the_client_builder_testament_is_added_again_after_a_reconnect() {
     let url = router.url(Protocol::WebSocket).unwrap().to_owned();
     let watcher = Client::new(&url, "realm1").connect().await.unwrap();
     let mut events = watcher.subscribe("com.app.will").await.unwrap();
-    let proxy = Proxy::start(&address(&router)).await;
+    let proxy = Proxy::start(&address(&router, 0)).await;
     let will = Testament::new("com.app.will").args(&("gone",)).unwrap();
     let session = Client::new(format!("ws://{}", proxy.addr()), "realm1")
         .testament(will)
