@@ -373,3 +373,35 @@ async fn a_realm_can_accept_request_ids_in_any_order() {
         assert!(matches!(c.recv().await, Some(Message::Result(r)) if r.request == request));
     }
 }
+
+/// RFC 7692: a server may decline permessage-deflate. tungstenite 0.30 (our WebSocket crate)
+/// has no compression, so the router answers an offer (autobahn-js's `ws` makes one by default)
+/// without the extension, and the session runs uncompressed.
+#[tokio::test]
+async fn a_permessage_deflate_offer_is_declined_and_the_session_runs() {
+    use futures::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+    use tokio_tungstenite::tungstenite::Message as Frame;
+    let router = router().await;
+    let url = router.url(wamp_router::Protocol::WebSocket).unwrap();
+    let mut request = url.into_client_request().unwrap();
+    let headers = request.headers_mut();
+    headers.insert("Sec-WebSocket-Protocol", "wamp.2.json".parse().unwrap());
+    headers.insert(
+        "Sec-WebSocket-Extensions",
+        "permessage-deflate; client_max_window_bits"
+            .parse()
+            .unwrap(),
+    );
+    let (mut ws, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+    assert!(
+        response.headers().get("Sec-WebSocket-Extensions").is_none(),
+        "no extension accepted"
+    );
+    let hello = r#"[1,"realm1",{"roles":{"caller":{}}}]"#;
+    ws.send(Frame::Text(hello.into())).await.unwrap();
+    match ws.next().await {
+        Some(Ok(Frame::Text(welcome))) => assert!(welcome.starts_with("[2,"), "{welcome}"),
+        other => panic!("expected WELCOME, got {other:?}"),
+    }
+}
