@@ -158,7 +158,7 @@ where
             Some(first) => vec![encode(&first)?],
             None => Vec::new(),
         };
-        let start = super::build_call(session, procedure, one(first), options);
+        let start = super::calling::build_call(session, procedure, one(first), options);
         let mut call = start.progressive().await.map_err(failed)?;
         let mut unsent = None;
         while let Some(next) = items.next().await {
@@ -178,7 +178,7 @@ where
         while let Some(next) = items.next().await {
             all.push(encode(&next)?);
         }
-        super::build_call(session, procedure, one(all), options)
+        super::calling::build_call(session, procedure, one(all), options)
             .await
             .map_err(failed)?
     };

@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use tower::util::{BoxCloneSyncService, ServiceExt as _};
 use tower::{BoxError, Layer, Service};
 
-use crate::__private::{call_waiting, CallOptions};
+use crate::__private::calling::{call_waiting, CallOptions};
 use crate::error::Error;
 use crate::message::Arguments;
 use crate::session::{CallResult, CallStream, Session};
