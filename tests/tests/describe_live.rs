@@ -1,7 +1,9 @@
 //! Descriptions served live: a service registered through the generated glue answers
 //! `<prefix>.describe` with its document, and `wamp-codegen fetch` reads it back; through the
 //! embedded router and through Crossbar, which must also accept the `_description` and
-//! `_interface` REGISTER options (implementation-specific keys by the spec's rule).
+//! `_interface` REGISTER options (implementation-specific keys by the spec's rule). Through
+//! the embedded router, the spec's `wamp.reflection.*` procedures describe what is registered;
+//! `wamp-codegen fetch --all` gets every described service of a realm through both.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -70,6 +72,33 @@ async fn served_and_fetched(cb: &Crossbar) {
     .unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout), golden);
 
+    // Every described service of the realm: through reflection (the embedded router) or the
+    // registration meta API (Crossbar, which has no reflection). Other tests may have services
+    // of their own on the shared realm: ours is among them.
+    let all = wamp_codegen::fetch::fetch_all(&caller).await.unwrap();
+    assert!(all.services.contains(&expected.services[0]), "{all:?}");
+    let output = tokio::process::Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "wamp-codegen",
+            "--",
+            "fetch",
+            "--all",
+        ])
+        .args(["--url", &cb.ws, "--realm", &cb.realm])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = Document::from_json(&String::from_utf8_lossy(&output.stdout)).unwrap();
+    assert!(printed.services.contains(&expected.services[0]));
+
     // A service that is gone answers no description: a clear error.
     service.unregister().await.unwrap();
     let e = wamp_codegen::fetch::fetch(&caller, "com.typed.calc")
@@ -82,8 +111,82 @@ async fn served_and_fetched(cb: &Crossbar) {
     assert!(!e.to_string().contains("no_such_procedure"), "{e}");
 }
 
+/// The spec's reflection procedures, answered by `wamp-router` from the descriptions of the
+/// services registered now.
+async fn reflected(cb: &Crossbar) {
+    let caller = anonymous(cb).await;
+    let features = caller.info().details.get("roles").cloned();
+    let announced = format!("{features:?}");
+    assert!(announced.contains("reflection"), "{announced}");
+    let list = |procedure: &'static str| {
+        let caller = caller.clone();
+        async move {
+            let result = caller.call(procedure).await.unwrap();
+            result.value::<Vec<String>>().unwrap()
+        }
+    };
+    assert!(list("wamp.reflection.procedure.list").await.is_empty());
+    let callee = anonymous(cb).await;
+    let service = Calc::named("reflected").serve(&callee).await.unwrap();
+    let procedures = list("wamp.reflection.procedure.list").await;
+    assert!(
+        procedures.contains(&"com.typed.calc.add".to_owned()),
+        "{procedures:?}"
+    );
+    assert!(procedures.windows(2).all(|w| w[0] < w[1]), "sorted");
+    let topics = list("wamp.reflection.topic.list").await;
+    assert!(
+        topics.contains(&"com.typed.calc.computed".to_owned()),
+        "{topics:?}"
+    );
+    let errors = list("wamp.reflection.error.list").await;
+    assert!(
+        errors.contains(&"com.typed.error.overflow".to_owned()),
+        "{errors:?}"
+    );
+
+    let describe = |procedure: &'static str, uri: &'static str| {
+        let caller = caller.clone();
+        async move {
+            let result = caller.call(procedure).args(&(uri,)).await?;
+            Ok::<serde_json::Value, wamp_core::Error>(result.value().unwrap())
+        }
+    };
+    let add = describe("wamp.reflection.procedure.describe", "com.typed.calc.add")
+        .await
+        .unwrap();
+    let expected = CalculatorClient::description();
+    assert_eq!(add["service"], expected.name.as_str());
+    assert_eq!(add["interface"], "com.typed.calc.describe");
+    let described = serde_json::to_value(expected.procedure("add").unwrap()).unwrap();
+    assert_eq!(add["procedure"], described);
+    let computed = describe("wamp.reflection.topic.describe", "com.typed.calc.computed")
+        .await
+        .unwrap();
+    assert_eq!(computed["topic"]["uri"], "com.typed.calc.computed");
+    assert!(computed["$defs"].is_object());
+    let overflow = describe("wamp.reflection.error.describe", "com.typed.error.overflow")
+        .await
+        .unwrap();
+    assert_eq!(overflow["error"]["uri"], "com.typed.error.overflow");
+    let unknown = describe("wamp.reflection.procedure.describe", "com.typed.nothing")
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.wamp().unwrap().uri, "wamp.error.invalid_argument");
+
+    // Gone with the service.
+    service.unregister().await.unwrap();
+    assert!(list("wamp.reflection.procedure.list").await.is_empty());
+}
+
 mod embedded {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reflection_describes_what_is_registered() {
+        let routed = wamp_tests::target(Target::Embedded).await.unwrap();
+        bounded(reflected(&routed.endpoints)).await;
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn describe_is_served_and_fetched() {

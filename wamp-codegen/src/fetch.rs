@@ -95,3 +95,82 @@ pub async fn fetch(session: &Session, prefix: &str) -> Result<Document, FetchErr
         message: e.to_string(),
     })
 }
+
+/// A procedure of the router's, answering `args[0]` as `T`.
+async fn meta<T: serde::de::DeserializeOwned>(
+    session: &Session,
+    procedure: &str,
+    args: Vec<wamp_core::Value>,
+) -> Result<T, FetchError> {
+    let call_error = |source| FetchError::Call {
+        procedure: procedure.to_owned(),
+        source,
+    };
+    let result = session
+        .call(procedure)
+        .arguments(wamp_core::Arguments::new(args, Default::default()))
+        .timeout(Duration::from_secs(10))
+        .await
+        .map_err(call_error)?;
+    result.value().map_err(|e| FetchError::Answer {
+        procedure: procedure.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// The describe procedures registered on the realm: through the router's reflection
+/// (`wamp.reflection.procedure.list` and `.describe`, whose answers name each procedure's
+/// describe procedure) where the router announces it, else through the registration meta API
+/// (`wamp.registration.list` and `.get`: every exact registration named `*.describe`).
+async fn describe_procedures(session: &Session) -> Result<Vec<String>, FetchError> {
+    use std::collections::BTreeSet;
+    use wamp_core::message::keys::reflection as k;
+    use wamp_core::message::{Feature, Role};
+    let text = |uri: &str| wamp_core::Value::Text(uri.to_owned());
+    let mut found = BTreeSet::new();
+    if session.info().router_has(Role::Dealer, Feature::Reflection) {
+        let procedures: Vec<String> = meta(session, k::PROCEDURE_LIST, Vec::new()).await?;
+        for uri in procedures {
+            let described: serde_json::Value =
+                meta(session, k::PROCEDURE_DESCRIBE, vec![text(&uri)]).await?;
+            if let Some(interface) = described.get(k::INTERFACE).and_then(|i| i.as_str()) {
+                found.insert(interface.to_owned());
+            }
+        }
+    } else {
+        let meta = wamp_core::meta::RegistrationMetaClient::new(session.clone());
+        let failed = |procedure: &str, message: String| FetchError::Answer {
+            procedure: procedure.to_owned(),
+            message,
+        };
+        let lists = meta.list().await;
+        let lists = lists.map_err(|e| failed("wamp.registration.list", e.to_string()))?;
+        for id in lists.exact {
+            let entry = meta.get(id).await;
+            let entry = entry.map_err(|e| failed("wamp.registration.get", e.to_string()))?;
+            if entry.uri.ends_with(&format!(".{DESCRIBE_SUFFIX}")) {
+                found.insert(entry.uri);
+            }
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
+/// Every described service of the realm, in one document (sorted by prefix): each describe
+/// procedure registered (see [`describe_procedures`]) is called, and an answer that is not a
+/// description is skipped with a warning on stderr.
+pub async fn fetch_all(session: &Session) -> Result<Document, FetchError> {
+    let mut services = Vec::new();
+    for procedure in describe_procedures(session).await? {
+        let prefix = procedure
+            .strip_suffix(&format!(".{DESCRIBE_SUFFIX}"))
+            .unwrap_or(&procedure);
+        match fetch(session, prefix).await {
+            Ok(document) => services.extend(document.services),
+            Err(e) => eprintln!("warning: {procedure} skipped: {e}"),
+        }
+    }
+    services.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+    services.dedup_by(|a, b| a.prefix == b.prefix && a.name == b.name);
+    Ok(Document::new(services))
+}

@@ -20,7 +20,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Fetch a service's description from a running router by calling `<service>.describe`.
+    /// Fetch a service's description from a running router by calling `<service>.describe`,
+    /// or, with --all, every described service of the realm (found through the router's
+    /// `wamp.reflection.*` where it has them, else through the registration meta API).
     Fetch {
         /// Router URL: ws://host:port (WebSocket), wss:// (over TLS), tcp://host:port (RawSocket),
         /// tcps:// (RawSocket over TLS) or unix:///path (RawSocket over a Unix socket).
@@ -30,8 +32,11 @@ enum Command {
         #[arg(long)]
         realm: String,
         /// The service's URI prefix, e.g. `com.app`.
+        #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+        service: Option<String>,
+        /// Every described service of the realm, in one document.
         #[arg(long)]
-        service: String,
+        all: bool,
         /// authid for ticket or WAMP-CRA authentication.
         #[arg(long, requires = "auth")]
         authid: Option<String>,
@@ -145,6 +150,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             url,
             realm,
             service,
+            all,
             authid,
             ticket,
             secret,
@@ -162,7 +168,10 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 .build()?;
             let document = runtime.block_on(async {
                 let session = target.connect().await?;
-                let document = fetch::fetch(&session, &service).await;
+                let document = match (&service, all) {
+                    (Some(service), false) => fetch::fetch(&session, service).await,
+                    _ => fetch::fetch_all(&session).await,
+                };
                 session.leave().await;
                 document
             })?;

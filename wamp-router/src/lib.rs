@@ -42,8 +42,8 @@
 //!
 //! | role | features |
 //! |---|---|
-//! | dealer | exact, prefix and wildcard registrations (the spec's precedence); shared registrations (single, roundrobin, random, first, last); progressive call results and invocations; call canceling (skip, kill, killnowait); call timeout (enforced, or forwarded with `forward_timeout`); caller identification; registration revocation; session and registration meta API |
-//! | broker | exact, prefix and wildcard subscriptions; subscriber black/white listing by session, authid and authrole; publisher exclusion; publisher identification; acknowledgement; event retention; subscription revocation; session and subscription meta API |
+//! | dealer | exact, prefix and wildcard registrations (the spec's precedence); shared registrations (single, roundrobin, random, first, last); progressive call results and invocations; call canceling (skip, kill, killnowait); call timeout (enforced, or forwarded with `forward_timeout`); caller identification; registration revocation; session and registration meta API; reflection (`wamp.reflection.*`) |
+//! | broker | exact, prefix and wildcard subscriptions; subscriber black/white listing by session, authid and authrole; publisher exclusion; publisher identification; acknowledgement; event retention; subscription revocation; session and subscription meta API; reflection |
 
 //!
 //! Cargo features, all on by default (each builds alone too; CI checks each):

@@ -125,6 +125,9 @@ impl RouterBuilder {
             outbound_bytes: self.outbound_bytes,
             handshake_timeout: self.handshake_timeout,
         });
+        for realm in shared.realms.values() {
+            realm.attach(crate::calls::RouterCalls::new(&shared));
+        }
         let (stop, stopped) = watch::channel(false);
         let mut bound = Vec::new();
         for l in self.listeners {

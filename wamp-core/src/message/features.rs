@@ -123,6 +123,8 @@ features! {
     PublicationTrustlevels = "publication_trustlevels" by [Subscriber, Broker],
     /// `SUBSCRIBE.Options.match`.
     PatternBasedSubscription = "pattern_based_subscription" by [Subscriber, Broker],
+    /// `wamp.reflection.*`: what is registered and published, described (a sketch in the spec).
+    Reflection = "reflection" by [Dealer, Broker],
     /// `wamp.subscription.get_events`.
     EventHistory = "event_history" by [Broker],
     /// `PUBLISH.Options.retain`, `SUBSCRIBE.Options.get_retained`.

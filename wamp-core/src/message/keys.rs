@@ -178,3 +178,34 @@ pub mod trace {
     /// The W3C `tracestate`: vendor entries, passed on unchanged.
     pub const TRACESTATE: &str = "_tracestate";
 }
+
+/// Reflection, `wamp.reflection.*` (wamp-proto `rfc/text/advanced/interface_reflection.md`, a
+/// sketch: the names are the spec's, the answers `wamp-router`'s).
+pub mod reflection {
+    /// The common prefix of the procedures.
+    pub const PREFIX: &str = "wamp.reflection.";
+    /// The described procedures' URIs.
+    pub const PROCEDURE_LIST: &str = "wamp.reflection.procedure.list";
+    /// One procedure's description.
+    pub const PROCEDURE_DESCRIBE: &str = "wamp.reflection.procedure.describe";
+    /// The described topics' URIs.
+    pub const TOPIC_LIST: &str = "wamp.reflection.topic.list";
+    /// One topic's description.
+    pub const TOPIC_DESCRIBE: &str = "wamp.reflection.topic.describe";
+    /// The described error URIs.
+    pub const ERROR_LIST: &str = "wamp.reflection.error.list";
+    /// One error's description.
+    pub const ERROR_DESCRIBE: &str = "wamp.reflection.error.describe";
+    /// A describe answer: the service's name.
+    pub const SERVICE: &str = "service";
+    /// A describe answer: the service's describe procedure.
+    pub const INTERFACE: &str = "interface";
+    /// A describe answer: a procedure's description.
+    pub const PROCEDURE: &str = "procedure";
+    /// A describe answer: a topic's description.
+    pub const TOPIC: &str = "topic";
+    /// A describe answer: an error's description.
+    pub const ERROR: &str = "error";
+    /// A describe answer: the named types the schemas refer to.
+    pub const DEFS: &str = "$defs";
+}

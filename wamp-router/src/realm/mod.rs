@@ -11,10 +11,11 @@ mod history;
 mod membership;
 mod meta;
 pub(crate) mod options;
+mod reflection;
 mod sessions;
 mod testament;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 use rand::Rng as _;
 use wamp_core::message::{code, keys, uris, Dialect, Error as ErrorMessage, Payload};
@@ -23,6 +24,7 @@ use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 
 use crate::authorization::Action;
 use crate::authorization::{Authorize, Decision, Verdict};
+use crate::calls::RouterCalls;
 pub(crate) use config::Access;
 pub use config::{RealmConfig, RequestIds};
 pub use history::HistoryRule;
@@ -81,6 +83,8 @@ struct State {
     verdict: Option<Verdict>,
     /// Authenticators, roles and authorizers (replaced by a reload).
     access: Arc<Access>,
+    /// The describe procedures REGISTERs named (reflection).
+    interfaces: reflection::Interfaces,
 }
 
 /// Counts of what a realm holds, for monitoring and tests.
@@ -108,6 +112,8 @@ pub(crate) struct Realm {
     pub(crate) config: RealmConfig,
     state: Mutex<State>,
     me: Weak<Realm>,
+    /// The router's own calls (reflection), once the router runs.
+    calls: OnceLock<RouterCalls>,
 }
 
 const RESERVED_PREFIX: &str = "wamp.";
@@ -125,7 +131,9 @@ impl Realm {
                 draining: false,
                 verdict: None,
                 access,
+                interfaces: Default::default(),
             }),
+            calls: OnceLock::new(),
             me: me.clone(),
         })
     }
@@ -311,6 +319,16 @@ impl Realm {
         })
     }
 
+    /// Gives the realm the router's own calls (for reflection).
+    pub(crate) fn attach(&self, calls: RouterCalls) {
+        let _ = self.calls.set(calls);
+    }
+
+    /// Queues `message` for `session`.
+    pub(crate) fn send(&self, session: Id, message: Message) {
+        self.lock().sessions.send(session, message);
+    }
+
     /// Who may join and what each role may do, now.
     pub(crate) fn access(&self) -> Arc<Access> {
         self.lock().access.clone()
@@ -433,6 +451,8 @@ impl Realm {
                     };
                     let reply = history::answer(&mut state, session, &call, may);
                     state.sessions.send(session, reply);
+                } else if call.procedure.starts_with(reflection::PREFIX) {
+                    reflection::start(self, &mut state, session, call);
                 } else if call.procedure.starts_with(RESERVED_PREFIX) {
                     meta::call(&mut state, &mut meta, session, call);
                 } else {
@@ -456,8 +476,12 @@ impl Realm {
                     state.sessions.send(session, reply);
                 } else {
                     let State {
-                        sessions, dealer, ..
+                        sessions,
+                        dealer,
+                        interfaces,
+                        ..
                     } = &mut *state;
+                    interfaces.note(&reg.options);
                     dealer.register(sessions, &mut meta, session, reg)?;
                 }
             }
