@@ -147,6 +147,9 @@ class Peer(ApplicationSession):
             elif role == "typed_caller":
                 say("RESULT", json.dumps(await self.typed_caller(name)))
                 self.leave()
+            elif role == "invalid_caller":
+                say("RESULT", json.dumps(await self.invalid_caller(name)))
+                self.leave()
             elif role == "captures":
                 say("RESULT", json.dumps(await self.captures(name)))
                 self.leave()
@@ -258,6 +261,26 @@ class Peer(ApplicationSession):
         final = await self.call(f"{prefix}.count", 4, options=CallOptions(on_progress=lambda i: seen.append(i)))
         out["progress"] = {"seen": seen, "final": final}
         out["collected"] = await self.call(f"{prefix}.count", 3)
+        return out
+
+    async def invalid_caller(self, prefix):
+        """Calls and publishes to the Rust typed service `wamp_tests::typed::Calculator` under
+        `prefix` with payloads its description refuses, then with a good one: for a router that
+        validates payloads."""
+        out = {}
+
+        async def refused(key, call):
+            try:
+                await call
+                out[key] = None
+            except ApplicationError as e:
+                out[key] = {"uri": e.error, "args": list(e.args)}
+
+        await refused("add", self.call(f"{prefix}.add", "two", 3))
+        await refused("divide", self.call(f"{prefix}.divide", dividend="x", divisor=2))
+        await refused("computed", self.publish(f"{prefix}.computed", a="one", b=2, sum=3,
+                                               options=PublishOptions(acknowledge=True)))
+        out["good"] = await self.call(f"{prefix}.add", 2, 3)
         return out
 
     async def captures(self, prefix):

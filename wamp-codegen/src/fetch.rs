@@ -157,7 +157,7 @@ async fn describe_procedures(session: &Session) -> Result<Vec<String>, FetchErro
 }
 
 /// Every described service of the realm, in one document (sorted by prefix): each describe
-/// procedure registered (see [`describe_procedures`]) is called, and an answer that is not a
+/// procedure registered (through reflection, else the registration meta API) is called, and an answer that is not a
 /// description is skipped with a warning on stderr.
 pub async fn fetch_all(session: &Session) -> Result<Document, FetchError> {
     let mut services = Vec::new();

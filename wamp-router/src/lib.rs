@@ -90,7 +90,9 @@ mod tls;
 pub use cookies::CookieConfig;
 pub use limits::RateLimit;
 pub use listener::{Listener, Protocol, SESSION_READ_BUFFER};
-pub use realm::{HistoryRule, RealmConfig, RealmStats, RequestIds, SLOW_CONSUMER};
+pub use realm::{
+    HistoryRule, RealmConfig, RealmStats, RequestIds, REGISTER_VALIDATE_OPTION, SLOW_CONSUMER,
+};
 pub use router::{
     Reloaded, Router, RouterBuilder, RouterError, Shutdown, DEFAULT_OUTBOUND_BYTES,
     DEFAULT_OUTBOUND_QUEUE,

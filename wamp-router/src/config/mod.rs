@@ -115,6 +115,8 @@ pub struct RealmFileConfig {
     pub event_history: Vec<HistoryFileRule>,
     /// Accept authmethod `cookie` (with a listener that sets cookies).
     pub cookie_auth: Option<bool>,
+    /// Check CALL arguments and PUBLISH payloads against the services' descriptions.
+    pub validate_payloads: Option<bool>,
     /// Principals known by their TLS client certificate.
     #[serde(default)]
     pub tls: Vec<auth::TlsFilePrincipal>,
@@ -433,6 +435,9 @@ impl RealmFileConfig {
         realm = auth::add(realm, &self.tls, &self.dynamic, &self.authorizer)?;
         if self.cookie_auth == Some(true) {
             realm = realm.cookie_auth();
+        }
+        if self.validate_payloads == Some(true) {
+            realm = realm.validate_payloads();
         }
         for role in &self.role {
             realm = realm.role(role.clone());

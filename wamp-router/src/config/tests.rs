@@ -98,11 +98,12 @@ fn the_example_file_sets_every_key() {
         role,
         event_history,
         cookie_auth,
+        validate_payloads,
         tls,
         dynamic,
         authorizer,
     } = r;
-    assert!(cookie_auth.is_some() && !tls.is_empty());
+    assert!(cookie_auth.is_some() && validate_payloads.is_some() && !tls.is_empty());
     for d in dynamic {
         let auth::DynamicFileAuth {
             authmethod: _,

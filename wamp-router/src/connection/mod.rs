@@ -217,7 +217,13 @@ async fn route(
                         Some(ask) => Some(ask.decide(&calls, &realm.config.name).await),
                         None => None,
                     };
-                    match realm.handle_decided(id, logged(id, message), verdict) {
+                    // Payloads a description constrains are checked first (the first check
+                    // of a service waits for its description).
+                    let invalid = match realm.to_validate(id, &message) {
+                        Some(check) => check.run(&message).await,
+                        None => None,
+                    };
+                    match realm.handle_decided(id, logged(id, message), verdict, invalid) {
                         Ok(Flow::Continue) => {}
                         Ok(Flow::Goodbye) => {
                             realm.leave(id);

@@ -1,14 +1,20 @@
-//! [`RealmConfig`]: how a realm's clients authenticate and what each role may do.
+//! [`RealmConfig`]: how a realm's clients authenticate and what each role may do; the realm's
+//! access ([`Access`]) as it runs: replaced by a reload, asked before a dynamic authorizer decides.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
+
+use wamp_core::message::uris;
+use wamp_core::{Id, Message};
 
 use wamp_core::uri::UriCheck;
 
 use super::history::HistoryRule;
+use super::sessions::Close;
 use crate::auth::{Anonymous, Authenticator};
-use crate::authorization::DynamicAuthorizer;
 use crate::authorization::Role;
+use crate::authorization::{Action, Authorize, DynamicAuthorizer};
 
 /// The configuration of one realm: how clients authenticate and what each role may do.
 #[derive(Clone)]
@@ -24,6 +30,8 @@ pub struct RealmConfig {
     pub(crate) authorizers: HashMap<String, Arc<DynamicAuthorizer>>,
     /// Clients may authenticate with the cookie of an earlier connection.
     pub(crate) cookie_auth: bool,
+    /// CALL arguments and PUBLISH payloads are checked against the services' descriptions.
+    pub(crate) validate: bool,
 }
 
 /// Which request IDs a realm accepts from its clients.
@@ -74,6 +82,7 @@ impl RealmConfig {
             max_sessions: None,
             authorizers: HashMap::new(),
             cookie_auth: false,
+            validate: false,
         }
     }
 
@@ -113,6 +122,16 @@ impl RealmConfig {
     /// [`Listener::cookies`](crate::Listener::cookies)).
     pub fn cookie_auth(mut self) -> Self {
         self.cookie_auth = true;
+        self
+    }
+
+    /// Checks CALL arguments and PUBLISH payloads against the JSON Schemas of the services'
+    /// descriptions before the callee runs or the event is delivered, answering
+    /// `wamp.error.invalid_argument` with the validation message (see `realm::validation` in the
+    /// guide; one registration can ask for it alone with the REGISTER option
+    /// [`REGISTER_VALIDATE_OPTION`](crate::REGISTER_VALIDATE_OPTION)).
+    pub fn validate_payloads(mut self) -> Self {
+        self.validate = true;
         self
     }
 
@@ -188,5 +207,75 @@ impl Access {
             && self
                 .authenticator_for(authmethod)
                 .is_some_and(|a| a.admits(authid, authrole) != Some(false))
+    }
+}
+
+impl super::Realm {
+    /// What a dynamic authorizer must decide before `message` of `session` is routed: the
+    /// authorizer, the session's meta details and role, the action, URI and options.
+    pub(crate) fn to_authorize(&self, session: Id, message: &Message) -> Option<Authorize> {
+        let (action, uri, options) = match message {
+            Message::Call(m) => (Action::Call, &m.procedure, &m.options),
+            Message::Register(m) => (Action::Register, &m.procedure, &m.options),
+            Message::Publish(m) => (Action::Publish, &m.topic, &m.options),
+            Message::Subscribe(m) => (Action::Subscribe, &m.topic, &m.options),
+            _ => return None,
+        };
+        // No authorizer (the common case): no lock taken.
+        if !self.authorizing.load(Ordering::Relaxed) {
+            return None;
+        }
+        let state = self.lock();
+        let entry = state.sessions.get(session).filter(|e| !e.service)?;
+        let authorizer = state.access.authorizers.get(&entry.identity.authrole)?;
+        Some(Authorize {
+            authorizer: authorizer.clone(),
+            details: entry.details(),
+            authrole: entry.identity.authrole.clone(),
+            action,
+            uri: uri.clone(),
+            options: options.clone(),
+        })
+    }
+
+    /// Who may join and what each role may do, now.
+    pub(crate) fn access(&self) -> Arc<Access> {
+        self.lock().access.clone()
+    }
+
+    /// Replaces the authenticators, roles and authorizers with those of `config`; ends the
+    /// sessions the new ones no longer admit (GOODBYE `wamp.close.killed`). Answers how many.
+    pub(crate) fn reload(&self, config: &RealmConfig) -> usize {
+        let mut state = self.lock();
+        let access = Arc::new(Access::of(config));
+        state.access = access.clone();
+        let authorizing = !access.authorizers.is_empty();
+        self.authorizing.store(authorizing, Ordering::Relaxed);
+        let gone: Vec<Id> = state
+            .sessions
+            .iter()
+            .filter(|entry| {
+                !entry.service
+                    && !access.still_admits(
+                        &entry.authmethod,
+                        &entry.identity.authid,
+                        &entry.identity.authrole,
+                    )
+            })
+            .map(|entry| entry.id)
+            .collect();
+        for &id in &gone {
+            if let Some(entry) = state.sessions.get_mut(id) {
+                entry.close(Close::Goodbye {
+                    reason: uris::KILLED.to_owned(),
+                    message: Some("the configuration no longer admits this session".into()),
+                });
+            }
+        }
+        let ended = gone.len();
+        if ended > 0 {
+            tracing::info!(realm = %self.config.name, ended, "reloaded: sessions no longer admitted were ended");
+        }
+        ended
     }
 }

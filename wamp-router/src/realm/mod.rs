@@ -14,7 +14,9 @@ pub(crate) mod options;
 mod reflection;
 mod sessions;
 mod testament;
+mod validation;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 use rand::Rng as _;
@@ -23,13 +25,14 @@ use wamp_core::uri;
 use wamp_core::{Arguments, Dict, Id, MatchPolicy, Message, Value};
 
 use crate::authorization::Action;
-use crate::authorization::{Authorize, Decision, Verdict};
+use crate::authorization::{Decision, Verdict};
 use crate::calls::RouterCalls;
 pub(crate) use config::Access;
 pub use config::{RealmConfig, RequestIds};
 pub use history::HistoryRule;
 pub use sessions::SLOW_CONSUMER;
 pub(crate) use sessions::{outbound, Close, Outbound, SessionEntry};
+pub use validation::REGISTER_VALIDATE_OPTION;
 
 /// A message that breaks the protocol: the session is aborted with `wamp.error.protocol_violation`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +88,8 @@ struct State {
     access: Arc<Access>,
     /// The describe procedures REGISTERs named (reflection).
     interfaces: reflection::Interfaces,
+    /// What payload validation needs.
+    validation: validation::Validation,
 }
 
 /// Counts of what a realm holds, for monitoring and tests.
@@ -114,6 +119,10 @@ pub(crate) struct Realm {
     me: Weak<Realm>,
     /// The router's own calls (reflection), once the router runs.
     calls: OnceLock<RouterCalls>,
+    /// A registration asked for validation (REGISTER `_validate`): payloads are looked at.
+    validation_asked: AtomicBool,
+    /// Some role has a dynamic authorizer (kept with the access, outside the lock).
+    authorizing: AtomicBool,
 }
 
 const RESERVED_PREFIX: &str = "wamp.";
@@ -122,6 +131,7 @@ impl Realm {
     pub(crate) fn new(config: RealmConfig) -> Arc<Self> {
         let broker = broker::Broker::new(&config.history);
         let access = Arc::new(Access::of(&config));
+        let authorizing = !access.authorizers.is_empty();
         Arc::new_cyclic(|me| Self {
             config,
             state: Mutex::new(State {
@@ -132,8 +142,11 @@ impl Realm {
                 verdict: None,
                 access,
                 interfaces: Default::default(),
+                validation: Default::default(),
             }),
             calls: OnceLock::new(),
+            validation_asked: AtomicBool::new(false),
+            authorizing: AtomicBool::new(authorizing),
             me: me.clone(),
         })
     }
@@ -293,32 +306,6 @@ impl Realm {
             .is_some_and(|role| role.allows(action, uri))
     }
 
-    /// What a dynamic authorizer must decide before `message` of `session` is routed: the
-    /// authorizer, the session's meta details and role, the action, URI and options.
-    pub(crate) fn to_authorize(&self, session: Id, message: &Message) -> Option<Authorize> {
-        let (action, uri, options) = match message {
-            Message::Call(m) => (Action::Call, &m.procedure, &m.options),
-            Message::Register(m) => (Action::Register, &m.procedure, &m.options),
-            Message::Publish(m) => (Action::Publish, &m.topic, &m.options),
-            Message::Subscribe(m) => (Action::Subscribe, &m.topic, &m.options),
-            _ => return None,
-        };
-        let state = self.lock();
-        if state.access.authorizers.is_empty() {
-            return None;
-        }
-        let entry = state.sessions.get(session).filter(|e| !e.service)?;
-        let authorizer = state.access.authorizers.get(&entry.identity.authrole)?;
-        Some(Authorize {
-            authorizer: authorizer.clone(),
-            details: entry.details(),
-            authrole: entry.identity.authrole.clone(),
-            action,
-            uri: uri.clone(),
-            options: options.clone(),
-        })
-    }
-
     /// Gives the realm the router's own calls (for reflection).
     pub(crate) fn attach(&self, calls: RouterCalls) {
         let _ = self.calls.set(calls);
@@ -329,56 +316,19 @@ impl Realm {
         self.lock().sessions.send(session, message);
     }
 
-    /// Who may join and what each role may do, now.
-    pub(crate) fn access(&self) -> Arc<Access> {
-        self.lock().access.clone()
-    }
-
-    /// Replaces the authenticators, roles and authorizers with those of `config`; ends the
-    /// sessions the new ones no longer admit (GOODBYE `wamp.close.killed`). Answers how many.
-    pub(crate) fn reload(&self, config: &RealmConfig) -> usize {
-        let mut state = self.lock();
-        let access = Arc::new(Access::of(config));
-        state.access = access.clone();
-        let gone: Vec<Id> = state
-            .sessions
-            .iter()
-            .filter(|entry| {
-                !entry.service
-                    && !access.still_admits(
-                        &entry.authmethod,
-                        &entry.identity.authid,
-                        &entry.identity.authrole,
-                    )
-            })
-            .map(|entry| entry.id)
-            .collect();
-        for &id in &gone {
-            if let Some(entry) = state.sessions.get_mut(id) {
-                entry.close(Close::Goodbye {
-                    reason: uris::KILLED.to_owned(),
-                    message: Some("the configuration no longer admits this session".into()),
-                });
-            }
-        }
-        let ended = gone.len();
-        if ended > 0 {
-            tracing::info!(realm = %self.config.name, ended, "reloaded: sessions no longer admitted were ended");
-        }
-        ended
-    }
-
     /// Routes one message from a joined session.
     pub(crate) fn handle(&self, session: Id, message: Message) -> Result<Flow, Violation> {
-        self.handle_decided(session, message, None)
+        self.handle_decided(session, message, None, None)
     }
 
-    /// Routes one message, with a dynamic authorizer's decision on it.
+    /// Routes one message, with a dynamic authorizer's decision on it and what payload
+    /// validation found wrong with it.
     pub(crate) fn handle_decided(
         &self,
         session: Id,
         message: Message,
         verdict: Option<Verdict>,
+        broken: Option<String>,
     ) -> Result<Flow, Violation> {
         let mut state = self.lock();
         let failed = matches!(&verdict, Some(v) if v.decision == Decision::Failed);
@@ -425,7 +375,10 @@ impl Realm {
                 } else if !self.allowed(&state, session, Action::Call, &call.procedure) {
                     Some(denied(code::CALL, call.request, &call.procedure))
                 } else {
-                    None
+                    let bad = uris::INVALID_ARGUMENT;
+                    broken
+                        .as_deref()
+                        .map(|why| error(code::CALL, call.request, bad, why))
                 };
                 let refused = reply.or_else(|| {
                     (state.draining
@@ -479,9 +432,13 @@ impl Realm {
                         sessions,
                         dealer,
                         interfaces,
+                        validation,
                         ..
                     } = &mut *state;
                     interfaces.note(&reg.options);
+                    if validation.note(&reg.procedure, &reg.options) {
+                        self.validation_asked.store(true, Ordering::Relaxed);
+                    }
                     dealer.register(sessions, &mut meta, session, reg)?;
                 }
             }
@@ -522,7 +479,10 @@ impl Realm {
                     } else if !self.allowed(&state, session, Action::Publish, &p.topic) {
                         Some(denied(code::PUBLISH, p.request, &p.topic))
                     } else {
-                        None
+                        let bad = uris::INVALID_ARGUMENT;
+                        broken
+                            .as_deref()
+                            .map(|why| error(code::PUBLISH, p.request, bad, why))
                     };
                 match refusal {
                     // The spec answers a failed publication only when it asked for acknowledgement.
