@@ -84,7 +84,7 @@ impl Report {
         }
 
         let _ = writeln!(md, "\n## RPC through wamp-router\n");
-        let _ = writeln!(md, "A `wamp-router` process, a callee process serving `bench.add(a, b)` through `#[wamp_service]`, and a caller process calling it with the typed stub (`BenchClient::add`) or raw `session.call(\"bench.add\").args(&(a, 1))`, keeping N calls in flight. *in-process*: router, callee and caller in one process over `router.connect()`. CPU is the caller process's, per call. × relay: calls/s over the frame relay's round trips/s at the same depth and placement.\n");
+        let _ = writeln!(md, "A `wamp-router` process, a callee process serving `bench.add(a, b)` through `#[wamp_service]`, and a caller process calling it with the typed stub (`BenchClient::add`) or raw `session.call(\"bench.add\").args(&(a, 1))`, keeping N calls in flight. *in-process*: router, callee and caller in one process over `router.connect()`; API *validated* is the typed stub on a realm that validates payloads against the service's description (`RealmConfig::validate_payloads`), its × column over the typed in-process figure (the cost of validation). CPU is the caller process's, per call. × relay: calls/s over the frame relay's round trips/s at the same depth and placement.\n");
         let _ = writeln!(md, "| transport | API | in flight | placement | calls/s | × relay | p50 µs | p99 µs | caller CPU µs/call | runs |\n|---|---|---|---|---|---|---|---|---|---|");
         for f in self.section("rpc") {
             let _ = writeln!(

@@ -443,11 +443,16 @@ fn routed(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
         let c = &*ctx;
         let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
         for inflight in [1usize, 16, 256] {
-            for api in ["raw", "typed"] {
+            // `validated`: the cost of payload validation, against the same typed calls.
+            for api in ["raw", "typed", "validated"] {
+                let baseline = match api {
+                    "validated" => format!("rpc/in-process/typed/{inflight}"),
+                    _ => format!("relay/{inflight}"),
+                };
                 let figure = Figure::new("rpc", "in-process", placement, Metric::Rate, "calls/s")
                     .param("api", api)
                     .param("inflight", inflight)
-                    .baseline(&format!("relay/{inflight}"))
+                    .baseline(&baseline)
                     .key(&format!("rpc/in-process/{api}/{inflight}"));
                 cases.push((
                     figure,
