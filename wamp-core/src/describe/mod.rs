@@ -55,6 +55,10 @@ pub const REGISTER_DOC_OPTION: &str = "_description";
 /// The REGISTER option naming the procedure that answers the whole description.
 pub const REGISTER_INTERFACE_OPTION: &str = "_interface";
 
+/// The REGISTER option that asks a router that validates payloads (`wamp-router`) to check this
+/// registration's calls against its description, when the realm does not check them all.
+pub const REGISTER_VALIDATE_OPTION: &str = "_validate";
+
 /// A description file: one or more services.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -32,7 +32,9 @@ pub use config::{RealmConfig, RequestIds};
 pub use history::HistoryRule;
 pub use sessions::SLOW_CONSUMER;
 pub(crate) use sessions::{outbound, Close, Outbound, SessionEntry};
-pub use validation::REGISTER_VALIDATE_OPTION;
+/// The REGISTER option that asks for one registration's calls to be validated (defined in
+/// `wamp_core::describe`).
+pub use wamp_core::describe::REGISTER_VALIDATE_OPTION;
 
 /// A message that breaks the protocol: the session is aborted with `wamp.error.protocol_violation`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -432,11 +434,9 @@ impl Realm {
                         sessions,
                         dealer,
                         interfaces,
-                        validation,
                         ..
                     } = &mut *state;
-                    interfaces.note(&reg.options);
-                    if validation.note(&reg.procedure, &reg.options) {
+                    if interfaces.note(&reg.procedure, &reg.options) {
                         self.validation_asked.store(true, Ordering::Relaxed);
                     }
                     dealer.register(sessions, &mut meta, session, reg)?;

@@ -18,11 +18,13 @@
 //!   `wamp.error.invalid_argument`.
 //! - A describe procedure that fails or answers no description is left out (logged).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use serde_json::{Map, Value as Json};
-use wamp_core::describe::{Document, ServiceDescription, REGISTER_INTERFACE_OPTION};
+use wamp_core::describe::{
+    Document, ServiceDescription, REGISTER_INTERFACE_OPTION, REGISTER_VALIDATE_OPTION,
+};
 use wamp_core::message::keys::reflection as k;
 use wamp_core::message::uris;
 use wamp_core::{Arguments, Dict, Value};
@@ -30,32 +32,60 @@ use wamp_core::{Arguments, Dict, Value};
 use crate::calls::RouterCalls;
 
 pub(crate) use wamp_core::message::keys::reflection::PREFIX;
-/// The most describe procedures remembered (a hostile peer cannot grow the set without bound).
-const MAX_INTERFACES: usize = 10_000;
+/// The most registrations remembered (a hostile peer cannot grow the map without bound).
+const MAX_NOTED: usize = 10_000;
 /// How long a describe procedure may take.
 const DESCRIBE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The describe procedures named by REGISTER options.
+/// What REGISTER options said about descriptions, for reflection and payload validation: the
+/// describe procedure each registered pattern names (`_interface`), and whether it asked for
+/// its calls to be validated (`_validate`).
 #[derive(Debug, Default)]
 pub(crate) struct Interfaces {
-    uris: BTreeSet<String>,
+    /// Registered pattern -> (its describe procedure, it asked `_validate`).
+    pub(super) by_procedure: HashMap<String, (String, bool)>,
 }
 
 impl Interfaces {
-    /// Remembers the describe procedure a REGISTER's options name, if any.
-    pub(crate) fn note(&mut self, options: &Dict) {
-        if let Some(Value::Text(uri)) = options.get(REGISTER_INTERFACE_OPTION) {
-            if self.uris.len() < MAX_INTERFACES || self.uris.contains(uri) {
-                self.uris.insert(uri.clone());
-            }
+    /// Remembers what a REGISTER's options say about its description; answers whether it asked
+    /// for validation.
+    pub(crate) fn note(&mut self, procedure: &str, options: &Dict) -> bool {
+        let Some(Value::Text(interface)) = options.get(REGISTER_INTERFACE_OPTION) else {
+            return false;
+        };
+        let validate = matches!(
+            options.get(REGISTER_VALIDATE_OPTION),
+            Some(Value::Bool(true))
+        );
+        if self.by_procedure.len() < MAX_NOTED || self.by_procedure.contains_key(procedure) {
+            self.by_procedure
+                .insert(procedure.to_owned(), (interface.clone(), validate));
         }
+        validate
     }
 
-    /// The remembered describe procedures that are registered now (the others are forgotten).
+    /// The describe procedures registered now (what names one that is gone is forgotten).
     pub(crate) fn current(&mut self, registered: impl Fn(&str) -> bool) -> Vec<String> {
-        self.uris.retain(|uri| registered(uri));
-        self.uris.iter().cloned().collect()
+        self.by_procedure
+            .retain(|_, (interface, _)| registered(interface));
+        let current: BTreeSet<&String> = self.by_procedure.values().map(|(i, _)| i).collect();
+        current.into_iter().cloned().collect()
     }
+}
+
+/// The description a describe procedure answers now, called from the router's own session.
+pub(super) async fn describe(
+    calls: &RouterCalls,
+    realm: &str,
+    interface: &str,
+) -> Result<Document, String> {
+    let answer = calls
+        .call(realm, interface, Vec::new(), DESCRIBE_TIMEOUT)
+        .await
+        .map_err(|e| e.to_string())?;
+    let first = answer.args.first().cloned().unwrap_or(Value::Null);
+    let json: Json = wamp_core::value::from_value(&first).map_err(|e| e.to_string())?;
+    Document::from_json_value(json).map_err(|e| e.to_string())
 }
 
 /// A failed reflection call: the error URI and a message.
@@ -73,15 +103,7 @@ async fn services(
 ) -> Vec<(String, ServiceDescription)> {
     let mut services = Vec::new();
     for interface in interfaces {
-        let answer = calls
-            .call(realm, interface, Vec::new(), DESCRIBE_TIMEOUT)
-            .await;
-        let document = answer.map_err(|e| e.to_string()).and_then(|a| {
-            let first = a.args.first().cloned().unwrap_or(Value::Null);
-            let json: Json = wamp_core::value::from_value(&first).map_err(|e| e.to_string())?;
-            Document::from_json_value(json).map_err(|e| e.to_string())
-        });
-        match document {
+        match describe(calls, realm, interface).await {
             Ok(document) => services.extend(
                 document
                     .services

@@ -18,23 +18,18 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use jsonschema::{Draft, Validator};
 use serde_json::{json, Value as Json};
 use tokio::sync::OnceCell;
-use wamp_core::describe::{Document, ServiceDescription, REGISTER_INTERFACE_OPTION};
+use wamp_core::describe::{Document, ServiceDescription};
 use wamp_core::message::{Dialect, Payload};
 use wamp_core::uri::capture_pattern;
 use wamp_core::{Dict, Id, MatchPolicy, Message, Value};
 
 use crate::calls::RouterCalls;
 
-/// The REGISTER option that asks for this registration's calls to be validated.
-pub const REGISTER_VALIDATE_OPTION: &str = "_validate";
-/// How long fetching a description may take.
-const DESCRIBE_TIMEOUT: Duration = Duration::from_secs(5);
-/// The most registrations and descriptions remembered.
+/// The most descriptions remembered.
 const MAX_ENTRIES: usize = 10_000;
 
 /// The schemas of one payload: its positional and keyword arguments.
@@ -174,33 +169,15 @@ fn problem(schemas: &PayloadSchemas, args: &[Value], kwargs: &Dict) -> Option<St
 /// The schemas of one describe registration, compiled once when first needed.
 type Cell = Arc<OnceCell<Option<Arc<Schemas>>>>;
 
-/// What the realm remembers for validation.
+/// The compiled schemas the realm keeps for validation (what REGISTERs said about
+/// descriptions is in [`super::reflection::Interfaces`]).
 #[derive(Default)]
 pub(crate) struct Validation {
-    /// Registered pattern -> (describe procedure, whether the registration asked `_validate`).
-    registered: HashMap<String, (String, bool)>,
     /// (describe procedure, its registration) -> its schemas.
     described: HashMap<(String, Id), Cell>,
 }
 
 impl Validation {
-    /// Remembers what a REGISTER's options say about its description; answers whether it asked
-    /// for validation.
-    pub(crate) fn note(&mut self, procedure: &str, options: &Dict) -> bool {
-        let Some(Value::Text(interface)) = options.get(REGISTER_INTERFACE_OPTION) else {
-            return false;
-        };
-        let validate = matches!(
-            options.get(REGISTER_VALIDATE_OPTION),
-            Some(Value::Bool(true))
-        );
-        if self.registered.len() < MAX_ENTRIES || self.registered.contains_key(procedure) {
-            self.registered
-                .insert(procedure.to_owned(), (interface.clone(), validate));
-        }
-        validate
-    }
-
     fn cell(&mut self, interface: &str, registration: Id) -> Cell {
         if self.described.len() >= MAX_ENTRIES {
             self.described.clear();
@@ -229,6 +206,8 @@ enum Target {
 /// What [`Check`] needs from the realm's state.
 pub(crate) struct Lookup<'a> {
     pub(crate) validation: &'a mut Validation,
+    /// Registered pattern -> (its describe procedure, it asked `_validate`).
+    pub(crate) noted: &'a HashMap<String, (String, bool)>,
     /// The registration a CALL of a URI reaches: its pattern.
     pub(crate) route: &'a dyn Fn(&str) -> Option<String>,
     /// The registration of an exact URI, if any.
@@ -249,6 +228,7 @@ impl Check {
     ) -> Option<Check> {
         let Lookup {
             validation,
+            noted,
             route,
             registered,
             interfaces,
@@ -257,7 +237,7 @@ impl Check {
         let (cells, target) = match message {
             Message::Call(call) if Dialect::of(&call.options).is_none() => {
                 let pattern = route(&call.procedure)?;
-                let (interface, asked) = validation.registered.get(&pattern)?.clone();
+                let (interface, asked) = noted.get(&pattern)?.clone();
                 if !(realm_wide || asked) {
                     return None;
                 }
@@ -334,17 +314,8 @@ fn topic_matches(pattern: &str, topic: &str) -> bool {
 
 /// The description a describe procedure answers, compiled; `None` (logged) when it cannot be.
 async fn fetch(calls: &RouterCalls, realm: &str, interface: &str) -> Option<Arc<Schemas>> {
-    let answer = calls
-        .call(realm, interface, Vec::new(), DESCRIBE_TIMEOUT)
-        .await
-        .map_err(|e| e.to_string());
-    let schemas = answer.and_then(|a| {
-        let first = a.args.first().cloned().unwrap_or(Value::Null);
-        let json: Json = wamp_core::value::from_value(&first).map_err(|e| e.to_string())?;
-        let document = Document::from_json_value(json).map_err(|e| e.to_string())?;
-        Schemas::of(&document)
-    });
-    match schemas {
+    let described = super::reflection::describe(calls, realm, interface).await;
+    match described.and_then(|document| Schemas::of(&document)) {
         Ok(schemas) => Some(Arc::new(schemas)),
         Err(e) => {
             tracing::warn!(%interface, error = %e, "validation: no description to check against");
@@ -386,6 +357,7 @@ impl super::Realm {
         };
         let lookup = Lookup {
             validation: &mut state.validation,
+            noted: &state.interfaces.by_procedure,
             route: &route,
             registered: &registered,
             interfaces,
