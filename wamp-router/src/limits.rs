@@ -1,4 +1,4 @@
-//! Per-client limits of a listener: connections per client IP address, and each session's
+//! The connection limits of a listener (its connections, those per client IP address) and each session's
 //! message rate.
 //!
 //! The rate is a token bucket: a session may send `burst` messages at once and `per_second` on
@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -74,6 +75,28 @@ impl Pace {
     /// One message was read.
     pub(crate) fn spend(&mut self) {
         self.tokens -= 1.0;
+    }
+}
+
+/// One of a listener's connections, counted while it lives.
+pub(crate) struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    /// A slot, or `None` when the listener already holds `max` connections.
+    pub(crate) fn take(active: &Arc<AtomicUsize>, max: Option<usize>) -> Option<Slot> {
+        let max = max.unwrap_or(usize::MAX);
+        active
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(active.clone()))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::TcpListener;
@@ -22,7 +22,7 @@ use crate::connection::HTTP_CBTID;
 use crate::cookies::CookieConfig;
 use crate::error::RouterError;
 use crate::http;
-use crate::limits::{PerIp, RateLimit};
+use crate::limits::{PerIp, RateLimit, Slot};
 use crate::shared::Shared;
 
 /// The wire protocol of a listener.
@@ -421,28 +421,6 @@ async fn start_unix(
         path.display().to_string(),
         std::io::Error::new(std::io::ErrorKind::Unsupported, "Unix sockets"),
     ))
-}
-
-/// One of a listener's connections, counted while it lives.
-struct Slot(Arc<AtomicUsize>);
-
-impl Slot {
-    /// A slot, or `None` when the listener already holds `max` connections.
-    fn take(active: &Arc<AtomicUsize>, max: Option<usize>) -> Option<Slot> {
-        let max = max.unwrap_or(usize::MAX);
-        active
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < max).then_some(n + 1)
-            })
-            .ok()
-            .map(|_| Slot(active.clone()))
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
 }
 
 /// The WebSocket opening handshake, choosing the serializer from the offered subprotocols.

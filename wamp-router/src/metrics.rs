@@ -37,7 +37,7 @@ use wamp_core::message::{code, keys, type_name};
 use wamp_core::transport::{BoxTransport, TransportError};
 use wamp_core::{Id, Message, Value};
 
-use crate::realm::Realm;
+use crate::realm::{Realm, RealmStats};
 
 /// How many distinct procedures (and, apart, error URIs) become label values.
 pub const MAX_URI_LABELS: usize = 1_000;
@@ -79,16 +79,30 @@ struct ReasonLabels {
 
 type Gauges = Family<RealmLabel, Gauge>;
 
-/// The gauges read from each realm when scraped.
-#[derive(Default)]
-struct RealmGauges {
-    sessions: Gauges,
-    registrations: Gauges,
-    subscriptions: Gauges,
-    calls_in_flight: Gauges,
-    queue_max_messages: Gauges,
-    queue_max_bytes: Gauges,
-}
+/// What a realm gauge shows, read from the realm's stats.
+type Read = fn(&RealmStats) -> usize;
+
+/// The gauges read from each realm's stats when scraped: name, help, and the count they show.
+const REALM_GAUGES: [(&str, &str, Read); 6] = [
+    ("wamp_sessions", "Joined sessions", |s| s.sessions),
+    ("wamp_registrations", "Registrations", |s| s.registrations),
+    ("wamp_subscriptions", "Subscriptions", |s| s.subscriptions),
+    (
+        "wamp_calls_in_flight",
+        "Calls waiting for their callee's answer",
+        |s| s.pending_calls,
+    ),
+    (
+        "wamp_outbound_queue_max_messages",
+        "The longest outbound queue of any session, in messages",
+        |s| s.max_queued,
+    ),
+    (
+        "wamp_outbound_queue_max_bytes",
+        "The most bytes waiting in any session's outbound queue",
+        |s| s.max_queued_bytes,
+    ),
+];
 
 fn call_histogram() -> Histogram {
     // 100 µs to about 15 s.
@@ -98,7 +112,8 @@ fn call_histogram() -> Histogram {
 /// Every metric of one router.
 pub(crate) struct Metrics {
     registry: Registry,
-    realms: RealmGauges,
+    /// Each of [`REALM_GAUGES`], with what it reads.
+    realms: Vec<(Gauges, Read)>,
     /// Indexed by message type code.
     received: Vec<Option<Counter>>,
     sent: Vec<Option<Counter>>,
@@ -147,7 +162,6 @@ impl Metrics {
     /// The metrics of a router with these realms (each realm's series exist from the start).
     pub(crate) fn new<'a>(realms: impl IntoIterator<Item = &'a str>) -> Self {
         let mut registry = Registry::default();
-        let gauges = RealmGauges::default();
         let received = Family::<TypeLabel, Counter>::default();
         let sent = Family::<TypeLabel, Counter>::default();
         let calls = Family::<CallLabels, Counter>::default();
@@ -157,32 +171,12 @@ impl Metrics {
         let slow_consumers = Family::<RealmLabel, Counter>::default();
         let auth_failures = Family::<ReasonLabels, Counter>::default();
         let r = &mut registry;
-        r.register("wamp_sessions", "Joined sessions", gauges.sessions.clone());
-        r.register(
-            "wamp_registrations",
-            "Registrations",
-            gauges.registrations.clone(),
-        );
-        r.register(
-            "wamp_subscriptions",
-            "Subscriptions",
-            gauges.subscriptions.clone(),
-        );
-        r.register(
-            "wamp_calls_in_flight",
-            "Calls waiting for their callee's answer",
-            gauges.calls_in_flight.clone(),
-        );
-        r.register(
-            "wamp_outbound_queue_max_messages",
-            "The longest outbound queue of any session, in messages",
-            gauges.queue_max_messages.clone(),
-        );
-        r.register(
-            "wamp_outbound_queue_max_bytes",
-            "The most bytes waiting in any session's outbound queue",
-            gauges.queue_max_bytes.clone(),
-        );
+        let mut gauges = Vec::new();
+        for (name, help, read) in REALM_GAUGES {
+            let family = Gauges::default();
+            r.register(name, help, family.clone());
+            gauges.push((family, read));
+        }
         r.register(
             "wamp_messages_received",
             "Messages received, by type",
@@ -267,12 +261,9 @@ impl Metrics {
                     .get_or_create(&label)
                     .set(i64::try_from(n).unwrap_or(i64::MAX));
             };
-            set(&self.realms.sessions, stats.sessions);
-            set(&self.realms.registrations, stats.registrations);
-            set(&self.realms.subscriptions, stats.subscriptions);
-            set(&self.realms.calls_in_flight, stats.pending_calls);
-            set(&self.realms.queue_max_messages, stats.max_queued);
-            set(&self.realms.queue_max_bytes, stats.max_queued_bytes);
+            for (gauges, read) in &self.realms {
+                set(gauges, read(&stats));
+            }
         }
         let mut text = String::new();
         // Writing into a String cannot fail.

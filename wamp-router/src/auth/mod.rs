@@ -212,6 +212,19 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Whether principals kept by key (a public key, a certificate) as `(authid, authrole)` hold
+/// this one (what [`Authenticator::admits`] answers for them).
+#[cfg(any(feature = "tls", feature = "cryptosign"))]
+pub(crate) fn holds<'a>(
+    principals: impl IntoIterator<Item = &'a (String, String)>,
+    authid: &str,
+    authrole: &str,
+) -> bool {
+    principals
+        .into_iter()
+        .any(|(id, role)| id == authid && role == authrole)
+}
+
 /// The authid a client must announce for methods with principals.
 pub(crate) fn required_authid(hello: &HelloInfo) -> Result<String, AuthDenied> {
     hello

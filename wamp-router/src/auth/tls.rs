@@ -64,11 +64,7 @@ impl Authenticator for TlsAuth {
     }
 
     fn admits(&self, authid: &str, authrole: &str) -> Option<bool> {
-        Some(
-            self.principals
-                .values()
-                .any(|(id, role)| id == authid && role == authrole),
-        )
+        Some(super::holds(self.principals.values(), authid, authrole))
     }
 
     fn begin<'a>(&'a self, hello: &'a HelloInfo) -> BoxFuture<'a, Result<Step, AuthDenied>> {
