@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real WAMP peers the interop tests run against: Crossbar.io and autobahn-python
-# (one Python venv), autobahn-js (an npm folder), and Debian's prometheus (apt). The first two
-# live in a cache outside the repository
-# so that a second run takes seconds. Prints the paths as shell assignments on its last lines.
+# (one Python venv), the Python MCP SDK (another venv), autobahn-js with esbuild and
+# puppeteer-core (an npm folder), and Debian's prometheus and chromium (apt). The venvs and the
+# npm folder live in a cache outside the repository, so that a second run takes seconds. Prints the paths as shell assignments on its last lines.
 #
 #   bash scripts/install-peers.sh            # install or verify
 #   WAMP_PEERS_CACHE=/some/dir bash scripts/install-peers.sh
@@ -16,9 +16,17 @@ AUTOBAHN_PY_EXTRAS="compress,encryption,scram,serialization,twisted"
 AUTOBAHN_JS_VERSION=26.3.1
 WS_VERSION=8.18.3
 TYPESCRIPT_VERSION=5.9.3
+# The browser tests: esbuild bundles the generated TypeScript client, puppeteer-core drives
+# Debian's chromium (it downloads no browser). puppeteer-core 25 needs node 22; node here is 20.
+ESBUILD_VERSION=0.28.2
+PUPPETEER_VERSION=24.43.1
+# The official Python MCP SDK, the client of the wamp-mcp tests (a venv of its own: its
+# dependencies are not Crossbar's).
+MCP_PY_VERSION=2.3.0
 
 cache="${WAMP_PEERS_CACHE:-$HOME/.cache/wamp-rs-peers}"
 venv="$cache/venv-crossbar-$CROSSBAR_VERSION"
+mcp_venv="$cache/venv-mcp-$MCP_PY_VERSION"
 nodedir="$cache/node-autobahn-$AUTOBAHN_JS_VERSION"
 mkdir -p "$cache"
 
@@ -60,28 +68,46 @@ if "$venv/bin/python" -c 'import bjdata' 2>&1 | grep -q -E '_ARRAY_API|NumPy 1\.
 fi
 "$venv/bin/crossbar" version >/dev/null 2>&1 || { log "crossbar does not start"; exit 1; }
 
+# --- the MCP SDK for Python -------------------------------------------------------------------
+if [ "$("$mcp_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("mcp"))' 2>/dev/null)" != "$MCP_PY_VERSION" ]; then
+  log "installing the mcp SDK $MCP_PY_VERSION into $mcp_venv"
+  rm -rf "$mcp_venv"
+  python3 -m venv "$mcp_venv"
+  "$mcp_venv/bin/pip" install --quiet --disable-pip-version-check "mcp==$MCP_PY_VERSION" >&2
+fi
+
 # --- autobahn-js ----------------------------------------------------------------------------------
 # TypeScript compiles the generated TypeScript client (tsc --strict) in the codegen tests.
 if [ ! -f "$nodedir/node_modules/autobahn/package.json" ] || [ ! -f "$nodedir/node_modules/ws/package.json" ] \
-   || [ "$(node -p "require('$nodedir/node_modules/typescript/package.json').version" 2>/dev/null)" != "$TYPESCRIPT_VERSION" ]; then
+   || [ "$(node -p "require('$nodedir/node_modules/typescript/package.json').version" 2>/dev/null)" != "$TYPESCRIPT_VERSION" ] \
+   || [ "$(node -p "require('$nodedir/node_modules/esbuild/package.json').version" 2>/dev/null)" != "$ESBUILD_VERSION" ] \
+   || [ "$(node -p "require('$nodedir/node_modules/puppeteer-core/package.json').version" 2>/dev/null)" != "$PUPPETEER_VERSION" ]; then
   log "installing autobahn-js $AUTOBAHN_JS_VERSION into $nodedir"
   mkdir -p "$nodedir"
   (cd "$nodedir" && printf '{"name":"wamp-rs-peers","private":true}\n' > package.json \
     && npm install --silent --no-audit --no-fund --engine-strict=false \
-       "autobahn@$AUTOBAHN_JS_VERSION" "ws@$WS_VERSION" "typescript@$TYPESCRIPT_VERSION" >&2)
+       "autobahn@$AUTOBAHN_JS_VERSION" "ws@$WS_VERSION" "typescript@$TYPESCRIPT_VERSION" \
+       "esbuild@$ESBUILD_VERSION" "puppeteer-core@$PUPPETEER_VERSION" >&2)
 fi
 
-# --- Prometheus -------------------------------------------------------------------------------
-# Debian's package: the metrics test runs a real Prometheus server that scrapes wamp-router.
-if ! command -v prometheus >/dev/null 2>&1; then
-  log "installing Debian's prometheus"
+# --- Prometheus and Chromium --------------------------------------------------------------------
+# Debian's packages: the metrics test runs a real Prometheus server that scrapes wamp-router; the
+# browser tests run headless chromium.
+missing=""
+command -v prometheus >/dev/null 2>&1 || missing="$missing prometheus"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium fonts-dejavu-core"
+if [ -n "$missing" ]; then
+  log "installing Debian's$missing"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >&2
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >&2
 fi
 
 echo "WAMP_PEERS_PYTHON=$venv/bin/python"
 echo "WAMP_PEERS_CROSSBAR=$venv/bin/crossbar"
 echo "WAMP_PEERS_NODE_PATH=$nodedir/node_modules"
 echo "WAMP_PEERS_PROMETHEUS=$(command -v prometheus)"
+echo "WAMP_PEERS_CHROMIUM=$(command -v chromium)"
+echo "WAMP_PEERS_MCP_PYTHON=$mcp_venv/bin/python"

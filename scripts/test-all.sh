@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(bash scripts/install-peers.sh | grep '^WAMP_PEERS_')"
-export WAMP_PEERS_PYTHON WAMP_PEERS_CROSSBAR WAMP_PEERS_NODE_PATH WAMP_PEERS_PROMETHEUS
+export WAMP_PEERS_PYTHON WAMP_PEERS_CROSSBAR WAMP_PEERS_NODE_PATH WAMP_PEERS_PROMETHEUS WAMP_PEERS_CHROMIUM WAMP_PEERS_MCP_PYTHON
 export WAMP_CROSSBAR_DIR="${WAMP_CROSSBAR_DIR:-/tmp/wamp-rs-crossbar}"
 export WAMP_INTEROP_REQUIRED=1
 bash scripts/crossbar.sh start

@@ -46,6 +46,13 @@ pub fn node_path() -> PathBuf {
         .unwrap_or_else(|| cache().join("node-autobahn-26.3.1/node_modules"))
 }
 
+/// The Python of the venv holding the official MCP SDK (PyPI `mcp`), `WAMP_PEERS_MCP_PYTHON`.
+pub fn mcp_python() -> PathBuf {
+    std::env::var_os("WAMP_PEERS_MCP_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache().join("venv-mcp-2.3.0/bin/python"))
+}
+
 fn script(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../interop/peers")

@@ -1,10 +1,10 @@
 //! The generated TypeScript clients: every committed golden compiles strictly; generated from
 //! the committed `com.typed.calc` and
 //! `com.typed.shapes` descriptions, compiled with `tsc --strict` next to
-//! `interop/ts/calc_main.ts` and `interop/ts/shapes_main.ts`, and run by node (autobahn-js)
-//! against the Rust services through the embedded router. Needs the npm folder that
-//! `scripts/install-peers.sh` fills (autobahn, ws, typescript); under the README's test command
-//! a missing one is a failure.
+//! `interop/ts/calc_run.ts` and `interop/ts/calc_main.ts`, or `interop/ts/shapes_main.ts`, and
+//! run by node (autobahn-js) against the Rust services through the embedded router. Needs the
+//! npm folder that `scripts/install-peers.sh` fills (autobahn, ws, typescript); under the
+//! README's test command a missing one is a failure.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -21,8 +21,9 @@ use wamp_tests::typed::{Calc, Calculator as _};
 use wamp_tests::{anonymous, missing_peer, within, Crossbar as Endpoints, Target};
 
 /// Generates `name.ts` from `interfaces/<description>.json`, compiles it strictly with
-/// `interop/ts/<name>_main.ts` and gives back the folder (`out/<name>_main.js` is the
-/// program); `None` when the npm peers are missing (reported by `missing_peer`).
+/// `interop/ts/<name>_run.ts` (when there is one) and `interop/ts/<name>_main.ts`, and gives
+/// back the folder (`out/<name>_main.js` is the program); `None` when the npm peers are missing
+/// (reported by `missing_peer`).
 fn compile(description: &str, name: &str) -> Option<(tempfile::TempDir, PathBuf)> {
     let node_modules = wamp_tests::peer::node_path();
     let tsc = node_modules.join(".bin/tsc");
@@ -42,8 +43,17 @@ fn compile(description: &str, name: &str) -> Option<(tempfile::TempDir, PathBuf)
         wamp_codegen::typescript::generate(&document),
     )
     .unwrap();
+    let mut files = vec![format!("{name}.ts")];
+    // The calls themselves, when the program keeps them apart (`calc_run.ts`, shared with the
+    // browser entry `calc_browser.ts`).
+    let run = format!("{name}_run.ts");
+    if root.join("interop/ts").join(&run).exists() {
+        std::fs::copy(root.join("interop/ts").join(&run), dir.path().join(&run)).unwrap();
+        files.push(run);
+    }
     let main = format!("{name}_main.ts");
     std::fs::copy(root.join("interop/ts").join(&main), dir.path().join(&main)).unwrap();
+    files.push(main);
     let tsconfig = json!({
         "compilerOptions": {
             "strict": true,
@@ -54,7 +64,7 @@ fn compile(description: &str, name: &str) -> Option<(tempfile::TempDir, PathBuf)
             "types": [],
             "outDir": "out"
         },
-        "files": [format!("{name}.ts"), main]
+        "files": files
     });
     tsc_strict(&tsc, dir.path(), &tsconfig);
     let program = dir.path().join(format!("out/{name}_main.js"));

@@ -1,0 +1,103 @@
+//! `wamp-mcp`: serves the described procedures of a WAMP realm as MCP tools (and its topics as
+//! resources), over stdio (the default) or Streamable HTTP (`--http ADDR`, endpoint `/mcp`).
+//!
+//! ```text
+//! wamp-mcp --url ws://127.0.0.1:8080/ws --realm realm1
+//! wamp-mcp --url ws://127.0.0.1:8080/ws --realm realm1 --http 127.0.0.1:8931
+//! ```
+
+use clap::Parser;
+use rmcp::ServiceExt;
+use tokio_util::sync::CancellationToken;
+use wamp_codegen::fetch::Target;
+use wamp_mcp::Bridge;
+
+/// Serves the described procedures of a WAMP realm as Model Context Protocol tools and its
+/// described topics as resources.
+#[derive(Debug, Parser)]
+#[command(name = "wamp-mcp", version)]
+struct Cli {
+    /// Router URL: ws://host:port (WebSocket), wss:// (over TLS), tcp://host:port (RawSocket),
+    /// tcps:// (RawSocket over TLS) or unix:///path (RawSocket over a Unix socket).
+    #[arg(long)]
+    url: String,
+    /// Realm to join.
+    #[arg(long)]
+    realm: String,
+    /// Serve only this service (its URI prefix, e.g. `com.app`); repeat for more. Every
+    /// described service of the realm when absent.
+    #[arg(long)]
+    service: Vec<String>,
+    /// authid for ticket or WAMP-CRA authentication.
+    #[arg(long, requires = "auth")]
+    authid: Option<String>,
+    /// Ticket (with --authid).
+    #[arg(long, group = "auth")]
+    ticket: Option<String>,
+    /// WAMP-CRA secret (with --authid).
+    #[arg(long, group = "auth")]
+    secret: Option<String>,
+    /// Serve Streamable HTTP on this address (endpoint `/mcp`) instead of stdio; port 0 picks
+    /// one, which the first line on stderr names.
+    #[arg(long)]
+    http: Option<String>,
+    /// A `Host` header value the HTTP endpoint accepts; repeat for more (the default accepts
+    /// only localhost, 127.0.0.1 and ::1, against DNS rebinding).
+    #[arg(long, requires = "http")]
+    allow_host: Vec<String>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    // stdout is the MCP stream over stdio: logs go to stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "wamp_mcp=info".into()),
+        )
+        .init();
+    let authid = cli.authid.unwrap_or_default();
+    let target = Target {
+        url: cli.url,
+        realm: cli.realm,
+        ticket: cli.ticket.map(|t| (authid.clone(), t)),
+        wampcra: cli.secret.map(|s| (authid.clone(), s)),
+    };
+    let session = target.connect().await?;
+    let bridge = Bridge::new(session.clone(), cli.service);
+    for warning in bridge.refresh().await? {
+        tracing::warn!("left out: {warning}");
+    }
+    tracing::info!(
+        tools = bridge.tools().len(),
+        "serving the realm's described procedures"
+    );
+    let stop = CancellationToken::new();
+    let signal = stop.clone();
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        signal.cancel();
+    });
+    match cli.http {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(&addr).await?;
+            eprintln!(
+                "wamp-mcp: serving http://{}{}",
+                listener.local_addr()?,
+                wamp_mcp::http::PATH
+            );
+            wamp_mcp::http::serve(bridge, listener, cli.allow_host, stop).await?;
+        }
+        None => {
+            let running = bridge.serve(rmcp::transport::stdio()).await?;
+            tokio::select! {
+                quit = running.waiting() => { quit?; }
+                () = stop.cancelled() => {}
+            }
+        }
+    }
+    session.leave().await;
+    Ok(())
+}
