@@ -53,6 +53,30 @@ pub fn mcp_python() -> PathBuf {
         .unwrap_or_else(|| cache().join("venv-mcp-2.3.0/bin/python"))
 }
 
+/// Debian's chromium: `WAMP_PEERS_CHROMIUM`, else `chromium` on the `PATH`.
+pub fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("WAMP_PEERS_CHROMIUM").filter(|p| !p.is_empty()) {
+        return Some(path.into());
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("chromium"))
+            .find(|p| p.exists())
+    })
+}
+
+/// The `RESULT <json>` line a peer program printed, parsed; a failure shows all it said.
+pub fn result_line(who: &str, output: &std::process::Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let Some(line) = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
+        panic!(
+            "{who} said:\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    };
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("{who}'s RESULT: {e}: {line}"))
+}
+
 fn script(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../interop/peers")

@@ -203,3 +203,32 @@ pub trait PeerCallee {
     /// The caller's session ID, when the dealer disclosed it.
     async fn whoami(&self) -> Option<u64>;
 }
+
+/// What `interop/ts/calc_run.ts` answers against [`Calc`], in node and in a
+/// browser alike: results, 64-bit integers, progressive results, cancels, timeouts, the typed
+/// error and the typed event.
+pub fn calc_program_result() -> serde_json::Value {
+    serde_json::json!({
+        "serializer": {
+            "parsed": [0.12345678901234568, "12345678901234567890", "12345678901234567890n", "-9007199254740993n", 5],
+            "text": "[18446744073709551615,7,\"x\"]"
+        },
+        "add": 5,
+        "divide": 3,
+        "big": "9007199254740994",
+        "norm": 5,
+        "echoNone": null,
+        "echoSome": "hi",
+        "any": "com.typed.any.ts:t",
+        "seen": [1, 2, 3],
+        "collected": [1, 2],
+        "early": [0, 1],
+        "aborted": "wamp.error.canceled",
+        "abortedStream": "wamp.error.canceled",
+        "timedOut": "wamp.error.timeout",
+        "longer": "finished",
+        "error": {"uri": "com.typed.error.divide_by_zero", "name": "DivideByZero", "dividend": 9},
+        "undeclared": {"uri": "wamp.error.no_such_procedure", "declared": false},
+        "event": {"a": 40, "b": 2, "sum": 42}
+    })
+}

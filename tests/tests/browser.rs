@@ -23,18 +23,6 @@ use wamp_router::{Listener, RealmConfig, Router};
 use wamp_tests::missing_peer;
 use wamp_tests::typed::{Calc, Calculator as _};
 
-/// Debian's chromium: `WAMP_PEERS_CHROMIUM`, else `chromium` on the `PATH`.
-pub fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("WAMP_PEERS_CHROMIUM").filter(|p| !p.is_empty()) {
-        return Some(path.into());
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("chromium"))
-            .find(|p| p.exists())
-    })
-}
-
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -95,7 +83,7 @@ fn site(node_modules: &Path) -> tempfile::TempDir {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_generated_client_runs_in_headless_chromium_against_the_router() {
     let node_modules = wamp_tests::peer::node_path();
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = wamp_tests::peer::chromium() else {
         missing_peer("chromium (Debian's package)");
         return;
     };
@@ -133,17 +121,7 @@ async fn the_generated_client_runs_in_headless_chromium_against_the_router() {
         .await
         .expect("the browser finishes within 90 s")
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .unwrap_or_else(|| {
-            panic!(
-                "the page said:\n{stdout}\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            )
-        });
-    let result: serde_json::Value = serde_json::from_str(line).unwrap();
+    let result = wamp_tests::peer::result_line("the page", &output);
     // Both endless streams were canceled at the callee (by leaving the loop, by the signal).
     let ticks = calc.ticks.load(Ordering::SeqCst);
     tokio::time::sleep(Duration::from_millis(150)).await;
@@ -152,30 +130,122 @@ async fn the_generated_client_runs_in_headless_chromium_against_the_router() {
         ticks,
         "ticks after the cancels"
     );
-    assert_eq!(
-        result,
-        json!({
-            "serializer": {
-                "parsed": [0.12345678901234568, "12345678901234567890", "12345678901234567890n", "-9007199254740993n", 5],
-                "text": "[18446744073709551615,7,\"x\"]"
-            },
-            "add": 5,
-            "divide": 3,
-            "big": "9007199254740994",
-            "norm": 5,
-            "echoNone": null,
-            "echoSome": "hi",
-            "any": "com.typed.any.ts:t",
-            "seen": [1, 2, 3],
-            "collected": [1, 2],
-            "early": [0, 1],
-            "aborted": "wamp.error.canceled",
-            "abortedStream": "wamp.error.canceled",
-            "timedOut": "wamp.error.timeout",
-            "longer": "finished",
-            "error": {"uri": "com.typed.error.divide_by_zero", "name": "DivideByZero", "dividend": 9},
-            "undeclared": {"uri": "wamp.error.no_such_procedure", "declared": false},
-            "event": {"a": 40, "b": 2, "sum": 42}
-        })
+    assert_eq!(result, wamp_tests::typed::calc_program_result());
+}
+
+/// One plain HTTP GET: the status line and the head.
+async fn get(base: &str, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("ws://").trim_end_matches('/');
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    answer.split("\r\n\r\n").next().unwrap().to_owned()
+}
+
+/// The service explorer (`Listener::explorer`) in headless Chromium: `interop/browser/
+/// explorer_check.js` asserts the page's DOM: joined, the sessions and registrations of the
+/// realm listed, `com.typed.calc.add` called from its form (5), `divide` by zero shown as
+/// the declared error, and an event of `com.typed.calc.computed` shown once subscribed. Its
+/// screenshot goes to `$WAMP_EXPLORER_SCREENSHOT` when set (docs/explorer.png is one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_explorer_browses_calls_and_listens_in_headless_chromium() {
+    let node_modules = wamp_tests::peer::node_path();
+    let Some(chromium) = wamp_tests::peer::chromium() else {
+        missing_peer("chromium (Debian's package)");
+        return;
+    };
+    if !node_modules.join("puppeteer-core").exists() {
+        missing_peer(&format!("{} (puppeteer-core)", node_modules.display()));
+        return;
+    }
+    let router = Router::builder()
+        .realm_config(RealmConfig::anonymous("com.explorer"))
+        .listener(Listener::websocket("127.0.0.1:0").explorer())
+        .listener(Listener::websocket("127.0.0.1:0"))
+        .start()
+        .await
+        .unwrap();
+    let (ws, plain) = (
+        router.endpoints()[0].url.clone(),
+        router.endpoints()[1].url.clone(),
+    );
+    // The page is where it is asked for, and only there.
+    let head = get(&ws, "/explorer").await;
+    assert!(head.starts_with("HTTP/1.1 308"), "{head}");
+    assert!(head.contains("\r\nLocation: /explorer/"), "{head}");
+    for (path, kind) in [
+        ("/explorer/", "text/html"),
+        ("/explorer/index.html", "text/html"),
+        ("/explorer/wamp.js", "text/javascript"),
+        ("/explorer/explorer.js", "text/javascript"),
+        ("/explorer/explorer.css", "text/css"),
+    ] {
+        let head = get(&ws, path).await;
+        assert!(head.starts_with("HTTP/1.1 200"), "{path}: {head}");
+        assert!(
+            head.contains(&format!("Content-Type: {kind}")),
+            "{path}: {head}"
+        );
+    }
+    assert!(get(&ws, "/explorer/other")
+        .await
+        .starts_with("HTTP/1.1 404"));
+    let head = get(&plain, "/explorer/").await;
+    assert!(!head.starts_with("HTTP/1.1 200"), "{head}");
+
+    let callee = wamp_core::Client::new(&ws, "com.explorer")
+        .connect()
+        .await
+        .unwrap();
+    let _service = Calc::named("explorer").serve(&callee).await.unwrap();
+    let publishing = tokio::spawn(async move {
+        loop {
+            let event = wamp_tests::typed::Computed {
+                a: 40,
+                b: 2,
+                sum: 42,
+            };
+            let _ = callee
+                .publish("com.typed.calc.computed")
+                .kwargs(&event)
+                .await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+    let shots = tempfile::tempdir().unwrap();
+    let shot = std::env::var_os("WAMP_EXPLORER_SCREENSHOT")
+        .map_or_else(|| shots.path().join("explorer.png"), PathBuf::from);
+    let http = ws.replacen("ws://", "http://", 1);
+    let checked = tokio::process::Command::new("node")
+        .arg(root().join("interop/browser/explorer_check.js"))
+        .arg(&chromium)
+        .arg(format!("{http}explorer/?realm=com.explorer"))
+        .arg(&shot)
+        .env("NODE_PATH", &node_modules)
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(90), checked)
+        .await
+        .expect("the check finishes within 90 s")
+        .unwrap();
+    publishing.abort();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success() && said.lines().any(|l| l == "OK"),
+        "{said}"
+    );
+    let png = std::fs::read(&shot).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "{} bytes",
+        png.len()
     );
 }

@@ -128,17 +128,7 @@ async fn run(program: &Path, cb: &Endpoints) -> serde_json::Value {
         .output()
         .await
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .unwrap_or_else(|| {
-            panic!(
-                "node said:\n{stdout}\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            )
-        });
-    serde_json::from_str(line).unwrap()
+    wamp_tests::peer::result_line("node", &output)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -162,32 +152,7 @@ async fn typescript_client_compiles_strict_and_calls_the_rust_service() {
             ticks,
             "ticks after the cancels"
         );
-        assert_eq!(
-            result,
-            json!({
-                "serializer": {
-                    "parsed": [0.12345678901234568, "12345678901234567890", "12345678901234567890n", "-9007199254740993n", 5],
-                    "text": "[18446744073709551615,7,\"x\"]"
-                },
-                "add": 5,
-                "divide": 3,
-                "big": "9007199254740994",
-                "norm": 5,
-                "echoNone": null,
-                "echoSome": "hi",
-                "any": "com.typed.any.ts:t",
-                "seen": [1, 2, 3],
-                "collected": [1, 2],
-                "early": [0, 1],
-                "aborted": "wamp.error.canceled",
-                "abortedStream": "wamp.error.canceled",
-                "timedOut": "wamp.error.timeout",
-                "longer": "finished",
-                "error": {"uri": "com.typed.error.divide_by_zero", "name": "DivideByZero", "dividend": 9},
-                "undeclared": {"uri": "wamp.error.no_such_procedure", "declared": false},
-                "event": {"a": 40, "b": 2, "sum": 42}
-            })
-        );
+        assert_eq!(result, wamp_tests::typed::calc_program_result());
     })
     .await;
 }

@@ -51,6 +51,40 @@ pub struct Target {
     pub wampcra: Option<(String, String)>,
 }
 
+/// The command-line options that say how to reach the router (`--url`, `--realm`, and
+/// `--authid` with `--ticket` or `--secret`), shared by `wamp-codegen fetch` and `wamp-mcp`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RouterArgs {
+    /// Router URL: ws://host:port (WebSocket), wss:// (over TLS), tcp://host:port (RawSocket),
+    /// tcps:// (RawSocket over TLS) or unix:///path (RawSocket over a Unix socket).
+    #[arg(long)]
+    pub url: String,
+    /// Realm to join.
+    #[arg(long)]
+    pub realm: String,
+    /// authid for ticket or WAMP-CRA authentication.
+    #[arg(long, requires = "auth")]
+    pub authid: Option<String>,
+    /// Ticket (with --authid).
+    #[arg(long, group = "auth")]
+    pub ticket: Option<String>,
+    /// WAMP-CRA secret (with --authid).
+    #[arg(long, group = "auth")]
+    pub secret: Option<String>,
+}
+
+impl From<RouterArgs> for Target {
+    fn from(args: RouterArgs) -> Self {
+        let authid = args.authid.unwrap_or_default();
+        Self {
+            url: args.url,
+            realm: args.realm,
+            ticket: args.ticket.map(|t| (authid.clone(), t)),
+            wampcra: args.secret.map(|s| (authid, s)),
+        }
+    }
+}
+
 impl Target {
     /// Joins the realm.
     pub async fn connect(&self) -> Result<Session, FetchError> {

@@ -24,28 +24,14 @@ enum Command {
     /// or, with --all, every described service of the realm (found through the router's
     /// `wamp.reflection.*` where it has them, else through the registration meta API).
     Fetch {
-        /// Router URL: ws://host:port (WebSocket), wss:// (over TLS), tcp://host:port (RawSocket),
-        /// tcps:// (RawSocket over TLS) or unix:///path (RawSocket over a Unix socket).
-        #[arg(long)]
-        url: String,
-        /// Realm to join.
-        #[arg(long)]
-        realm: String,
+        #[command(flatten)]
+        router: fetch::RouterArgs,
         /// The service's URI prefix, e.g. `com.app`.
         #[arg(long, required_unless_present = "all", conflicts_with = "all")]
         service: Option<String>,
         /// Every described service of the realm, in one document.
         #[arg(long)]
         all: bool,
-        /// authid for ticket or WAMP-CRA authentication.
-        #[arg(long, requires = "auth")]
-        authid: Option<String>,
-        /// Ticket (with --authid).
-        #[arg(long, group = "auth")]
-        ticket: Option<String>,
-        /// WAMP-CRA secret (with --authid).
-        #[arg(long, group = "auth")]
-        secret: Option<String>,
         #[command(flatten)]
         output: Output,
     },
@@ -147,22 +133,12 @@ fn read_warned(input: &Path) -> anyhow::Result<Document> {
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Fetch {
-            url,
-            realm,
+            router,
             service,
             all,
-            authid,
-            ticket,
-            secret,
             output,
         } => {
-            let authid = authid.unwrap_or_default();
-            let target = fetch::Target {
-                url,
-                realm,
-                ticket: ticket.map(|t| (authid.clone(), t)),
-                wampcra: secret.map(|s| (authid.clone(), s)),
-            };
+            let target = fetch::Target::from(router);
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;

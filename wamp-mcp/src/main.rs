@@ -9,7 +9,7 @@
 use clap::Parser;
 use rmcp::ServiceExt;
 use tokio_util::sync::CancellationToken;
-use wamp_codegen::fetch::Target;
+use wamp_codegen::fetch::{RouterArgs, Target};
 use wamp_mcp::Bridge;
 
 /// Serves the described procedures of a WAMP realm as Model Context Protocol tools and its
@@ -17,26 +17,12 @@ use wamp_mcp::Bridge;
 #[derive(Debug, Parser)]
 #[command(name = "wamp-mcp", version)]
 struct Cli {
-    /// Router URL: ws://host:port (WebSocket), wss:// (over TLS), tcp://host:port (RawSocket),
-    /// tcps:// (RawSocket over TLS) or unix:///path (RawSocket over a Unix socket).
-    #[arg(long)]
-    url: String,
-    /// Realm to join.
-    #[arg(long)]
-    realm: String,
+    #[command(flatten)]
+    router: RouterArgs,
     /// Serve only this service (its URI prefix, e.g. `com.app`); repeat for more. Every
     /// described service of the realm when absent.
     #[arg(long)]
     service: Vec<String>,
-    /// authid for ticket or WAMP-CRA authentication.
-    #[arg(long, requires = "auth")]
-    authid: Option<String>,
-    /// Ticket (with --authid).
-    #[arg(long, group = "auth")]
-    ticket: Option<String>,
-    /// WAMP-CRA secret (with --authid).
-    #[arg(long, group = "auth")]
-    secret: Option<String>,
     /// Serve Streamable HTTP on this address (endpoint `/mcp`) instead of stdio; port 0 picks
     /// one, which the first line on stderr names.
     #[arg(long)]
@@ -58,14 +44,7 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "wamp_mcp=info".into()),
         )
         .init();
-    let authid = cli.authid.unwrap_or_default();
-    let target = Target {
-        url: cli.url,
-        realm: cli.realm,
-        ticket: cli.ticket.map(|t| (authid.clone(), t)),
-        wampcra: cli.secret.map(|s| (authid.clone(), s)),
-    };
-    let session = target.connect().await?;
+    let session = Target::from(cli.router).connect().await?;
     let bridge = Bridge::new(session.clone(), cli.service);
     for warning in bridge.refresh().await? {
         tracing::warn!("left out: {warning}");

@@ -103,17 +103,7 @@ async fn run_client(cb: &Endpoints, transport: Transport) -> Option<Json> {
         .expect("the MCP client finishes within 60 s")
         .unwrap();
     publishing.abort();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .unwrap_or_else(|| {
-            panic!(
-                "the MCP client said:\n{stdout}\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            )
-        });
-    Some(serde_json::from_str(line).unwrap())
+    Some(wamp_tests::peer::result_line("the MCP client", &output))
 }
 
 /// What the client must see, whatever the transport and the router.

@@ -79,6 +79,8 @@ pub(crate) struct Site<'a> {
     pub(crate) files: Option<&'a Path>,
     /// The metrics at `/metrics`, with the realms they read.
     pub(crate) metrics: Option<&'a Shared>,
+    /// Whether the service explorer is served.
+    pub(crate) explorer: bool,
 }
 
 /// The path the metrics are served at.
@@ -132,7 +134,14 @@ where
         .metrics
         .filter(|_| path == METRICS_PATH)
         .and_then(|shared| Some((shared.metrics.as_ref()?, shared)));
+    if site.explorer && path == crate::explorer::PATH.trim_end_matches('/') {
+        // The page's relative links need the slash.
+        let _ = redirect(&mut stream, crate::explorer::PATH).await;
+        return Routed::Served;
+    }
+    let explorer = site.explorer.then(|| crate::explorer::file(path)).flatten();
     let found = match (metrics, site.files) {
+        _ if explorer.is_some() => explorer.map(|(body, kind)| (body.to_vec(), kind)),
         (Some((metrics, shared)), _) => Some((
             metrics.encode(&shared.realms).into_bytes(),
             crate::metrics::CONTENT_TYPE,
@@ -206,6 +215,17 @@ fn media_type(path: &Path) -> &'static str {
         "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
+}
+
+/// Answers a permanent redirect to `location` and closes the connection.
+async fn redirect<S: AsyncWrite + Unpin>(stream: &mut S, location: &str) -> io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 308 Permanent Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\n\
+         Connection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.flush().await?;
+    stream.shutdown().await
 }
 
 /// Writes an HTTP reply (`kind` empty: no `Content-Type`) and closes the connection.

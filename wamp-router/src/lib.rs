@@ -72,6 +72,7 @@ pub mod config;
 mod connection;
 pub mod cookies;
 mod error;
+mod explorer;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;

@@ -54,6 +54,7 @@ pub struct Listener {
     rate: Option<RateLimit>,
     static_dir: Option<PathBuf>,
     metrics: bool,
+    explorer: bool,
     cookies: Option<CookieConfig>,
     keepalive: Option<Keepalive>,
 }
@@ -71,6 +72,7 @@ impl std::fmt::Debug for Listener {
             .field("rate", &self.rate)
             .field("static_dir", &self.static_dir)
             .field("metrics", &self.metrics)
+            .field("explorer", &self.explorer)
             .field("cookies", &self.cookies)
             .field("keepalive", &self.keepalive)
             .finish()
@@ -91,6 +93,7 @@ impl Listener {
             rate: None,
             static_dir: None,
             metrics: false,
+            explorer: false,
             cookies: None,
             keepalive: None,
         }
@@ -187,6 +190,14 @@ impl Listener {
         self
     }
 
+    /// Serves the service explorer at `/explorer/` on this WebSocket listener: a page that joins
+    /// a realm on this port like any WAMP client and browses and calls its described services
+    /// (`wamp-router/explorer/`). On a RawSocket listener the router refuses to start.
+    pub fn explorer(mut self) -> Self {
+        self.explorer = true;
+        self
+    }
+
     /// Sets a cookie on each WebSocket upgrade of a client that presents none the router
     /// knows, for cookie authentication ([`RealmConfig::cookie_auth`](crate::RealmConfig::cookie_auth),
     /// [`crate::cookies`]); the connection's cookie is in its transport details as
@@ -204,6 +215,11 @@ impl Listener {
     /// Whether the listener serves `/metrics`.
     pub(crate) fn serves_metrics(&self) -> bool {
         self.metrics
+    }
+
+    /// Whether the listener answers plain HTTP requests besides WebSocket upgrades.
+    pub(crate) fn serves_http(&self) -> bool {
+        self.static_dir.is_some() || self.metrics || self.explorer
     }
 
     /// The per-session rate, if any.
@@ -552,13 +568,14 @@ where
                 );
                 Some((transport, "rawsocket", serializer))
             }
-            Protocol::WebSocket if listener.static_dir.is_none() && !listener.metrics => {
+            Protocol::WebSocket if !listener.serves_http() => {
                 upgrade(stream, listener, shared, &mut cookie).await
             }
             Protocol::WebSocket => {
                 let site = http::Site {
                     files: listener.static_dir.as_deref(),
                     metrics: listener.metrics.then_some(shared),
+                    explorer: listener.explorer,
                 };
                 match http::route(stream, &site).await {
                     http::Routed::Upgrade(replayed) => {

@@ -3,6 +3,7 @@
 //! ```text
 //! wamp-router                         # ws://127.0.0.1:8080/ and tcp://127.0.0.1:8081, realm1, anonymous
 //! wamp-router --ws 127.0.0.1:9000 --realm myrealm
+//! wamp-router --explorer              # and the service explorer at http://127.0.0.1:8080/explorer/
 //! wamp-router --config router.toml    # see wamp_router::config for the file format
 //! ```
 
@@ -36,6 +37,10 @@ struct Args {
     /// wins). `RUST_LOG` filters them (default `info`).
     #[arg(long, default_value = "text")]
     log_format: String,
+    /// Serve the service explorer at /explorer/ on the WebSocket port (with --config, the
+    /// listener's `explorer` key says).
+    #[arg(long)]
+    explorer: bool,
 }
 
 /// Logs to stderr as `format` says (`text` or `json`).
@@ -77,9 +82,11 @@ async fn main() -> std::process::ExitCode {
             c.builder()
         }
         Ok(None) => {
-            let mut b = Router::builder()
-                .realm(args.realm.clone())
-                .listener(Listener::websocket(args.ws.clone()));
+            let mut ws = Listener::websocket(args.ws.clone());
+            if args.explorer {
+                ws = ws.explorer();
+            }
+            let mut b = Router::builder().realm(args.realm.clone()).listener(ws);
             if args.tcp != "none" {
                 b = b.listener(Listener::rawsocket(args.tcp.clone()));
             }

@@ -106,11 +106,12 @@ impl RouterBuilder {
             }
         }
         if let Some(l) = self.listeners.iter().find(|l| {
-            (l.serves_metrics() || l.cookie_config().is_some())
+            (l.serves_http() || l.cookie_config().is_some())
                 && l.protocol != crate::Protocol::WebSocket
         }) {
             return Err(RouterError::Config(format!(
-                "metrics and cookies are HTTP: {l:?} is no WebSocket listener"
+                "static files, metrics, the explorer and cookies are HTTP: {l:?} is no WebSocket \
+                 listener"
             )));
         }
         let metrics = (self.metrics || self.listeners.iter().any(Listener::serves_metrics))

@@ -64,6 +64,9 @@ pub struct ListenerConfig {
     pub static_dir: Option<PathBuf>,
     /// Serve the router's metrics at `/metrics` (WebSocket only; see [`crate::metrics`]).
     pub metrics: Option<bool>,
+    /// Serve the service explorer at `/explorer/` (WebSocket only; see
+    /// [`Listener::explorer`](crate::Listener::explorer)).
+    pub explorer: Option<bool>,
     /// The serializers offered (`json`, `msgpack`, `cbor`), in order of preference.
     pub serializers: Option<Vec<String>>,
     /// PEM certificate chain file, to serve TLS.
@@ -292,6 +295,12 @@ impl ListenerConfig {
                 return Err(invalid("metrics need a websocket listener"));
             }
             listener = listener.metrics();
+        }
+        if self.explorer == Some(true) {
+            if self.protocol != "websocket" {
+                return Err(invalid("the explorer needs a websocket listener"));
+            }
+            listener = listener.explorer();
         }
         match (self.message_rate, self.message_burst) {
             (Some(rate), burst) => {

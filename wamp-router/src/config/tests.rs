@@ -36,6 +36,7 @@ fn the_example_file_sets_every_key() {
             message_burst,
             static_dir,
             metrics,
+            explorer,
             serializers,
             tls_cert,
             tls_key,
@@ -70,6 +71,7 @@ fn the_example_file_sets_every_key() {
             message_burst,
             static_dir,
             metrics,
+            explorer,
         );
     }
     assert!(listeners.iter().any(|l| l.unix.is_some()));
@@ -82,6 +84,7 @@ fn the_example_file_sets_every_key() {
         && l.message_burst.is_some()
         && l.static_dir.is_some()
         && l.metrics.is_some()
+        && l.explorer.is_some()
         && l.serializers.is_some()
         && l.keepalive_interval_ms.is_some()));
     let r = &realms[0];
