@@ -44,6 +44,7 @@ async def run(session):
         "divide_input": tools[f"{CALC}.divide"].input_schema,
         "norm_input": tools[f"{CALC}.norm"].input_schema["properties"],
         "count_output": tools[f"{CALC}.count"].output_schema["properties"],
+        "any_required": tools[f"{CALC}.any"].input_schema["required"],
     }
     calls = {
         "add": (f"{CALC}.add", {"a": 2, "b": 3}),
@@ -56,6 +57,9 @@ async def run(session):
         "echo_none": (f"{CALC}.echo", {}),
         "echo_some": (f"{CALC}.echo", {"text": "hi"}),
         "nothing": (f"{CALC}.nothing", {}),
+        # A prefix registration: the tool takes the concrete URI.
+        "any": (f"{CALC}.any", {"procedure": "com.typed.any.mcp", "tag": "t"}),
+        "any_elsewhere": (f"{CALC}.any", {"procedure": "com.other.x", "tag": "t"}),
         "wrong_type": (f"{CALC}.add", {"a": "two", "b": 3}),
         "unknown_parameter": (f"{CALC}.add", {"a": 1, "b": 2, "c": 3}),
     }

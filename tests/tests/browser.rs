@@ -174,9 +174,12 @@ async fn the_service_explorer_browses_calls_and_listens_in_headless_chromium() {
         router.endpoints()[1].url.clone(),
     );
     // The page is where it is asked for, and only there.
-    let head = get(&ws, "/explorer").await;
+    let head = get(&ws, "/explorer?realm=com.explorer").await;
     assert!(head.starts_with("HTTP/1.1 308"), "{head}");
-    assert!(head.contains("\r\nLocation: /explorer/"), "{head}");
+    assert!(
+        head.contains("\r\nLocation: /explorer/?realm=com.explorer\r\n"),
+        "{head}"
+    );
     for (path, kind) in [
         ("/explorer/", "text/html"),
         ("/explorer/index.html", "text/html"),
@@ -194,8 +197,8 @@ async fn the_service_explorer_browses_calls_and_listens_in_headless_chromium() {
     assert!(get(&ws, "/explorer/other")
         .await
         .starts_with("HTTP/1.1 404"));
-    let head = get(&plain, "/explorer/").await;
-    assert!(!head.starts_with("HTTP/1.1 200"), "{head}");
+    // A WebSocket-only listener answers no plain GET: it closes the connection.
+    assert_eq!(get(&plain, "/explorer/").await, "");
 
     let callee = wamp_core::Client::new(&ws, "com.explorer")
         .connect()

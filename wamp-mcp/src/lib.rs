@@ -10,7 +10,8 @@
 //! description is the docs with the declared errors. A WAMP ERROR is a tool error whose content
 //! is `{"error": uri, "declared": "Type::Variant: docs" | null, "args", "kwargs"}`. Each topic
 //! becomes the resource `wamp:topic/<uri>` holding its latest events ([`topics::Topics`]).
-//! The tool list is read again on every `tools/list`, so services that come and go are seen.
+//! The descriptions are read again on a `tools/list` (at most once a second), so a client that
+//! lists the tools again sees the services that came and went.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -27,6 +28,7 @@ pub mod topics;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, Implementation, ListResourcesResult, ListToolsResult,
@@ -54,7 +56,13 @@ struct Shared {
     /// The tools of the last reading, by name.
     tools: RwLock<BTreeMap<String, ProcedureTool>>,
     topics: Topics,
+    /// One reading at a time, and when the last one ended.
+    reading: tokio::sync::Mutex<Option<Instant>>,
 }
+
+/// How old the last reading of the descriptions may be before a `tools/list` reads them again
+/// (a client cannot make the bridge call every describe procedure in a loop).
+const FRESH: Duration = Duration::from_secs(1);
 
 impl Bridge {
     /// A bridge over `session`, serving the services whose prefix is in `prefixes` (all of
@@ -66,6 +74,7 @@ impl Bridge {
                 prefixes,
                 tools: RwLock::new(BTreeMap::new()),
                 topics: Topics::default(),
+                reading: tokio::sync::Mutex::new(None),
             }),
         }
     }
@@ -73,6 +82,13 @@ impl Bridge {
     /// Reads the realm's descriptions again: the tools are replaced, new topics are watched.
     /// Answers a warning per procedure or topic left out.
     pub async fn refresh(&self) -> Result<Vec<String>, wamp_codegen::fetch::FetchError> {
+        let mut last = self.shared.reading.lock().await;
+        let read = self.read_descriptions().await;
+        *last = Some(Instant::now());
+        read
+    }
+
+    async fn read_descriptions(&self) -> Result<Vec<String>, wamp_codegen::fetch::FetchError> {
         let shared = &self.shared;
         let document = wamp_codegen::fetch::fetch_all(&shared.session).await?;
         let mut warnings = Vec::new();
@@ -107,9 +123,17 @@ impl Bridge {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Reads the descriptions again, logging what is left out; a failure keeps the last tools.
+    /// Reads the descriptions again unless the last reading is fresh, logging what is left
+    /// out; a failure keeps the last tools.
     async fn refresh_logged(&self) {
-        match self.refresh().await {
+        let mut last = self.shared.reading.lock().await;
+        if last.is_some_and(|at| at.elapsed() < FRESH) {
+            return;
+        }
+        let read = self.read_descriptions().await;
+        *last = Some(Instant::now());
+        drop(last);
+        match read {
             Ok(warnings) => {
                 for warning in warnings {
                     tracing::warn!("left out: {warning}");
@@ -148,7 +172,7 @@ impl ServerHandler for Bridge {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
         let mut tool = self.read_tools().get(request.name.as_ref()).cloned();
         if tool.is_none() {
@@ -162,7 +186,11 @@ impl ServerHandler for Bridge {
             ));
         };
         let arguments = request.arguments.unwrap_or_default();
-        Ok(tool.call(&self.shared.session, arguments).await.into())
+        // A cancelled request drops the call, which cancels it at the dealer.
+        tokio::select! {
+            result = tool.call(&self.shared.session, arguments) => Ok(result.into()),
+            () = context.ct.cancelled() => Err(McpError::invalid_request("cancelled", None)),
+        }
     }
 
     async fn list_resources(

@@ -31,6 +31,10 @@ struct Cli {
     /// only localhost, 127.0.0.1 and ::1, against DNS rebinding).
     #[arg(long, requires = "http")]
     allow_host: Vec<String>,
+    /// An `Origin` (e.g. `http://localhost:6274`) whose browser pages may use the HTTP
+    /// endpoint; repeat for more (by default a request with any `Origin` is refused).
+    #[arg(long, requires = "http")]
+    allow_origin: Vec<String>,
 }
 
 #[tokio::main]
@@ -67,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
                 listener.local_addr()?,
                 wamp_mcp::http::PATH
             );
-            wamp_mcp::http::serve(bridge, listener, cli.allow_host, stop).await?;
+            wamp_mcp::http::serve(bridge, listener, cli.allow_host, cli.allow_origin, stop).await?;
         }
         None => {
             let running = bridge.serve(rmcp::transport::stdio()).await?;

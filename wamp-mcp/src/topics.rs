@@ -16,10 +16,14 @@ use crate::to_json;
 pub const RESOURCE_PREFIX: &str = "wamp:topic/";
 /// The most events kept per topic (the oldest go first).
 pub const KEPT_EVENTS: usize = 100;
+/// The most bytes of events (as JSON text) kept per topic; an event larger than this alone is
+/// kept without its payload.
+pub const KEPT_BYTES: usize = 256 * 1024;
 /// The most topics watched (a realm cannot make the bridge subscribe without bound).
 const MAX_TOPICS: usize = 1_000;
 
-/// The topics watched and their latest events.
+/// The topics watched and their latest events. [`Bridge::refresh`](crate::Bridge::refresh)
+/// reads one description at a time, so a topic is never subscribed twice.
 #[derive(Debug, Default)]
 pub struct Topics {
     watched: Mutex<HashMap<String, Watched>>,
@@ -31,13 +35,46 @@ struct Watched {
     /// What `resources/list` says of it.
     resource: Resource,
     /// The latest events, oldest first.
-    events: Arc<Mutex<VecDeque<Json>>>,
+    events: Arc<Mutex<Kept>>,
+}
+
+/// A topic's latest events as JSON texts, within [`KEPT_EVENTS`] and [`KEPT_BYTES`].
+#[derive(Debug, Default)]
+struct Kept {
+    events: VecDeque<String>,
+    bytes: usize,
+}
+
+impl Kept {
+    fn push(&mut self, entry: Json) {
+        let mut text = entry.to_string();
+        if text.len() > KEPT_BYTES {
+            let omitted = json!({
+                "topic": entry.get("topic"),
+                "publication": entry.get("publication"),
+                "omitted": format!("a payload of {} bytes", text.len()),
+            });
+            text = omitted.to_string();
+        }
+        while self.events.len() >= KEPT_EVENTS || self.bytes + text.len() > KEPT_BYTES {
+            let Some(oldest) = self.events.pop_front() else {
+                break;
+            };
+            self.bytes -= oldest.len();
+        }
+        self.bytes += text.len();
+        self.events.push_back(text);
+    }
 }
 
 impl Topics {
     /// Subscribes to the topics of `service` not watched yet; answers the failures (a topic
     /// the session may not subscribe to is left out).
-    pub async fn watch(&self, session: &Session, service: &ServiceDescription) -> Vec<String> {
+    pub(crate) async fn watch(
+        &self,
+        session: &Session,
+        service: &ServiceDescription,
+    ) -> Vec<String> {
         let mut failures = Vec::new();
         for topic in &service.topics {
             if topic.encrypted || self.lock().contains_key(&topic.uri) {
@@ -59,7 +96,7 @@ impl Topics {
                     continue;
                 }
             };
-            let events = Arc::new(Mutex::new(VecDeque::with_capacity(KEPT_EVENTS)));
+            let events = Arc::new(Mutex::new(Kept::default()));
             let kept = Arc::clone(&events);
             let uri_for_log = topic.uri.clone();
             tokio::spawn(async move {
@@ -79,11 +116,9 @@ impl Topics {
                             .map(|(k, v)| (k.clone(), to_json(v)))
                             .collect::<Map<_, _>>(),
                     });
-                    let mut kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
-                    if kept.len() == KEPT_EVENTS {
-                        kept.pop_front();
-                    }
-                    kept.push_back(entry);
+                    kept.lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(entry);
                 }
             });
             let resource = resource(service, topic);
@@ -105,13 +140,15 @@ impl Topics {
     pub fn read(&self, uri: &str) -> Option<ResourceContents> {
         let topic = uri.strip_prefix(RESOURCE_PREFIX)?;
         let events = Arc::clone(&self.lock().get(topic)?.events);
-        let events: Vec<Json> = events
+        let events = events
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+            .events
             .iter()
-            .cloned()
-            .collect();
-        let text = json!({ "topic": topic, "events": events }).to_string();
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(",");
+        let text = format!("{{\"topic\":{},\"events\":[{events}]}}", json!(topic));
         Some(ResourceContents::text(text, uri).with_mime_type("application/json"))
     }
 

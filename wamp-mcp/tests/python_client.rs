@@ -164,6 +164,13 @@ fn check(result: &Json) {
     assert_eq!(calls["echo_none"], structured(json!(null)));
     assert_eq!(calls["echo_some"], structured(json!("hi")));
     assert_eq!(calls["nothing"], json!({"text": "done"}));
+    assert_eq!(result["any_required"], json!(["procedure", "tag"]));
+    assert_eq!(calls["any"], structured(json!("com.typed.any.mcp:t")));
+    assert_eq!(
+        calls["any_elsewhere"],
+        json!({"error": {"error": "wamp.error.invalid_argument",
+                         "message": "\"com.other.x\" does not match com.typed.any"}})
+    );
     let zero = &calls["divide_by_zero"]["error"];
     assert!(zero["declared"]
         .as_str()

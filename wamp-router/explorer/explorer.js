@@ -8,25 +8,10 @@
  *  - a form per procedure, built from the argument schemas, to call it (progressive results,
  *    cancel, errors named after the declared error they are);
  *  - the events of any topic, newest first.
- * Query: ?realm=NAME connects at once; ?url=ws://host:port/ (default: the page's own host).
+ * Query: ?realm=NAME connects at once to the page's own host; ?url=ws://host:port/ another
+ * router (then only filled in: the user presses Connect, unless it is this page's host).
  *
- * DOM contract (tests rely on it):
- *  #status             "connected" once joined, else why not; data-state idle|connecting|connected|closed
- *  #url #realm #authid #ticket #connect #refresh       the connect bar
- *  #sessions tr[data-session=ID]                       one per session; class "me" for this page's
- *  #registrations tr[data-uri=URI][data-id][data-match], #subscriptions tr[...] likewise
- *  .service[data-service=NAME][data-interface=URI]     a described service (in each column)
- *  .procedure[data-uri=URI]                            a described procedure, with
- *     [data-arg=NAME][data-kind=arg|kwarg|args|kwargs|capture|uri][data-type]  its inputs
- *        (a positional argument is named by its schema's title, else argN)
- *     button.call, button.cancel, ol.progress li       progressive results as they arrive
- *     .outcome  "RESULT <args JSON>[ <kwargs JSON>]", "ERROR <uri> <args> <kwargs>" and a line
- *        "declared error Type::Variant: docs" when declared, "CALLING <uri>", "INVALID <why>";
- *        data-state calling|result|error|invalid, data-error=URI, data-declared=Type::Variant
- *  .topic[data-uri=URI]  button.subscribe (data-subscribed), .events li[data-publication]
- *        (newest first, at most 100 kept per topic; each: time, args/kwargs, details)
- *  #topic-uri #topic-match #topic-subscribe            any topic (a .topic in #other-topics)
- *  .error[data-uri=URI]                                a described error
+ * The DOM contract the tests rely on is in index.html.
  */
 'use strict';
 
@@ -171,19 +156,30 @@ async function joined(session) {
   }
 }
 
-let timer = null; let servicesToo = false;
-/** Reads the realm again soon (after a burst of meta events), and the services when asked. */
+const soon = { timer: null, first: 0, services: false };
+/** Reads the realm again soon: 300 ms after a burst of meta events ends, yet at most 1 s after
+ *  the first event still waiting; the services too when asked. */
 function later(services) {
-  servicesToo ||= services;
-  clearTimeout(timer);
-  timer = setTimeout(() => { refreshRealm(); if (servicesToo) refreshServices(); servicesToo = false; }, 300);
+  soon.services ||= services;
+  if (soon.timer === null) soon.first = Date.now(); else clearTimeout(soon.timer);
+  soon.timer = setTimeout(() => {
+    const alsoServices = soon.services;
+    Object.assign(soon, { timer: null, services: false });
+    refreshRealm();
+    if (alsoServices) refreshServices();
+  }, Math.max(0, Math.min(300, soon.first + 1000 - Date.now())));
 }
 
-/** `promise`, or a rejection after `ms` (a `*.describe` that is no describe procedure may hang). */
-const within = (promise, ms) => Promise.race([promise,
-  new Promise((resolve, reject) => setTimeout(() => reject(new WampError('timeout')), ms))]);
-/** args[0] of a call by the current session. */
-const call1 = (session, procedure, ...args) => session.call(procedure, args).then((r) => r.args[0]);
+/** args[0] of a call by the current session; given up after 5 s (a `*.describe` may never answer). */
+const call1 = (session, procedure, ...args) => session.call(procedure, args, undefined, {}, { timeoutMs: 5000 })
+  .then((r) => r.args[0]);
+/** call1, but while one with the same procedure and args is in flight, that one's answer. */
+function describe(session, procedure, ...args) {
+  const inflight = (session.describing ||= new Map());
+  const key = toJSON([procedure, args]);
+  if (!inflight.has(key)) inflight.set(key, call1(session, procedure, ...args).finally(() => inflight.delete(key)));
+  return inflight.get(key);
+}
 
 // ---- 1. Sessions, registrations and subscriptions (the meta API). -----------------------------
 let realmRound = 0;
@@ -238,7 +234,7 @@ async function refreshServices() {
     if (reflection) {
       for (const kind of ['procedure', 'topic', 'error']) {
         const uris = await one(`wamp.reflection.${kind}.list`);
-        const found = await Promise.all(uris.map((uri) => one(`wamp.reflection.${kind}.describe`, uri).catch(() => null)));
+        const found = await Promise.all(uris.map((uri) => describe(session, `wamp.reflection.${kind}.describe`, uri).catch(() => null)));
         for (const d of found.filter(Boolean)) entries.push({ kind, ...d, entry: d[kind], defs: d.$defs || {} });
       }
     }
@@ -247,7 +243,7 @@ async function refreshServices() {
     const interfaces = reflection ? entries.map((e) => e.interface) : await Promise.all(
       ((await one('wamp.registration.list')).exact || []).map((id) => one('wamp.registration.get', id).then((r) => r.uri, () => '')));
     const documents = new Map(await Promise.all([...new Set(interfaces)].filter((i) => i.endsWith('.describe'))
-      .map((i) => within(one(i), 5000).then((d) => [i, d], () => [i, null]))));
+      .map((i) => describe(session, i).then((d) => [i, d], () => [i, null]))));
     const services = new Map();
     const service = (iface, name) => {
       const key = `${iface} ${name}`;
@@ -410,13 +406,22 @@ function buildCall(card, p) {
   positional.forEach(([input, json]) => json === null && need(input));
   const last = positional.findLastIndex(([, json]) => json !== null);
   let args = last < 0 ? null : `[${positional.slice(0, last + 1).map(([, json]) => json ?? 'null').join(',')}]`;
-  args = inputs('args').map(read)[0] ?? args;
+  args = whole(inputs('args')[0], 'args') ?? args;
   const named = inputs('kwarg').map((input) => [input, read(input)]);
   named.forEach(([input, json]) => json === null && need(input));
   const present = named.filter(([, json]) => json !== null);
   let kwargs = present.length ? `{${present.map(([i, json]) => `${JSON.stringify(i.dataset.arg)}:${json}`).join(',')}}` : null;
-  kwargs = inputs('kwargs').map(read)[0] ?? kwargs;
+  kwargs = whole(inputs('kwargs')[0], 'kwargs') ?? kwargs;
   return { uri, args, kwargs };
+}
+/** The JSON text of a raw args input (an array) or kwargs input (a plain object): a CALL with
+ *  anything else there breaks the protocol, and the router would abort the session. */
+function whole(input, kind) {
+  const json = input ? read(input) : null;
+  const value = json === null ? null : parseJSON(json);
+  const fits = kind === 'args' ? Array.isArray(value) : Object.getPrototypeOf(value ?? 0) === Object.prototype;
+  if (json !== null && !fits) throw new Error(`${kind} must be a JSON ${kind === 'args' ? 'array' : 'object'}`);
+  return json;
 }
 
 function outcome(card, kind, text, { error, declared } = {}) {
@@ -521,8 +526,13 @@ function drawTopic(t, uri = t.uri, only = null) {
 addEventListener('DOMContentLoaded', () => {
   const query = new URLSearchParams(location.search);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  $('#url').value = query.get('url') || (location.host ? `${scheme}://${location.host}/` : 'ws://127.0.0.1:8080/');
+  const given = query.get('url');
+  $('#url').value = given || (location.host ? `${scheme}://${location.host}/` : 'ws://127.0.0.1:8080/');
   $('#realm').value = query.get('realm') || 'realm1';
+  // Another router named by ?url= is only filled in: no link connects the page to any WebSocket.
+  const own = !given || (() => {
+    try { return /^wss?:$/.test(new URL(given).protocol) && new URL(given).host === location.host; } catch { return false; }
+  })();
   $('#connect-form').addEventListener('submit', (e) => {
     e.preventDefault();
     if (state.session) state.session.close(); else connect();
@@ -537,5 +547,6 @@ addEventListener('DOMContentLoaded', () => {
     if (!t.sub) toggle(uri);
     byUri('.topic', uri)[0].scrollIntoView({ behavior: 'smooth', block: 'nearest' });
   });
-  if (query.has('realm')) connect();
+  if (query.has('realm') && own) connect();
+  else if (query.has('realm')) setStatus('idle', `not connected: press Connect to join ${$('#realm').value} at ${given}`);
 });

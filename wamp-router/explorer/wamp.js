@@ -1,6 +1,6 @@
 /* The WAMP v2 client of the service explorer (explorer.js uses it): roles caller and
  * subscriber, JSON over the browser's WebSocket (subprotocol wamp.2.json), anonymous or ticket
- * authentication, progressive results and CANCEL; and JSON that keeps big integers exact.
+ * authentication, progressive results, CANCEL and call timeouts; and JSON that keeps big integers exact.
  * A classic script: its declarations are the page's globals, loaded before explorer.js.
  */
 'use strict';
@@ -48,18 +48,35 @@ class WampSession {
   quit(reason) { this.reason = reason; this.ws.close(); }
 
   /** Sends the request `build(id)` makes with the next ID (one sequence from 1, as the spec
-   *  asks): answers {request, result}, `progress` being given each progressive RESULT. */
-  ask(build, progress) {
+   *  asks): answers {request, result}, `progress` being given each progressive RESULT. With
+   *  `timeoutMs`, a request still unanswered then is rejected (wamp.error.timeout) and forgotten,
+   *  after `expire(id)` (a CALL's: CANCEL killnowait). */
+  ask(build, progress, { timeoutMs, expire } = {}) {
     const request = this.nextRequest;
     this.nextRequest = request >= MAX_ID ? 1 : request + 1;
     const result = this.closed ? Promise.reject(new WampError('connection closed'))
-      : new Promise((resolve, reject) => this.pending.set(request, { resolve, reject, progress }));
+      : new Promise((resolve, reject) => {
+        const timer = timeoutMs > 0 ? setTimeout(() => {
+          if (this.take(request)) {
+            expire?.(request);
+            reject(new WampError('wamp.error.timeout', [`no answer in ${timeoutMs} ms`]));
+          }
+        }, timeoutMs) : null;
+        this.pending.set(request, { resolve, reject, progress, timer });
+      });
     this.send(build(request));
     return { request, result };
   }
 
+  /** Takes the pending request `request` out (stopping its timer): its entry, if pending. */
+  take(request) {
+    const p = this.pending.get(request);
+    this.pending.delete(request);
+    if (p) clearTimeout(p.timer);
+    return p;
+  }
+
   receive(m) {
-    const answer = (request) => { const p = this.pending.get(request); this.pending.delete(request); return p; };
     switch (m[0]) {
       case MSG.WELCOME: Object.assign(this, { id: m[1], details: m[2] }); this.join.resolve(this); break;
       case MSG.ABORT: this.quit(why(m[1], `aborted: ${m[2]}`)); break;
@@ -74,13 +91,13 @@ class WampSession {
       case MSG.RESULT: {
         const result = { details: m[2] || {}, args: m[3] || [], kwargs: m[4] || {} };
         if (result.details.progress) this.pending.get(m[1])?.progress?.(result);
-        else answer(m[1])?.resolve(result);
+        else this.take(m[1])?.resolve(result);
         break;
       }
-      case MSG.ERROR: answer(m[2])?.reject(new WampError(m[4], m[5], m[6], m[3])); break;
-      case MSG.SUBSCRIBED: answer(m[1])?.resolve(m[2]); break;
+      case MSG.ERROR: this.take(m[2])?.reject(new WampError(m[4], m[5], m[6], m[3])); break;
+      case MSG.SUBSCRIBED: this.take(m[1])?.resolve(m[2]); break;
       case MSG.UNSUBSCRIBED: // request 0: the router revoked the subscription
-        if (m[1]) answer(m[1])?.resolve();
+        if (m[1]) this.take(m[1])?.resolve();
         else this.handlers.get(m[2]?.subscription)?.forEach((handler) => handler(null));
         break;
       case MSG.EVENT: {
@@ -96,19 +113,26 @@ class WampSession {
     if (this.closed) return;
     this.closed = true;
     const error = new WampError('connection closed');
-    this.pending.forEach((p) => p.reject(error));
+    this.pending.forEach((p) => { clearTimeout(p.timer); p.reject(error); });
     this.pending.clear();
     this.join.reject(error);
     this.onclose(reason);
   }
 
-  /** CALL with the arguments given as JSON texts (so that big integers keep every digit). */
-  callText(procedure, argsText, kwargsText, options = {}, progress) {
+  /** CALL with the arguments given as JSON texts (so that big integers keep every digit).
+   *  `timeoutMs` (local): the CALL asks the dealer for that `timeout` too, and a call still
+   *  unanswered then is cancelled (killnowait) and rejected with wamp.error.timeout. */
+  callText(procedure, argsText, kwargsText, options = {}, progress, { timeoutMs } = {}) {
     const tail = kwargsText ? `,${argsText || '[]'},${kwargsText}` : argsText ? `,${argsText}` : '';
-    return this.ask((id) => `[${MSG.CALL},${id},${toJSON(options)},${JSON.stringify(procedure)}${tail}]`, progress);
+    if (timeoutMs > 0 && options.timeout === undefined) options = { ...options, timeout: Math.ceil(timeoutMs) };
+    return this.ask((id) => `[${MSG.CALL},${id},${toJSON(options)},${JSON.stringify(procedure)}${tail}]`, progress,
+      { timeoutMs, expire: (id) => this.send([MSG.CANCEL, id, { mode: 'killnowait' }]) });
   }
 
-  call(procedure, args = [], kwargs) { return this.callText(procedure, toJSON(args), kwargs && toJSON(kwargs)).result; }
+  /** CALL with the arguments as values: answers the RESULT {details, args, kwargs}. */
+  call(procedure, args = [], kwargs, options = {}, { timeoutMs } = {}) {
+    return this.callText(procedure, toJSON(args), kwargs && toJSON(kwargs), options, null, { timeoutMs }).result;
+  }
 
   /** Asks the dealer to end the call `request` (CANCEL, mode kill). */
   cancel(request) { if (this.pending.has(request)) this.send([MSG.CANCEL, request, { mode: 'kill' }]); }

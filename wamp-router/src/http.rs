@@ -135,8 +135,12 @@ where
         .filter(|_| path == METRICS_PATH)
         .and_then(|shared| Some((shared.metrics.as_ref()?, shared)));
     if site.explorer && path == crate::explorer::PATH.trim_end_matches('/') {
-        // The page's relative links need the slash.
-        let _ = redirect(&mut stream, crate::explorer::PATH).await;
+        // The page's relative links need the slash; the query (the realm) stays.
+        let location = match target.split_once('?') {
+            Some((_, query)) => format!("{}?{query}", crate::explorer::PATH),
+            None => crate::explorer::PATH.to_owned(),
+        };
+        let _ = redirect(&mut stream, &location).await;
         return Routed::Served;
     }
     let explorer = site.explorer.then(|| crate::explorer::file(path)).flatten();
