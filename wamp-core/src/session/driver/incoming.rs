@@ -421,10 +421,30 @@ impl Driver {
         let request = m.request;
         let connection = self.connection;
         let timeout = invocation.timeout();
+        // Only an invocation that can send nothing but its answer may finish here: progressive
+        // results and further inputs go through the driver, after the answer would.
+        let at_once = input.is_none() && !invocation.receive_progress();
         // The handler's span continues the caller's trace (`crate::trace`).
         let span = crate::trace::invocation_span(&invocation);
         let work = span.in_scope(|| slot.handler.handle(invocation));
-        let work = std::panic::AssertUnwindSafe(work).catch_unwind();
+        let mut work = std::panic::AssertUnwindSafe(work).catch_unwind();
+        if at_once {
+            // A handler that completes at once is answered now, without a task of its own
+            // (and the wake-ups of spawning it and of its answer coming back). One that does
+            // not goes on in its task, which polls it again with its own waker.
+            let polled = span.in_scope(|| {
+                let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+                work.poll_unpin(&mut cx)
+            });
+            if let std::task::Poll::Ready(outcome) = polled {
+                let outcome = outcome.unwrap_or_else(|_| panicked());
+                let outcome = match &sealed_for {
+                    Some(procedure) => self.seal_answer(procedure, outcome),
+                    None => outcome,
+                };
+                return self.answer_invocation(request, outcome).await;
+            }
+        }
         let tx = self.self_tx.clone();
         let task = tokio::spawn(tracing::Instrument::instrument(
             async move {
@@ -437,13 +457,7 @@ impl Driver {
                     }),
                     None => work.await,
                 };
-                let outcome = outcome.unwrap_or_else(|_| {
-                    tracing::error!("the procedure handler panicked");
-                    Err(WampError::with_message(
-                        uris::RUNTIME_ERROR,
-                        "the procedure handler panicked",
-                    ))
-                });
+                let outcome = outcome.unwrap_or_else(|_| panicked());
                 let _ = tx
                     .send(Command::InvocationDone {
                         connection,
@@ -534,4 +548,13 @@ impl Driver {
         }
         Ok(())
     }
+}
+
+/// The answer of a handler that panicked.
+fn panicked() -> Result<super::super::register::Reply, WampError> {
+    tracing::error!("the procedure handler panicked");
+    Err(WampError::with_message(
+        uris::RUNTIME_ERROR,
+        "the procedure handler panicked",
+    ))
 }
