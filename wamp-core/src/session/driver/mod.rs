@@ -14,7 +14,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::{SinkExt as _, StreamExt as _};
+use futures::{FutureExt as _, SinkExt as _, StreamExt as _};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::time::Instant;
 
@@ -251,12 +251,7 @@ impl Driver {
         loop {
             let deadline = self.leaving.as_ref().map(|(deadline, _, _)| *deadline);
             let flow = tokio::select! {
-                incoming = self.transport.next() => match incoming {
-                    Some(Ok(message)) => self.on_message(message).await,
-                    Some(Err(TransportError::Decode(e))) => self.violation(e.to_string()).await,
-                    Some(Err(e)) => Err(CloseReason::TransportError(e.to_string())),
-                    None => Err(self.connection_ended()),
-                },
+                incoming = self.transport.next() => self.on_incoming(incoming).await,
                 command = self.commands.recv() => match command {
                     Some(command) => self.on_command(command).await,
                     // Unreachable while the driver holds a sender, but end cleanly regardless.
@@ -273,8 +268,28 @@ impl Driver {
         }
     }
 
-    /// Handles commands already queued, then flushes what was written.
+    /// Handles what the transport received, or its end.
+    async fn on_incoming(&mut self, incoming: Option<Result<Message, TransportError>>) -> Flow {
+        match incoming {
+            Some(Ok(message)) => self.on_message(message).await,
+            Some(Err(TransportError::Decode(e))) => self.violation(e.to_string()).await,
+            Some(Err(e)) => Err(CloseReason::TransportError(e.to_string())),
+            None => Err(self.connection_ended()),
+        }
+    }
+
+    /// Handles the messages already received and the commands already queued (up to
+    /// [`BATCH`] of each), then flushes what was written: the answers to a burst of messages
+    /// leave in one write, not one each.
     async fn drain_and_flush(&mut self) -> Flow {
+        for _ in 0..BATCH {
+            // Polled without waiting: a transport with nothing more to read registers this
+            // no-op waker, and the next `select!` polls it again with the driver's own.
+            match self.transport.next().now_or_never() {
+                Some(incoming) => self.on_incoming(incoming).await?,
+                None => break,
+            }
+        }
         for _ in 0..BATCH {
             match self.commands.try_recv() {
                 Ok(command) => self.on_command(command).await?,
