@@ -466,8 +466,8 @@ impl Report {
                 );
             }
             judge(
-                "wamp-router memory ≤ 20 KiB per idle session",
-                20.0 * 1024.0,
+                "wamp-router memory ≤ 16 KiB per idle session",
+                16.0 * 1024.0,
                 false,
                 vec![("bytes/session".into(), value("memory/router-idle"))],
             );

@@ -46,6 +46,11 @@ impl From<Passthru> for Reply {
 ///
 /// Implemented for every `Fn(Invocation) -> impl Future<Output = HandlerResult>` closure, and,
 /// through [`ReplyHandler`], for closures that may answer with a passthru payload.
+///
+/// The session's driver polls the handler's future once itself: one that completes then is
+/// answered at once, without a task of its own; one that does not runs on in a spawned task.
+/// A handler with long CPU work to do before its first `.await` therefore holds up the
+/// session's other messages while it does it: put such work in `tokio::task::spawn_blocking`.
 pub trait Handler: Send + Sync + 'static {
     /// Handles one invocation.
     fn handle(&self, invocation: Invocation) -> BoxFuture<'static, Result<Reply, WampError>>;
