@@ -157,8 +157,10 @@ impl SessionEntry {
     }
 }
 
-/// A message queued for a session, with its [`Message::weight`].
-type Queued = (Message, usize);
+/// A message queued for a session, with its [`Message::weight`]. Boxed: the queue's first block
+/// of slots is allocated with the queue, and 32 slots of a pointer (not of a 120-byte message)
+/// keep an idle session about 3.5 KiB smaller.
+type Queued = Box<(Message, usize)>;
 
 /// The sending end of a session's outbound queue, bounded in messages and in bytes.
 #[derive(Debug)]
@@ -178,14 +180,14 @@ pub(crate) struct Outbound {
 impl Outbound {
     /// The next message, waiting for one.
     pub(crate) async fn recv(&mut self) -> Option<Message> {
-        let (message, weight) = self.rx.recv().await?;
+        let (message, weight) = *self.rx.recv().await?;
         self.bytes.fetch_sub(weight, Ordering::Relaxed);
         Some(message)
     }
 
     /// The next message if one is queued.
     pub(crate) fn try_recv(&mut self) -> Option<Message> {
-        let (message, weight) = self.rx.try_recv().ok()?;
+        let (message, weight) = *self.rx.try_recv().ok()?;
         self.bytes.fetch_sub(weight, Ordering::Relaxed);
         Some(message)
     }
@@ -275,7 +277,7 @@ impl Sessions {
                 outbox.max_bytes
             ))
         } else {
-            match outbox.tx.try_send((message, weight)) {
+            match outbox.tx.try_send(Box::new((message, weight))) {
                 Ok(()) => {
                     outbox.bytes.fetch_add(weight, Ordering::Relaxed);
                     None
