@@ -232,3 +232,22 @@ pub fn calc_program_result() -> serde_json::Value {
         "event": {"a": 40, "b": 2, "sum": 42}
     })
 }
+
+/// Publishes `Computed {a: 40, b: 2, sum: 42}` to `com.typed.calc.computed` every `every` until
+/// the task is aborted: for a subscriber that joins at a time the test does not know.
+pub fn keep_publishing_computed(
+    session: wamp_core::Session,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let event = Computed {
+                a: 40,
+                b: 2,
+                sum: 42,
+            };
+            let _ = session.publish_event(&event).await;
+            tokio::time::sleep(every).await;
+        }
+    })
+}

@@ -205,20 +205,8 @@ async fn the_service_explorer_browses_calls_and_listens_in_headless_chromium() {
         .await
         .unwrap();
     let _service = Calc::named("explorer").serve(&callee).await.unwrap();
-    let publishing = tokio::spawn(async move {
-        loop {
-            let event = wamp_tests::typed::Computed {
-                a: 40,
-                b: 2,
-                sum: 42,
-            };
-            let _ = callee
-                .publish("com.typed.calc.computed")
-                .kwargs(&event)
-                .await;
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    });
+    let publishing =
+        wamp_tests::typed::keep_publishing_computed(callee, Duration::from_millis(200));
     let shots = tempfile::tempdir().unwrap();
     let shot = std::env::var_os("WAMP_EXPLORER_SCREENSHOT")
         .map_or_else(|| shots.path().join("explorer.png"), PathBuf::from);

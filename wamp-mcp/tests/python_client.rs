@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value as Json};
 use tokio::io::{AsyncBufReadExt, BufReader};
-use wamp_tests::typed::{Calc, Calculator as _, Computed};
+use wamp_tests::typed::{keep_publishing_computed, Calc, Calculator as _};
 use wamp_tests::{anonymous, missing_peer, Crossbar as Endpoints, Target};
 
 /// How the client reaches the bridge.
@@ -84,20 +84,7 @@ async fn run_client(cb: &Endpoints, transport: Transport) -> Option<Json> {
     };
     // Events go out until the client has read one from the topic's resource.
     let publisher = anonymous(cb).await;
-    let publishing = tokio::spawn(async move {
-        loop {
-            let event = Computed {
-                a: 40,
-                b: 2,
-                sum: 42,
-            };
-            let _ = publisher
-                .publish("com.typed.calc.computed")
-                .kwargs(&event)
-                .await;
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    });
+    let publishing = keep_publishing_computed(publisher, Duration::from_millis(100));
     let output = tokio::time::timeout(Duration::from_secs(60), command.output())
         .await
         .expect("the MCP client finishes within 60 s")
