@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real WAMP peers the interop tests run against: Crossbar.io and autobahn-python
 # (one Python venv), the Python MCP SDK (another venv), autobahn-js with esbuild and
-# puppeteer-core (an npm folder), and Debian's prometheus and chromium (apt). The venvs and the
+# puppeteer-core (an npm folder), and Debian's prometheus and chromium (apt); and the other
+# routers of the benchmarks (fox-wamp, wamp.rt and wamp-server in the npm folder, XConn in a venv). The venvs and the
 # npm folder live in a cache outside the repository, so that a second run takes seconds. Prints the paths as shell assignments on its last lines.
 #
 #   bash scripts/install-peers.sh            # install or verify
@@ -23,10 +24,17 @@ PUPPETEER_VERSION=24.43.1
 # The official Python MCP SDK, the client of the wamp-mcp tests (a venv of its own: its
 # dependencies are not Crossbar's).
 MCP_PY_VERSION=2.3.0
+# The other routers of the benchmarks (bench/peers/): three from npm, and XConn's router and
+# client from PyPI (a venv of its own, every dependency pinned in bench/peers/xconn-requirements.txt).
+FOX_WAMP_VERSION=0.7.28
+WAMPRT_VERSION=0.2.0
+WAMP_SERVER_VERSION=0.0.9
+XCONN_VERSION=0.5.1
 
 cache="${WAMP_PEERS_CACHE:-$HOME/.cache/wamp-rs-peers}"
 venv="$cache/venv-crossbar-$CROSSBAR_VERSION"
 mcp_venv="$cache/venv-mcp-$MCP_PY_VERSION"
+xconn_venv="$cache/venv-xconn-$XCONN_VERSION"
 nodedir="$cache/node-autobahn-$AUTOBAHN_JS_VERSION"
 mkdir -p "$cache"
 
@@ -76,18 +84,31 @@ if [ "$("$mcp_venv/bin/python" -c 'import importlib.metadata as m; print(m.versi
   "$mcp_venv/bin/pip" install --quiet --disable-pip-version-check "mcp==$MCP_PY_VERSION" >&2
 fi
 
+# --- XConn (router and client) -------------------------------------------------------------------
+if [ "$("$xconn_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("xconn"))' 2>/dev/null)" != "$XCONN_VERSION" ]; then
+  log "installing xconn $XCONN_VERSION into $xconn_venv"
+  rm -rf "$xconn_venv"
+  python3 -m venv "$xconn_venv"
+  "$xconn_venv/bin/pip" install --quiet --disable-pip-version-check \
+    -r "$(dirname "$0")/../bench/peers/xconn-requirements.txt" >&2
+fi
+
 # --- autobahn-js ----------------------------------------------------------------------------------
 # TypeScript compiles the generated TypeScript client (tsc --strict) in the codegen tests.
 if [ ! -f "$nodedir/node_modules/autobahn/package.json" ] || [ ! -f "$nodedir/node_modules/ws/package.json" ] \
    || [ "$(node -p "require('$nodedir/node_modules/typescript/package.json').version" 2>/dev/null)" != "$TYPESCRIPT_VERSION" ] \
    || [ "$(node -p "require('$nodedir/node_modules/esbuild/package.json').version" 2>/dev/null)" != "$ESBUILD_VERSION" ] \
-   || [ "$(node -p "require('$nodedir/node_modules/puppeteer-core/package.json').version" 2>/dev/null)" != "$PUPPETEER_VERSION" ]; then
+   || [ "$(node -p "require('$nodedir/node_modules/puppeteer-core/package.json').version" 2>/dev/null)" != "$PUPPETEER_VERSION" ] \
+   || [ "$(node -p "require('$nodedir/node_modules/fox-wamp/package.json').version" 2>/dev/null)" != "$FOX_WAMP_VERSION" ] \
+   || [ "$(node -p "require('$nodedir/node_modules/wamp.rt/package.json').version" 2>/dev/null)" != "$WAMPRT_VERSION" ] \
+   || [ "$(node -p "require('$nodedir/node_modules/wamp-server/package.json').version" 2>/dev/null)" != "$WAMP_SERVER_VERSION" ]; then
   log "installing autobahn-js $AUTOBAHN_JS_VERSION into $nodedir"
   mkdir -p "$nodedir"
   (cd "$nodedir" && printf '{"name":"wamp-rs-peers","private":true}\n' > package.json \
     && npm install --silent --no-audit --no-fund --engine-strict=false \
        "autobahn@$AUTOBAHN_JS_VERSION" "ws@$WS_VERSION" "typescript@$TYPESCRIPT_VERSION" \
-       "esbuild@$ESBUILD_VERSION" "puppeteer-core@$PUPPETEER_VERSION" >&2)
+       "esbuild@$ESBUILD_VERSION" "puppeteer-core@$PUPPETEER_VERSION" \
+       "fox-wamp@$FOX_WAMP_VERSION" "wamp.rt@$WAMPRT_VERSION" "wamp-server@$WAMP_SERVER_VERSION" >&2)
 fi
 
 # --- Prometheus and Chromium --------------------------------------------------------------------
@@ -111,3 +132,4 @@ echo "WAMP_PEERS_NODE_PATH=$nodedir/node_modules"
 echo "WAMP_PEERS_PROMETHEUS=$(command -v prometheus)"
 echo "WAMP_PEERS_CHROMIUM=$(command -v chromium)"
 echo "WAMP_PEERS_MCP_PYTHON=$mcp_venv/bin/python"
+echo "WAMP_PEERS_XCONN_PYTHON=$xconn_venv/bin/python"

@@ -22,6 +22,8 @@ from autobahn.asyncio.websocket import WampWebSocketClientFactory
 from autobahn.wamp.serializer import JsonSerializer
 from autobahn.wamp.types import ComponentConfig
 
+from bench_common import cpu_in_window, result
+
 TOPIC = "bench.topic"
 
 
@@ -45,31 +47,6 @@ async def connect(url, realm):
     parsed = urlparse(url)
     await loop.create_connection(factory, parsed.hostname, parsed.port)
     return await asyncio.wait_for(joined, 10)
-
-
-def quantile(values, q):
-    if not values:
-        return 0.0
-    values = sorted(values)
-    return values[min(len(values) - 1, round((len(values) - 1) * q))]
-
-
-def result(ops, secs, cpu, latencies_s, extra=None):
-    return {
-        "ops": ops,
-        "secs": secs,
-        "cpu_secs": cpu,
-        "p50_us": quantile(latencies_s, 0.5) * 1e6,
-        "p99_us": quantile(latencies_s, 0.99) * 1e6,
-        "extra": extra or {},
-    }
-
-
-async def cpu_in_window(start, end):
-    await asyncio.sleep(max(0.0, start - time.perf_counter()))
-    c0 = time.process_time()
-    await asyncio.sleep(max(0.0, end - time.perf_counter()))
-    return time.process_time() - c0
 
 
 async def rpc(url, realm, depth, warmup, duration):

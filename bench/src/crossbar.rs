@@ -1,7 +1,7 @@
 //! The figures against real peers: a private Crossbar.io node (started with
 //! `scripts/crossbar.sh` on ports 18580+, pinned with `taskset` per placement), and the same RPC
-//! and pub/sub workloads with our client, autobahn-python and autobahn-js (`bench/peers/`), plus
-//! our client against `wamp-router` for the ratio.
+//! and pub/sub workloads with our client, autobahn-python, autobahn-js and the XConn client
+//! (`bench/peers/`), against Crossbar and side by side against `wamp-router`.
 
 use std::path::{Path, PathBuf};
 
@@ -95,7 +95,13 @@ impl Crossbar {
         Ok(all)
     }
 
-    fn place(&self, placement: Placement) -> anyhow::Result<()> {
+    /// Its WebSocket URL.
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Pins every process of the node to `placement`'s CPUs.
+    pub(crate) fn place(&self, placement: Placement) -> anyhow::Result<()> {
         for pid in self.pids()? {
             placement.apply_to(pid)?;
         }
@@ -137,6 +143,7 @@ pub(crate) fn peers(
     let (warm, dur) = (c.peer_window.0.to_string(), c.peer_window.1.to_string());
     let python_script = c.args.root.join("bench/peers/bench_client.py");
     let node_script = c.args.root.join("bench/peers/bench_client.js");
+    let xconn_script = c.args.root.join("bench/peers/bench_xconn.py");
     let peer_spec =
         |client: &str, workload: &str, url: &str, depth: usize| -> anyhow::Result<Spec> {
             let depth = depth.to_string();
@@ -160,19 +167,31 @@ pub(crate) fn peers(
                     Spec::program(&format!("node-{workload}"), "node", &args)
                         .env("NODE_PATH", &crossbar.node_path)
                 }
+                "XConn" => {
+                    let python = std::env::var("WAMP_PEERS_XCONN_PYTHON").context(
+                        "WAMP_PEERS_XCONN_PYTHON is not set: the XConn client is not installed",
+                    )?;
+                    let mut args = vec![xconn_script.to_str().context("path")?];
+                    args.extend(rest);
+                    Spec::program(&format!("xconn-{workload}"), python, &args)
+                }
                 _ => bail!("unknown client {client}"),
             })
         };
     let peer_spec = &peer_spec;
     let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
-    let targets = [
-        ("wamp-rs", "Crossbar", crossbar.url.as_str()),
-        ("autobahn-python", "Crossbar", crossbar.url.as_str()),
-        ("autobahn-js", "Crossbar", crossbar.url.as_str()),
-        ("wamp-rs", "wamp-router", router.ws.as_str()),
-    ];
+    // Every client against Crossbar and, side by side, against wamp-router.
+    let mut targets = Vec::new();
+    for (router_name, url) in [
+        ("Crossbar", crossbar.url.as_str()),
+        ("wamp-router", router.ws.as_str()),
+    ] {
+        for client in ["wamp-rs", "autobahn-python", "autobahn-js", "XConn"] {
+            targets.push((client, router_name, url));
+        }
+    }
     for inflight in [1usize, 100] {
-        for (client, router_name, url) in targets {
+        for &(client, router_name, url) in &targets {
             let figure = Figure::new(
                 "peers",
                 "RPC, WebSocket json",
@@ -198,7 +217,7 @@ pub(crate) fn peers(
             ));
         }
     }
-    for (client, router_name, url) in targets {
+    for &(client, router_name, url) in &targets {
         let figure = Figure::new(
             "peers",
             "pub/sub, WebSocket json",

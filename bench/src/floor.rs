@@ -134,9 +134,22 @@ pub async fn connect(
     Ok(r)
 }
 
-/// Sends `FRAME` with `inflight` frames outstanding and times each answer: the best a WAMP
-/// caller could do over the same socket and library.
-pub async fn client(url: &str, inflight: usize, window: Window) -> anyhow::Result<Sample> {
+/// The JSON CALL of `bench.echo` with a string of `bytes` bytes: the frame of a payload figure.
+pub fn echo_frame(bytes: usize) -> String {
+    format!(r#"[48,7,{{}},"bench.echo",["{}"]]"#, "x".repeat(bytes))
+}
+
+/// Sends `FRAME` (or, with `payload`, [`echo_frame`]) with `inflight` frames outstanding and
+/// times each answer: the best a WAMP caller could do over the same socket and library.
+pub async fn client(
+    url: &str,
+    inflight: usize,
+    payload: Option<usize>,
+    window: Window,
+) -> anyhow::Result<Sample> {
+    // Shared bytes: each send clones a handle, not the payload.
+    let frame: tokio_tungstenite::tungstenite::Utf8Bytes =
+        payload.map_or_else(|| FRAME.to_string(), echo_frame).into();
     let (ws, _) = connect(url).await?;
     let (mut tx, mut rx) = ws.split();
     let begin = Instant::now();
@@ -155,7 +168,7 @@ pub async fn client(url: &str, inflight: usize, window: Window) -> anyhow::Resul
             cpu0 = process_cpu();
         }
         while sent.len() < inflight {
-            tx.feed(Message::text(FRAME)).await?;
+            tx.feed(Message::Text(frame.clone())).await?;
             sent.push_back(Instant::now());
         }
         tx.flush().await?;

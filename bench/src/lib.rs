@@ -2,7 +2,10 @@
 //! a run, and the report. The binary `wamp-bench` is the entry point; see its docs.
 
 pub mod crossbar;
+pub mod curves;
 pub mod floor;
+pub mod growth;
+pub mod machine;
 pub mod markdown;
 pub mod measure;
 pub mod memory;
@@ -10,7 +13,10 @@ pub mod plan;
 pub mod plot;
 pub mod pubsub;
 pub mod report;
+pub mod resident;
+pub mod routers;
 pub mod rpc;
+pub mod scale;
 pub mod spawn;
 pub mod targets;
 

@@ -83,10 +83,13 @@ enum Role {
         url: String,
         #[arg(long)]
         inflight: usize,
+        /// Frames the size of a CALL carrying this many payload bytes, instead of `bench.add`'s.
+        #[arg(long)]
+        payload: Option<usize>,
         #[command(flatten)]
         window: WindowArgs,
     },
-    /// Serves `bench.add` until stdin closes.
+    /// Serves `bench.add` (and `bench.echo`) until stdin closes.
     Callee {
         #[command(flatten)]
         conn: Conn,
@@ -94,7 +97,7 @@ enum Role {
         #[arg(long)]
         hold: bool,
     },
-    /// Calls `bench.add` with N in flight.
+    /// Calls `bench.add` (or `bench.echo` with `--payload`) with N in flight.
     Caller {
         #[command(flatten)]
         conn: Conn,
@@ -102,6 +105,9 @@ enum Role {
         api: Api,
         #[arg(long)]
         inflight: usize,
+        /// Call `bench.echo` with a string of this many bytes (raw `session.call`).
+        #[arg(long)]
+        payload: Option<usize>,
         #[command(flatten)]
         window: WindowArgs,
     },
@@ -135,6 +141,11 @@ enum Role {
         #[arg(long)]
         subscribe: bool,
     },
+    /// N idle sessions over the in-process connection, router in this process: bytes and joins/s.
+    IdleInProcess {
+        #[arg(long)]
+        sessions: usize,
+    },
     /// N bare WebSocket connections, held until stdin closes.
     IdleWebsockets {
         #[arg(long)]
@@ -159,15 +170,19 @@ async fn work(role: Role) -> anyhow::Result<()> {
         Role::FloorClient {
             url,
             inflight,
+            payload,
             window,
-        } => floor::client(&url, inflight, window.window()).await?.emit(),
+        } => floor::client(&url, inflight, payload, window.window())
+            .await?
+            .emit(),
         Role::Callee { conn, hold } => rpc::callee(&conn, hold).await,
         Role::Caller {
             conn,
             api,
             inflight,
+            payload,
             window,
-        } => rpc::caller(&conn, api, inflight, window.window())
+        } => rpc::caller(&conn, api, inflight, payload, window.window())
             .await?
             .emit(),
         Role::InProcess {
@@ -190,6 +205,7 @@ async fn work(role: Role) -> anyhow::Result<()> {
             sessions,
             subscribe,
         } => memory::idle(&conn, sessions, subscribe).await,
+        Role::IdleInProcess { sessions } => memory::idle_in_process(sessions).await?.emit(),
         Role::IdleWebsockets { url, connections } => {
             memory::idle_websockets(&url, connections).await
         }

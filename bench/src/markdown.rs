@@ -181,7 +181,13 @@ impl Report {
                 f.runs_str()
             );
         }
-        let failed: Vec<&Figure> = self.figures.iter().filter(|f| f.error.is_some()).collect();
+        md.push_str(&self.routers_markdown());
+        md.push_str(&self.growth_markdown(&svg.replace(".svg", "-scaling.svg")));
+        let failed: Vec<&Figure> = self
+            .figures
+            .iter()
+            .filter(|f| f.error.is_some() && !f.peer_fault)
+            .collect();
         if !failed.is_empty() {
             let _ = writeln!(md, "\n## Figures that failed\n");
             for f in failed {
@@ -214,7 +220,8 @@ fn ratio(f: &Figure) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
-fn us(v: f64) -> String {
+/// Microseconds for a table cell.
+pub(crate) fn us(v: f64) -> String {
     if v <= 0.0 {
         "–".into()
     } else if v < 100.0 {

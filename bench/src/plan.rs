@@ -7,10 +7,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use serde_json::json;
 
 use crate::crossbar::{peers, Crossbar};
-use crate::measure::{rss_bytes, Sample};
+use crate::measure::Sample;
 use crate::report::{Figure, Metric, Report};
 use crate::spawn::{free_port, Placement, Spec, Worker};
 
@@ -24,8 +23,8 @@ pub struct RunArgs {
     /// works, measures nothing worth quoting.
     #[arg(long)]
     pub quick: bool,
-    /// Only these sections (floor, rpc, pubsub, peers, memory); the floor is always measured
-    /// when rpc, pubsub or peers is, since their ratios need it.
+    /// Only these sections (floor, rpc, pubsub, peers, routers, memory, scale); the floor is
+    /// always measured when rpc, pubsub, peers or routers is, since their ratios need it.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Only these placements (one-core, unpinned).
@@ -72,18 +71,19 @@ pub(crate) struct Ctx {
     router_bin: PathBuf,
     window: (u64, u64),
     pub(crate) peer_window: (u64, u64),
-    memory: MemoryCounts,
+    pub(crate) memory: MemoryCounts,
     pub(crate) report: Report,
 }
 
+/// How many connections, subscribers and calls the memory figures hold.
 #[derive(Debug, Clone, Copy)]
-struct MemoryCounts {
-    idle_sessions: usize,
+pub(crate) struct MemoryCounts {
+    pub(crate) idle_sessions: usize,
     /// Fewer than the sessions: tungstenite's bare accept loop takes 15 s for 10,000 here, and
     /// the figure is per connection.
-    floor_connections: usize,
-    subscribers: usize,
-    pending_calls: usize,
+    pub(crate) floor_connections: usize,
+    pub(crate) subscribers: usize,
+    pub(crate) pending_calls: usize,
 }
 
 /// One measurement of a figure.
@@ -94,7 +94,7 @@ impl Ctx {
         self.args.only.is_empty() || self.args.only.iter().any(|s| s == section)
     }
 
-    fn window_args(&self, peers: bool) -> Vec<String> {
+    pub(crate) fn window_args(&self, peers: bool) -> Vec<String> {
         let (w, d) = if peers { self.peer_window } else { self.window };
         vec![
             "--warmup-ms".into(),
@@ -104,7 +104,7 @@ impl Ctx {
         ]
     }
 
-    fn start(&self, spec: &Spec, placement: Placement) -> anyhow::Result<Worker> {
+    pub(crate) fn start(&self, spec: &Spec, placement: Placement) -> anyhow::Result<Worker> {
         Worker::start(spec, placement, &self.logs)
     }
 
@@ -191,7 +191,7 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
                     .any(|s| s.replace('_', "-") == p.name())
         })
         .collect();
-    let crossbar = if ctx.wants("peers") {
+    let crossbar = if ctx.wants("peers") || ctx.wants("routers") {
         match Crossbar::start(&ctx.args.root) {
             Ok(c) => Some(c),
             Err(e) => {
@@ -205,7 +205,7 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
     };
     for placement in placements.iter().copied() {
         eprintln!("== {} ==", placement.label());
-        let needs_floor = ["floor", "rpc", "pubsub", "peers"]
+        let needs_floor = ["floor", "rpc", "pubsub", "peers", "routers"]
             .iter()
             .any(|s| ctx.wants(s));
         if needs_floor {
@@ -218,23 +218,45 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
                 ctx.failed("rpc", placement, e);
             }
         }
-        if let Some(crossbar) = &crossbar {
+        if let Some(crossbar) = crossbar.as_ref().filter(|_| ctx.wants("peers")) {
             if let Err(e) = peers(&mut ctx, placement, crossbar) {
                 ctx.failed("peers", placement, e);
+            }
+        }
+        if ctx.wants("routers") {
+            if let Some(crossbar) = &crossbar {
+                crossbar.place(placement)?;
+            }
+            let url = crossbar.as_ref().map(|c| c.url().to_string());
+            if let Err(e) = crate::routers::routers(&mut ctx, placement, url.as_deref()) {
+                ctx.failed("routers", placement, e);
+            }
+            if let Some(crossbar) = &crossbar {
+                crossbar.place(Placement::Unpinned)?;
             }
         }
         // Memory does not depend on where threads run; measured once, unpinned (on one core
         // 10,000 joins take minutes, not seconds).
         if ctx.wants("memory") && placement == Placement::Unpinned {
-            if let Err(e) = memory(&mut ctx, placement) {
+            if let Err(e) = crate::resident::memory(&mut ctx, placement) {
                 ctx.failed("memory", placement, e);
+            }
+        }
+        // How cost grows: curves, measured once, unpinned (each point is a figure of its own).
+        if ctx.wants("scale") && placement == Placement::Unpinned {
+            if let Err(e) = crate::scale::scale(&mut ctx, placement) {
+                ctx.failed("scale", placement, e);
             }
         }
     }
     drop(crossbar);
     ctx.report.elapsed_secs = began.elapsed().as_secs_f64();
     ctx.report.command = std::env::args().collect::<Vec<_>>().join(" ");
-    let ok = ctx.report.figures.iter().all(|f| f.error.is_none());
+    let ok = ctx
+        .report
+        .figures
+        .iter()
+        .all(|f| f.error.is_none() || f.peer_fault);
     ctx.report
         .write(&ctx.args.out, ctx.args.docs.as_deref(), &ctx.args.root)?;
     eprintln!("{}", ctx.report.summary());
@@ -279,21 +301,7 @@ fn floor(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
         .key(&format!("relay/{inflight}"));
         cases.push((
             figure,
-            Box::new(move || {
-                let port = free_port()?;
-                let mut relay = c.start(
-                    &Spec::own("relay", &["relay", "--addr", &format!("127.0.0.1:{port}")])?,
-                    placement,
-                )?;
-                relay.expect("READY", Duration::from_secs(10))?;
-                let url = format!("ws://127.0.0.1:{port}");
-                let mut peer = c.start(
-                    &Spec::own("echo-peer", &["echo-peer", "--url", &url])?,
-                    placement,
-                )?;
-                peer.expect("READY", Duration::from_secs(10))?;
-                c.sample(&client(&url)?, placement)
-            }),
+            Box::new(move || relay(c, placement, inflight, None)),
         ));
     }
     let figures = run_cases(c, cases);
@@ -302,8 +310,41 @@ fn floor(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The frame relay with its echoing peer, measured by a floor client at `inflight` (frames the
+/// size of a `bench.echo` CALL of `payload` bytes, when given).
+pub(crate) fn relay(
+    c: &Ctx,
+    placement: Placement,
+    inflight: usize,
+    payload: Option<usize>,
+) -> anyhow::Result<Sample> {
+    let port = free_port()?;
+    let mut relay = c.start(
+        &Spec::own("relay", &["relay", "--addr", &format!("127.0.0.1:{port}")])?,
+        placement,
+    )?;
+    relay.expect("READY", Duration::from_secs(10))?;
+    let url = format!("ws://127.0.0.1:{port}");
+    let mut peer = c.start(
+        &Spec::own("echo-peer", &["echo-peer", "--url", &url])?,
+        placement,
+    )?;
+    peer.expect("READY", Duration::from_secs(10))?;
+    let depth = inflight.to_string();
+    let mut args = vec!["floor-client", "--url", &url, "--inflight", &depth];
+    let bytes = payload.map(|b| b.to_string());
+    if let Some(bytes) = &bytes {
+        args.extend(["--payload", bytes]);
+    }
+    let name = format!("floor-client-{inflight}");
+    c.sample(
+        &Spec::own(&name, &args)?.args(c.window_args(false)),
+        placement,
+    )
+}
+
 /// An echo server worker on a free port, and its URL.
-fn echo_server(ctx: &Ctx, placement: Placement) -> anyhow::Result<(Worker, String)> {
+pub(crate) fn echo_server(ctx: &Ctx, placement: Placement) -> anyhow::Result<(Worker, String)> {
     let addr = format!("127.0.0.1:{}", free_port()?);
     let spec = Spec::own("echo-server", &["echo-server", "--addr", &addr])?;
     let mut echo = ctx.start(&spec, placement)?;
@@ -339,7 +380,7 @@ pub(crate) fn run_cases(ctx: &Ctx, cases: Vec<(Figure, Measure<'_>)>) -> Vec<Fig
 
 /// A `wamp-router` process with a WebSocket and a RawSocket listener.
 pub(crate) struct RouterProcess {
-    worker: Worker,
+    pub(crate) worker: Worker,
     pub(crate) ws: String,
     tcp: String,
 }
@@ -525,131 +566,4 @@ pub(crate) fn pubsub_spec(
     // The one-subscriber, 100-in-flight figure is also a peers figure: it gets their window.
     let peers = window == 100 && subscribers == 1;
     Ok(Spec::own(&format!("pubsub-{subscribers}-{window}"), &args)?.args(ctx.window_args(peers)))
-}
-
-/// Router memory per idle session and per subscriber, against bare WebSocket connections to
-/// the echo server; client memory per pending call.
-fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
-    let c = &*ctx;
-    let counts = c.memory;
-    let mut cases: Vec<(Figure, Measure<'_>)> = Vec::new();
-    // RSS of a fresh server process before and after a client (`spec`) opens `n` connections.
-    let held = move |server: &mut Worker, spec: Spec, n: usize| -> anyhow::Result<Sample> {
-        std::thread::sleep(Duration::from_millis(200));
-        let before = rss_bytes(server.pid())?;
-        let mut client = c.start(&spec, placement)?;
-        client.expect("READY", Duration::from_secs(180))?;
-        std::thread::sleep(Duration::from_millis(500));
-        let after = rss_bytes(server.pid())?;
-        // Killed: an orderly close of thousands of sessions is not what is measured.
-        client.kill();
-        let mut s = Sample {
-            ops: n as u64,
-            ..Sample::default()
-        };
-        let per = after.saturating_sub(before) as f64 / n as f64;
-        s.extra.insert("bytes_per".into(), json!(per));
-        s.extra.insert("rss_before".into(), json!(before));
-        s.extra.insert("rss_after".into(), json!(after));
-        Ok(s)
-    };
-    let held = &held;
-    cases.push((
-        Figure::new(
-            "memory",
-            "echo server, idle WebSocket connections",
-            placement,
-            Metric::Extra("bytes_per"),
-            "bytes/connection",
-        )
-        .param("connections", counts.floor_connections)
-        .key("memory/ws-idle"),
-        Box::new(move || {
-            let (mut echo, url) = echo_server(c, placement)?;
-            let n = counts.floor_connections;
-            let spec = Spec::own(
-                "idle-websockets",
-                &[
-                    "idle-websockets",
-                    "--url",
-                    &url,
-                    "--connections",
-                    &n.to_string(),
-                ],
-            )?;
-            held(&mut echo, spec, n)
-        }),
-    ));
-    cases.push((
-        Figure::new(
-            "memory",
-            "wamp-router, idle sessions (WebSocket json)",
-            placement,
-            Metric::Extra("bytes_per"),
-            "bytes/session",
-        )
-        .param("sessions", counts.idle_sessions)
-        .baseline("memory/ws-idle")
-        .key("memory/router-idle"),
-        Box::new(move || {
-            let mut router = RouterProcess::start(c, placement)?;
-            let n = counts.idle_sessions;
-            let spec = Spec::own(
-                "idle",
-                &["idle", "--url", &router.ws, "--sessions", &n.to_string()],
-            )?;
-            held(&mut router.worker, spec, n)
-        }),
-    ));
-    cases.push((
-        Figure::new(
-            "memory",
-            "wamp-router, sessions each subscribed to one topic",
-            placement,
-            Metric::Extra("bytes_per"),
-            "bytes/subscriber",
-        )
-        .param("subscribers", counts.subscribers)
-        .baseline("memory/ws-idle")
-        .key("memory/router-subscribers"),
-        Box::new(move || {
-            let mut router = RouterProcess::start(c, placement)?;
-            let n = counts.subscribers;
-            let spec = Spec::own(
-                "idle",
-                &[
-                    "idle",
-                    "--url",
-                    &router.ws,
-                    "--sessions",
-                    &n.to_string(),
-                    "--subscribe",
-                ],
-            )?;
-            held(&mut router.worker, spec, n)
-        }),
-    ));
-    cases.push((
-        Figure::new(
-            "memory",
-            "wamp-rs client, pending calls",
-            placement,
-            Metric::Extra("bytes_per_call"),
-            "bytes/call",
-        )
-        .param("calls", counts.pending_calls)
-        .key("memory/client-pending"),
-        Box::new(move || {
-            let router = RouterProcess::start(c, placement)?;
-            let _callee = callee(c, placement, &router.ws, "json", true)?;
-            let n = counts.pending_calls.to_string();
-            c.sample(
-                &Spec::own("pending", &["pending", "--url", &router.ws, "--calls", &n])?,
-                placement,
-            )
-        }),
-    ));
-    let figures = run_cases(c, cases);
-    ctx.report.figures.extend(figures);
-    Ok(())
 }

@@ -178,6 +178,19 @@ pub fn svg(report: &Report) -> String {
             ),
         );
     }
+    c.title("Routers, same client (log scale)");
+    for f in report
+        .figures
+        .iter()
+        .filter(|f| f.section == "routers" && f.error.is_none())
+    {
+        c.row(
+            &label(f),
+            log_fraction(f.value),
+            color(f),
+            &format!("{} {}", human(f.value), f.unit),
+        );
+    }
     c.y += 20.0;
     format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{:.0}" font-family="sans-serif">

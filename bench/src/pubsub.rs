@@ -65,10 +65,20 @@ pub async fn run(
     let publisher = conn.connect().await?;
     let mut sessions = Vec::with_capacity(subscribers);
     let mut streams = Vec::with_capacity(subscribers);
-    for _ in 0..subscribers {
-        let s = conn.connect().await?;
-        streams.push(s.subscribe(TOPIC).await?);
-        sessions.push(s);
+    // A few hundred at a time, as in the memory figures: thousands of subscribers join in
+    // seconds, not one round trip after another.
+    while sessions.len() < subscribers {
+        let batch = (subscribers - sessions.len()).min(200);
+        let joined = futures::future::try_join_all((0..batch).map(|_| async {
+            let s = conn.connect().await?;
+            let stream = s.subscribe(TOPIC).await?;
+            anyhow::Ok((s, stream))
+        }))
+        .await?;
+        for (s, stream) in joined {
+            sessions.push(s);
+            streams.push(stream);
+        }
     }
     let epoch = Instant::now();
     let start = epoch + window.warmup;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use crate::machine::Machine;
 use crate::measure::{median, Sample};
 use crate::spawn::Placement;
 use crate::targets::verdicts;
@@ -55,6 +56,9 @@ pub struct Figure {
     pub ratio: Option<f64>,
     /// Wall time its runs took, set-up included.
     pub secs: f64,
+    /// An error here is the peer's (another router failing a workload our client completes
+    /// elsewhere): reported as such, and the run still succeeds.
+    pub peer_fault: bool,
 }
 
 impl Figure {
@@ -83,6 +87,7 @@ impl Figure {
             cpu_us_per_op: 0.0,
             ratio: None,
             secs: 0.0,
+            peer_fault: false,
         }
     }
 
@@ -165,90 +170,6 @@ impl Figure {
     pub(crate) fn runs_str(&self) -> String {
         let v: Vec<String> = self.runs.iter().map(|s| human(self.run_value(s))).collect();
         v.join(" / ")
-    }
-}
-
-/// The machine the figures come from.
-#[derive(Debug, Clone, Serialize)]
-pub struct Machine {
-    /// CPU model.
-    pub cpu: String,
-    /// CPUs online.
-    pub cpus: usize,
-    /// Memory.
-    pub memory: String,
-    /// Kernel release.
-    pub kernel: String,
-    /// `rustc -V`.
-    pub rustc: String,
-    /// Crossbar and Autobahn versions, when installed.
-    pub peers: String,
-    /// When (UTC).
-    pub date: String,
-}
-
-impl Machine {
-    fn probe() -> Machine {
-        let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
-        let run = |cmd: &str, args: &[&str]| {
-            std::process::Command::new(cmd)
-                .args(args)
-                .output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-                .unwrap_or_else(|| "unknown".into())
-        };
-        let cpuinfo = read("/proc/cpuinfo");
-        let cpu = cpuinfo
-            .lines()
-            .find(|l| l.starts_with("model name"))
-            .and_then(|l| l.split_once(':'))
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        let memory = read("/proc/meminfo")
-            .lines()
-            .next()
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map(|kb| format!("{:.1} GiB", kb / 1024.0 / 1024.0))
-            .unwrap_or_default();
-        let peers = match std::env::var("WAMP_PEERS_PYTHON") {
-            Ok(py) => {
-                let py_versions = run(
-                    &py,
-                    &[
-                        "-c",
-                        "import crossbar, autobahn; print(f'Crossbar {crossbar.__version__}, autobahn-python {autobahn.__version__}')",
-                    ],
-                );
-                let js = std::env::var("WAMP_PEERS_NODE_PATH")
-                    .map(|p| {
-                        run(
-                            "node",
-                            &[
-                                "-p",
-                                &format!("require('{p}/autobahn/package.json').version"),
-                            ],
-                        )
-                    })
-                    .unwrap_or_else(|_| "unknown".into());
-                format!(
-                    "{py_versions}, autobahn-js {js}, Node {}",
-                    run("node", &["-v"])
-                )
-            }
-            Err(_) => "not installed".into(),
-        };
-        Machine {
-            cpu,
-            cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            memory,
-            kernel: read("/proc/sys/kernel/osrelease").trim().to_string(),
-            rustc: run("rustc", &["-V"]),
-            peers,
-            date: run("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
-        }
     }
 }
 
@@ -472,6 +393,9 @@ impl Report {
                 vec![("bytes/session".into(), value("memory/router-idle"))],
             );
         }
+        for placement in Placement::ALL {
+            targets.extend(crate::routers::targets(self, placement));
+        }
         self.verdicts = verdicts(&targets);
         self.targets = targets;
     }
@@ -486,7 +410,11 @@ impl Report {
             serde_json::to_string_pretty(self)?,
         )?;
         let svg = crate::plot::svg(self);
+        let curves = crate::curves::svg(self);
         std::fs::write(out.join("benchmarks.svg"), &svg)?;
+        if let Some(curves) = &curves {
+            std::fs::write(out.join("benchmarks-scaling.svg"), curves)?;
+        }
         std::fs::write(
             out.join("benchmarks.md"),
             self.markdown("benchmarks.svg", root),
@@ -499,6 +427,9 @@ impl Report {
                 .and_then(|s| s.to_str())
                 .unwrap_or("benchmarks");
             std::fs::write(dir.join(format!("{stem}.svg")), &svg)?;
+            if let Some(curves) = &curves {
+                std::fs::write(dir.join(format!("{stem}-scaling.svg")), curves)?;
+            }
             std::fs::write(
                 dir.join(format!("{stem}.json")),
                 serde_json::to_string_pretty(self)?,
@@ -531,12 +462,19 @@ impl Report {
             };
             let _ = writeln!(s, "  {verdict:<12} {:<98} worst {}", v.want, v.worst);
         }
-        let failed = self.figures.iter().filter(|f| f.error.is_some()).count();
+        let failed = |theirs: bool| {
+            self.figures
+                .iter()
+                .filter(|f| f.error.is_some() && f.peer_fault == theirs)
+                .count()
+        };
         let _ = writeln!(
             s,
-            "{} figures, {failed} failed, in {:.0} s",
+            "{} figures, {} failed, in {:.0} s; {} workloads failed by other routers (reported, see the routers table)",
             self.figures.len(),
-            self.elapsed_secs
+            failed(false),
+            self.elapsed_secs,
+            failed(true)
         );
         s
     }

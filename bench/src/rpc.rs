@@ -18,6 +18,8 @@ pub const ADD: &str = "bench.add";
 pub const HOLD: &str = "bench.hold";
 /// How many `bench.hold` invocations the callee holds.
 pub const HELD: &str = "bench.held";
+/// Answers its arguments as they came (the payload-size figures).
+pub const ECHO: &str = "bench.echo";
 
 /// The service every RPC figure calls: the README's calculator, one procedure.
 #[wamp_service(prefix = "bench", describe = false)]
@@ -105,7 +107,11 @@ impl Conn {
 /// Dropping the returned guard unregisters.
 pub async fn serve(session: &Session, hold: bool) -> anyhow::Result<impl Send> {
     let service = Adder.serve(session).await?;
-    let mut extra = Vec::new();
+    let mut extra = vec![
+        session
+            .register(ECHO, |inv: Invocation| async move { Ok(inv.arguments) })
+            .await?,
+    ];
     if hold {
         let held = Arc::new(AtomicU64::new(0));
         let counter = held.clone();
@@ -181,15 +187,38 @@ pub async fn calls(
     }
 }
 
-/// The caller worker: connects, measures, leaves.
+/// Calls `bench.echo` with a string of `bytes` bytes, `inflight` calls in flight, and checks
+/// that each answer is as long: the cost of moving a payload through the router.
+pub async fn echoes(
+    session: &Session,
+    bytes: usize,
+    inflight: usize,
+    window: Window,
+) -> anyhow::Result<Sample> {
+    let payload = "x".repeat(bytes);
+    let payload = payload.as_str();
+    drive(inflight, window, |_| async move {
+        let back: String = session.call(ECHO).args(&(payload,)).await?.value()?;
+        ensure!(back.len() == bytes, "bench.echo gave {} bytes", back.len());
+        Ok(())
+    })
+    .await
+}
+
+/// The caller worker: connects, measures, leaves. With `payload`, it calls `bench.echo` with
+/// that many bytes (raw `session.call`) instead of `bench.add`.
 pub async fn caller(
     conn: &Conn,
     api: Api,
     inflight: usize,
+    payload: Option<usize>,
     window: Window,
 ) -> anyhow::Result<Sample> {
     let session = conn.connect().await?;
-    let sample = calls(&session, api, inflight, window).await;
+    let sample = match payload {
+        Some(bytes) => echoes(&session, bytes, inflight, window).await,
+        None => calls(&session, api, inflight, window).await,
+    };
     session.leave().await;
     sample
 }

@@ -883,6 +883,23 @@ async fn advanced_features_the_router_did_not_announce_fail_before_sending() {
         Message::Publish(p) => assert_eq!(p.topic, "com.news"),
         other => panic!("expected the plain PUBLISH first, got {other:?}"),
     }
+    // `invoke: single` is the spec's default: it is left out of REGISTER and needs no
+    // `shared_registration` (a typed service registers with it, on any dealer).
+    let single = session.clone();
+    let register = tokio::spawn(async move {
+        single
+            .register("com.single", |_| async { Ok(Arguments::default()) })
+            .invoke(InvokePolicy::Single)
+            .await
+    });
+    match router.recv().await {
+        Message::Register(r) => {
+            assert_eq!(r.procedure, "com.single");
+            assert!(!r.options.contains_key("invoke"), "{:?}", r.options);
+        }
+        other => panic!("expected REGISTER com.single, got {other:?}"),
+    }
+    register.abort();
 }
 
 /// The client's command queue is bounded: while its driver cannot write (the router stopped

@@ -2,7 +2,7 @@
 //! and an oversized message each end only the offending session with the spec's ABORT, and a
 //! flood towards one subscriber that stops reading disconnects it as a slow consumer while the
 //! router's memory stays bounded and every other session is served; a burst of calls within the
-//! client's limit is not mistaken for a slow consumer.
+//! client's limit is not mistaken for a slow consumer; large payloads both ways do not deadlock.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -446,6 +446,55 @@ async fn a_burst_of_calls_within_the_clients_limit_is_not_a_slow_consumer() {
             .value()
             .unwrap();
         assert_eq!(value, n as u64);
+    }
+    assert!(!callee.is_closed() && !caller.is_closed());
+}
+
+/// Large payloads both ways never deadlock: 24 calls of 1 MiB in flight to an echoing callee
+/// fill every socket buffer on the way (the router writes INVOCATIONs to a callee that is busy
+/// writing YIELDs). The router reads while it writes, so every call is answered; before, the
+/// router and the callee each waited for the other to read (found by `wamp-bench`'s payload
+/// curve at 12 calls of 1 MiB).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_payloads_both_ways_do_not_deadlock_router_and_callee() {
+    trace();
+    let router = Router::builder()
+        .realm("realm1")
+        .listener(Listener::websocket("127.0.0.1:0"))
+        .start()
+        .await
+        .unwrap();
+    let url = router.endpoints()[0].url.clone();
+    let connect = || {
+        wamp_core::Client::new(url.clone(), "realm1")
+            .serializer(Serializer::MsgPack)
+            .connect()
+    };
+    let callee = connect().await.unwrap();
+    let _reg = callee
+        .register(
+            "com.echo",
+            |inv: Invocation| async move { Ok(inv.arguments) },
+        )
+        .await
+        .unwrap();
+    let caller = connect().await.unwrap();
+    const CALLS: usize = 24;
+    let payload = "x".repeat(1 << 20);
+    let calls = (0..CALLS).map(|n| {
+        let (caller, payload) = (caller.clone(), payload.clone());
+        async move {
+            let back: (usize, String) =
+                caller.call("com.echo").args(&(n, payload)).await?.args()?;
+            Ok::<_, wamp_core::Error>(back)
+        }
+    });
+    let results = tokio::time::timeout(Duration::from_secs(60), futures::future::join_all(calls))
+        .await
+        .expect("every 1 MiB call answered within 60 s: no deadlock");
+    for (n, r) in results.into_iter().enumerate() {
+        let (m, back) = r.unwrap_or_else(|e| panic!("call {n}: {e:?}"));
+        assert_eq!((m, back.len()), (n, 1 << 20));
     }
     assert!(!callee.is_closed() && !caller.is_closed());
 }

@@ -371,7 +371,7 @@ impl Client {
             session: id,
             connection: 1,
         });
-        let (events_tx, _) = broadcast::channel(256);
+        let (events_tx, _) = broadcast::channel(super::state::SESSION_EVENTS);
         let span = tracing::info_span!("wamp_session", realm = %info.realm);
         let driver = Driver::new(super::driver::Setup {
             transport,

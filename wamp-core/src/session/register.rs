@@ -298,9 +298,15 @@ impl RegisterBuilder {
         self
     }
 
-    /// Shares the registration with other callees under `policy`.
+    /// Shares the registration with other callees under `policy`. `single` is the default and
+    /// is left out of REGISTER, so that it needs no `shared_registration` from the dealer
+    /// (routers that do not announce it, fox-wamp and wamp.rt among them, serve it).
     pub fn invoke(mut self, policy: InvokePolicy) -> Self {
-        set(&mut self.options, keys::INVOKE, policy.name());
+        if policy == InvokePolicy::Single {
+            self.options.remove(keys::INVOKE);
+        } else {
+            set(&mut self.options, keys::INVOKE, policy.name());
+        }
         self
     }
 

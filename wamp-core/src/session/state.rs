@@ -237,7 +237,13 @@ pub enum SessionEvent {
     Lagged(u64),
 }
 
-/// A stream of [`SessionEvent`]s, from [`crate::Session::events`]. It holds the last 256 events
+/// How many [`SessionEvent`]s a listener may fall behind before it gets
+/// [`SessionEvent::Lagged`]. tokio's broadcast channel allocates every slot up front, for every
+/// session, listened to or not: 256 slots took 27 KB per session, 16 take 1.7 KB; lifecycle
+/// events come a few per reconnect.
+pub(crate) const SESSION_EVENTS: usize = 16;
+
+/// A stream of [`SessionEvent`]s, from [`crate::Session::events`]. It holds the last 16 events
 /// not yet read; a listener that falls further behind gets [`SessionEvent::Lagged`].
 #[derive(Debug)]
 pub struct SessionEvents {

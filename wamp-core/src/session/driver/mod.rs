@@ -236,7 +236,9 @@ impl Driver {
     pub(crate) async fn run(mut self) {
         loop {
             let reason = self.serve().await;
-            let reason = match self.reconnect(reason).await {
+            // Boxed: reconnecting (connect, handshake, join, restore) is a large future that
+            // would otherwise sit in every session's driver task, 26 KB instead of 5.5 KB.
+            let reason = match Box::pin(self.reconnect(reason)).await {
                 Ok(()) => continue,
                 Err(reason) => reason,
             };
