@@ -364,7 +364,7 @@ async fn write_batch(
     while let Some(message) = next.take() {
         // Kept to answer for it if it cannot be sent (cheap: only the IDs are read).
         let undeliverable = undeliverable(&message);
-        match transport.feed(message).await {
+        match feed(transport, message).await {
             Ok(()) => {}
             // One message that cannot be encoded or is over the peer's limit is not sent; whoever
             // waits for it is told with `wamp.error.payload_size_exceeded`.
@@ -374,7 +374,7 @@ async fn write_batch(
                     // The caller waits for this RESULT: it gets an ERROR instead.
                     Some((code::RESULT, request)) => {
                         let error = payload_size_exceeded(code::CALL, request, &e);
-                        transport.feed(error).await?;
+                        feed(transport, error).await?;
                     }
                     // The caller waits for the callee's answer: the callee refuses, as it were.
                     Some((code::INVOCATION, request)) => {
@@ -393,6 +393,14 @@ async fn write_batch(
         }
     }
     transport.flush().await
+}
+
+/// Feeds one message into the transport itself, so that an error is this message's:
+/// `SplitSink` holds an item until its next `poll_ready`, which would report a message's
+/// error (over the peer's size limit, say) for the next one, or as a failed flush.
+async fn feed(sink: &mut Sink, message: Message) -> Result<(), TransportError> {
+    sink.feed(message).await?;
+    std::future::poll_fn(|cx| sink.poll_ready_unpin(cx)).await
 }
 
 /// Logs a message received from a joined session (at `trace`, the level for whole messages).
