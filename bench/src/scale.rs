@@ -5,14 +5,15 @@
 //! - subscribers on one topic, 1 to 10,000 (WebSocket json, 16 events in flight);
 //! - idle sessions: over WebSocket up to 15,000 (a process may hold 20,000 file descriptors
 //!   here, and the hard limit cannot be raised), and over the in-process connection up to
-//!   50,000 (router and client halves in one process);
+//!   50,000 (router and client halves in one process); one run per point;
 //! - payloads of 16 B to 1 MiB (`bench.echo`, WebSocket msgpack, 16 in flight), beside the relay
 //!   carrying frames of the same size.
 
 use std::time::Duration;
 
 use crate::plan::{
-    callee, caller_spec, pubsub_spec, relay, run_cases, Ctx, Measure, RouterProcess,
+    callee, caller_spec, pubsub_spec, relay, run_cases, run_cases_times, Ctx, Measure,
+    RouterProcess,
 };
 use crate::report::{Figure, Metric};
 use crate::resident::held;
@@ -154,7 +155,8 @@ pub(crate) fn scale(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
             }),
         ));
     }
-    let figures = run_cases(c, cases);
+    // One run per point: resident memory moves little between runs, and 15,000 joins take 10 s.
+    let figures = run_cases_times(1, cases);
     ctx.report.figures.extend(figures);
     Ok(())
 }
