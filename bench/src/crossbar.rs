@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 
+use crate::ctx::{callee, caller_spec, pubsub_spec, run_cases, Ctx, Measure, RouterProcess};
 use crate::measure::rss_bytes;
-use crate::plan::{callee, caller_spec, pubsub_spec, run_cases, Ctx, Measure, RouterProcess};
 use crate::report::{Figure, Metric};
 use crate::spawn::{Placement, Spec};
 

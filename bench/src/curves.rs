@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{human, Figure, Report};
+use crate::format::human;
+use crate::report::{Figure, Report};
 
 const PANEL_W: f64 = 470.0;
 const PANEL_H: f64 = 250.0;
@@ -10,7 +11,7 @@ const LEFT: f64 = 70.0;
 const TOP: f64 = 34.0;
 const PLOT_W: f64 = 370.0;
 const PLOT_H: f64 = 170.0;
-const COLORS: [&str; 3] = ["#2b6cb0", "#999999", "#dd6b20"];
+const COLORS: [&str; 3] = ["#2b6cb0", "#dd6b20", "#38a169"];
 
 /// What a panel plots of each figure, given its x.
 type Value = fn(&Figure, f64) -> f64;
@@ -92,11 +93,12 @@ fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo, if hi > lo { hi } else { lo + 1.0 })
 }
 
+/// A decade's label: 1, 10, 100, 1k, 10k... (exact: ticks fall on powers of ten).
 fn tick(v: f64) -> String {
     if v >= 1e6 {
         format!("{}M", human(v / 1e6))
     } else if v >= 1e3 {
-        format!("{}k", human(v / 1e3))
+        format!("{:.0}k", v / 1e3)
     } else if v >= 1.0 {
         format!("{v:.0}")
     } else {
@@ -164,7 +166,12 @@ pub fn svg(report: &Report) -> Option<String> {
             panel.x_label
         );
         for (j, (s, pts)) in series.iter().zip(&points).enumerate() {
-            let color = COLORS.get(j % COLORS.len()).copied().unwrap_or("#000000");
+            // The floor in grey, as in the main plot.
+            let color = if s.name == "frame relay" {
+                "#999999"
+            } else {
+                COLORS.get(j % COLORS.len()).copied().unwrap_or("#000000")
+            };
             let line: Vec<String> = pts
                 .iter()
                 .map(|(x, y)| format!("{:.1},{:.1}", px(*x), py(*y)))

@@ -9,8 +9,8 @@
 
 use std::fmt::Write as _;
 
-use crate::markdown::us;
-use crate::report::{human, Figure, Report};
+use crate::format::{human, us};
+use crate::report::{Figure, Report};
 
 /// A step is called faster than linear above this exponent (the noise of this machine moves
 /// single steps by about 0.1).

@@ -2,13 +2,16 @@
 //! a run, and the report. The binary `wamp-bench` is the entry point; see its docs.
 
 pub mod crossbar;
+pub mod ctx;
 pub mod curves;
 pub mod floor;
+pub mod format;
 pub mod growth;
 pub mod machine;
 pub mod markdown;
 pub mod measure;
 pub mod memory;
+pub mod output;
 pub mod plan;
 pub mod plot;
 pub mod pubsub;

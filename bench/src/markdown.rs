@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::report::{human, short, Figure, Report};
+use crate::format::{human, short, us};
+use crate::report::{Figure, Report};
 
 impl Report {
     /// The report as Markdown, the plot at `svg` (a path relative to the page).
@@ -218,15 +219,4 @@ fn ratio(f: &Figure) -> String {
     f.ratio
         .map(|r| format!("{r:.2}"))
         .unwrap_or_else(|| "–".into())
-}
-
-/// Microseconds for a table cell.
-pub(crate) fn us(v: f64) -> String {
-    if v <= 0.0 {
-        "–".into()
-    } else if v < 100.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.0}")
-    }
 }

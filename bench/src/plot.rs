@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{human, text, Figure, Report};
+use crate::format::{human, text};
+use crate::report::{Figure, Report};
 use crate::spawn::Placement;
 
 const WIDTH: f64 = 980.0;

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use crate::ctx::{callee, echo_server, run_cases, Ctx, Measure, RouterProcess};
 use crate::measure::{rss_bytes, Sample};
-use crate::plan::{callee, echo_server, run_cases, Ctx, Measure, RouterProcess};
 use crate::report::{Figure, Metric};
 use crate::spawn::{Placement, Spec, Worker};
 

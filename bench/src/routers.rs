@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use crate::plan::{callee, caller_spec, pubsub_spec, run_cases, Ctx, Measure, RouterProcess};
+use crate::ctx::{callee, caller_spec, pubsub_spec, run_cases, Ctx, Measure, RouterProcess};
 use crate::report::{Figure, Metric, Report};
 use crate::spawn::{free_port, Placement, Spec, Worker};
 use crate::targets::Target;
@@ -233,7 +233,7 @@ pub(crate) fn targets(report: &Report, placement: Placement) -> Vec<Target> {
         };
         let all: Vec<String> = ratios
             .iter()
-            .map(|(l, v)| format!("{l} {}", crate::report::short(*v)))
+            .map(|(l, v)| format!("{l} {}", crate::format::short(*v)))
             .collect();
         let mut detail = format!("worst: {worst_label}; all: {}", all.join(", "));
         if !broke.is_empty() {
@@ -297,15 +297,15 @@ impl Report {
                     "**failed**".to_string(),
                     e.lines().next().unwrap_or("").replace('|', "/"),
                 ),
-                None => (crate::report::human(f.value), f.runs_str()),
+                None => (crate::format::human(f.value), f.runs_str()),
             };
             let _ = writeln!(
                 md,
                 "| {} {param} | {router} | {} | {value} | {times} | {} | {} | {runs} |",
                 f.name,
                 f.placement.label(),
-                crate::markdown::us(f.p50_us),
-                crate::markdown::us(f.p99_us),
+                crate::format::us(f.p50_us),
+                crate::format::us(f.p99_us),
             );
         }
         md

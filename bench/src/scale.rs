@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use crate::plan::{
+use crate::ctx::{
     callee, caller_spec, pubsub_spec, relay, run_cases, run_cases_times, Ctx, Measure,
     RouterProcess,
 };

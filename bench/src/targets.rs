@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::report::short;
+use crate::format::short;
 use crate::spawn::Placement;
 
 /// A target of the issue, judged on the figures.
