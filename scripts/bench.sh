@@ -4,7 +4,7 @@
 # battler-wamp router in release mode, measures every figure under both thread placements, and
 # writes docs/benchmarks.md with its plots and JSON (and target/bench/).
 #
-#   bash scripts/bench.sh                    # everything, 3 runs per figure (about 8 minutes)
+#   bash scripts/bench.sh                    # everything, 3 runs per figure (about 12 minutes)
 #   bash scripts/bench.sh --quick            # every figure once, briefly: checks it all works
 #   bash scripts/bench.sh --only rpc,floor   # some sections; see `wamp-bench run --help`
 set -euo pipefail

@@ -2,7 +2,6 @@
 
 use std::fmt::Write as _;
 
-use crate::format::human;
 use crate::report::{Figure, Report};
 
 const PANEL_W: f64 = 470.0;
@@ -96,7 +95,7 @@ fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
 /// A decade's label: 1, 10, 100, 1k, 10k... (exact: ticks fall on powers of ten).
 fn tick(v: f64) -> String {
     if v >= 1e6 {
-        format!("{}M", human(v / 1e6))
+        format!("{:.0}M", v / 1e6)
     } else if v >= 1e3 {
         format!("{:.0}k", v / 1e3)
     } else if v >= 1.0 {

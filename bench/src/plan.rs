@@ -73,15 +73,20 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
             }
         }
         if ctx.wants("routers") {
-            if let Some(crossbar) = &crossbar {
-                crossbar.place(placement)?;
-            }
+            let placed = match &crossbar {
+                Some(crossbar) => crossbar.place(placement),
+                None => Ok(()),
+            };
             let url = crossbar.as_ref().map(|c| c.url().to_string());
-            if let Err(e) = crate::routers::routers(&mut ctx, placement, url.as_deref()) {
+            let measured =
+                placed.and_then(|()| crate::routers::routers(&mut ctx, placement, url.as_deref()));
+            if let Err(e) = measured {
                 ctx.failed("routers", placement, e);
             }
             if let Some(crossbar) = &crossbar {
-                crossbar.place(Placement::Unpinned)?;
+                if let Err(e) = crossbar.place(Placement::Unpinned) {
+                    ctx.failed("routers", placement, e.context("unpinning Crossbar"));
+                }
             }
         }
         // Memory does not depend on where threads run; measured once, unpinned (on one core

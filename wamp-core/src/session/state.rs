@@ -239,8 +239,9 @@ pub enum SessionEvent {
 
 /// How many [`SessionEvent`]s a listener may fall behind before it gets
 /// [`SessionEvent::Lagged`]. tokio's broadcast channel allocates every slot up front, for every
-/// session, listened to or not: 256 slots took 27 KB per session, 16 take 1.7 KB; lifecycle
-/// events come a few per reconnect.
+/// session, listened to or not: 256 slots took 27 KB per session, 16 take 1.7 KB. A failed
+/// reconnect attempt is three events (disconnected, connecting, the failure), so a listener
+/// that reads after five of them has lagged; [`crate::Session::state`] always has the latest.
 pub(crate) const SESSION_EVENTS: usize = 16;
 
 /// A stream of [`SessionEvent`]s, from [`crate::Session::events`]. It holds the last 16 events
