@@ -11,6 +11,25 @@ use crate::measure::{rss_bytes, Sample};
 use crate::report::{Figure, Metric};
 use crate::spawn::{Placement, Spec, Worker};
 
+/// The resident set size a fresh `wamp-router` process gains per session while a client process
+/// holds `n` joined sessions (each subscribed to one topic with `subscribe`), and how fast they
+/// joined.
+pub(crate) fn idle_sessions(
+    ctx: &Ctx,
+    placement: Placement,
+    n: usize,
+    subscribe: bool,
+) -> anyhow::Result<Sample> {
+    let mut router = RouterProcess::start(ctx, placement)?;
+    let count = n.to_string();
+    let mut args = vec!["idle", "--url", &router.ws, "--sessions", &count];
+    if subscribe {
+        args.push("--subscribe");
+    }
+    let spec = Spec::own("idle", &args)?;
+    held(ctx, placement, &mut router.worker, spec, n)
+}
+
 /// The resident set size `server` gains while a client process (`spec`) opens `n` connections
 /// and holds them, per connection; and how fast the client opened them (its `READY n SECS`).
 pub(crate) fn held(
@@ -93,15 +112,7 @@ pub(crate) fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> 
         .param("sessions", counts.idle_sessions)
         .baseline("memory/ws-idle")
         .key("memory/router-idle"),
-        Box::new(move || {
-            let mut router = RouterProcess::start(c, placement)?;
-            let n = counts.idle_sessions;
-            let spec = Spec::own(
-                "idle",
-                &["idle", "--url", &router.ws, "--sessions", &n.to_string()],
-            )?;
-            held(&mut router.worker, spec, n)
-        }),
+        Box::new(move || idle_sessions(c, placement, counts.idle_sessions, false)),
     ));
     cases.push((
         Figure::new(
@@ -114,22 +125,7 @@ pub(crate) fn memory(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> 
         .param("subscribers", counts.subscribers)
         .baseline("memory/ws-idle")
         .key("memory/router-subscribers"),
-        Box::new(move || {
-            let mut router = RouterProcess::start(c, placement)?;
-            let n = counts.subscribers;
-            let spec = Spec::own(
-                "idle",
-                &[
-                    "idle",
-                    "--url",
-                    &router.ws,
-                    "--sessions",
-                    &n.to_string(),
-                    "--subscribe",
-                ],
-            )?;
-            held(&mut router.worker, spec, n)
-        }),
+        Box::new(move || idle_sessions(c, placement, counts.subscribers, true)),
     ));
     cases.push((
         Figure::new(

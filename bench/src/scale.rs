@@ -16,7 +16,7 @@ use crate::ctx::{
     RouterProcess,
 };
 use crate::report::{Figure, Metric};
-use crate::resident::held;
+use crate::resident::idle_sessions;
 use crate::spawn::{Placement, Spec};
 
 /// Calls in flight of the in-flight curve.
@@ -125,14 +125,7 @@ pub(crate) fn scale(ctx: &mut Ctx, placement: Placement) -> anyhow::Result<()> {
                 "bytes/session",
             )
             .key(&format!("scale/sessions/ws/{n}")),
-            Box::new(move || {
-                let mut router = RouterProcess::start(c, placement)?;
-                let spec = Spec::own(
-                    "idle",
-                    &["idle", "--url", &router.ws, "--sessions", &n.to_string()],
-                )?;
-                held(c, placement, &mut router.worker, spec, n)
-            }),
+            Box::new(move || idle_sessions(c, placement, n, false)),
         ));
     }
     for n in LOCAL_SESSIONS.map(scale_down) {

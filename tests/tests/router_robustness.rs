@@ -23,6 +23,19 @@ use wamp_router::{Listener, Protocol, Router};
 use wamp_tests::rawframe::{frame, read_frame};
 use wamp_tests::trace;
 
+/// A router with realm `realm1` on one WebSocket listener, and its URL.
+async fn websocket_router() -> (Router, String) {
+    trace();
+    let router = Router::builder()
+        .realm("realm1")
+        .listener(Listener::websocket("127.0.0.1:0"))
+        .start()
+        .await
+        .unwrap();
+    let url = router.endpoints()[0].url.clone();
+    (router, url)
+}
+
 async fn router(max_message_size: usize, outbound_queue: usize) -> Router {
     trace();
     Router::builder()
@@ -395,14 +408,7 @@ async fn every_kind_of_bad_client_input_ends_only_that_session() {
 /// answered in full, and neither session is disconnected.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_calls_within_the_clients_limit_is_not_a_slow_consumer() {
-    trace();
-    let router = Router::builder()
-        .realm("realm1")
-        .listener(Listener::websocket("127.0.0.1:0"))
-        .start()
-        .await
-        .unwrap();
-    let url = router.endpoints()[0].url.clone();
+    let (_router, url) = websocket_router().await;
     let callee = wamp_core::Client::new(url.clone(), "realm1")
         .connect()
         .await
@@ -457,14 +463,7 @@ async fn a_burst_of_calls_within_the_clients_limit_is_not_a_slow_consumer() {
 /// curve at 12 calls of 1 MiB).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn large_payloads_both_ways_do_not_deadlock_router_and_callee() {
-    trace();
-    let router = Router::builder()
-        .realm("realm1")
-        .listener(Listener::websocket("127.0.0.1:0"))
-        .start()
-        .await
-        .unwrap();
-    let url = router.endpoints()[0].url.clone();
+    let (_router, url) = websocket_router().await;
     let connect = || {
         wamp_core::Client::new(url.clone(), "realm1")
             .serializer(Serializer::MsgPack)
