@@ -33,9 +33,10 @@ fi
 cp Cargo.lock "$project/Cargo.lock"
 cd "$project"
 echo "--- new-user project in $project"
-# The workspace's debug-info setting (its Cargo.toml [profile.dev]), so that the dependencies
-# built for the tests are reused rather than built again with full debug info.
-CARGO_PROFILE_DEV_DEBUG=line-tables-only CARGO_TARGET_DIR="$root/target" cargo run -q
+# The workspace's debug-info settings (its Cargo.toml [profile.dev]), so that the dependencies
+# built for the tests are reused where their features agree, not built again with debug info.
+CARGO_TARGET_DIR="$root/target" cargo run -q \
+  --config 'profile.dev.debug="line-tables-only"' --config 'profile.dev.package."*".debug=false'
 
 # The code generator, installed as the README says and used outside the workspace.
 cd "$root"
