@@ -89,8 +89,7 @@ impl Reader {
                 )
             }
         };
-        rules::check(&dict, &format!("{}.{field}", self.name), rules, passthru)
-            .map_err(ProtocolViolation)?;
+        rules::check(&dict, (self.name, field), rules, passthru).map_err(ProtocolViolation)?;
         Ok(dict)
     }
 

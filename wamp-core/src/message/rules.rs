@@ -137,10 +137,11 @@ pub(crate) const UNREGISTERED_DETAILS: &[(&str, Rule)] =
     &[(keys::REGISTRATION, Rule::Id), ("reason", Rule::Str)];
 pub(crate) const NO_RULES: &[(&str, Rule)] = &[];
 
-/// Checks every known key of `dict`; on failure, names `<where_>.<key>` and what was expected.
+/// Checks every known key of `dict`; on failure, names `<message>.<field>.<key>` and what was
+/// expected (formatted only then: the check runs on every message).
 pub(crate) fn check(
     dict: &Dict,
-    where_: &str,
+    (message, field): (&str, &str),
     rules: &[(&str, Rule)],
     passthru: bool,
 ) -> Result<(), String> {
@@ -149,7 +150,7 @@ pub(crate) fn check(
         if let Some(value) = dict.get(*key) {
             check_value(value, *rule).map_err(|expected| {
                 format!(
-                    "{where_}.{key} must be {expected}, found {}",
+                    "{message}.{field}.{key} must be {expected}, found {}",
                     describe(value)
                 )
             })?;
@@ -227,7 +228,7 @@ mod tests {
     #[test]
     fn names_the_offending_key() {
         let d = dict(&[(keys::ACKNOWLEDGE, Value::from(1))]);
-        let err = check(&d, "PUBLISH.Options", PUBLISH_OPTIONS, true).unwrap_err();
+        let err = check(&d, ("PUBLISH", "Options"), PUBLISH_OPTIONS, true).unwrap_err();
         assert!(err.contains("PUBLISH.Options.acknowledge"), "{err}");
     }
 
@@ -237,8 +238,8 @@ mod tests {
             ("_vendor", Value::from(1)),
             (keys::ENC_ALGO, Value::from("x_mine")),
         ]);
-        assert!(check(&d, "PUBLISH.Options", PUBLISH_OPTIONS, true).is_ok());
+        assert!(check(&d, ("PUBLISH", "Options"), PUBLISH_OPTIONS, true).is_ok());
         let d = dict(&[(keys::ENC_ALGO, Value::from("invalid"))]);
-        assert!(check(&d, "PUBLISH.Options", PUBLISH_OPTIONS, true).is_err());
+        assert!(check(&d, ("PUBLISH", "Options"), PUBLISH_OPTIONS, true).is_err());
     }
 }

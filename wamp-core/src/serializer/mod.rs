@@ -141,6 +141,38 @@ impl Serializer {
         })
     }
 
+    /// Encodes a message as text: JSON's, which a WebSocket text frame carries. serde_json
+    /// writes valid UTF-8, so the text is not checked again; a binary serializer's bytes are.
+    pub fn encode_text(self, message: &Message) -> Result<String, EncodeError> {
+        if self != Serializer::Json {
+            let bytes = self.encode(message)?;
+            return String::from_utf8(bytes).map_err(|e| EncodeError {
+                serializer: self,
+                message: message.name(),
+                reason: e.to_string(),
+            });
+        }
+        let wire = WireMessage {
+            message,
+            json: true,
+        };
+        serde_json::to_string(&wire).map_err(|e| EncodeError {
+            serializer: self,
+            message: message.name(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Decodes a message from text already known to be UTF-8 (a WebSocket text frame, which
+    /// the WebSocket layer has checked): JSON's strings are then not checked again.
+    pub fn decode_text(self, text: &str) -> Result<Message, DecodeError> {
+        if self != Serializer::Json {
+            return self.decode(text.as_bytes());
+        }
+        let value = decode_json(serde_json::Deserializer::from_str(text))?;
+        Ok(Message::from_wire(value)?)
+    }
+
     /// Decodes a message.
     pub fn decode(self, bytes: &[u8]) -> Result<Message, DecodeError> {
         let malformed = |reason: String| DecodeError::Malformed {
@@ -148,14 +180,7 @@ impl Serializer {
             reason,
         };
         let value = match self {
-            Serializer::Json => {
-                let mut de = serde_json::Deserializer::from_slice(bytes);
-                let value = WireValueSeed::new(true)
-                    .deserialize(&mut de)
-                    .map_err(|e| malformed(e.to_string()))?;
-                de.end().map_err(|e| malformed(e.to_string()))?;
-                value
-            }
+            Serializer::Json => decode_json(serde_json::Deserializer::from_slice(bytes))?,
             #[cfg(feature = "msgpack")]
             Serializer::MsgPack => {
                 let mut reader = bytes;
@@ -193,6 +218,21 @@ impl Serializer {
             self.name()
         )
     }
+}
+
+/// A message's JSON value tree, from bytes or from text, and nothing after it.
+fn decode_json<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+) -> Result<crate::Value, DecodeError> {
+    let malformed = |e: serde_json::Error| DecodeError::Malformed {
+        serializer: Serializer::Json,
+        reason: e.to_string(),
+    };
+    let value = WireValueSeed::new(true)
+        .deserialize(&mut de)
+        .map_err(malformed)?;
+    de.end().map_err(malformed)?;
+    Ok(value)
 }
 
 /// A [`crate::Value`] read from a binary format, for readers that take a type rather than a seed.
@@ -238,6 +278,34 @@ mod tests {
         for &s in Serializer::ALL {
             let bytes = s.encode(&sample()).unwrap();
             assert_eq!(s.decode(&bytes).unwrap(), sample(), "{s}");
+        }
+    }
+
+    /// Text in and out (a WebSocket text frame's JSON) is the same message as bytes, escapes and
+    /// text beyond ASCII included; text that is not JSON is an error, not a panic.
+    #[test]
+    fn text_round_trips_as_bytes_do() {
+        let mut message = sample();
+        if let Message::Call(call) = &mut message {
+            call.procedure = "com.app.größe".into();
+            if let Payload::Arguments(a) = &mut call.payload {
+                a.args
+                    .push(Value::Text("\u{1F600} \"quoted\" \u{7}".into()));
+            }
+        }
+        for &s in Serializer::ALL {
+            let text = s.encode_text(&message);
+            if s != Serializer::Json {
+                // msgpack and CBOR bytes are not text.
+                assert!(text.is_err(), "{s}");
+                continue;
+            }
+            let text = text.unwrap();
+            assert_eq!(text.as_bytes(), s.encode(&message).unwrap());
+            assert_eq!(s.decode_text(&text).unwrap(), message);
+        }
+        for bad in ["", "[", "[48, 1, {}, \"a.b\"] x", "\"\\ud800\""] {
+            assert!(Serializer::Json.decode_text(bad).is_err(), "{bad:?}");
         }
     }
 

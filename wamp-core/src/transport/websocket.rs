@@ -207,7 +207,7 @@ where
                 heartbeat.seen();
             }
             let decoded = match &frame {
-                WsMessage::Text(text) => self.serializer.decode(text.as_bytes()),
+                WsMessage::Text(text) => self.serializer.decode_text(text.as_str()),
                 WsMessage::Binary(bytes) => self.serializer.decode(bytes),
                 // Pings are answered by tungstenite itself; pongs and raw frames carry no message.
                 WsMessage::Ping(_) | WsMessage::Pong(_) | WsMessage::Frame(_) => continue,
@@ -235,13 +235,10 @@ where
     }
 
     fn start_send(mut self: Pin<&mut Self>, item: Message) -> Result<(), TransportError> {
-        let bytes = self.serializer.encode(&item)?;
         let frame = if self.serializer.is_binary() {
-            WsMessage::binary(bytes)
+            WsMessage::binary(self.serializer.encode(&item)?)
         } else {
-            let text =
-                String::from_utf8(bytes).map_err(|e| TransportError::WebSocket(e.to_string()))?;
-            WsMessage::text(text)
+            WsMessage::text(self.serializer.encode_text(&item)?)
         };
         let max = self.max_message_size;
         Pin::new(&mut self.ws)

@@ -356,8 +356,11 @@ impl<'de> Visitor<'de> for WireValueSeed {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let inner = self.nested::<A::Error>()?;
-        // Cap the pre-allocation: a hostile length prefix must not reserve gigabytes.
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        // Cap the pre-allocation: a hostile length prefix must not reserve gigabytes. Without a
+        // length (JSON), a message's own list gets room for the longest message (7 elements)
+        // instead of growing twice.
+        let unknown = if self.depth == 0 { 8 } else { 0 };
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(unknown).min(1024));
         while let Some(item) = seq.next_element_seed(inner)? {
             items.push(item);
         }

@@ -197,7 +197,9 @@ async fn route(
                     ending = requested.ok();
                     break;
                 }
-                () = tokio::time::sleep_until(paused.unwrap_or_else(tokio::time::Instant::now)), if paused.is_some() => {}
+                // select! builds every branch's future on each turn, disabled or not: the
+                // timer is made inside the future, only when the session is paused.
+                () = async { if let Some(at) = paused { tokio::time::sleep_until(at).await } }, if paused.is_some() => {}
                 _failed = &mut writer => {
                     ended = "the connection broke (a write failed)".to_owned();
                     break;
