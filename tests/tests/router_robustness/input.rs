@@ -7,11 +7,7 @@ use super::*;
 async fn a_malformed_frame_aborts_only_that_session() {
     let router = router(1 << 16, 64).await;
     let bystander = router.connect("realm1").await.unwrap();
-    let addr = router
-        .url(Protocol::RawSocket)
-        .unwrap()
-        .trim_start_matches("tcp://")
-        .to_owned();
+    let addr = raw_addr(&router);
     let mut stream = TcpStream::connect(addr).await.unwrap();
     client_handshake(&mut stream, Serializer::Json, 1 << 24)
         .await
@@ -78,11 +74,7 @@ enum Verdict {
 async fn every_kind_of_bad_client_input_ends_only_that_session() {
     let router = router(1 << 16, 64).await;
     let bystander = router.connect("realm1").await.unwrap();
-    let addr = router
-        .url(Protocol::RawSocket)
-        .unwrap()
-        .trim_start_matches("tcp://")
-        .to_owned();
+    let addr = raw_addr(&router);
     let hello = Serializer::Json.encode(&hello()).unwrap();
     // (what, joined first, bytes, verdict)
     let cases: Vec<(&str, bool, Vec<u8>, Verdict)> = vec![

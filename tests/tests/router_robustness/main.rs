@@ -63,6 +63,15 @@ fn hello() -> Message {
     })
 }
 
+/// The `host:port` of the router's RawSocket listener.
+fn raw_addr(router: &Router) -> String {
+    router
+        .url(Protocol::RawSocket)
+        .unwrap()
+        .trim_start_matches("tcp://")
+        .to_owned()
+}
+
 /// A RawSocket JSON connection that has joined, as a raw transport.
 async fn raw_joined(router: &Router) -> RawSocketTransport<TcpStream> {
     raw_joined_with(router, false).await
@@ -70,11 +79,7 @@ async fn raw_joined(router: &Router) -> RawSocketTransport<TcpStream> {
 
 /// As [`raw_joined`]; `ignore_limit` lets it send messages over the router's announced maximum.
 async fn raw_joined_with(router: &Router, ignore_limit: bool) -> RawSocketTransport<TcpStream> {
-    let addr = router
-        .url(Protocol::RawSocket)
-        .unwrap()
-        .trim_start_matches("tcp://")
-        .to_owned();
+    let addr = raw_addr(router);
     let mut stream = TcpStream::connect(addr).await.unwrap();
     let peer_max = client_handshake(&mut stream, Serializer::Json, 1 << 24)
         .await

@@ -144,22 +144,18 @@ impl Serializer {
     /// Encodes a message as text: JSON's, which a WebSocket text frame carries. serde_json
     /// writes valid UTF-8, so the text is not checked again; a binary serializer's bytes are.
     pub fn encode_text(self, message: &Message) -> Result<String, EncodeError> {
-        if self != Serializer::Json {
-            let bytes = self.encode(message)?;
-            return String::from_utf8(bytes).map_err(|e| EncodeError {
-                serializer: self,
-                message: message.name(),
-                reason: e.to_string(),
-            });
-        }
-        let wire = WireMessage {
-            message,
-            json: true,
+        let text = match self {
+            Serializer::Json => serde_json::to_string(&WireMessage {
+                message,
+                json: true,
+            })
+            .map_err(|e| e.to_string()),
+            _ => String::from_utf8(self.encode(message)?).map_err(|e| e.to_string()),
         };
-        serde_json::to_string(&wire).map_err(|e| EncodeError {
+        text.map_err(|reason| EncodeError {
             serializer: self,
             message: message.name(),
-            reason: e.to_string(),
+            reason,
         })
     }
 
